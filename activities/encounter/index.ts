@@ -1,0 +1,27 @@
+/** Every activity the encounter workflow calls, built from its dependencies. */
+import type { Orm } from '../../db/orm';
+import type { VideoRooms } from '../../media/rooms';
+import { createMailActivities, Mailer } from '../mail';
+import { createBookingActivities } from './booking';
+import { createFeeActivities, FeeFaults } from './fees';
+import { createRecordActivities } from './records';
+import { createVideoActivities } from './video';
+
+export interface EncounterActivityDeps {
+  orm: Orm;
+  mailer: Mailer;
+  rooms: VideoRooms;
+  faults?: FeeFaults;
+}
+
+export function createEncounterActivities(deps: EncounterActivityDeps) {
+  return {
+    ...createBookingActivities(deps),
+    ...createFeeActivities(deps),
+    ...createRecordActivities(deps),
+    ...createVideoActivities(deps),
+    ...createMailActivities(deps),
+  };
+}
+
+export type EncounterActivities = ReturnType<typeof createEncounterActivities>;

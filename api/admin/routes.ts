@@ -1,0 +1,61 @@
+/** Back-office pages (server-rendered Handlebars): encounter list with a status chart, one encounter. */
+import { Router } from 'express';
+import type { AppDeps } from '../deps';
+import { audit } from '../audit';
+import { notFound } from '../errors';
+import { IdParam, ListEncounters } from '../encounters/schemas';
+import { getEncounterRow, listEncounters, liveState } from '../encounters/service';
+import { Actor, EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
+
+/** Until staff log in with SITHS, back-office pages act (and are audit-logged) as this user. */
+const UI_ACTOR: Actor = { id: 'admin-ui', role: 'admin', name: 'Back office' };
+const ALL_STATUSES: EncounterStatus[] = [...STEPS, ...EXITS];
+
+export function adminRouter({ orm, temporal }: AppDeps): Router {
+  const router = Router();
+
+  router.get('/admin', async (_req, res) => {
+    const counts = await orm.em.fork().execute<Array<{ status: EncounterStatus; n: string }>>('select status, count(*) as n from encounter group by status');
+    const byStatus = new Map(counts.map((c) => [c.status, Number(c.n)]));
+    const max = Math.max(1, ...byStatus.values());
+    const bars = ALL_STATUSES.map((s, i) => ({ status: s, label: STATUS_LABELS_SV[s], n: byStatus.get(s) ?? 0, y: i * 26, width: Math.round(((byStatus.get(s) ?? 0) / max) * 300) }));
+    res.render('home', { title: 'Översikt', bars, chartHeight: bars.length * 26, total: [...byStatus.values()].reduce((a, b) => a + b, 0) });
+  });
+
+  router.get('/admin/encounters', async (req, res) => {
+    const q = ListEncounters.parse(req.query);
+    const em = orm.em.fork();
+    const page = await listEncounters(em, q);
+    await audit(em, UI_ACTOR, 'list', 'admin:encounters', [...new Set(page.items.map((i) => i.patientId))]);
+    const pages = Math.max(1, Math.ceil(page.total / q.pageSize));
+    res.render('encounters/list', {
+      title: 'Vårdmöten',
+      items: page.items.map((i) => ({ ...i, statusLabel: STATUS_LABELS_SV[i.status as EncounterStatus] ?? i.status })),
+      total: page.total,
+      statuses: ALL_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS_SV[s], selected: s === q.status })),
+      page: q.page,
+      pages,
+      prev: q.page > 1 ? q.page - 1 : null,
+      next: q.page < pages ? q.page + 1 : null,
+      status: q.status ?? '',
+    });
+  });
+
+  router.get('/admin/encounters/:id', async (req, res) => {
+    const { id } = IdParam.parse(req.params);
+    const em = orm.em.fork();
+    const row = await getEncounterRow(em, id);
+    if (!row) throw notFound('vårdmöte');
+    await audit(em, UI_ACTOR, 'read', `encounter:${id}`, [row.patientId]);
+    const state = await liveState(temporal, row.workflowId);
+    const status = (state?.status ?? row.status) as EncounterStatus;
+    res.render('encounters/show', {
+      title: `Vårdmöte ${row.patientName}`,
+      row,
+      state,
+      statusLabel: STATUS_LABELS_SV[status],
+      steps: STEPS.map((s) => ({ label: STATUS_LABELS_SV[s], done: STEPS.indexOf(s) < STEPS.indexOf(state?.step ?? 'requested'), current: s === state?.step })),
+    });
+  });
+  return router;
+}

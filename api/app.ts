@@ -1,0 +1,52 @@
+/** The Express app: JSON API, back-office pages and sinks. Never listens (see server.ts). */
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import express, { Express } from 'express';
+import { engine } from 'express-handlebars';
+import type { Logger } from 'pino';
+import type { AppDeps } from './deps';
+import { errorHandler, notFound } from './errors';
+import { healthRouter } from './health';
+import { catalogRouter } from './catalog';
+import { adminRouter } from './admin/routes';
+import { encounterRouter } from './encounters/routes';
+import { createTestIdentityProvider } from './identity/provider';
+import { helpers } from '../admin-ui/helpers';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    log: Logger;
+  }
+}
+
+const UI_ROOT = path.resolve(__dirname, '..', 'admin-ui');
+
+/**
+ * Builds the app around its dependencies.
+ * @param deps - config, ORM, Temporal client, logger, health probes
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: path.join(UI_ROOT, 'views/layouts'), partialsDir: path.join(UI_ROOT, 'views/partials'), helpers }));
+  app.set('view engine', 'hbs');
+  app.set('views', path.join(UI_ROOT, 'views'));
+  app.use((req, res, next) => {
+    const id = randomUUID();
+    req.log = deps.logger.child({ req: id });
+    res.setHeader('x-request-id', id);
+    next();
+  });
+  app.use(express.json({ limit: '256kb' }));
+  app.use('/static', express.static(path.join(UI_ROOT, 'public'), { maxAge: '1h' }));
+
+  app.use(healthRouter(deps.probes));
+  app.use(encounterRouter({ ...deps, identity: deps.identity ?? createTestIdentityProvider() }));
+  app.use(catalogRouter(deps));
+  app.get('/', (_req, res) => res.redirect('/admin'));
+  app.use(adminRouter(deps));
+
+  app.use((_req, _res, next) => next(notFound('page')));
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,51 @@
+/** Request bodies and query strings of the encounter API, validated at the edge. */
+import { z } from 'zod';
+import { CHECKLIST_ITEMS } from '../../workflows/encounter.messages';
+
+const isoInstant = z.string().datetime({ offset: true });
+
+export const PolicyOverrides = z
+  .object({
+    noShowGraceSeconds: z.number().int().min(1),
+    roomOpensBeforeSeconds: z.number().int().min(0),
+    documentationReminderSeconds: z.number().int().min(1),
+    documentationOverdueSeconds: z.number().int().min(1),
+    lateCancelSeconds: z.number().int().min(0),
+    activityTimeoutSeconds: z.number().int().min(1),
+  })
+  .partial()
+  .strict();
+
+export const CreateEncounter = z
+  .object({
+    patientId: z.string().uuid().optional(),
+    personnummer: z.string().min(10).optional(),
+    careUnitId: z.string().uuid(),
+    reason: z.string().max(500).optional(),
+    policy: PolicyOverrides.optional(),
+  })
+  .strict()
+  .refine((b) => Boolean(b.patientId) !== Boolean(b.personnummer), { message: 'give exactly one of patientId or personnummer', path: ['patientId'] });
+
+export const ListEncounters = z.object({
+  status: z.string().optional(),
+  careUnitId: z.string().uuid().optional(),
+  clinicianId: z.string().uuid().optional(),
+  patientId: z.string().uuid().optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const Eligibility = z.object({
+  answers: z.object({ withoutPhysicalMeeting: z.boolean(), suitsPatient: z.boolean(), enoughInformation: z.boolean(), followUpPossible: z.boolean() }).strict(),
+});
+export const Identity = z.object({ assertion: z.unknown() });
+export const SlotChoice = z.object({ slotId: z.string().uuid() }).strict();
+export const Checklist = z.object({ items: z.object(Object.fromEntries(CHECKLIST_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof CHECKLIST_ITEMS)[number], z.ZodBoolean>).strict() });
+export const Participant = z.object({ role: z.enum(['patient', 'clinician']), event: z.enum(['joined', 'left']) }).strict();
+export const PhoneFallback = z.object({ error: z.string().min(1).max(1000) }).strict();
+export const JournalNote = z.object({ text: z.string().trim().min(1, 'text must not be empty').max(20_000) }).strict();
+export const Cancel = z.object({ reason: z.string().trim().min(1, 'reason must not be empty').max(500) }).strict();
+export const IdParam = z.object({ id: z.string().uuid() });

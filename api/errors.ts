@@ -1,0 +1,61 @@
+/** The one error handler: domain, validation and Temporal errors become clear 4xx JSON answers. */
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { DomainError } from '../domain/errors';
+
+/** An error with an HTTP status, thrown by routes for 404/409 and the like. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, `${what} not found`, undefined, 'not-found');
+
+const UPDATE_FAILURE_STATUS: Record<string, number> = { NotFound: 404, Invalid: 400, WrongActor: 403, WrongStep: 409, Busy: 409, SlotTaken: 409 };
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  field?: string;
+  issues?: Array<{ field: string; message: string }>;
+}
+
+/** Maps a thrown error to a status and body; unknown errors are 500 and logged. */
+export function toHttp(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+    return { status: 400, body: { error: 'validation', message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), field: issues[0]?.field, issues } };
+  }
+  if (err instanceof HttpError) return { status: err.status, body: { error: err.code ?? 'error', message: err.message, ...(err.field ? { field: err.field } : {}) } };
+  if (err instanceof DomainError) return { status: 400, body: { error: err.reason, message: err.message, ...(err.field ? { field: err.field } : {}) } };
+  if (err instanceof WorkflowNotFoundError) return { status: 404, body: { error: 'not-found', message: 'encounter not found' } };
+  if (err instanceof WorkflowUpdateFailedError) {
+    // Validators and handlers reject with a typed ApplicationFailure (activity failures wrap one): its type picks the status.
+    let f: unknown = err.cause;
+    while (f && !(f instanceof ApplicationFailure) && (f as Error).cause) f = (f as Error).cause;
+    if (!(f instanceof ApplicationFailure)) return { status: 409, body: { error: 'conflict', message: err.message } };
+    const status = UPDATE_FAILURE_STATUS[f.type ?? ''] ?? 409;
+    const details = (f.details?.[0] ?? {}) as { field?: string };
+    return { status, body: { error: f.type ?? 'conflict', message: f.message, ...(details.field ? { field: details.field } : {}) } };
+  }
+  if (err instanceof SyntaxError && 'body' in err) return { status: 400, body: { error: 'validation', message: 'request body is not valid JSON', field: '(body)' } };
+  return { status: 500, body: { error: 'internal', message: 'internal error' } };
+}
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const { status, body } = toHttp(err);
+  if (status >= 500) req.log?.error({ err }, 'unhandled error');
+  if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {
+    res.status(status).render('error', { title: status === 404 ? 'Hittades inte' : 'Fel', status, message: body.message });
+    return;
+  }
+  res.status(status).json(body);
+};

@@ -1,0 +1,28 @@
+/** The web process: builds dependencies from the environment and listens. */
+import { Client, Connection } from '@temporalio/client';
+import pino from 'pino';
+import { loadConfig, temporalConnectionOptions } from '../config';
+import { createOrm } from '../db/orm';
+import { createApp } from './app';
+import { standardProbes } from './health';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.logLevel, base: { proc: 'web' } });
+  const orm = await createOrm(config.databaseUrl);
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({ config, orm, temporal, logger, probes: standardProbes(orm, temporal, config) });
+  const server = app.listen(config.web.port, config.web.host, () => logger.info(`web listening on http://${config.web.host}:${config.web.port}`));
+  const shutdown = () => {
+    server.close(() => void Promise.all([orm.close(), connection.close()]).finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', shutdown);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+/** MikroORM set-up: one ORM per process, migrations from an explicit list (no file globbing). */
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ENTITY_SCHEMAS } from './entities';
+import { MigrationFoundation } from './migrations/20261123-foundation';
+import { MigrationEncounter } from './migrations/20261123-encounter';
+
+export const MIGRATIONS = [
+  { name: '20261123-foundation', class: MigrationFoundation },
+  { name: '20261123-encounter', class: MigrationEncounter },
+];
+
+export type Orm = MikroORM;
+
+/**
+ * Connects to PostgreSQL.
+ * @param databaseUrl - postgres://user:pass@host:port/db
+ */
+export async function createOrm(databaseUrl: string, opts: { poolMax?: number } = {}): Promise<Orm> {
+  return MikroORM.init({
+    clientUrl: databaseUrl,
+    entities: ENTITY_SCHEMAS,
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    pool: { min: 0, max: opts.poolMax ?? 10 },
+    debug: false,
+    // The database is the shared truth for several processes: never cache identity across requests.
+    allowGlobalContext: false,
+  });
+}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

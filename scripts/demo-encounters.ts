@@ -1,0 +1,44 @@
+/** Starts a few demo encounters in different states, through the same service the API uses. */
+import type { Client } from '@temporalio/client';
+import type { Orm } from '../db/orm';
+import { DEMO } from '../db/seed';
+import { createEncounter } from '../api/encounters/service';
+import * as m from '../workflows/encounter.messages';
+
+const admin: m.Actor = { id: 'demo-admin', role: 'admin', name: 'Demo Administratör' };
+const yes = { withoutPhysicalMeeting: true, suitsPatient: true, enoughInformation: true, followUpPossible: true };
+
+/** Returns how many were started (0 when demo encounters already exist). */
+export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: string): Promise<number> {
+  const em = orm.em.fork();
+  const [{ n }] = await em.execute<Array<{ n: string }>>('select count(*) as n from encounter');
+  if (Number(n) > 0) return 0;
+  const [unit] = DEMO.units;
+  const doctor = DEMO.clinicians[0];
+  const clinician: m.Actor = { id: doctor.id, role: 'clinician', name: `${doctor.givenName} ${doctor.familyName}` };
+  const start = async (patient: number, reason: string) => {
+    const { workflowId } = await createEncounter(em, temporal, taskQueue, admin, { patientId: DEMO.patients[patient].id, careUnitId: unit.id, reason });
+    return temporal.workflow.getHandle(workflowId);
+  };
+
+  await start(0, 'Uppföljning blodtryck');
+  const h2 = await start(1, 'Receptförnyelse');
+  await h2.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
+
+  const h3 = await start(4, 'Eksem, uppföljning (vårdnadshavare loggar in)');
+  await h3.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
+  await h3.executeUpdate(m.recordIdentityUpdate, { args: [{ actor: { id: 'sara', role: 'guardian' }, claims: { personnummer: DEMO.patients[3].pnr, loa: 'loa3', method: 'test' } }] });
+  const [slot] = await em.execute<Array<{ id: string }>>(
+    `select s.id from slot s where s.clinician_id = ? and s.starts_at > now() + interval '1 day'
+       and not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null) order by s.starts_at limit 1`,
+    [doctor.id],
+  );
+  if (slot) await h3.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+
+  const h4 = await start(2, 'Bröstsmärta');
+  await h4.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: { ...yes, withoutPhysicalMeeting: false } }] });
+
+  const h5 = await start(0, 'Avbokad av patienten');
+  await h5.executeUpdate(m.cancelUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, reason: 'Mår bättre' }] });
+  return 5;
+}

@@ -1,0 +1,107 @@
+/** `npm start`: PostgreSQL, Temporal, Janus, migrations, demo data, worker and web; Ctrl-C stops all. */
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config';
+import { createOrm, migrate } from '../db/orm';
+import { seedDemoData } from '../db/seed';
+import { stockholmDateOf } from '../domain/dates';
+import { ROOT, secs, startServices, stopChild } from './services';
+import { seedDemoEncounters } from './demo-encounters';
+
+const PORTS = { postgres: 54329, temporal: 7233, temporalUi: 8233, janusWs: 8188, janusAdmin: 7188, web: Number(process.env.PORT ?? 3000) };
+const log = (line: string) => process.stdout.write(`[vardmote] ${line}\n`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let services: Awaited<ReturnType<typeof startServices>>;
+  try {
+    services = await startServices({ dataDir: path.join(ROOT, '.data'), ports: PORTS, temporalUi: true, env: process.env, log });
+  } catch (err) {
+    log(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  }
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    log('stopping…');
+    await Promise.all(children.map((c) => stopChild(c)));
+    await services.stop();
+    log('stopped');
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    const env = { ...process.env, ...services.env, PORT: String(PORTS.web) };
+    const config = loadConfig(env);
+    let t = Date.now();
+    const orm = await createOrm(config.databaseUrl);
+    const applied = await migrate(orm);
+    log(`migrations   ok  ${applied.length ? applied.join(', ') : 'up to date'} (${secs(t)})`);
+    t = Date.now();
+    const { slots } = await seedDemoData(orm.em.fork(), stockholmDateOf(new Date()));
+    log(`demo data    ok  units, clinicians, patients, ${slots} new slots (${secs(t)})`);
+
+    for (const [name, entry] of [['worker', 'worker.ts'], ['web', 'api/server.ts']] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      child.once('exit', (code) => {
+        if (!stopping) {
+          log(`${name} exited with code ${code}; stopping everything`);
+          void shutdown(1);
+        }
+      });
+      children.push(child);
+    }
+    t = Date.now();
+    const health = await waitForHealth(`http://127.0.0.1:${PORTS.web}/healthz`, 90_000);
+    log(`worker, web  ok  (${secs(t)}); /healthz: ${Object.entries(health.checks).map(([k, v]) => `${k} ${v.status}`).join(', ')}`);
+
+    const connection = await Connection.connect({ address: config.temporal.address });
+    const created = await seedDemoEncounters(orm, new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue);
+    log(`encounters   ok  ${created ? `${created} demo encounters started` : 'demo encounters already present'}`);
+    await connection.close();
+    await orm.close();
+
+    log(`ready in ${secs(started)}`);
+    log(`  back office   http://localhost:${PORTS.web}/admin`);
+    log(`  API           http://localhost:${PORTS.web}/api/encounters   (headers X-Actor-Id, X-Actor-Role)`);
+    log(`  health        http://localhost:${PORTS.web}/healthz`);
+    if (!process.env.TEMPORAL_ADDRESS) log(`  Temporal UI   http://localhost:${PORTS.temporalUi}`);
+    log(`  PostgreSQL    ${config.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
+    log(`  Janus         ${services.janus === 'unavailable' ? 'not running (video unavailable)' : config.janus.wsUrl}`);
+    log('Ctrl-C stops everything.');
+  } catch (err) {
+    log(`FAILED: ${describe(err)}`);
+    await shutdown(1);
+  }
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<{ checks: Record<string, { status: string }> }> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      const body = (await res.json()) as { checks: Record<string, { status: string }> };
+      if (res.ok) return body;
+      last = JSON.stringify(body);
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`web did not become healthy: ${last}`);
+}
+
+void main();
+
+/** An error with its chain of causes (Temporal wraps activity and update failures). */
+function describe(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e; e = (e as Error).cause) parts.push(e instanceof Error ? e.message : String(e));
+  return parts.join(' ← ');
+}

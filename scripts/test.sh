@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# npm test: the same set-up as npm start, then type check, lint and every test on fresh services.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/bootstrap.sh --browser
+echo "[test] typecheck"; npx tsc --noEmit -p tsconfig.json
+echo "[test] lint"; npx eslint --max-warnings 0 .
+echo "[test] jest (unit, workflow, replay, api, browser)"
+exec node --import tsx scripts/with-services.ts npx jest --runInBand "$@"

@@ -1,0 +1,37 @@
+/** Smoke test of every back-office GET: no 5xx, Swedish labels, Stockholm times. */
+import request from 'supertest';
+import type { Express } from 'express';
+import { connect, TestContext } from '../support/env';
+import { makeFixture } from '../support/fixtures';
+import { startEncounter } from '../support/encounters';
+import { startTestWorker, TestWorker } from '../support/worker';
+import { testApp } from '../support/app';
+
+let ctx: TestContext;
+let worker: TestWorker;
+let app: Express;
+beforeAll(async () => {
+  ctx = await connect();
+  worker = await startTestWorker(ctx);
+  app = testApp(ctx);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await ctx?.close();
+});
+
+it('renders the overview with a status chart, the list and one encounter', async () => {
+  const f = await makeFixture(ctx.orm);
+  const { id } = await startEncounter(ctx, f, f.adultId);
+  const home = await request(app).get('/admin').expect(200);
+  expect(home.text).toContain('<svg class="chart"');
+  expect(home.text).toContain('Lämplighetsbedömning');
+  const list = await request(app).get('/admin/encounters').expect(200);
+  expect(list.text).toContain(`/admin/encounters/${id}`);
+  const show = await request(app).get(`/admin/encounters/${id}`).expect(200);
+  expect(show.text).toContain('Vuxen Testsson');
+  expect(show.text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+  await request(app).get('/admin/encounters/7a1c0a57-1111-4111-8111-111111111111').set('accept', 'text/html').expect(404);
+  const bad = await request(app).get('/admin/encounters').query({ page: 'x' }).set('accept', 'text/html').expect(400);
+  expect(bad.text).toContain('page');
+});

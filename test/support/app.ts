@@ -1,0 +1,17 @@
+/** The Express app on the test services, with the standard probes. */
+import pino from 'pino';
+import type { Express } from 'express';
+import { createApp } from '../../api/app';
+import { standardProbes } from '../../api/health';
+import type { HealthProbe } from '../../api/deps';
+import type { TestContext } from './env';
+
+export function testApp(ctx: TestContext, probes?: HealthProbe[]): Express {
+  return createApp({
+    config: ctx.config,
+    orm: ctx.orm,
+    temporal: ctx.client,
+    logger: pino({ level: 'silent' }),
+    probes: probes ?? standardProbes(ctx.orm, ctx.client, ctx.config),
+  });
+}

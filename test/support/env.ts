@@ -1,0 +1,38 @@
+/** Connections to the services `npm test` started (scripts/with-services.ts sets the env). */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig, Config } from '../../config';
+import { createOrm, Orm } from '../../db/orm';
+
+/** Fails with a clear message when a test needing services is run outside `npm test`. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  if (!process.env.DATABASE_URL || !process.env.TEMPORAL_ADDRESS) {
+    throw new Error('DATABASE_URL/TEMPORAL_ADDRESS are unset: run integration tests through `npm test` (scripts/with-services.ts)');
+  }
+  return loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, ...overrides });
+}
+
+export interface TestContext {
+  config: Config;
+  orm: Orm;
+  connection: Connection;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function connect(overrides: Record<string, string> = {}): Promise<TestContext> {
+  const config = testConfig(overrides);
+  const orm = await createOrm(config.databaseUrl);
+  const connection = await Connection.connect({ address: config.temporal.address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  return {
+    config,
+    orm,
+    connection,
+    client,
+    close: async () => {
+      await connection.close();
+      await orm.close();
+    },
+  };
+}

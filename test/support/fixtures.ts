@@ -1,0 +1,72 @@
+/** Test data: each call makes its own unit, clinician, patients and slots, so tests never collide. */
+import { randomUUID } from 'node:crypto';
+import type { Orm } from '../../db/orm';
+import { luhnCheckDigit } from '../../domain/personnummer';
+
+let serial = 100 + Math.floor(Math.random() * 800);
+
+/** A fresh valid personnummer for a birth date (YYYYMMDD). */
+export function personnummer(yyyymmdd: string): string {
+  serial = serial >= 999 ? 100 : serial + 1;
+  const nine = yyyymmdd.slice(2) + String(serial);
+  return `${yyyymmdd}-${serial}${luhnCheckDigit(nine)}`;
+}
+
+export interface Fixture {
+  unitId: string;
+  clinicianId: string;
+  otherClinicianId: string;
+  adultId: string;
+  adultPnr: string;
+  childId: string;
+  guardianId: string;
+  guardianPnr: string;
+  protectedChildId: string;
+  protectedGuardianPnr: string;
+}
+
+/** A Stockholm unit with a doctor, an adult, a child with guardian and a protected child with guardian. */
+export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stockholm'): Promise<Fixture> {
+  const em = orm.em.fork();
+  const f: Fixture = {
+    unitId: randomUUID(),
+    clinicianId: randomUUID(),
+    otherClinicianId: randomUUID(),
+    adultId: randomUUID(),
+    adultPnr: personnummer('19800101'),
+    childId: randomUUID(),
+    guardianId: randomUUID(),
+    guardianPnr: personnummer('19820202'),
+    protectedChildId: randomUUID(),
+    protectedGuardianPnr: personnummer('19830303'),
+  };
+  const protectedGuardianId = randomUUID();
+  await em.execute('insert into care_unit (id, name, hsa_id, region, free_below_age, free_from_age) values (?, ?, ?, ?, ?, ?)', [
+    f.unitId, `Testenheten ${f.unitId.slice(0, 4)}`, `HSA-${f.unitId}`, region, region === 'vgr' ? 20 : 18, 85,
+  ]);
+  for (const [id, name] of [[f.clinicianId, 'Maria'], [f.otherClinicianId, 'Olof']]) {
+    await em.execute(`insert into clinician (id, hsa_id, given_name, family_name, title, profession, care_unit_id) values (?, ?, ?, 'Test', 'Läkare', 'doctor', ?)`, [id, `HSA-${id}`, name, f.unitId]);
+  }
+  const patients: Array<[string, string, string, string]> = [
+    [f.adultId, f.adultPnr, 'Vuxen', 'none'],
+    [f.childId, personnummer('20180505'), 'Barn', 'none'],
+    [f.guardianId, f.guardianPnr, 'Förälder', 'none'],
+    [f.protectedChildId, personnummer('20190606'), 'Skyddat barn', 'skyddad_folkbokforing'],
+    [protectedGuardianId, f.protectedGuardianPnr, 'Förälder två', 'none'],
+  ];
+  for (const [id, pnr, name, prot] of patients) {
+    await em.execute(`insert into patient (id, personnummer, given_name, family_name, protected_identity, email) values (?, ?, ?, 'Testsson', ?, ?)`, [id, pnr, name, prot, `${id}@example.se`]);
+  }
+  await em.execute('insert into guardian_link (id, guardian_id, child_id) values (?, ?, ?), (?, ?, ?)', [
+    randomUUID(), f.guardianId, f.childId, randomUUID(), protectedGuardianId, f.protectedChildId,
+  ]);
+  return f;
+}
+
+/** A slot for the clinician starting `inSeconds` from now, `minutes` long. */
+export async function makeSlot(orm: Orm, clinicianId: string, inSeconds: number, minutes = 1): Promise<{ id: string; startsAt: Date }> {
+  const id = randomUUID();
+  const startsAt = new Date(Date.now() + inSeconds * 1000);
+  await orm.em.fork().execute('insert into slot (id, clinician_id, starts_at, ends_at) values (?, ?, ?, ?)', [id, clinicianId, startsAt, new Date(startsAt.getTime() + minutes * 60_000)]);
+  return { id, startsAt };
+}

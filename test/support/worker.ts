@@ -1,0 +1,81 @@
+/** An in-process worker on the test's own task queue, with real activities on the test database. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { execFileSync } from 'node:child_process';
+import { findTemporalCli } from '../../scripts/services';
+import type { WorkflowHandle } from '@temporalio/client';
+import { createActivities } from '../../activities';
+import type { Mailer, MailMessage } from '../../activities/mail';
+import { createFakeRooms, VideoRooms } from '../../media/rooms';
+import type { TestContext } from './env';
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** Quiet SDK logs; the runtime is a process singleton, so a second install is skipped. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by an earlier test file in this process
+  }
+}
+
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  quietRuntime();
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  return bundle;
+}
+
+/** A mailer that keeps what it sends. */
+export function captureMailer(): Mailer & { sent: MailMessage[] } {
+  const sent: MailMessage[] = [];
+  return {
+    sent,
+    async send(msg) {
+      sent.push(msg);
+      return { status: 'sent', messageId: `<${sent.length}@test>` };
+    },
+  };
+}
+
+export interface TestWorker {
+  mailer: Mailer & { sent: MailMessage[] };
+  rooms: VideoRooms;
+  stop(): Promise<void>;
+}
+
+export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRooms } = {}): Promise<TestWorker> {
+  quietRuntime();
+  const connection = await NativeConnection.connect({ address: ctx.config.temporal.address });
+  const mailer = captureMailer();
+  const rooms = opts.rooms ?? createFakeRooms();
+  const worker = await Worker.create({
+    connection,
+    taskQueue: ctx.config.temporal.taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ orm: ctx.orm, mailer, rooms }),
+  });
+  const running = worker.run();
+  return {
+    mailer,
+    rooms,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
+
+export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
+
+/** With RECORD_HISTORIES=1, saves the finished workflow's history for the replay test. */
+export async function maybeRecordHistory(handle: WorkflowHandle, scenario: string): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  // The CLI writes the same protobuf JSON that `temporal workflow show --output json` users know.
+  const json = execFileSync(findTemporalCli(), ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', process.env.TEMPORAL_ADDRESS!, '--output', 'json'], { maxBuffer: 64 << 20 });
+  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+  fs.writeFileSync(path.join(HISTORIES_DIR, `encounter-${scenario}.json`), json);
+}

@@ -1,0 +1,71 @@
+/** Fault test: the worker process is killed during the fee step and restarted; exactly one charge. */
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import * as m from '../../workflows/encounter.messages';
+import { connect, TestContext } from '../support/env';
+import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
+import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
+
+jest.setTimeout(120_000);
+
+const ROOT = path.resolve(__dirname, '..', '..');
+let ctx: TestContext;
+let f: Fixture;
+const children: ChildProcess[] = [];
+
+/** The real worker entry point (worker.ts) as its own process on the test's task queue. */
+function spawnWorker(fault?: string): { child: ChildProcess; output: () => string } {
+  let out = '';
+  const env = { ...process.env, TEMPORAL_TASK_QUEUE: ctx.config.temporal.taskQueue, LOG_LEVEL: 'warn', JANUS_REQUIRED: 'false', ...(fault ? { VARDMOTE_FAULT: fault } : {}) };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  children.push(child);
+  return { child, output: () => out };
+}
+
+async function until(pred: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  ctx = await connect();
+  f = await makeFixture(ctx.orm);
+});
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await ctx?.close();
+});
+
+it('a worker killed after the fee commits is replaced and the encounter closes with exactly one charge', async () => {
+  const first = spawnWorker('hang-after-fee-commit');
+  const { id, handle } = await startEncounter(ctx, f, f.adultId, { activityTimeoutSeconds: 3 });
+  await throughIdentity(handle, f);
+  const slot = await makeSlot(ctx.orm, f.clinicianId, 4);
+  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await runSession(handle, f);
+  await waitForStatus(handle, 'documentation');
+  // The note update answers once the encounter is terminal, so only wait for it to be accepted.
+  const note = await handle.startUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Anteckning före krasch.' }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+
+  await until(() => first.output().includes(`FAULT fee-committed ${id}`), 'the fee to be committed');
+  first.child.kill('SIGKILL');
+  await new Promise((r) => first.child.once('exit', r));
+
+  spawnWorker();
+  const result = await handle.result();
+  expect(result).toEqual({ status: 'closed', chargeOre: 27_500 });
+  expect((await note.result()).status).toBe('closed');
+  const charges = await ctx.orm.em.fork().execute<Array<{ kind: string; amount_ore: number }>>('select kind, amount_ore from charge where encounter_id = ?', [id]);
+  expect(charges).toEqual([{ kind: 'visit', amount_ore: 27_500 }]);
+  const [period] = await ctx.orm.em.fork().execute<Array<{ paid_ore: number }>>('select paid_ore from high_cost_period where patient_id = ?', [f.adultId]);
+  expect(period.paid_ore).toBe(27_500);
+  const history = await handle.fetchHistory();
+  const feeAttempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1);
+  expect(feeAttempts.length).toBeGreaterThanOrEqual(1);
+});

@@ -1,0 +1,36 @@
+/** Replays recorded encounter histories: a workflow change that would break running encounters fails here. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { HISTORIES_DIR, workflowBundle } from '../support/worker';
+
+jest.setTimeout(120_000);
+
+const files = fs.existsSync(HISTORIES_DIR) ? fs.readdirSync(HISTORIES_DIR).filter((f) => f.startsWith('encounter-') && f.endsWith('.json')) : [];
+const load = (file: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
+
+it('has a recorded history for every encounter path', () => {
+  const scenarios = files.map((f) => f.replace(/^encounter-|\.json$/g, '')).sort();
+  expect(scenarios).toEqual(
+    ['cancel-early', 'cancel-late', 'documentation-overdue', 'guardian-child', 'happy', 'identity-failed', 'no-show', 'not-eligible', 'protected-identity', 'reschedule'].sort(),
+  );
+});
+
+it('replays every recorded history without a determinism error', async () => {
+  const histories = files.map((file) => ({ workflowId: file, history: load(file) }));
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  expect(failures).toEqual([]);
+});
+
+it('a tampered history (activity swapped for another) fails replay with DeterminismViolationError', async () => {
+  const history = load('encounter-happy.json');
+  const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordEligibility');
+  expect(scheduled).toBeDefined();
+  scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'writeJournalNote';
+  await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'tampered')).rejects.toThrow(DeterminismViolationError);
+});

@@ -1,0 +1,147 @@
+/** Signals, updates, queries and types of the encounter workflow; the API imports these too. */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EligibilityAnswers } from '../domain/eligibility';
+
+export type Role = 'admin' | 'clinician' | 'patient' | 'guardian' | 'system';
+export interface Actor {
+  id: string;
+  role: Role;
+  name?: string;
+}
+
+/** Where the encounter is: the main steps in order, then the terminal states. */
+export const STEPS = ['requested', 'eligibility', 'identity', 'booking', 'pre-meeting', 'video', 'documentation', 'fee', 'closed'] as const;
+export type MainStep = (typeof STEPS)[number];
+export const EXITS = ['referred-to-physical', 'identity-failed', 'cancelled', 'no-show'] as const;
+export type ExitStatus = (typeof EXITS)[number];
+export type EncounterStatus = MainStep | ExitStatus;
+export const isTerminal = (s: EncounterStatus): boolean => s === 'closed' || (EXITS as readonly string[]).includes(s);
+
+/** Swedish names staff see for each status (English code names stay in the API). */
+export const STATUS_LABELS_SV: Record<EncounterStatus, string> = {
+  requested: 'Begärd',
+  eligibility: 'Lämplighetsbedömning',
+  identity: 'Identifiering',
+  booking: 'Bokning',
+  'pre-meeting': 'Förberedelse',
+  video: 'Videomöte',
+  documentation: 'Journalföring',
+  fee: 'Avgift',
+  closed: 'Avslutad',
+  'referred-to-physical': 'Hänvisad till fysiskt besök',
+  'identity-failed': 'Identifiering misslyckades',
+  cancelled: 'Avbokad',
+  'no-show': 'Uteblivet besök',
+};
+
+/** Timers of one encounter, in seconds; tests use seconds, production the RULES.md defaults. */
+export interface EncounterPolicy {
+  /** The patient must have joined within this long after start (Stockholm: half the slot). */
+  noShowGraceSeconds: number;
+  /** The video room opens this long before start. */
+  roomOpensBeforeSeconds: number;
+  /** After the session ends: remind the clinician to write the journal note after this long… */
+  documentationReminderSeconds: number;
+  /** …and record a missing-documentation deviation after this long. */
+  documentationOverdueSeconds: number;
+  /** A cancellation (or patient rebooking) closer to start than this is late (RULES.md §2: 24 h). */
+  lateCancelSeconds: number;
+  /** Start-to-close timeout of each activity. */
+  activityTimeoutSeconds: number;
+}
+
+export const DEFAULT_POLICY: EncounterPolicy = {
+  noShowGraceSeconds: 15 * 60,
+  roomOpensBeforeSeconds: 15 * 60,
+  documentationReminderSeconds: 4 * 3600,
+  documentationOverdueSeconds: 24 * 3600,
+  lateCancelSeconds: 24 * 3600,
+  activityTimeoutSeconds: 30,
+};
+
+export interface EncounterInput {
+  encounterId: string;
+  patientId: string;
+  careUnitId: string;
+  requestedBy: Actor;
+  reason?: string;
+  policy: EncounterPolicy;
+}
+
+export interface TimelineEntry {
+  step: EncounterStatus;
+  event: string;
+  actor: Actor;
+  at: string;
+  outcome?: string;
+  detail?: Record<string, unknown>;
+}
+
+export interface BookedSlot {
+  slotId: string;
+  clinicianId: string;
+  startsAt: string;
+  endsAt: string;
+  bookedAt: string;
+}
+
+export interface EncounterState {
+  encounterId: string;
+  status: EncounterStatus;
+  step: MainStep;
+  waitingFor: string | null;
+  slot: BookedSlot | null;
+  modality: 'video' | 'phone';
+  checklistConfirmed: boolean;
+  patientPresent: boolean;
+  clinicianPresent: boolean;
+  sessionStartedAt: string | null;
+  sessionEndedAt: string | null;
+  journalNoteId: string | null;
+  room: { roomId: string } | null;
+  identity: { personnummer: string; actingAs: 'self' | 'guardian' } | null;
+  deadlines: Partial<Record<'roomOpensAt' | 'noShowAt' | 'documentationReminderAt' | 'documentationOverdueAt', string>>;
+  charges: Array<{ kind: string; chargeOre: number; reason: string }>;
+  timeline: TimelineEntry[];
+}
+
+export interface EncounterResult {
+  status: EncounterStatus;
+  chargeOre: number;
+}
+
+export interface IdentityClaims {
+  personnummer: string;
+  /** Level of assurance; only LoA3 (or higher) is accepted. */
+  loa: 'loa2' | 'loa3' | 'loa4';
+  method: 'bankid' | 'freja' | 'test';
+}
+
+export const CHECKLIST_ITEMS = ['privateRoom', 'doorSign', 'headset', 'wiredNetwork', 'professionalBackground', 'lighting', 'nameBadge'] as const;
+export type ChecklistItem = (typeof CHECKLIST_ITEMS)[number];
+export const CHECKLIST_LABELS_SV: Record<ChecklistItem, string> = {
+  privateRoom: 'Enskilt rum',
+  doorSign: 'Skylt på dörren',
+  headset: 'Headset',
+  wiredNetwork: 'Trådat nätverk',
+  professionalBackground: 'Neutral bakgrund',
+  lighting: 'Bra belysning',
+  nameBadge: 'Namnbricka med titel synlig',
+};
+
+export const answerEligibilityUpdate = defineUpdate<EncounterState, [{ actor: Actor; answers: EligibilityAnswers }]>('answerEligibility');
+export const recordIdentityUpdate = defineUpdate<EncounterState, [{ actor: Actor; claims: IdentityClaims }]>('recordIdentity');
+export const bookUpdate = defineUpdate<EncounterState, [{ actor: Actor; slotId: string }]>('book');
+export const rescheduleUpdate = defineUpdate<EncounterState, [{ actor: Actor; slotId: string }]>('reschedule');
+export const confirmChecklistUpdate = defineUpdate<EncounterState, [{ actor: Actor; items: Record<ChecklistItem, boolean> }]>('confirmChecklist');
+export const admitPatientUpdate = defineUpdate<EncounterState, [{ actor: Actor }]>('admitPatient');
+export const endSessionUpdate = defineUpdate<EncounterState, [{ actor: Actor }]>('endSession');
+export const switchToPhoneUpdate = defineUpdate<EncounterState, [{ actor: Actor; error: string }]>('switchToPhone');
+export const submitJournalNoteUpdate = defineUpdate<EncounterState, [{ actor: Actor; text: string }]>('submitJournalNote');
+export const cancelUpdate = defineUpdate<EncounterState, [{ actor: Actor; reason: string }]>('cancel');
+export const participantJoinedSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantJoined');
+export const participantLeftSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantLeft');
+export const stateQuery = defineQuery<EncounterState>('state');
+
+export const encounterWorkflowId = (encounterId: string) => `encounter-${encounterId}`;
+export const TASK_QUEUE = 'vardmote';

@@ -1,0 +1,2 @@
+/** Every workflow the worker runs (the bundle entry for `workflowsPath`). */
+export { encounterWorkflow } from './encounter';
