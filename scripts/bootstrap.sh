@@ -13,7 +13,9 @@ for a in "$@"; do [ "$a" = "--browser" ] && want_browser=true; done
 # 1. npm packages: reinstall when the lockfile is newer than the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci (first run downloads the packages)…"
-  npm ci --no-audit --no-fund
+  # The registry mirror here lags behind some packages' other-platform binaries (e.g. @swc/core-darwin-*),
+  # which npm leaves out of the lockfile, and then `npm ci` refuses; `npm install` still honours the lock.
+  npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund --no-save
 else
   say "npm packages ok"
 fi
