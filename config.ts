@@ -21,6 +21,10 @@ const EnvSchema = z.object({
   JANUS_ROOM_ADMIN_KEY: z.string().min(8).default('dev-janus-room-admin-key'),
   JANUS_EVENT_SECRET: z.string().min(8).default('dev-janus-event-secret'),
   JANUS_REQUIRED: bool.default(true),
+  /** The Janus WebSocket URL browsers use (behind a TLS proxy in production); defaults to JANUS_WS_URL. */
+  JANUS_PUBLIC_WS_URL: z.string().regex(/^wss?:\/\//).optional(),
+  /** How long a one-time meeting link stays valid. */
+  MEET_LINK_TTL_SECONDS: z.coerce.number().int().min(60).default(4 * 3600),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.string().url().optional(),
@@ -40,7 +44,8 @@ export interface Config {
     tls?: { certPath?: string; keyPath?: string; caPath?: string };
     apiKey?: string;
   };
-  janus: { wsUrl: string; adminUrl: string; adminSecret: string; roomAdminKey: string; eventSecret: string; required: boolean };
+  janus: { wsUrl: string; publicWsUrl: string; adminUrl: string; adminSecret: string; roomAdminKey: string; eventSecret: string; required: boolean };
+  meet: { linkTtlSeconds: number };
   web: { host: string; port: number; publicUrl: string };
   mail: { smtpUrl?: string; from: string };
   logLevel: Env['LOG_LEVEL'];
@@ -68,12 +73,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, tls, apiKey: e.TEMPORAL_API_KEY },
     janus: {
       wsUrl: e.JANUS_WS_URL,
+      publicWsUrl: e.JANUS_PUBLIC_WS_URL ?? e.JANUS_WS_URL,
       adminUrl: e.JANUS_ADMIN_URL,
       adminSecret: e.JANUS_ADMIN_SECRET,
       roomAdminKey: e.JANUS_ROOM_ADMIN_KEY,
       eventSecret: e.JANUS_EVENT_SECRET,
       required: e.JANUS_REQUIRED,
     },
+    meet: { linkTtlSeconds: e.MEET_LINK_TTL_SECONDS },
     web: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}` },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     logLevel: e.LOG_LEVEL,

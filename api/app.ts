@@ -10,6 +10,8 @@ import { healthRouter } from './health';
 import { catalogRouter } from './catalog';
 import { adminRouter } from './admin/routes';
 import { encounterRouter } from './encounters/routes';
+import { janusEventRouter } from './meet/janus-events';
+import { MEETING_BUNDLE_DIR, meetRouter } from './meet/routes';
 import { createTestIdentityProvider } from './identity/provider';
 import { helpers } from '../admin-ui/helpers';
 
@@ -37,12 +39,16 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('x-request-id', id);
     next();
   });
+  // Janus posts event batches bigger than any API body: its sink parses its own.
+  app.use(janusEventRouter(deps));
   app.use(express.json({ limit: '256kb' }));
   app.use('/static', express.static(path.join(UI_ROOT, 'public'), { maxAge: '1h' }));
+  app.use('/static', express.static(MEETING_BUNDLE_DIR, { maxAge: 0 }));
 
   app.use(healthRouter(deps.probes));
   app.use(encounterRouter({ ...deps, identity: deps.identity ?? createTestIdentityProvider() }));
   app.use(catalogRouter(deps));
+  app.use(meetRouter(deps));
   app.get('/', (_req, res) => res.redirect('/admin'));
   app.use(adminRouter(deps));
 

@@ -4,10 +4,12 @@ import { Migrator } from '@mikro-orm/migrations';
 import { ENTITY_SCHEMAS } from './entities';
 import { MigrationFoundation } from './migrations/20261123-foundation';
 import { MigrationEncounter } from './migrations/20261123-encounter';
+import { MigrationVideo } from './migrations/20261123-video';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
   { name: '20261123-encounter', class: MigrationEncounter },
+  { name: '20261123-video', class: MigrationVideo },
 ];
 
 export type Orm = MikroORM;

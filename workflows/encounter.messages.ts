@@ -141,6 +141,8 @@ export const submitJournalNoteUpdate = defineUpdate<EncounterState, [{ actor: Ac
 export const cancelUpdate = defineUpdate<EncounterState, [{ actor: Actor; reason: string }]>('cancel');
 export const participantJoinedSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantJoined');
 export const participantLeftSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantLeft');
+/** Janus saw the media fail (ICE failed) for a participant: one video-failure deviation per encounter. */
+export const videoProblemSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; detail: string; source: string }]>('videoProblem');
 export const stateQuery = defineQuery<EncounterState>('state');
 
 export const encounterWorkflowId = (encounterId: string) => `encounter-${encounterId}`;

@@ -156,6 +156,15 @@ export async function encounterWorkflow(input: m.EncounterInput): Promise<m.Enco
     }
   });
 
+  let videoFailureRecorded = false;
+  setHandler(m.videoProblemSignal, async ({ role, detail, source }) => {
+    if (st.status !== 'video' || st.sessionEndedAt || videoFailureRecorded) return;
+    videoFailureRecorded = true;
+    s.record('video-problem', { id: source, role: 'system' }, detail, { role });
+    // Same key as the phone fallback: one video-failure deviation per encounter, whichever comes first.
+    await acts.recordDeviation({ encounterId, category: 'video-failure', severity: 'medium', description: `Video failed for the ${role}: ${detail}`, dedupeKey: `${encounterId}:video-failure` });
+  });
+
   setHandler(
     m.admitPatientUpdate,
     async ({ actor }) => {

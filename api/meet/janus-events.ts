@@ -1,0 +1,99 @@
+/**
+ * The sink for Janus' HTTP event handler (sampleevh): checks the shared secret, maps VideoRoom and
+ * WebRTC events to encounters, and signals the encounter workflow when someone's presence changes.
+ * Repeated and stale events (older than the newest seen for that participant) change nothing.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AppDeps } from '../deps';
+import { HttpError } from '../errors';
+import * as m from '../../workflows/encounter.messages';
+import { findPublisher, MeetRole } from './links';
+
+const JanusEvent = z.object({
+  type: z.number().int(),
+  timestamp: z.number().int().nonnegative(),
+  session_id: z.number().optional(),
+  handle_id: z.number().optional(),
+  event: z.record(z.string(), z.unknown()).default({}),
+});
+const Batch = z.union([z.array(JanusEvent), JanusEvent.transform((e) => [e])]);
+export type JanusEventT = z.infer<typeof JanusEvent>;
+
+/** Janus event types (janus/events/eventhandler.h). */
+const TYPE = { webrtc: 16, plugin: 64 } as const;
+
+/** What one event means for an encounter, or null when it is not ours or not interesting. */
+type Effect = { encounterId: string; role: MeetRole; at: number } & ({ kind: 'presence'; present: boolean; handleId?: number } | { kind: 'problem'; detail: string });
+
+async function interpret(em: EntityManager, e: JanusEventT): Promise<Effect | null> {
+  if (e.type === TYPE.plugin && e.event.plugin === 'janus.plugin.videoroom') {
+    const data = (e.event.data ?? {}) as { event?: string; room?: string; id?: string };
+    if ((data.event !== 'joined' && data.event !== 'leaving') || typeof data.id !== 'string') return null;
+    const who = await findPublisher(em, data.id);
+    // Only our pages' publisher ids count, and only in their own encounter's room.
+    if (!who || data.room !== `encounter-${who.encounterId}`) return null;
+    return { ...who, at: e.timestamp, kind: 'presence', present: data.event === 'joined', handleId: e.handle_id };
+  }
+  if (e.type === TYPE.webrtc && e.handle_id !== undefined) {
+    const [h] = await em.execute<Array<{ encounter_id: string; role: MeetRole }>>('select encounter_id, role from janus_handle where handle_id = ?', [e.handle_id]);
+    if (!h) return null;
+    const base = { encounterId: h.encounter_id, role: h.role, at: e.timestamp };
+    if (e.event.ice === 'failed') return { ...base, kind: 'problem', detail: 'ICE failed' };
+    if (e.event.connection === 'hangup') return { ...base, kind: 'presence', present: false };
+  }
+  return null;
+}
+
+/** Applies a presence change if it is newer than what we have; true when presence actually changed. */
+async function applyPresence(em: EntityManager, fx: Extract<Effect, { kind: 'presence' }>): Promise<boolean> {
+  return em.transactional(async (tx) => {
+    if (fx.present && fx.handleId !== undefined) {
+      await tx.execute('insert into janus_handle (handle_id, encounter_id, role) values (?, ?, ?) on conflict (handle_id) do nothing', [fx.handleId, fx.encounterId, fx.role]);
+    }
+    await tx.execute('insert into meeting_presence (encounter_id, role, present, last_event_us) values (?, ?, false, 0) on conflict do nothing', [fx.encounterId, fx.role]);
+    const [row] = await tx.execute<Array<{ present: boolean; last_event_us: string }>>('select present, last_event_us from meeting_presence where encounter_id = ? and role = ? for update', [fx.encounterId, fx.role]);
+    if (fx.at <= Number(row.last_event_us)) return false;
+    await tx.execute('update meeting_presence set present = ?, last_event_us = ? where encounter_id = ? and role = ?', [fx.present, fx.at, fx.encounterId, fx.role]);
+    return row.present !== fx.present;
+  });
+}
+
+export function janusEventRouter(deps: AppDeps): Router {
+  const router = Router();
+  const { orm, temporal, config, logger } = deps;
+  const expected = Buffer.from(`Basic ${Buffer.from(`janus:${config.janus.eventSecret}`).toString('base64')}`);
+
+  router.post('/janus/events', express.json({ limit: '5mb' }), async (req, res) => {
+    const given = Buffer.from(req.header('authorization') ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, 'authorization: wrong event secret', 'authorization', 'unauthenticated');
+    const events = Batch.parse(req.body);
+    const em = orm.em.fork();
+    let signalled = 0;
+    // In arrival order: Janus sends one participant's events in the order they happened.
+    for (const e of events) {
+      const fx = await interpret(em, e);
+      if (!fx) continue;
+      const [row] = await em.execute<Array<{ workflow_id: string }>>('select workflow_id from encounter where id = ?', [fx.encounterId]);
+      if (!row) continue;
+      const handle = temporal.workflow.getHandle(row.workflow_id);
+      const at = new Date(Math.floor(fx.at / 1000)).toISOString();
+      try {
+        if (fx.kind === 'presence') {
+          if (!(await applyPresence(em, fx))) continue;
+          await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, { role: fx.role, at, source: 'janus' });
+        } else {
+          await handle.signal(m.videoProblemSignal, { role: fx.role, at, detail: fx.detail, source: 'janus' });
+        }
+        signalled++;
+      } catch (err) {
+        // A finished encounter no longer takes signals; Janus must not retry for that.
+        logger.warn({ err, encounterId: fx.encounterId }, 'janus event not delivered to the encounter');
+      }
+    }
+    res.json({ received: events.length, signalled });
+  });
+  return router;
+}

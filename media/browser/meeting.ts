@@ -1,0 +1,207 @@
+/**
+ * The meeting page in the browser (bundled by esbuild into /static/meeting.js).
+ * Janus signalling goes through janus-gateway-js; the page publishes its camera at once and shows the
+ * other party only once the clinician has admitted the patient (the waiting room).
+ */
+import Client from 'janus-gateway-js/src/client';
+import type { JanusMessageLike, JanusPlugin, JanusSession } from 'janus-gateway-js';
+
+interface PageConfig {
+  role: 'patient' | 'clinician';
+  key: string;
+  displayName: string;
+}
+interface JoinInfo {
+  wsUrl: string;
+  roomId: string;
+  pin: string;
+  publisherId: string;
+}
+interface MeetingState {
+  status: string;
+  statusLabel: string;
+  roomOpen: boolean;
+  roomOpensAt: string | null;
+  patientPresent: boolean;
+  clinicianPresent: boolean;
+  checklistConfirmed: boolean;
+  admitted: boolean;
+  ended: boolean;
+  modality: 'video' | 'phone';
+}
+
+const cfg = (window as unknown as { MEETING: PageConfig }).MEETING;
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
+const say = (text: string) => {
+  const el = $('status-text');
+  if (el) el.textContent = text;
+};
+/** Exposed for tests and support staff: what the page is doing right now. */
+const debug = ((window as unknown as { vardmote: Record<string, unknown> }).vardmote = { phase: 'starting', errors: [] as string[] });
+
+async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`/meet/api/${path}`, {
+    method,
+    headers: { 'x-meeting-key': cfg.key, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const json = (await res.json()) as T & { message?: string };
+  if (!res.ok) throw new Error(json.message ?? `HTTP ${res.status}`);
+  return json;
+}
+
+/** Sends a VideoRoom request and waits for its event (async requests answer with "ack" first). */
+function request(plugin: JanusPlugin, body: Record<string, unknown>, jsep?: RTCSessionDescriptionInit, expect?: (m: JanusMessageLike) => boolean): Promise<JanusMessageLike> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: JanusMessageLike) => {
+      const plain = msg.getPlainMessage();
+      if (plain.janus !== 'event') return;
+      const data = plain.plugindata?.data ?? {};
+      if (data.error) return reject(new Error(String(data.error)));
+      if (!expect || expect(msg)) resolve(msg);
+    };
+    plugin.on('message', onMessage);
+    plugin.sendWithTransaction({ body, ...(jsep ? { jsep } : {}) }).catch(reject);
+  });
+}
+
+/** Waits until ICE gathering is done, so the SDP carries every candidate (no trickle needed). */
+function gathered(pc: RTCPeerConnection): Promise<void> {
+  if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => pc.iceGatheringState === 'complete' && resolve();
+    pc.addEventListener('icegatheringstatechange', check);
+    setTimeout(resolve, 3000);
+  });
+}
+
+let session: JanusSession | null = null;
+let publisher: JanusPlugin | null = null;
+let subscribed = false;
+const peers: RTCPeerConnection[] = [];
+
+async function publish(info: JoinInfo): Promise<void> {
+  const connection = await new Client(info.wsUrl, { keepalive: true }).createConnection('meeting');
+  session = await connection.createSession();
+  publisher = await session.attachPlugin('janus.plugin.videoroom');
+  publisher.on('error', () => undefined);
+  debug.phase = 'joining';
+  await request(publisher, { request: 'join', ptype: 'publisher', room: info.roomId, pin: info.pin, id: info.publisherId, display: `${cfg.role}: ${cfg.displayName}` }, undefined, (m) => m.getPluginData('videoroom') === 'joined');
+  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
+  const local = $<HTMLVideoElement>('local-video');
+  if (local) local.srcObject = stream;
+  const pc = new RTCPeerConnection({ iceServers: [] });
+  peers.push(pc);
+  for (const track of stream.getTracks()) pc.addTrack(track, stream);
+  await pc.setLocalDescription(await pc.createOffer());
+  await gathered(pc);
+  const answer = await request(publisher, { request: 'configure', audio: true, video: true }, pc.localDescription!.toJSON(), (m) => Boolean(m.getPlainMessage().jsep));
+  await pc.setRemoteDescription(answer.getPlainMessage().jsep!);
+  debug.phase = 'published';
+}
+
+/** Subscribes to the other party's feed once they publish. */
+async function subscribe(info: JoinInfo): Promise<void> {
+  if (subscribed || !session || !publisher) return;
+  const list = await publisher.sendWithTransaction({ body: { request: 'listparticipants', room: info.roomId } });
+  const others = ((list.getPluginData('participants') as Array<{ id: string; publisher: boolean }>) ?? []).filter((p) => p.id !== info.publisherId && p.publisher);
+  if (others.length === 0) return;
+  subscribed = true;
+  try {
+    const sub = await session.attachPlugin('janus.plugin.videoroom');
+    sub.on('error', () => undefined);
+    const offer = await request(sub, { request: 'join', ptype: 'subscriber', room: info.roomId, pin: info.pin, streams: [{ feed: others[0].id }] }, undefined, (m) => Boolean(m.getPlainMessage().jsep));
+    const pc = new RTCPeerConnection({ iceServers: [] });
+    peers.push(pc);
+    const remote = $<HTMLVideoElement>('remote-video')!;
+    pc.addEventListener('track', (e) => {
+      remote.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+      void remote.play().catch(() => undefined);
+    });
+    await pc.setRemoteDescription(offer.getPlainMessage().jsep!);
+    await pc.setLocalDescription(await pc.createAnswer());
+    await gathered(pc);
+    await request(sub, { request: 'start' }, pc.localDescription!.toJSON(), (m) => m.getPluginData('started') === 'ok');
+    debug.phase = 'in-session';
+  } catch (err) {
+    subscribed = false;
+    throw err;
+  }
+}
+
+function hangUp(): void {
+  for (const pc of peers) pc.close();
+  peers.length = 0;
+  void session?.destroy().catch(() => undefined);
+  session = null;
+}
+
+function render(s: MeetingState): void {
+  document.body.dataset.status = s.status;
+  const set = (id: string, on: boolean) => $(id)?.toggleAttribute('hidden', !on);
+  set('waiting-room', cfg.role === 'patient' && !s.admitted && !s.ended);
+  set('ended', s.ended);
+  set('in-session', s.admitted && !s.ended);
+  if (cfg.role === 'clinician') {
+    set('checklist', !s.checklistConfirmed && !s.ended);
+    const admit = $<HTMLButtonElement>('admit');
+    if (admit) admit.disabled = !(s.checklistConfirmed && s.patientPresent && !s.admitted);
+    set('admit', !s.admitted && !s.ended);
+    set('end', s.admitted && !s.ended);
+    set('phone', !s.ended && s.modality === 'video');
+    const p = $('patient-presence');
+    if (p) p.textContent = s.patientPresent ? 'Patienten väntar i väntrummet' : 'Patienten har inte anslutit ännu';
+  }
+  if (s.ended) say('Mötet är avslutat. Du kan stänga fönstret.');
+  else if (!s.roomOpen) say(s.roomOpensAt ? `Rummet öppnar ${new Date(s.roomOpensAt).toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' })}` : 'Rummet är inte öppet ännu');
+  else if (!s.admitted) say(cfg.role === 'patient' ? 'Du är i väntrummet. Vårdpersonalen släpper in dig strax.' : 'Bekräfta checklistan och släpp in patienten.');
+  else say('Mötet pågår');
+}
+
+async function main(): Promise<void> {
+  let info: JoinInfo | null = null;
+  let busy = false;
+  const tick = async () => {
+    if (busy) return;
+    busy = true;
+    try {
+      const s = await api<MeetingState>('GET', 'state');
+      render(s);
+      if (s.ended) {
+        hangUp();
+        debug.phase = 'ended';
+        return;
+      }
+      if (s.roomOpen && !info) {
+        info = await api<JoinInfo>('GET', 'join');
+        await publish(info);
+      }
+      if (info && s.admitted) await subscribe(info);
+    } catch (err) {
+      (debug.errors as string[]).push(String(err));
+      say(`Något gick fel: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      busy = false;
+    }
+  };
+  const timer = setInterval(() => void tick().then(() => debug.phase === 'ended' && clearInterval(timer)), 1000);
+  void tick();
+
+  const post = (path: string, body?: unknown) => async () => {
+    try {
+      render(await api<MeetingState>('POST', path, body));
+    } catch (err) {
+      say(err instanceof Error ? err.message : String(err));
+    }
+  };
+  $('checklist')?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const items = Object.fromEntries(Array.from((e.target as HTMLFormElement).querySelectorAll('input[type=checkbox]')).map((i) => [(i as HTMLInputElement).name, (i as HTMLInputElement).checked]));
+    void post('checklist', { items })();
+  });
+  $('admit')?.addEventListener('click', () => void post('admit')());
+  $('end')?.addEventListener('click', () => void post('end')());
+  $('phone')?.addEventListener('click', () => void post('phone', { error: String((debug.errors as string[]).at(-1) ?? 'video failed (reported by the clinician)') })());
+}
+
+void main();

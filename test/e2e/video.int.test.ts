@@ -1,0 +1,152 @@
+/**
+ * Real video meetings: Janus, the web process, a worker and two headless Chromium pages with fake
+ * camera and microphone. Janus' events reach the web process' event sink and drive the workflow.
+ */
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { createJanusRooms } from '../../media/janus-rooms';
+import * as m from '../../workflows/encounter.messages';
+import { testApp } from '../support/app';
+import { launchChromium } from '../support/browser';
+import { admin, startEncounter, throughIdentity, waitForState, waitForStatus } from '../support/encounters';
+import { connect, TestContext } from '../support/env';
+import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
+import { janusSessionCount } from '../support/janus-admin';
+import { startTestWorker, TestWorker } from '../support/worker';
+
+jest.setTimeout(120_000);
+
+const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
+const BASE = `http://127.0.0.1:${PORT}`;
+let ctx: TestContext;
+let f: Fixture;
+let worker: TestWorker;
+let server: Server;
+let browser: Browser;
+let rooms: ReturnType<typeof createJanusRooms>;
+
+beforeAll(async () => {
+  // The web process must listen where Janus' event handler posts (scripts/with-services.ts).
+  ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
+  f = await makeFixture(ctx.orm);
+  rooms = createJanusRooms({ wsUrl: ctx.config.janus.wsUrl, roomAdminKey: ctx.config.janus.roomAdminKey });
+  worker = await startTestWorker(ctx, { rooms });
+  server = await new Promise<Server>((resolve) => {
+    const s = testApp(ctx).listen(PORT, '127.0.0.1', () => resolve(s));
+  });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await worker?.stop();
+  await ctx?.close();
+});
+
+async function meetingLinks(encounterId: string): Promise<{ patientUrl: string; clinicianUrl: string }> {
+  const res = await fetch(`${BASE}/api/encounters/${encounterId}/meeting-links`, { method: 'POST', headers: { 'x-actor-id': admin.id, 'x-actor-role': 'admin' } });
+  expect(res.status).toBe(201);
+  return (await res.json()) as { patientUrl: string; clinicianUrl: string };
+}
+
+/** A page in its own browser context; its errors go to the test output to explain a failure. */
+async function newPage(name = 'page'): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (err) => process.stdout.write(`[${name}] page error: ${err.message}\n`));
+  page.on('console', (msg) => msg.type() === 'error' && process.stdout.write(`[${name}] console: ${msg.text()}\n`));
+  return page;
+}
+
+const remoteVideoPlaying = (page: Page) => page.waitForFunction(() => (document.getElementById('remote-video') as HTMLVideoElement).videoWidth > 0, undefined, { timeout: 45_000 });
+
+/** A booked encounter whose room opens in a moment. */
+async function bookedEncounter(policy: Partial<m.EncounterPolicy>) {
+  f = await makeFixture(ctx.orm);
+  const { id, handle } = await startEncounter(ctx, f, f.adultId, { roomOpensBeforeSeconds: 1, activityTimeoutSeconds: 15, ...policy });
+  await throughIdentity(handle, f);
+  const slot = await makeSlot(ctx.orm, f.clinicianId, 2, 5);
+  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  return { id, handle };
+}
+
+it('clinician confirms the checklist, admits the patient, both see video, ending destroys the room and moves to documentation', async () => {
+  const { id, handle } = await bookedEncounter({ noShowGraceSeconds: 90 });
+  const links = await meetingLinks(id);
+  const clinician = await newPage('clinician');
+  const patient = await newPage('patient');
+  await clinician.goto(links.clinicianUrl);
+  await patient.goto(links.patientUrl);
+
+  await waitForStatus(handle, 'video');
+  const roomId = (await handle.query(m.stateQuery)).room!.roomId;
+  expect(await rooms.exists(roomId)).toBe(true);
+  // The clinician's name and title are visible to the patient.
+  await expect(patient.locator('#name-badge').textContent()).resolves.toContain('Läkare Maria Test');
+
+  // The patient waits: joined (a Janus event, via the sink) but not admitted, no remote video yet.
+  await waitForState(handle, (s) => s.patientPresent, 45_000).catch(async (err) => {
+    for (const p of [clinician, patient]) process.stdout.write(`page state: ${JSON.stringify(await p.evaluate(() => (window as unknown as { vardmote: unknown }).vardmote))}\n`);
+    throw err;
+  });
+  await expect(patient.locator('#waiting-room').isVisible()).resolves.toBe(true);
+  await expect(clinician.locator('#admit').isDisabled()).resolves.toBe(true);
+
+  for (const item of m.CHECKLIST_ITEMS) await clinician.check(`#checklist input[name=${item}]`);
+  await clinician.click('#checklist button[type=submit]');
+  await clinician.waitForSelector('#admit:not([disabled])');
+  const admittedAt = Date.now();
+  await clinician.click('#admit');
+
+  await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
+  process.stdout.write(`admit → remote video on both pages: ${Date.now() - admittedAt} ms\n`);
+  const widths = await Promise.all([clinician, patient].map((p) => p.evaluate(() => (document.getElementById('remote-video') as HTMLVideoElement).videoWidth)));
+  expect(Math.min(...widths)).toBeGreaterThan(0);
+
+  await clinician.click('#end');
+  await waitForStatus(handle, 'documentation');
+  expect(await rooms.exists(roomId)).toBe(false);
+  await patient.waitForFunction(() => document.body.dataset.status === 'documentation' || (window as unknown as { vardmote: { phase: string } }).vardmote.phase === 'ended');
+
+  const timeline = (await handle.query(m.stateQuery)).timeline;
+  expect(timeline.find((t) => t.event === 'patient-joined')?.actor.id).toBe('janus');
+  expect(timeline.find((t) => t.event === 'clinician-joined')?.actor.id).toBe('janus');
+  expect(timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['checklist-confirmed', 'patient-admitted', 'session-ended']));
+});
+
+it('the patient never joins: no-show after the grace period and the room is destroyed', async () => {
+  const { id, handle } = await bookedEncounter({ noShowGraceSeconds: 6 });
+  const links = await meetingLinks(id);
+  const clinician = await newPage();
+  await clinician.goto(links.clinicianUrl);
+  await waitForState(handle, (s) => s.clinicianPresent, 45_000);
+  const roomId = (await handle.query(m.stateQuery)).room!.roomId;
+  expect(await handle.result()).toMatchObject({ status: 'no-show' });
+  expect(await rooms.exists(roomId)).toBe(false);
+  await clinician.waitForSelector('#ended:not([hidden])');
+});
+
+it('a wrong, expired or reused link gets a clear page and no Janus handle', async () => {
+  const { id } = await bookedEncounter({ noShowGraceSeconds: 60 });
+  const first = await meetingLinks(id);
+  const second = await meetingLinks(id);
+  await ctx.orm.em.fork().execute(`update join_token set expires_at = now() - interval '1 minute' where encounter_id = ? and used_at is null and created_at = (select max(created_at) from join_token where encounter_id = ?)`, [id, id]);
+  // Use the first patient link once, from a plain HTTP client (no browser, so no Janus session).
+  expect((await fetch(first.patientUrl)).status).toBe(200);
+
+  const before = await janusSessionCount(ctx.config.janus.adminUrl, ctx.config.janus.adminSecret);
+  const page = await newPage();
+  const cases: Array<[string, number, string]> = [
+    [`${BASE}/meet/${'x'.repeat(43)}`, 404, 'Länken är ogiltig'],
+    [`${BASE}/meet/not-even-a-token`, 404, 'Länken är ogiltig'],
+    [second.patientUrl, 410, 'Länken har gått ut'],
+    [first.patientUrl, 410, 'Länken är redan använd'],
+  ];
+  for (const [url, status, title] of cases) {
+    const res = await page.goto(url);
+    expect(res!.status()).toBe(status);
+    await expect(page.locator('h1').textContent()).resolves.toBe(title);
+    expect(await page.locator('script[src*="meeting.js"]').count()).toBe(0);
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(await janusSessionCount(ctx.config.janus.adminUrl, ctx.config.janus.adminSecret)).toBe(before);
+});
