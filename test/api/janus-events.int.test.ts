@@ -1,0 +1,108 @@
+/** The Janus event sink: shared secret, mapping to encounters, repeats and stale events, phone fallback. */
+import request from 'supertest';
+import type { Express } from 'express';
+import * as m from '../../workflows/encounter.messages';
+import { testApp } from '../support/app';
+import { admin, startEncounter, throughIdentity, waitForState, waitForStatus } from '../support/encounters';
+import { connect, TestContext } from '../support/env';
+import { makeFixture, makeSlot } from '../support/fixtures';
+import { startTestWorker, TestWorker } from '../support/worker';
+
+jest.setTimeout(60_000);
+
+let ctx: TestContext;
+let worker: TestWorker;
+let app: Express;
+
+beforeAll(async () => {
+  ctx = await connect();
+  worker = await startTestWorker(ctx);
+  app = testApp(ctx);
+});
+afterAll(async () => {
+  await worker?.stop();
+  await ctx?.close();
+});
+
+const auth = () => `Basic ${Buffer.from(`janus:${ctx.config.janus.eventSecret}`).toString('base64')}`;
+const post = (events: object, authorization = auth()) => request(app).post('/janus/events').set('authorization', authorization).send(events);
+
+/** An encounter in the video step, with both meeting pages opened (their keys and publisher ids). */
+async function inVideo() {
+  const f = await makeFixture(ctx.orm);
+  const { id, handle } = await startEncounter(ctx, f, f.adultId, { roomOpensBeforeSeconds: 5, noShowGraceSeconds: 60 });
+  await throughIdentity(handle, f);
+  const slot = await makeSlot(ctx.orm, f.clinicianId, 2, 5);
+  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await waitForStatus(handle, 'video');
+  const links = (await request(app).post(`/api/encounters/${id}/meeting-links`).set({ 'x-actor-id': admin.id, 'x-actor-role': 'admin' }).expect(201)).body as { patientUrl: string; clinicianUrl: string };
+  const open = async (url: string) => {
+    const html = (await request(app).get(new URL(url).pathname).expect(200)).text;
+    const { key } = JSON.parse(/window\.MEETING = (\{.*?\});/.exec(html)![1]) as { key: string };
+    const join = (await request(app).get('/meet/api/join').set('x-meeting-key', key).expect(200)).body as { roomId: string; publisherId: string };
+    return { key, ...join };
+  };
+  return { id, handle, patient: await open(links.patientUrl), clinician: await open(links.clinicianUrl) };
+}
+
+const videoroom = (event: 'joined' | 'leaving', room: string, publisherId: string, timestamp: number, handleId = 77) => ({
+  type: 64,
+  timestamp,
+  session_id: 1,
+  handle_id: handleId,
+  event: { plugin: 'janus.plugin.videoroom', data: { event, room, id: publisherId, display: 'x' } },
+});
+
+it('refuses events without the shared secret and changes nothing', async () => {
+  const { handle, patient } = await inVideo();
+  const res = await post([videoroom('joined', patient.roomId, patient.publisherId, 1000)], `Basic ${Buffer.from('janus:wrong-secret').toString('base64')}`);
+  expect(res.status).toBe(401);
+  expect(res.body.field).toBe('authorization');
+  expect((await handle.query(m.stateQuery)).patientPresent).toBe(false);
+});
+
+it('joined/leaving become signals once; repeats, stale and foreign events change nothing', async () => {
+  const { handle, patient } = await inVideo();
+  const handleId = Math.floor(Math.random() * 1e9);
+  expect((await post([videoroom('joined', patient.roomId, patient.publisherId, 1000, handleId)]).expect(200)).body).toEqual({ received: 1, signalled: 1 });
+  await waitForState(handle, (s) => s.patientPresent);
+  // The same event again, an older "leaving", a stranger's id, and our id in another room.
+  const noise = [
+    videoroom('joined', patient.roomId, patient.publisherId, 1000, handleId),
+    videoroom('leaving', patient.roomId, patient.publisherId, 500, handleId),
+    videoroom('joined', patient.roomId, 'p-stranger', 1100),
+    videoroom('joined', 'encounter-00000000-0000-0000-0000-000000000000', patient.publisherId, 1200),
+  ];
+  expect((await post(noise).expect(200)).body).toEqual({ received: 4, signalled: 0 });
+  const s = await handle.query(m.stateQuery);
+  expect(s.patientPresent).toBe(true);
+  expect(s.timeline.filter((t) => t.event === 'patient-joined')).toHaveLength(1);
+
+  // ICE failing on the patient's handle: one video-failure deviation, however often Janus says it.
+  const iceFailed = { type: 16, timestamp: 1300, session_id: 1, handle_id: handleId, event: { ice: 'failed' } };
+  await post([iceFailed, { ...iceFailed, timestamp: 1301 }]).expect(200);
+  await waitForState(handle, (st) => st.timeline.some((t) => t.event === 'video-problem'));
+  const deviations = await ctx.orm.em.fork().execute('select category from deviation where encounter_id = ?', [s.encounterId]);
+  expect(deviations).toEqual([{ category: 'video-failure' }]);
+
+  expect((await post([videoroom('leaving', patient.roomId, patient.publisherId, 2000, handleId)]).expect(200)).body.signalled).toBe(1);
+  await waitForState(handle, (st) => !st.patientPresent);
+});
+
+it('the clinician switches to phone from the meeting page: a deviation with the Janus error, the patient cannot', async () => {
+  const { id, handle, patient, clinician } = await inVideo();
+  const refused = await request(app).post('/meet/api/phone').set('x-meeting-key', patient.key).send({ error: 'x' });
+  expect(refused.status).toBe(403);
+  const res = await request(app).post('/meet/api/phone').set('x-meeting-key', clinician.key).send({ error: 'Janus: ICE failed (no candidates)' });
+  expect(res.status).toBe(200);
+  expect(res.body.modality).toBe('phone');
+  const [dev] = await ctx.orm.em.fork().execute<Array<{ category: string; description: string }>>('select category, description from deviation where encounter_id = ?', [id]);
+  expect(dev).toMatchObject({ category: 'video-failure', description: expect.stringContaining('Janus: ICE failed (no candidates)') });
+  expect((await handle.query(m.stateQuery)).timeline.find((t) => t.event === 'switched-to-phone')?.detail).toEqual({ error: 'Janus: ICE failed (no candidates)' });
+});
+
+it('meeting-page actions need the page key', async () => {
+  const res = await request(app).get('/meet/api/state');
+  expect(res.status).toBe(401);
+  expect(res.body.field).toBe('x-meeting-key');
+});
