@@ -37,7 +37,7 @@ const say = (text: string) => {
   if (el) el.textContent = text;
 };
 /** Exposed for tests and support staff: what the page is doing right now. */
-const debug = ((window as unknown as { vardmote: Record<string, unknown> }).vardmote = { phase: 'starting', errors: [] as string[] });
+const debug: Record<string, unknown> & { errors: string[] } = ((window as unknown as { vardmote: Record<string, unknown> }).vardmote = { phase: 'starting', errors: [] as string[] }) as never;
 
 async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/meet/api/${path}`, {
@@ -110,10 +110,13 @@ async function subscribe(info: JoinInfo): Promise<void> {
   try {
     const sub = await session.attachPlugin('janus.plugin.videoroom');
     sub.on('error', () => undefined);
+    debug.subscribeStartedAt = performance.now();
     const offer = await request(sub, { request: 'join', ptype: 'subscriber', room: info.roomId, pin: info.pin, streams: [{ feed: others[0].id }] }, undefined, (m) => Boolean(m.getPlainMessage().jsep));
     const pc = new RTCPeerConnection({ iceServers: [] });
     peers.push(pc);
     const remote = $<HTMLVideoElement>('remote-video')!;
+    remote.addEventListener('playing', () => (debug.remotePlayingAt ??= performance.now()), { once: true });
+    debug.videoStats = () => inboundVideo(pc);
     pc.addEventListener('track', (e) => {
       remote.srcObject = e.streams[0] ?? new MediaStream([e.track]);
       void remote.play().catch(() => undefined);
@@ -127,6 +130,19 @@ async function subscribe(info: JoinInfo): Promise<void> {
     subscribed = false;
     throw err;
   }
+}
+
+/** Decoded and dropped frames of the remote video (for support staff and the video benchmark). */
+async function inboundVideo(pc: RTCPeerConnection): Promise<{ framesDecoded: number; framesDropped: number; framesPerSecond: number }> {
+  const out = { framesDecoded: 0, framesDropped: 0, framesPerSecond: 0 };
+  (await pc.getStats()).forEach((r: { type: string; kind?: string; framesDecoded?: number; framesDropped?: number; framesPerSecond?: number }) => {
+    if (r.type === 'inbound-rtp' && r.kind === 'video') {
+      out.framesDecoded += r.framesDecoded ?? 0;
+      out.framesDropped += r.framesDropped ?? 0;
+      out.framesPerSecond += r.framesPerSecond ?? 0;
+    }
+  });
+  return out;
 }
 
 function hangUp(): void {

@@ -3,15 +3,15 @@
  * camera and microphone. Janus' events reach the web process' event sink and drive the workflow.
  */
 import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createJanusRooms } from '../../media/janus-rooms';
 import * as m from '../../workflows/encounter.messages';
 import { testApp } from '../support/app';
 import { launchChromium } from '../support/browser';
-import { admin, startEncounter, throughIdentity, waitForState, waitForStatus } from '../support/encounters';
+import { waitForState, waitForStatus } from '../support/encounters';
 import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
 import { janusSessionCount } from '../support/janus-admin';
+import { admitPatient, bookedEncounter, meetingLinks, newPage, remoteVideoPlaying } from '../support/meeting';
 import { startTestWorker, TestWorker } from '../support/worker';
 
 jest.setTimeout(120_000);
@@ -19,7 +19,6 @@ jest.setTimeout(120_000);
 const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
 const BASE = `http://127.0.0.1:${PORT}`;
 let ctx: TestContext;
-let f: Fixture;
 let worker: TestWorker;
 let server: Server;
 let browser: Browser;
@@ -28,7 +27,6 @@ let rooms: ReturnType<typeof createJanusRooms>;
 beforeAll(async () => {
   // The web process must listen where Janus' event handler posts (scripts/with-services.ts).
   ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
-  f = await makeFixture(ctx.orm);
   rooms = createJanusRooms({ wsUrl: ctx.config.janus.wsUrl, roomAdminKey: ctx.config.janus.roomAdminKey });
   worker = await startTestWorker(ctx, { rooms });
   server = await new Promise<Server>((resolve) => {
@@ -43,37 +41,11 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-async function meetingLinks(encounterId: string): Promise<{ patientUrl: string; clinicianUrl: string }> {
-  const res = await fetch(`${BASE}/api/encounters/${encounterId}/meeting-links`, { method: 'POST', headers: { 'x-actor-id': admin.id, 'x-actor-role': 'admin' } });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { patientUrl: string; clinicianUrl: string };
-}
-
-/** A page in its own browser context; its errors go to the test output to explain a failure. */
-async function newPage(name = 'page'): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  page.on('pageerror', (err) => process.stdout.write(`[${name}] page error: ${err.message}\n`));
-  page.on('console', (msg) => msg.type() === 'error' && process.stdout.write(`[${name}] console: ${msg.text()}\n`));
-  return page;
-}
-
-const remoteVideoPlaying = (page: Page) => page.waitForFunction(() => (document.getElementById('remote-video') as HTMLVideoElement).videoWidth > 0, undefined, { timeout: 45_000 });
-
-/** A booked encounter whose room opens in a moment. */
-async function bookedEncounter(policy: Partial<m.EncounterPolicy>) {
-  f = await makeFixture(ctx.orm);
-  const { id, handle } = await startEncounter(ctx, f, f.adultId, { roomOpensBeforeSeconds: 1, activityTimeoutSeconds: 15, ...policy });
-  await throughIdentity(handle, f);
-  const slot = await makeSlot(ctx.orm, f.clinicianId, 2, 5);
-  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
-  return { id, handle };
-}
-
 it('clinician confirms the checklist, admits the patient, both see video, ending destroys the room and moves to documentation', async () => {
-  const { id, handle } = await bookedEncounter({ noShowGraceSeconds: 90 });
-  const links = await meetingLinks(id);
-  const clinician = await newPage('clinician');
-  const patient = await newPage('patient');
+  const { id, handle } = await bookedEncounter(ctx, { noShowGraceSeconds: 90 });
+  const links = await meetingLinks(BASE, id);
+  const clinician = await newPage(browser, 'clinician');
+  const patient = await newPage(browser, 'patient');
   await clinician.goto(links.clinicianUrl);
   await patient.goto(links.patientUrl);
 
@@ -84,18 +56,11 @@ it('clinician confirms the checklist, admits the patient, both see video, ending
   await expect(patient.locator('#name-badge').textContent()).resolves.toContain('Läkare Maria Test');
 
   // The patient waits: joined (a Janus event, via the sink) but not admitted, no remote video yet.
-  await waitForState(handle, (s) => s.patientPresent, 45_000).catch(async (err) => {
-    for (const p of [clinician, patient]) process.stdout.write(`page state: ${JSON.stringify(await p.evaluate(() => (window as unknown as { vardmote: unknown }).vardmote))}\n`);
-    throw err;
-  });
+  await waitForState(handle, (s) => s.patientPresent, 45_000);
   await expect(patient.locator('#waiting-room').isVisible()).resolves.toBe(true);
   await expect(clinician.locator('#admit').isDisabled()).resolves.toBe(true);
-
-  for (const item of m.CHECKLIST_ITEMS) await clinician.check(`#checklist input[name=${item}]`);
-  await clinician.click('#checklist button[type=submit]');
-  await clinician.waitForSelector('#admit:not([disabled])');
-  const admittedAt = Date.now();
-  await clinician.click('#admit');
+  await expect(remoteVideoPlaying(patient, 1000)).rejects.toThrow();
+  const admittedAt = await admitPatient(handle, clinician);
 
   await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
   process.stdout.write(`admit → remote video on both pages: ${Date.now() - admittedAt} ms\n`);
@@ -114,9 +79,9 @@ it('clinician confirms the checklist, admits the patient, both see video, ending
 });
 
 it('the patient never joins: no-show after the grace period and the room is destroyed', async () => {
-  const { id, handle } = await bookedEncounter({ noShowGraceSeconds: 6 });
-  const links = await meetingLinks(id);
-  const clinician = await newPage();
+  const { id, handle } = await bookedEncounter(ctx, { noShowGraceSeconds: 6 });
+  const links = await meetingLinks(BASE, id);
+  const clinician = await newPage(browser);
   await clinician.goto(links.clinicianUrl);
   await waitForState(handle, (s) => s.clinicianPresent, 45_000);
   const roomId = (await handle.query(m.stateQuery)).room!.roomId;
@@ -126,15 +91,15 @@ it('the patient never joins: no-show after the grace period and the room is dest
 });
 
 it('a wrong, expired or reused link gets a clear page and no Janus handle', async () => {
-  const { id } = await bookedEncounter({ noShowGraceSeconds: 60 });
-  const first = await meetingLinks(id);
-  const second = await meetingLinks(id);
+  const { id } = await bookedEncounter(ctx, { noShowGraceSeconds: 60 });
+  const first = await meetingLinks(BASE, id);
+  const second = await meetingLinks(BASE, id);
   await ctx.orm.em.fork().execute(`update join_token set expires_at = now() - interval '1 minute' where encounter_id = ? and used_at is null and created_at = (select max(created_at) from join_token where encounter_id = ?)`, [id, id]);
   // Use the first patient link once, from a plain HTTP client (no browser, so no Janus session).
   expect((await fetch(first.patientUrl)).status).toBe(200);
 
   const before = await janusSessionCount(ctx.config.janus.adminUrl, ctx.config.janus.adminSecret);
-  const page = await newPage();
+  const page = await newPage(browser);
   const cases: Array<[string, number, string]> = [
     [`${BASE}/meet/${'x'.repeat(43)}`, 404, 'Länken är ogiltig'],
     [`${BASE}/meet/not-even-a-token`, 404, 'Länken är ogiltig'],

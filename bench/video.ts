@@ -1,0 +1,114 @@
+/**
+ * Video benchmark: (1) the time from "admit" to remote video playing on both pages, against the bare
+ * Janus subscribe → first frame inside the page; (2) how many concurrent two-party rooms with fake
+ * media this machine's one Janus process carries before frames drop.
+ * Run: npm run bench:video (fresh embedded services on the test ports; Chromium runs on the same machine).
+ */
+import { execSync } from 'node:child_process';
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
+import { createJanusRooms } from '../media/janus-rooms';
+import * as m from '../workflows/encounter.messages';
+import { testApp } from '../test/support/app';
+import { launchChromium } from '../test/support/browser';
+import { waitForStatus } from '../test/support/encounters';
+import { connect } from '../test/support/env';
+import { admitPatient, bookedEncounter, meetingLinks, newPage, remoteVideoPlaying, videoStats } from '../test/support/meeting';
+import { startTestWorker } from '../test/support/worker';
+
+const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
+const BASE = `http://127.0.0.1:${PORT}`;
+const ROUNDS = Number(process.env.BENCH_VIDEO_ROUNDS ?? 3);
+const MAX_ROOMS = Number(process.env.BENCH_VIDEO_MAX_ROOMS ?? 8);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** CPU seconds Janus has used so far (utime + stime from /proc). */
+function janusCpuSeconds(): number {
+  const pid = execSync("pgrep -f 'janus -F .*\\.data/test/janus' | head -1").toString().trim();
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function main(): Promise<void> {
+  const ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
+  const rooms = createJanusRooms({ wsUrl: ctx.config.janus.wsUrl, roomAdminKey: ctx.config.janus.roomAdminKey });
+  const worker = await startTestWorker(ctx, { rooms });
+  const server = await new Promise<Server>((resolve) => {
+    const s = testApp(ctx).listen(PORT, '127.0.0.1', () => resolve(s));
+  });
+  const browser = await launchChromium();
+
+  /** Opens one meeting and admits the patient; resolves when both pages play the other's video. */
+  const meeting = async () => {
+    const { id, handle } = await bookedEncounter(ctx, { noShowGraceSeconds: 300 });
+    const links = await meetingLinks(BASE, id);
+    const clinician = await newPage(browser, 'clinician');
+    const patient = await newPage(browser, 'patient');
+    await clinician.goto(links.clinicianUrl);
+    await patient.goto(links.patientUrl);
+    await waitForStatus(handle, 'video', 60_000);
+    const admittedAt = await admitPatient(handle, clinician);
+    await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
+    return { handle, pages: [clinician, patient], admitToVideoMs: Date.now() - admittedAt };
+  };
+  const janusOnlyMs = (page: Page) => page.evaluate(() => {
+    const d = (window as unknown as { vardmote: { subscribeStartedAt: number; remotePlayingAt: number } }).vardmote;
+    return d.remotePlayingAt - d.subscribeStartedAt;
+  });
+
+  // (1) Admit → remote video, ROUNDS times, each meeting ended before the next.
+  console.log(`bench:video — ${ROUNDS} meetings, then up to ${MAX_ROOMS} concurrent rooms (Chromium ${browser.version()}, Janus on the same 2-core machine)`);
+  const total: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const mt = await meeting();
+    total.push(mt.admitToVideoMs);
+    bare.push(Math.max(...(await Promise.all(mt.pages.map(janusOnlyMs)))));
+    console.log(`  meeting ${i + 1}/${ROUNDS}: admit → both remote videos ${mt.admitToVideoMs} ms (Janus subscribe → first frame ${bare.at(-1)!.toFixed(0)} ms)`);
+    await mt.pages[0].click('#end');
+    await waitForStatus(mt.handle, 'documentation');
+    await Promise.all(mt.pages.map((p) => p.context().close()));
+  }
+  console.log(`admit → remote video playing: median ${median(total)} ms; bare Janus subscribe → first frame: median ${median(bare).toFixed(0)} ms; ratio ${(median(total) / median(bare)).toFixed(2)}`);
+  console.log('  (the difference is the workflow update, the pages\' 1 s state poll and the subscription set-up)');
+
+  // (2) Concurrent rooms: add one at a time and sample every remote video for 3 s.
+  const open: Array<{ pages: Page[] }> = [];
+  let baselineFps = 0;
+  let held = 0;
+  console.log('rooms  janus CPU  remote fps (min/avg)  frames dropped');
+  for (let n = 1; n <= MAX_ROOMS; n++) {
+    open.push(await meeting());
+    await new Promise((r) => setTimeout(r, 4000));
+    const pages = open.flatMap((o) => o.pages);
+    const before = await Promise.all(pages.map(videoStats));
+    const cpu0 = janusCpuSeconds();
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await Promise.all(pages.map(videoStats));
+    const secs = (Date.now() - t0) / 1000;
+    const cpu = ((janusCpuSeconds() - cpu0) / secs) * 100;
+    const fps = after.map((a, i) => (a!.framesDecoded - before[i]!.framesDecoded) / secs);
+    const dropped = after.reduce((sum, a, i) => sum + (a!.framesDropped - before[i]!.framesDropped), 0);
+    const minFps = Math.min(...fps);
+    const avgFps = fps.reduce((a, b) => a + b, 0) / fps.length;
+    if (n === 1) baselineFps = avgFps;
+    console.log(`${String(n).padStart(5)}  ${cpu.toFixed(0).padStart(8)} %  ${minFps.toFixed(1).padStart(8)} / ${avgFps.toFixed(1).padEnd(10)}  ${dropped}`);
+    // Frames "drop" when a remote video falls below 80 % of the one-room frame rate or frames are discarded.
+    if (minFps < 0.8 * baselineFps || dropped > 0.05 * fps.length * secs * baselineFps) break;
+    held = n;
+  }
+  console.log(`concurrent two-party rooms before frames drop: ${held}${held === MAX_ROOMS ? ` (the most tried; BENCH_VIDEO_MAX_ROOMS raises it)` : ''}`);
+  console.log('  (both browsers of every room run on this machine too, so this is a floor for Janus alone)');
+
+  await browser.close();
+  await new Promise((r) => server.close(r));
+  await worker.stop();
+  await ctx.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
