@@ -1,7 +1,8 @@
 /** Back-office pages (server-rendered Handlebars): encounter list with a status chart, one encounter. */
-import { Router } from 'express';
+import { Router, Response } from 'express';
 import type { AppDeps } from '../deps';
 import { audit } from '../audit';
+import { issueMeetingLinks } from '../meet/links';
 import { notFound } from '../errors';
 import { IdParam, ListEncounters } from '../encounters/schemas';
 import { getEncounterRow, listEncounters, liveState } from '../encounters/service';
@@ -11,7 +12,7 @@ import { Actor, EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../wo
 const UI_ACTOR: Actor = { id: 'admin-ui', role: 'admin', name: 'Back office' };
 const ALL_STATUSES: EncounterStatus[] = [...STEPS, ...EXITS];
 
-export function adminRouter({ orm, temporal }: AppDeps): Router {
+export function adminRouter({ orm, temporal, config }: AppDeps): Router {
   const router = Router();
 
   router.get('/admin', async (_req, res) => {
@@ -41,8 +42,7 @@ export function adminRouter({ orm, temporal }: AppDeps): Router {
     });
   });
 
-  router.get('/admin/encounters/:id', async (req, res) => {
-    const { id } = IdParam.parse(req.params);
+  const showEncounter = async (id: string, res: Response, links?: { patientUrl: string; clinicianUrl: string; expiresAt: Date }) => {
     const em = orm.em.fork();
     const row = await getEncounterRow(em, id);
     if (!row) throw notFound('vårdmöte');
@@ -55,7 +55,23 @@ export function adminRouter({ orm, temporal }: AppDeps): Router {
       state,
       statusLabel: STATUS_LABELS_SV[status],
       steps: STEPS.map((s) => ({ label: STATUS_LABELS_SV[s], done: STEPS.indexOf(s) < STEPS.indexOf(state?.step ?? 'requested'), current: s === state?.step })),
+      canInvite: state !== null && ['pre-meeting', 'video'].includes(state.status),
+      links,
     });
+  };
+
+  router.get('/admin/encounters/:id', async (req, res) => showEncounter(IdParam.parse(req.params).id, res));
+
+  /** Möteslänkar: one-time links for the patient and the clinician, shown once. */
+  router.post('/admin/encounters/:id/meeting-links', async (req, res) => {
+    const { id } = IdParam.parse(req.params);
+    const em = orm.em.fork();
+    const row = await getEncounterRow(em, id);
+    if (!row) throw notFound('vårdmöte');
+    const { tokens, expiresAt } = await issueMeetingLinks(em, id, UI_ACTOR.id, config.meet.linkTtlSeconds);
+    await audit(em, UI_ACTOR, 'issue-meeting-links', `encounter:${id}`, [row.patientId]);
+    const url = (t: string) => `${config.web.publicUrl}/meet/${t}`;
+    await showEncounter(id, res.status(201), { patientUrl: url(tokens.patient), clinicianUrl: url(tokens.clinician), expiresAt });
   });
   return router;
 }

@@ -164,7 +164,7 @@ function render(s: MeetingState): void {
     if (admit) admit.disabled = !(s.checklistConfirmed && s.patientPresent && !s.admitted);
     set('admit', !s.admitted && !s.ended);
     set('end', s.admitted && !s.ended);
-    set('phone', !s.ended && s.modality === 'video');
+    set('phone', s.roomOpen && s.modality === 'video');
     const p = $('patient-presence');
     if (p) p.textContent = s.patientPresent ? 'Patienten väntar i väntrummet' : 'Patienten har inte anslutit ännu';
   }

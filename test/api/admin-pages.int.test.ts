@@ -2,8 +2,9 @@
 import request from 'supertest';
 import type { Express } from 'express';
 import { connect, TestContext } from '../support/env';
-import { makeFixture } from '../support/fixtures';
-import { startEncounter } from '../support/encounters';
+import * as m from '../../workflows/encounter.messages';
+import { makeFixture, makeSlot } from '../support/fixtures';
+import { admin, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
 import { startTestWorker, TestWorker } from '../support/worker';
 import { testApp } from '../support/app';
 
@@ -34,4 +35,21 @@ it('renders the overview with a status chart, the list and one encounter', async
   await request(app).get('/admin/encounters/7a1c0a57-1111-4111-8111-111111111111').set('accept', 'text/html').expect(404);
   const bad = await request(app).get('/admin/encounters').query({ page: 'x' }).set('accept', 'text/html').expect(400);
   expect(bad.text).toContain('page');
+});
+
+it('staff create one-time meeting links (Möteslänkar) from the encounter page once it is booked', async () => {
+  const f = await makeFixture(ctx.orm);
+  const { id, handle } = await startEncounter(ctx, f, f.adultId, { roomOpensBeforeSeconds: 0 });
+  expect((await request(app).get(`/admin/encounters/${id}`).expect(200)).text).not.toContain('Skapa möteslänkar');
+  await throughIdentity(handle, f);
+  const slot = await makeSlot(ctx.orm, f.clinicianId, 3600);
+  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await waitForStatus(handle, 'pre-meeting');
+  expect((await request(app).get(`/admin/encounters/${id}`).expect(200)).text).toContain('Skapa möteslänkar');
+  const page = await request(app).post(`/admin/encounters/${id}/meeting-links`).expect(201);
+  const urls = [...page.text.matchAll(/href="(http[^"]+\/meet\/[A-Za-z0-9_-]{43})"/g)].map((x) => x[1]);
+  expect(new Set(urls).size).toBe(2);
+  const patientPage = await request(app).get(new URL(urls[0]).pathname).expect(200);
+  expect(patientPage.text).toContain('Läkare Maria Test');
+  await request(app).get(new URL(urls[0]).pathname).expect(410);
 });
