@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { createJanusRooms } from '../media/janus-rooms';
-import * as m from '../workflows/encounter.messages';
 import { testApp } from '../test/support/app';
 import { launchChromium } from '../test/support/browser';
 import { waitForStatus } from '../test/support/encounters';
