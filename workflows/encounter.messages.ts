@@ -48,6 +48,8 @@ export interface EncounterPolicy {
   lateCancelSeconds: number;
   /** Start-to-close timeout of each activity. */
   activityTimeoutSeconds: number;
+  /** Janus receiving no video from a participant this long during the session is a video failure (absent in older encounters: 20 s). */
+  mediaDownGraceSeconds?: number;
 }
 
 export const DEFAULT_POLICY: EncounterPolicy = {
@@ -57,6 +59,7 @@ export const DEFAULT_POLICY: EncounterPolicy = {
   documentationOverdueSeconds: 24 * 3600,
   lateCancelSeconds: 24 * 3600,
   activityTimeoutSeconds: 30,
+  mediaDownGraceSeconds: 20,
 };
 
 export interface EncounterInput {
@@ -143,6 +146,8 @@ export const participantJoinedSignal = defineSignal<[{ role: 'patient' | 'clinic
 export const participantLeftSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantLeft');
 /** Janus saw the media fail (ICE failed) for a participant: one video-failure deviation per encounter. */
 export const videoProblemSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; detail: string; source: string }]>('videoProblem');
+/** Janus stopped (up: false) or resumed receiving a participant's video. */
+export const mediaStateSignal = defineSignal<[{ role: 'patient' | 'clinician'; up: boolean; at?: string; source: string }]>('mediaState');
 export const stateQuery = defineQuery<EncounterState>('state');
 
 export const encounterWorkflowId = (encounterId: string) => `encounter-${encounterId}`;

@@ -157,12 +157,29 @@ export async function encounterWorkflow(input: m.EncounterInput): Promise<m.Enco
   });
 
   let videoFailureRecorded = false;
-  setHandler(m.videoProblemSignal, async ({ role, detail, source }) => {
-    if (st.status !== 'video' || st.sessionEndedAt || videoFailureRecorded) return;
+  const videoFailed = async (role: string, detail: string, source: string) => {
+    if (videoFailureRecorded) return;
     videoFailureRecorded = true;
     s.record('video-problem', { id: source, role: 'system' }, detail, { role });
     // Same key as the phone fallback: one video-failure deviation per encounter, whichever comes first.
     await acts.recordDeviation({ encounterId, category: 'video-failure', severity: 'medium', description: `Video failed for the ${role}: ${detail}`, dedupeKey: `${encounterId}:video-failure` });
+  };
+  setHandler(m.videoProblemSignal, async ({ role, detail, source }) => {
+    if (st.status !== 'video' || st.sessionEndedAt) return;
+    await videoFailed(role, detail, source);
+  });
+
+  const mediaDown = { patient: false, clinician: false };
+  setHandler(m.mediaStateSignal, async ({ role, up, source }) => {
+    // Only during the admitted session; only changes count (Janus repeats itself).
+    if (st.status !== 'video' || !st.sessionStartedAt || st.sessionEndedAt || mediaDown[role] === !up) return;
+    mediaDown[role] = !up;
+    s.record(up ? 'media-up' : 'media-down', { id: source, role: 'system' }, role);
+    if (up) return;
+    // A short drop is normal network weather; only one that lasts is a video failure.
+    const present = () => (role === 'patient' ? st.patientPresent : st.clinicianPresent);
+    const settled = await condition(() => !mediaDown[role] || st.sessionEndedAt !== null || st.status !== 'video' || !present(), (policy.mediaDownGraceSeconds ?? 20) * 1000);
+    if (!settled) await videoFailed(role, `no video received for ${policy.mediaDownGraceSeconds ?? 20} s`, source);
   });
 
   setHandler(

@@ -12,6 +12,7 @@ export const PolicyOverrides = z
     documentationOverdueSeconds: z.number().int().min(1),
     lateCancelSeconds: z.number().int().min(0),
     activityTimeoutSeconds: z.number().int().min(1),
+    mediaDownGraceSeconds: z.number().int().min(1),
   })
   .partial()
   .strict();

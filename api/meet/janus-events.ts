@@ -23,10 +23,14 @@ const Batch = z.union([z.array(JanusEvent), JanusEvent.transform((e) => [e])]);
 export type JanusEventT = z.infer<typeof JanusEvent>;
 
 /** Janus event types (janus/events/eventhandler.h). */
-const TYPE = { webrtc: 16, plugin: 64 } as const;
+const TYPE = { webrtc: 16, media: 32, plugin: 64 } as const;
 
 /** What one event means for an encounter, or null when it is not ours or not interesting. */
-type Effect = { encounterId: string; role: MeetRole; at: number } & ({ kind: 'presence'; present: boolean; handleId?: number } | { kind: 'problem'; detail: string });
+type Effect = { encounterId: string; role: MeetRole; at: number } & (
+  | { kind: 'presence'; present: boolean; handleId?: number }
+  | { kind: 'media'; present: boolean }
+  | { kind: 'problem'; detail: string }
+);
 
 async function interpret(em: EntityManager, e: JanusEventT): Promise<Effect | null> {
   if (e.type === TYPE.plugin && e.event.plugin === 'janus.plugin.videoroom') {
@@ -37,26 +41,31 @@ async function interpret(em: EntityManager, e: JanusEventT): Promise<Effect | nu
     if (!who || data.room !== `encounter-${who.encounterId}`) return null;
     return { ...who, at: e.timestamp, kind: 'presence', present: data.event === 'joined', handleId: e.handle_id };
   }
-  if (e.type === TYPE.webrtc && e.handle_id !== undefined) {
+  if ((e.type === TYPE.webrtc || e.type === TYPE.media) && e.handle_id !== undefined) {
     const [h] = await em.execute<Array<{ encounter_id: string; role: MeetRole }>>('select encounter_id, role from janus_handle where handle_id = ?', [e.handle_id]);
     if (!h) return null;
     const base = { encounterId: h.encounter_id, role: h.role, at: e.timestamp };
     if (e.event.ice === 'failed') return { ...base, kind: 'problem', detail: 'ICE failed' };
     if (e.event.connection === 'hangup') return { ...base, kind: 'presence', present: false };
+    // Janus receiving (or no longer receiving) the participant's own camera on their publisher handle.
+    if (e.type === TYPE.media && e.event.media === 'video' && typeof e.event.receiving === 'boolean') return { ...base, kind: 'media', present: e.event.receiving };
   }
   return null;
 }
 
 /** Applies a presence change if it is newer than what we have; true when presence actually changed. */
-async function applyPresence(em: EntityManager, fx: Extract<Effect, { kind: 'presence' }>): Promise<boolean> {
+async function applyPresence(em: EntityManager, fx: Extract<Effect, { kind: 'presence' | 'media' }>): Promise<boolean> {
+  // Media state is tracked like presence, under its own key ('patient/media').
+  const key = fx.kind === 'media' ? `${fx.role}/media` : fx.role;
   return em.transactional(async (tx) => {
-    if (fx.present && fx.handleId !== undefined) {
+    if (fx.kind === 'presence' && fx.present && fx.handleId !== undefined) {
       await tx.execute('insert into janus_handle (handle_id, encounter_id, role) values (?, ?, ?) on conflict (handle_id) do nothing', [fx.handleId, fx.encounterId, fx.role]);
     }
-    await tx.execute('insert into meeting_presence (encounter_id, role, present, last_event_us) values (?, ?, false, 0) on conflict do nothing', [fx.encounterId, fx.role]);
-    const [row] = await tx.execute<Array<{ present: boolean; last_event_us: string }>>('select present, last_event_us from meeting_presence where encounter_id = ? and role = ? for update', [fx.encounterId, fx.role]);
+    // Media starts as "up": the first event that matters is a drop.
+    await tx.execute('insert into meeting_presence (encounter_id, role, present, last_event_us) values (?, ?, ?, 0) on conflict do nothing', [fx.encounterId, key, fx.kind === 'media']);
+    const [row] = await tx.execute<Array<{ present: boolean; last_event_us: string }>>('select present, last_event_us from meeting_presence where encounter_id = ? and role = ? for update', [fx.encounterId, key]);
     if (fx.at <= Number(row.last_event_us)) return false;
-    await tx.execute('update meeting_presence set present = ?, last_event_us = ? where encounter_id = ? and role = ?', [fx.present, fx.at, fx.encounterId, fx.role]);
+    await tx.execute('update meeting_presence set present = ?, last_event_us = ? where encounter_id = ? and role = ?', [fx.present, fx.at, fx.encounterId, key]);
     return row.present !== fx.present;
   });
 }
@@ -84,6 +93,9 @@ export function janusEventRouter(deps: AppDeps): Router {
         if (fx.kind === 'presence') {
           if (!(await applyPresence(em, fx))) continue;
           await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, { role: fx.role, at, source: 'janus' });
+        } else if (fx.kind === 'media') {
+          if (!(await applyPresence(em, fx))) continue;
+          await handle.signal(m.mediaStateSignal, { role: fx.role, up: fx.present, at, source: 'janus' });
         } else {
           await handle.signal(m.videoProblemSignal, { role: fx.role, at, detail: fx.detail, source: 'janus' });
         }

@@ -1,48 +1,33 @@
 /** The Janus event sink: shared secret, mapping to encounters, repeats and stale events, phone fallback. */
 import request from 'supertest';
-import type { Express } from 'express';
 import * as m from '../../workflows/encounter.messages';
-import { testApp } from '../support/app';
-import { admin, startEncounter, throughIdentity, waitForState, waitForStatus } from '../support/encounters';
-import { connect, TestContext } from '../support/env';
+import { useApiStack } from '../support/app';
+import { admin, ALL_CHECKED, clinicianOf, startEncounter, throughIdentity, waitForState, waitForStatus } from '../support/encounters';
 import { makeFixture, makeSlot } from '../support/fixtures';
-import { startTestWorker, TestWorker } from '../support/worker';
 
 jest.setTimeout(60_000);
 
-let ctx: TestContext;
-let worker: TestWorker;
-let app: Express;
+const stack = useApiStack();
 
-beforeAll(async () => {
-  ctx = await connect();
-  worker = await startTestWorker(ctx);
-  app = testApp(ctx);
-});
-afterAll(async () => {
-  await worker?.stop();
-  await ctx?.close();
-});
-
-const auth = () => `Basic ${Buffer.from(`janus:${ctx.config.janus.eventSecret}`).toString('base64')}`;
-const post = (events: object, authorization = auth()) => request(app).post('/janus/events').set('authorization', authorization).send(events);
+const auth = () => `Basic ${Buffer.from(`janus:${stack.ctx.config.janus.eventSecret}`).toString('base64')}`;
+const post = (events: object, authorization = auth()) => request(stack.app).post('/janus/events').set('authorization', authorization).send(events);
 
 /** An encounter in the video step, with both meeting pages opened (their keys and publisher ids). */
-async function inVideo() {
-  const f = await makeFixture(ctx.orm);
-  const { id, handle } = await startEncounter(ctx, f, f.adultId, { roomOpensBeforeSeconds: 5, noShowGraceSeconds: 60 });
+async function inVideo(policy: Partial<m.EncounterPolicy> = {}) {
+  const f = await makeFixture(stack.ctx.orm);
+  const { id, handle } = await startEncounter(stack.ctx, f, f.adultId, { roomOpensBeforeSeconds: 5, noShowGraceSeconds: 60, ...policy });
   await throughIdentity(handle, f);
-  const slot = await makeSlot(ctx.orm, f.clinicianId, 2, 5);
+  const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 2, 5);
   await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
   await waitForStatus(handle, 'video');
-  const links = (await request(app).post(`/api/encounters/${id}/meeting-links`).set({ 'x-actor-id': admin.id, 'x-actor-role': 'admin' }).expect(201)).body as { patientUrl: string; clinicianUrl: string };
+  const links = (await request(stack.app).post(`/api/encounters/${id}/meeting-links`).set({ 'x-actor-id': admin.id, 'x-actor-role': 'admin' }).expect(201)).body as { patientUrl: string; clinicianUrl: string };
   const open = async (url: string) => {
-    const html = (await request(app).get(new URL(url).pathname).expect(200)).text;
+    const html = (await request(stack.app).get(new URL(url).pathname).expect(200)).text;
     const { key } = JSON.parse(/window\.MEETING = (\{.*?\});/.exec(html)![1]) as { key: string };
-    const join = (await request(app).get('/meet/api/join').set('x-meeting-key', key).expect(200)).body as { roomId: string; publisherId: string };
+    const join = (await request(stack.app).get('/meet/api/join').set('x-meeting-key', key).expect(200)).body as { roomId: string; publisherId: string };
     return { key, ...join };
   };
-  return { id, handle, patient: await open(links.patientUrl), clinician: await open(links.clinicianUrl) };
+  return { id, f, handle, patient: await open(links.patientUrl), clinician: await open(links.clinicianUrl) };
 }
 
 const videoroom = (event: 'joined' | 'leaving', room: string, publisherId: string, timestamp: number, handleId = 77) => ({
@@ -82,7 +67,7 @@ it('joined/leaving become signals once; repeats, stale and foreign events change
   const iceFailed = { type: 16, timestamp: 1300, session_id: 1, handle_id: handleId, event: { ice: 'failed' } };
   await post([iceFailed, { ...iceFailed, timestamp: 1301 }]).expect(200);
   await waitForState(handle, (st) => st.timeline.some((t) => t.event === 'video-problem'));
-  const deviations = await ctx.orm.em.fork().execute('select category from deviation where encounter_id = ?', [s.encounterId]);
+  const deviations = await stack.ctx.orm.em.fork().execute('select category from deviation where encounter_id = ?', [s.encounterId]);
   expect(deviations).toEqual([{ category: 'video-failure' }]);
 
   expect((await post([videoroom('leaving', patient.roomId, patient.publisherId, 2000, handleId)]).expect(200)).body.signalled).toBe(1);
@@ -91,18 +76,41 @@ it('joined/leaving become signals once; repeats, stale and foreign events change
 
 it('the clinician switches to phone from the meeting page: a deviation with the Janus error, the patient cannot', async () => {
   const { id, handle, patient, clinician } = await inVideo();
-  const refused = await request(app).post('/meet/api/phone').set('x-meeting-key', patient.key).send({ error: 'x' });
+  const refused = await request(stack.app).post('/meet/api/phone').set('x-meeting-key', patient.key).send({ error: 'x' });
   expect(refused.status).toBe(403);
-  const res = await request(app).post('/meet/api/phone').set('x-meeting-key', clinician.key).send({ error: 'Janus: ICE failed (no candidates)' });
+  const res = await request(stack.app).post('/meet/api/phone').set('x-meeting-key', clinician.key).send({ error: 'Janus: ICE failed (no candidates)' });
   expect(res.status).toBe(200);
   expect(res.body.modality).toBe('phone');
-  const [dev] = await ctx.orm.em.fork().execute<Array<{ category: string; description: string }>>('select category, description from deviation where encounter_id = ?', [id]);
+  const [dev] = await stack.ctx.orm.em.fork().execute<Array<{ category: string; description: string }>>('select category, description from deviation where encounter_id = ?', [id]);
   expect(dev).toMatchObject({ category: 'video-failure', description: expect.stringContaining('Janus: ICE failed (no candidates)') });
   expect((await handle.query(m.stateQuery)).timeline.find((t) => t.event === 'switched-to-phone')?.detail).toEqual({ error: 'Janus: ICE failed (no candidates)' });
 });
 
 it('meeting-page actions need the page key', async () => {
-  const res = await request(app).get('/meet/api/state');
+  const res = await request(stack.app).get('/meet/api/state');
   expect(res.status).toBe(401);
   expect(res.body.field).toBe('x-meeting-key');
+});
+
+it('media down during the session: a short drop is only noted, one that lasts becomes a video-failure deviation', async () => {
+  const { id, f, handle, patient } = await inVideo({ mediaDownGraceSeconds: 2 });
+  const h = Math.floor(Math.random() * 1e9);
+  await post([videoroom('joined', patient.roomId, patient.publisherId, 1000, h)]).expect(200);
+  await waitForState(handle, (s) => s.patientPresent);
+  await handle.executeUpdate(m.confirmChecklistUpdate, { args: [{ actor: clinicianOf(f), items: ALL_CHECKED }] });
+  await handle.executeUpdate(m.admitPatientUpdate, { args: [{ actor: clinicianOf(f) }] });
+  const media = (receiving: boolean, timestamp: number) => ({ type: 32, timestamp, session_id: 1, handle_id: h, event: { mid: '1', media: 'video', receiving } });
+
+  // Down and up again within the grace, with a repeat: two timeline entries, no deviation.
+  expect((await post([media(false, 2000), media(false, 2000), media(true, 2100)]).expect(200)).body.signalled).toBe(2);
+  await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'media-up'));
+  await new Promise((r) => setTimeout(r, 2500));
+  expect(await stack.ctx.orm.em.fork().execute('select 1 from deviation where encounter_id = ?', [id])).toHaveLength(0);
+
+  // Down for longer than the grace: the deviation.
+  await post([media(false, 3000)]).expect(200);
+  await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'video-problem'));
+  const [dev] = await stack.ctx.orm.em.fork().execute<Array<{ category: string; description: string }>>('select category, description from deviation where encounter_id = ?', [id]);
+  expect(dev).toMatchObject({ category: 'video-failure', description: expect.stringContaining('no video received for 2 s') });
+  expect((await handle.query(m.stateQuery)).timeline.filter((t) => t.event === 'media-down')).toHaveLength(2);
 });

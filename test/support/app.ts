@@ -4,7 +4,8 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { standardProbes } from '../../api/health';
 import type { HealthProbe } from '../../api/deps';
-import type { TestContext } from './env';
+import { connect, TestContext } from './env';
+import { startTestWorker, TestWorker } from './worker';
 
 export function testApp(ctx: TestContext, probes?: HealthProbe[]): Express {
   return createApp({
@@ -14,4 +15,22 @@ export function testApp(ctx: TestContext, probes?: HealthProbe[]): Express {
     logger: pino({ level: 'silent' }),
     probes: probes ?? standardProbes(ctx.orm, ctx.client, ctx.config),
   });
+}
+
+/**
+ * Jest hooks for an API test: connects to the test services, runs a worker in-process and builds the
+ * app; the returned object's fields are set by `beforeAll` and read inside the tests.
+ */
+export function useApiStack(): { ctx: TestContext; worker: TestWorker; app: Express } {
+  const stack = {} as { ctx: TestContext; worker: TestWorker; app: Express };
+  beforeAll(async () => {
+    stack.ctx = await connect();
+    stack.worker = await startTestWorker(stack.ctx);
+    stack.app = testApp(stack.ctx);
+  });
+  afterAll(async () => {
+    await stack.worker?.stop();
+    await stack.ctx?.close();
+  });
+  return stack;
 }
