@@ -2,6 +2,7 @@
 import request from 'supertest';
 import * as m from '../../workflows/encounter.messages';
 import { useApiStack } from '../support/app';
+import { maybeRecordHistory } from '../support/worker';
 import { admin, ALL_CHECKED, clinicianOf, startEncounter, throughIdentity, waitForState, waitForStatus } from '../support/encounters';
 import { makeFixture, makeSlot } from '../support/fixtures';
 
@@ -75,7 +76,7 @@ it('joined/leaving become signals once; repeats, stale and foreign events change
 });
 
 it('the clinician switches to phone from the meeting page: a deviation with the Janus error, the patient cannot', async () => {
-  const { id, handle, patient, clinician } = await inVideo();
+  const { id, f, handle, patient, clinician } = await inVideo();
   const refused = await request(stack.app).post('/meet/api/phone').set('x-meeting-key', patient.key).send({ error: 'x' });
   expect(refused.status).toBe(403);
   const res = await request(stack.app).post('/meet/api/phone').set('x-meeting-key', clinician.key).send({ error: 'Janus: ICE failed (no candidates)' });
@@ -84,6 +85,10 @@ it('the clinician switches to phone from the meeting page: a deviation with the 
   const [dev] = await stack.ctx.orm.em.fork().execute<Array<{ category: string; description: string }>>('select category, description from deviation where encounter_id = ?', [id]);
   expect(dev).toMatchObject({ category: 'video-failure', description: expect.stringContaining('Janus: ICE failed (no candidates)') });
   expect((await handle.query(m.stateQuery)).timeline.find((t) => t.event === 'switched-to-phone')?.detail).toEqual({ error: 'Janus: ICE failed (no candidates)' });
+  await request(stack.app).post('/meet/api/end').set('x-meeting-key', clinician.key).expect(200);
+  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Telefonsamtal efter videofel.' }] });
+  expect(await handle.result()).toMatchObject({ status: 'closed' });
+  await maybeRecordHistory(handle, 'phone-fallback');
 });
 
 it('meeting-page actions need the page key', async () => {
@@ -113,4 +118,9 @@ it('media down during the session: a short drop is only noted, one that lasts be
   const [dev] = await stack.ctx.orm.em.fork().execute<Array<{ category: string; description: string }>>('select category, description from deviation where encounter_id = ?', [id]);
   expect(dev).toMatchObject({ category: 'video-failure', description: expect.stringContaining('no video received for 2 s') });
   expect((await handle.query(m.stateQuery)).timeline.filter((t) => t.event === 'media-down')).toHaveLength(2);
+
+  await handle.executeUpdate(m.endSessionUpdate, { args: [{ actor: clinicianOf(f) }] });
+  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Bildbortfall, mötet slutfört.' }] });
+  expect(await handle.result()).toMatchObject({ status: 'closed' });
+  await maybeRecordHistory(handle, 'media-down');
 });

@@ -12,7 +12,7 @@ import { waitForState, waitForStatus } from '../support/encounters';
 import { connect, TestContext } from '../support/env';
 import { janusSessionCount } from '../support/janus-admin';
 import { admitPatient, bookedEncounter, meetingLinks, newPage, remoteVideoPlaying } from '../support/meeting';
-import { startTestWorker, TestWorker } from '../support/worker';
+import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
 
 jest.setTimeout(120_000);
 
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 it('clinician confirms the checklist, admits the patient, both see video, ending destroys the room and moves to documentation', async () => {
-  const { id, handle } = await bookedEncounter(ctx, { noShowGraceSeconds: 90 });
+  const { id, handle, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 90 });
   const links = await meetingLinks(BASE, id);
   const clinician = await newPage(browser, 'clinician');
   const patient = await newPage(browser, 'patient');
@@ -76,6 +76,10 @@ it('clinician confirms the checklist, admits the patient, both see video, ending
   expect(timeline.find((t) => t.event === 'patient-joined')?.actor.id).toBe('janus');
   expect(timeline.find((t) => t.event === 'clinician-joined')?.actor.id).toBe('janus');
   expect(timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['checklist-confirmed', 'patient-admitted', 'session-ended']));
+
+  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: { id: f.clinicianId, role: 'clinician' }, text: 'Videobesök genomfört.' }] });
+  expect(await handle.result()).toMatchObject({ status: 'closed' });
+  await maybeRecordHistory(handle, 'video-janus');
 });
 
 it('the patient never joins: no-show after the grace period and the room is destroyed', async () => {
@@ -88,6 +92,7 @@ it('the patient never joins: no-show after the grace period and the room is dest
   expect(await handle.result()).toMatchObject({ status: 'no-show' });
   expect(await rooms.exists(roomId)).toBe(false);
   await clinician.waitForSelector('#ended:not([hidden])');
+  await maybeRecordHistory(handle, 'video-no-show');
 });
 
 it('a wrong, expired or reused link gets a clear page and no Janus handle', async () => {

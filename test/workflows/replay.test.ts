@@ -14,7 +14,7 @@ const load = (file: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.j
 it('has a recorded history for every encounter path', () => {
   const scenarios = files.map((f) => f.replace(/^encounter-|\.json$/g, '')).sort();
   expect(scenarios).toEqual(
-    ['cancel-early', 'cancel-late', 'documentation-overdue', 'guardian-child', 'happy', 'identity-failed', 'no-show', 'not-eligible', 'protected-identity', 'reschedule'].sort(),
+    ['cancel-early', 'cancel-late', 'documentation-overdue', 'guardian-child', 'happy', 'identity-failed', 'media-down', 'no-show', 'not-eligible', 'phone-fallback', 'protected-identity', 'reschedule', 'video-janus', 'video-no-show'].sort(),
   );
 });
 
