@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
 import type { IdentityProvider } from './identity/provider';
+import type { VideoRooms } from '../media/rooms';
 
 export interface HealthProbe {
   name: string;
@@ -19,4 +20,6 @@ export interface AppDeps {
   probes: HealthProbe[];
   /** e-ID port; the test provider when absent. */
   identity?: IdentityProvider;
+  /** Video rooms (to admit each meeting page's Janus token); from the config when absent. */
+  rooms?: VideoRooms;
 }

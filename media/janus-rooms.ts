@@ -80,10 +80,15 @@ export function createJanusRooms(opts: JanusRoomsOptions): VideoRooms & { reques
           permanent: false,
           audiolevel_event: false,
           notify_joining: true,
+          // Token check on from the start, with no tokens yet: each page's token is added when it opens.
+          allowed: [],
         });
       } catch (err) {
         if (!isCode(err, ROOM_EXISTS)) throw err;
       }
+    },
+    async allow(roomId, secret, token) {
+      await request({ request: 'allowed', room: roomId, secret, action: 'add', allowed: [token] });
     },
     async destroy(roomId, secret) {
       try {

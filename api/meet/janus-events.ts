@@ -53,8 +53,8 @@ async function interpret(em: EntityManager, e: JanusEventT): Promise<Effect | nu
   return null;
 }
 
-/** Applies a presence change if it is newer than what we have; true when presence actually changed. */
-async function applyPresence(em: EntityManager, fx: Extract<Effect, { kind: 'presence' | 'media' }>): Promise<boolean> {
+/** Applies a presence or media change if it is newer than what we have; true when the state actually changed. */
+async function applyParticipantEvent(em: EntityManager, fx: Extract<Effect, { kind: 'presence' | 'media' }>): Promise<boolean> {
   // Media state is tracked like presence, under its own key ('patient/media').
   const key = fx.kind === 'media' ? `${fx.role}/media` : fx.role;
   return em.transactional(async (tx) => {
@@ -91,10 +91,10 @@ export function janusEventRouter(deps: AppDeps): Router {
       const at = new Date(Math.floor(fx.at / 1000)).toISOString();
       try {
         if (fx.kind === 'presence') {
-          if (!(await applyPresence(em, fx))) continue;
+          if (!(await applyParticipantEvent(em, fx))) continue;
           await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, { role: fx.role, at, source: 'janus' });
         } else if (fx.kind === 'media') {
-          if (!(await applyPresence(em, fx))) continue;
+          if (!(await applyParticipantEvent(em, fx))) continue;
           await handle.signal(m.mediaStateSignal, { role: fx.role, up: fx.present, at, source: 'janus' });
         } else {
           await handle.signal(m.videoProblemSignal, { role: fx.role, at, detail: fx.detail, source: 'janus' });

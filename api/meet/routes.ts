@@ -1,4 +1,5 @@
 /** Meeting pages (/meet/<token>) and their small API, plus the staff route that issues the links. */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Router, Request } from 'express';
 import { buildSync } from 'esbuild';
@@ -11,12 +12,13 @@ import { HttpError, notFound } from '../errors';
 import { getEncounterRow, liveState } from '../encounters/service';
 import * as S from '../encounters/schemas';
 import * as m from '../../workflows/encounter.messages';
+import { createRoomService } from '../../media/room-service';
 import { findMeetingSession, issueMeetingLinks, LinkRefusal, MeetRole, openMeetingLink } from './links';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const MEETING_BUNDLE_DIR = path.join(ROOT, 'dist', 'public');
 
-/** Bundles the browser code once per process (about 0.1 s); no CDN, no separate build step to forget. */
+/** Bundles the browser code once per process at app creation (about 0.2 s); no CDN, no separate build step to forget. */
 let bundled = false;
 export function buildMeetingBundle(): void {
   if (bundled) return;
@@ -31,8 +33,10 @@ const REFUSALS: Record<LinkRefusal, { status: number; title: string; message: st
 };
 
 export function meetRouter(deps: AppDeps): Router {
+  buildMeetingBundle();
   const router = Router();
   const { orm, temporal, config } = deps;
+  const rooms = deps.rooms ?? createRoomService(config);
 
   router.post('/api/encounters/:id/meeting-links', requireActor, staffOnly, async (req, res) => {
     const { id } = S.IdParam.parse(req.params);
@@ -61,7 +65,6 @@ export function meetRouter(deps: AppDeps): Router {
     const clinician = state.slot ? await em.execute<Array<{ given_name: string; family_name: string; title: string }>>('select given_name, family_name, title from clinician where id = ?', [state.slot.clinicianId]) : [];
     const c = clinician[0];
     await audit(em, { id: `meet:${opened.role}`, role: opened.role }, 'open-meeting', `encounter:${opened.encounterId}`, [row.patientId]);
-    buildMeetingBundle();
     res.render('meet/room', {
       layout: 'meet',
       title: opened.role === 'clinician' ? 'Vårdmöte – vårdgivare' : 'Vårdmöte',
@@ -105,9 +108,12 @@ export function meetRouter(deps: AppDeps): Router {
 
   router.get('/meet/api/join', async (req, res) => {
     const { em, session, row } = await pageSession(req);
-    const [room] = await em.execute<Array<{ room_id: string; pin: string; destroyed_at: Date | null }>>('select room_id, pin, destroyed_at from video_room where encounter_id = ?', [row.id]);
+    const [room] = await em.execute<Array<{ room_id: string; pin: string; secret: string; destroyed_at: Date | null }>>('select room_id, pin, secret, destroyed_at from video_room where encounter_id = ?', [row.id]);
     if (!room || room.destroyed_at) throw new HttpError(409, 'the video room is not open', undefined, 'WrongStep');
-    res.set('cache-control', 'no-store').json({ wsUrl: config.janus.publicWsUrl, roomId: room.room_id, pin: room.pin, publisherId: session.publisherId });
+    // The room admits listed tokens only: this page's is derived from its key, so a reload asks for the same one.
+    const janusToken = createHash('sha256').update(`janus:${req.header('x-meeting-key')}`).digest('hex');
+    await rooms.allow(room.room_id, room.secret, janusToken);
+    res.set('cache-control', 'no-store').json({ wsUrl: config.janus.publicWsUrl, roomId: room.room_id, pin: room.pin, janusToken, publisherId: session.publisherId });
   });
 
   /** Runs a clinician action as the encounter's booked clinician. */

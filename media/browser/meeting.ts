@@ -15,6 +15,7 @@ interface JoinInfo {
   wsUrl: string;
   roomId: string;
   pin: string;
+  janusToken: string;
   publisherId: string;
 }
 interface MeetingState {
@@ -61,6 +62,8 @@ function request(plugin: JanusPlugin, body: Record<string, unknown>, jsep?: RTCS
       if (!expect || expect(msg)) resolve(msg);
     };
     plugin.on('message', onMessage);
+    // janus-gateway-js hands a refused asynchronous request (after its "ack") to 'error', not 'message'.
+    plugin.on('error', (err) => reject(err instanceof Error ? err : new Error(String(err))));
     plugin.sendWithTransaction({ body, ...(jsep ? { jsep } : {}) }).catch(reject);
   });
 }
@@ -86,7 +89,7 @@ async function publish(info: JoinInfo): Promise<void> {
   publisher = await session.attachPlugin('janus.plugin.videoroom');
   publisher.on('error', () => undefined);
   debug.phase = 'joining';
-  await request(publisher, { request: 'join', ptype: 'publisher', room: info.roomId, pin: info.pin, id: info.publisherId, display: `${cfg.role}: ${cfg.displayName}` }, undefined, (m) => m.getPluginData('videoroom') === 'joined');
+  await request(publisher, { request: 'join', ptype: 'publisher', room: info.roomId, pin: info.pin, token: info.janusToken, id: info.publisherId, display: `${cfg.role}: ${cfg.displayName}` }, undefined, (m) => m.getPluginData('videoroom') === 'joined');
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
   const local = $<HTMLVideoElement>('local-video');
   if (local) local.srcObject = stream;
@@ -111,7 +114,7 @@ async function subscribe(info: JoinInfo): Promise<void> {
     const sub = await session.attachPlugin('janus.plugin.videoroom');
     sub.on('error', () => undefined);
     debug.subscribeStartedAt = performance.now();
-    const offer = await request(sub, { request: 'join', ptype: 'subscriber', room: info.roomId, pin: info.pin, streams: [{ feed: others[0].id }] }, undefined, (m) => Boolean(m.getPlainMessage().jsep));
+    const offer = await request(sub, { request: 'join', ptype: 'subscriber', room: info.roomId, pin: info.pin, token: info.janusToken, streams: [{ feed: others[0].id }] }, undefined, (m) => Boolean(m.getPlainMessage().jsep));
     const pc = new RTCPeerConnection({ iceServers: [] });
     peers.push(pc);
     const remote = $<HTMLVideoElement>('remote-video')!;

@@ -1,5 +1,6 @@
 /** The Janus VideoRoom adapter against the real Janus that `npm test` starts. */
 import { randomUUID } from 'node:crypto';
+import Client from 'janus-gateway-js/src/client';
 import { createJanusRooms, JanusRequestError } from '../../media/janus-rooms';
 import { testConfig } from '../support/env';
 
@@ -40,5 +41,37 @@ it('destroys the room; destroying again is not an error; a wrong secret is refus
   await expect(rooms.destroy(s.roomId, 'wrong-secret')).rejects.toMatchObject({ code: 433 });
   await rooms.destroy(s.roomId, s.secret);
   expect(await rooms.exists(s.roomId)).toBe(false);
+  await rooms.destroy(s.roomId, s.secret);
+});
+
+/** Joins the room as a publisher (no media) over its own session; resolves with the plugin's answer. */
+async function joinAsPublisher(roomId: string, pin: string, token?: string): Promise<Record<string, unknown>> {
+  const connection = await new Client(config.janus.wsUrl, { keepalive: false }).createConnection('test');
+  try {
+    const session = await connection.createSession();
+    const plugin = await session.attachPlugin('janus.plugin.videoroom');
+    return await new Promise((resolve) => {
+      // The library delivers a refused join as an 'error' (a JanusError carrying the code).
+      plugin.on('error', (err) => resolve({ error_code: (err as { code?: number }).code }));
+      plugin.on('message', (msg) => {
+        const plain = msg.getPlainMessage();
+        if (plain.janus === 'event') resolve(plain.plugindata!.data);
+      });
+      void plugin.sendWithTransaction({ body: { request: 'join', ptype: 'publisher', room: roomId, pin, display: 't', ...(token ? { token } : {}) } }).catch(() => undefined);
+    });
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+}
+
+it('admits only the join tokens added for the room, even with the right PIN', async () => {
+  const s = spec();
+  await rooms.create(s);
+  expect(await joinAsPublisher(s.roomId, s.pin)).toMatchObject({ error_code: 433 });
+  expect(await joinAsPublisher(s.roomId, s.pin, 'not-listed')).toMatchObject({ error_code: 433 });
+  await rooms.allow(s.roomId, s.secret, 'token-of-the-patient');
+  expect(await joinAsPublisher(s.roomId, '000000', 'token-of-the-patient')).toMatchObject({ error_code: 433 });
+  expect(await joinAsPublisher(s.roomId, s.pin, 'token-of-the-patient')).toMatchObject({ videoroom: 'joined', room: s.roomId });
+  await expect(rooms.allow(s.roomId, 'wrong-secret', 'x')).rejects.toMatchObject({ code: 433 });
   await rooms.destroy(s.roomId, s.secret);
 });

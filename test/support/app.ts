@@ -4,16 +4,18 @@ import type { Express } from 'express';
 import { createApp } from '../../api/app';
 import { standardProbes } from '../../api/health';
 import type { HealthProbe } from '../../api/deps';
+import type { VideoRooms } from '../../media/rooms';
 import { connect, TestContext } from './env';
 import { startTestWorker, TestWorker } from './worker';
 
-export function testApp(ctx: TestContext, probes?: HealthProbe[]): Express {
+export function testApp(ctx: TestContext, probes?: HealthProbe[], rooms?: VideoRooms): Express {
   return createApp({
     config: ctx.config,
     orm: ctx.orm,
     temporal: ctx.client,
     logger: pino({ level: 'silent' }),
     probes: probes ?? standardProbes(ctx.orm, ctx.client, ctx.config),
+    rooms,
   });
 }
 
@@ -26,7 +28,7 @@ export function useApiStack(): { ctx: TestContext; worker: TestWorker; app: Expr
   beforeAll(async () => {
     stack.ctx = await connect();
     stack.worker = await startTestWorker(stack.ctx);
-    stack.app = testApp(stack.ctx);
+    stack.app = testApp(stack.ctx, undefined, stack.worker.rooms);
   });
   afterAll(async () => {
     await stack.worker?.stop();
