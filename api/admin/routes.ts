@@ -62,6 +62,17 @@ export function adminRouter({ orm, temporal, config }: AppDeps): Router {
 
   router.get('/admin/encounters/:id', async (req, res) => showEncounter(IdParam.parse(req.params).id, res));
 
+  /** Utkorg: every message the system has sent or stored (the embedded default has no SMTP server). */
+  router.get('/admin/outbox', async (_req, res) => {
+    const messages = await orm.em
+      .fork()
+      .execute(
+        `select o.id, o.encounter_id as "encounterId", o.recipient, o.subject, o.status, o.error, o.text, o.created_at as "createdAt", o.sent_at as "sentAt"
+           from outbox_message o order by o.created_at desc limit 200`,
+      );
+    res.render('outbox/list', { title: 'Utkorg', messages, statusLabels: { pending: 'Väntar', sent: 'Skickat', stored: 'Sparat (ingen e-postserver)', failed: 'Misslyckades' } });
+  });
+
   /** Möteslänkar: one-time links for the patient and the clinician, shown once. */
   router.post('/admin/encounters/:id/meeting-links', async (req, res) => {
     const { id } = IdParam.parse(req.params);

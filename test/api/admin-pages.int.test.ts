@@ -34,6 +34,10 @@ it('staff create one-time meeting links (Möteslänkar) from the encounter page 
   const page = await request(stack.app).post(`/admin/encounters/${id}/meeting-links`).expect(201);
   const urls = [...page.text.matchAll(/href="(http[^"]+\/meet\/[A-Za-z0-9_-]{43})"/g)].map((x) => x[1]);
   expect(new Set(urls).size).toBe(2);
+  // The invitation (kallelse) sent at booking is readable in the Utkorg.
+  const outbox = await request(stack.app).get('/admin/outbox').expect(200);
+  expect(outbox.text).toContain(`/admin/encounters/${id}`);
+  expect(outbox.text).toMatch(/Kallelse|kallelse/);
   const patientPage = await request(stack.app).get(new URL(urls[0]).pathname).expect(200);
   expect(patientPage.text).toContain('Läkare Maria Test');
   await request(stack.app).get(new URL(urls[0]).pathname).expect(410);
