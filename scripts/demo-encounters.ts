@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm';
 import { DEMO } from '../db/seed';
 import { createEncounter } from '../api/encounters/service';
+import { issueMeetingLinks } from '../api/meet/links';
 import * as m from '../workflows/encounter.messages';
 
 const admin: m.Actor = { id: 'demo-admin', role: 'admin', name: 'Demo Administratör' };
@@ -41,4 +42,37 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
   const h5 = await start(0, 'Avbokad av patienten');
   await h5.executeUpdate(m.cancelUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, reason: 'Mår bättre' }] });
   return 5;
+}
+
+/**
+ * A video meeting that can start right now, with its two one-time links, so whoever ran `npm start`
+ * can open both in a browser and meet themselves. Null when no clinician is free in the next minutes.
+ */
+export async function startDemoVideoMeeting(orm: Orm, temporal: Client, taskQueue: string, publicUrl: string, linkTtlSeconds: number): Promise<{ patientUrl: string; clinicianUrl: string } | null> {
+  const em = orm.em.fork();
+  const doctor = DEMO.clinicians[0];
+  const clinician: m.Actor = { id: doctor.id, role: 'clinician', name: `${doctor.givenName} ${doctor.familyName}` };
+  // A free seeded slot that is running or starts soon, else a new 20-minute slot if the doctor is free.
+  let [slot] = await em.execute<Array<{ id: string }>>(
+    `select s.id from slot s where s.clinician_id = ? and s.ends_at > now() + interval '5 minutes' and s.starts_at < now() + interval '10 minutes'
+       and not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null) order by s.starts_at limit 1`,
+    [doctor.id],
+  );
+  slot ??= (
+    await em.execute<Array<{ id: string }>>(
+      `insert into slot (id, clinician_id, starts_at, ends_at)
+         select gen_random_uuid(), ?, now() + interval '1 minute', now() + interval '21 minutes'
+          where not exists (select 1 from slot s where s.clinician_id = ? and tstzrange(s.starts_at, s.ends_at) && tstzrange(now(), now() + interval '21 minutes'))
+       returning id`,
+      [doctor.id, doctor.id],
+    )
+  )[0];
+  if (!slot) return null;
+  const { id, workflowId } = await createEncounter(em, temporal, taskQueue, admin, { patientId: DEMO.patients[0].id, careUnitId: DEMO.units[0].id, reason: 'Demo: videomöte nu' });
+  const handle = temporal.workflow.getHandle(workflowId);
+  await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
+  await handle.executeUpdate(m.recordIdentityUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, claims: { personnummer: DEMO.patients[0].pnr, loa: 'loa3', method: 'test' } }] });
+  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  const { tokens } = await issueMeetingLinks(em, id, admin.id, linkTtlSeconds);
+  return { patientUrl: `${publicUrl}/meet/${tokens.patient}`, clinicianUrl: `${publicUrl}/meet/${tokens.clinician}` };
 }

@@ -7,7 +7,7 @@ import { createOrm, migrate } from '../db/orm';
 import { seedDemoData } from '../db/seed';
 import { stockholmDateOf } from '../domain/dates';
 import { ROOT, secs, startServices, stopChild } from './services';
-import { seedDemoEncounters } from './demo-encounters';
+import { seedDemoEncounters, startDemoVideoMeeting } from './demo-encounters';
 
 const PORTS = { postgres: 54329, temporal: 7233, temporalUi: 8233, janusWs: 8188, janusAdmin: 7188, web: Number(process.env.PORT ?? 3000) };
 const log = (line: string) => process.stdout.write(`[vardmote] ${line}\n`);
@@ -61,8 +61,10 @@ async function main(): Promise<void> {
     log(`worker, web  ok  (${secs(t)}); /healthz: ${Object.entries(health.checks).map(([k, v]) => `${k} ${v.status}`).join(', ')}`);
 
     const connection = await Connection.connect({ address: config.temporal.address });
-    const created = await seedDemoEncounters(orm, new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue);
+    const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
+    const created = await seedDemoEncounters(orm, temporalClient, config.temporal.taskQueue);
     log(`encounters   ok  ${created ? `${created} demo encounters started` : 'demo encounters already present'}`);
+    const video = services.janus === 'unavailable' ? null : await startDemoVideoMeeting(orm, temporalClient, config.temporal.taskQueue, config.web.publicUrl, config.meet.linkTtlSeconds);
     await connection.close();
     await orm.close();
 
@@ -73,6 +75,11 @@ async function main(): Promise<void> {
     if (!process.env.TEMPORAL_ADDRESS) log(`  Temporal UI   http://localhost:${PORTS.temporalUi}`);
     log(`  PostgreSQL    ${config.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
     log(`  Janus         ${services.janus === 'unavailable' ? 'not running (video unavailable)' : config.janus.wsUrl}`);
+    if (video) {
+      log('  try a video meeting now (open each link once, in two browser windows):');
+      log(`    vårdgivare  ${video.clinicianUrl}`);
+      log(`    patient     ${video.patientUrl}`);
+    }
     log('Ctrl-C stops everything.');
   } catch (err) {
     log(`FAILED: ${describe(err)}`);
