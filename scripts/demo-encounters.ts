@@ -50,29 +50,41 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
  */
 export async function startDemoVideoMeeting(orm: Orm, temporal: Client, taskQueue: string, publicUrl: string, linkTtlSeconds: number): Promise<{ patientUrl: string; clinicianUrl: string } | null> {
   const em = orm.em.fork();
-  const doctor = DEMO.clinicians[0];
-  const clinician: m.Actor = { id: doctor.id, role: 'clinician', name: `${doctor.givenName} ${doctor.familyName}` };
-  // A free seeded slot that is running or starts soon, else a new 20-minute slot if the doctor is free.
-  let [slot] = await em.execute<Array<{ id: string }>>(
-    `select s.id from slot s where s.clinician_id = ? and s.ends_at > now() + interval '5 minutes' and s.starts_at < now() + interval '10 minutes'
-       and not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null) order by s.starts_at limit 1`,
-    [doctor.id],
+  const links = async (encounterId: string) => {
+    const { tokens } = await issueMeetingLinks(em, encounterId, admin.id, linkTtlSeconds);
+    return { patientUrl: `${publicUrl}/meet/${tokens.patient}`, clinicianUrl: `${publicUrl}/meet/${tokens.clinician}` };
+  };
+  // A restart within the meeting's time gets fresh links to the same meeting.
+  const [running] = await em.execute<Array<{ id: string }>>(
+    `select id from encounter where patient_id = ? and status in ('pre-meeting', 'video')
+       and scheduled_start between now() - interval '10 minutes' and now() + interval '10 minutes' order by created_at desc limit 1`,
+    [DEMO.patients[0].id],
   );
-  slot ??= (
-    await em.execute<Array<{ id: string }>>(
-      `insert into slot (id, clinician_id, starts_at, ends_at)
-         select gen_random_uuid(), ?, now() + interval '1 minute', now() + interval '21 minutes'
-          where not exists (select 1 from slot s where s.clinician_id = ? and tstzrange(s.starts_at, s.ends_at) && tstzrange(now(), now() + interval '21 minutes'))
-       returning id`,
-      [doctor.id, doctor.id],
-    )
-  )[0];
-  if (!slot) return null;
-  const { id, workflowId } = await createEncounter(em, temporal, taskQueue, admin, { patientId: DEMO.patients[0].id, careUnitId: DEMO.units[0].id, reason: 'Demo: videomöte nu' });
-  const handle = temporal.workflow.getHandle(workflowId);
-  await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
-  await handle.executeUpdate(m.recordIdentityUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, claims: { personnummer: DEMO.patients[0].pnr, loa: 'loa3', method: 'test' } }] });
-  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
-  const { tokens } = await issueMeetingLinks(em, id, admin.id, linkTtlSeconds);
-  return { patientUrl: `${publicUrl}/meet/${tokens.patient}`, clinicianUrl: `${publicUrl}/meet/${tokens.clinician}` };
+  if (running) return links(running.id);
+  for (const doctor of DEMO.clinicians) {
+    // A free seeded slot that is running or starts soon, else a new 20-minute slot if the clinician is free.
+    let [slot] = await em.execute<Array<{ id: string }>>(
+      `select s.id from slot s where s.clinician_id = ? and s.ends_at > now() + interval '5 minutes' and s.starts_at < now() + interval '10 minutes'
+         and not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null) order by s.starts_at limit 1`,
+      [doctor.id],
+    );
+    slot ??= (
+      await em.execute<Array<{ id: string }>>(
+        `insert into slot (id, clinician_id, starts_at, ends_at)
+           select gen_random_uuid(), ?, now() + interval '1 minute', now() + interval '21 minutes'
+            where not exists (select 1 from slot s where s.clinician_id = ? and tstzrange(s.starts_at, s.ends_at) && tstzrange(now(), now() + interval '21 minutes'))
+         returning id`,
+        [doctor.id, doctor.id],
+      )
+    )[0];
+    if (!slot) continue;
+    const clinician: m.Actor = { id: doctor.id, role: 'clinician', name: `${doctor.givenName} ${doctor.familyName}` };
+    const { id, workflowId } = await createEncounter(em, temporal, taskQueue, admin, { patientId: DEMO.patients[0].id, careUnitId: DEMO.units[doctor.unit].id, reason: 'Demo: videomöte nu' });
+    const handle = temporal.workflow.getHandle(workflowId);
+    await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
+    await handle.executeUpdate(m.recordIdentityUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, claims: { personnummer: DEMO.patients[0].pnr, loa: 'loa3', method: 'test' } }] });
+    await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+    return links(id);
+  }
+  return null;
 }

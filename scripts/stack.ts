@@ -79,6 +79,8 @@ async function main(): Promise<void> {
       log('  try a video meeting now (open each link once, in two browser windows):');
       log(`    vårdgivare  ${video.clinicianUrl}`);
       log(`    patient     ${video.patientUrl}`);
+    } else if (services.janus !== 'unavailable') {
+      log('  (no demo video meeting: no demo clinician has free time right now; create links from an encounter page)');
     }
     log('Ctrl-C stops everything.');
   } catch (err) {
