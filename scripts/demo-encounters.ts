@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm';
 import { DEMO } from '../db/seed';
 import { createEncounter } from '../api/encounters/service';
-import { issueMeetingLinks } from '../api/meet/links';
+import { issueMeetingLinkUrls } from '../api/meet/links';
 import * as m from '../workflows/encounter.messages';
 
 const admin: m.Actor = { id: 'demo-admin', role: 'admin', name: 'Demo Administratör' };
@@ -50,10 +50,7 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
  */
 export async function startDemoVideoMeeting(orm: Orm, temporal: Client, taskQueue: string, publicUrl: string, linkTtlSeconds: number): Promise<{ patientUrl: string; clinicianUrl: string } | null> {
   const em = orm.em.fork();
-  const links = async (encounterId: string) => {
-    const { tokens } = await issueMeetingLinks(em, encounterId, admin.id, linkTtlSeconds);
-    return { patientUrl: `${publicUrl}/meet/${tokens.patient}`, clinicianUrl: `${publicUrl}/meet/${tokens.clinician}` };
-  };
+  const links = (encounterId: string) => issueMeetingLinkUrls(em, encounterId, admin.id, { publicUrl, ttlSeconds: linkTtlSeconds });
   // A restart within the meeting's time gets fresh links to the same meeting.
   const [running] = await em.execute<Array<{ id: string }>>(
     `select id from encounter where patient_id = ? and status in ('pre-meeting', 'video')

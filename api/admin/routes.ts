@@ -2,7 +2,7 @@
 import { Router, Response } from 'express';
 import type { AppDeps } from '../deps';
 import { audit } from '../audit';
-import { issueMeetingLinks } from '../meet/links';
+import { issueMeetingLinkUrls } from '../meet/links';
 import { notFound } from '../errors';
 import { IdParam, ListEncounters } from '../encounters/schemas';
 import { getEncounterRow, listEncounters, liveState } from '../encounters/service';
@@ -79,10 +79,9 @@ export function adminRouter({ orm, temporal, config }: AppDeps): Router {
     const em = orm.em.fork();
     const row = await getEncounterRow(em, id);
     if (!row) throw notFound('vårdmöte');
-    const { tokens, expiresAt } = await issueMeetingLinks(em, id, UI_ACTOR.id, config.meet.linkTtlSeconds);
+    const links = await issueMeetingLinkUrls(em, id, UI_ACTOR.id, { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds });
     await audit(em, UI_ACTOR, 'issue-meeting-links', `encounter:${id}`, [row.patientId]);
-    const url = (t: string) => `${config.web.publicUrl}/meet/${t}`;
-    await showEncounter(id, res.status(201), { patientUrl: url(tokens.patient), clinicianUrl: url(tokens.clinician), expiresAt });
+    await showEncounter(id, res.status(201), links);
   });
   return router;
 }

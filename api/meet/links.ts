@@ -20,6 +20,12 @@ export async function issueMeetingLinks(em: EntityManager, encounterId: string, 
   return { tokens, expiresAt };
 }
 
+/** Issues both links and returns them as URLs under the public address. */
+export async function issueMeetingLinkUrls(em: EntityManager, encounterId: string, createdBy: string, opts: { publicUrl: string; ttlSeconds: number }): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
+  const { tokens, expiresAt } = await issueMeetingLinks(em, encounterId, createdBy, opts.ttlSeconds);
+  return { patientUrl: `${opts.publicUrl}/meet/${tokens.patient}`, clinicianUrl: `${opts.publicUrl}/meet/${tokens.clinician}`, expiresAt };
+}
+
 export interface MeetingSession {
   encounterId: string;
   role: MeetRole;

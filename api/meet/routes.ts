@@ -13,7 +13,7 @@ import { getEncounterRow, liveState } from '../encounters/service';
 import * as S from '../encounters/schemas';
 import * as m from '../../workflows/encounter.messages';
 import { createRoomService } from '../../media/room-service';
-import { findMeetingSession, issueMeetingLinks, LinkRefusal, MeetRole, openMeetingLink } from './links';
+import { findMeetingSession, issueMeetingLinkUrls, LinkRefusal, MeetRole, openMeetingLink } from './links';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const MEETING_BUNDLE_DIR = path.join(ROOT, 'dist', 'public');
@@ -44,10 +44,9 @@ export function meetRouter(deps: AppDeps): Router {
     const row = await getEncounterRow(em, id);
     if (!row) throw notFound('encounter');
     if (m.isTerminal(row.status as m.EncounterStatus)) throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
-    const { tokens, expiresAt } = await issueMeetingLinks(em, id, req.actor.id, config.meet.linkTtlSeconds);
+    const links = await issueMeetingLinkUrls(em, id, req.actor.id, { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds });
     await audit(em, req.actor, 'issue-meeting-links', `encounter:${id}`, [row.patientId]);
-    const url = (t: string) => `${config.web.publicUrl}/meet/${t}`;
-    res.status(201).json({ patientUrl: url(tokens.patient), clinicianUrl: url(tokens.clinician), expiresAt: expiresAt.toISOString() });
+    res.status(201).json({ ...links, expiresAt: links.expiresAt.toISOString() });
   });
 
   router.get('/meet/:token', async (req, res) => {
@@ -72,7 +71,8 @@ export function meetRouter(deps: AppDeps): Router {
       isClinician: opened.role === 'clinician',
       clinician: c ? { name: `${c.given_name} ${c.family_name}`, title: c.title } : null,
       checklist: m.CHECKLIST_ITEMS.map((k) => ({ key: k, label: m.CHECKLIST_LABELS_SV[k] })),
-      meeting: JSON.stringify({ role: opened.role, key: opened.key, displayName: opened.role === 'clinician' && c ? `${c.title} ${c.given_name} ${c.family_name}` : 'Patient' }),
+      // Inside <script>: escape '<' so no name can close the tag.
+      meeting: JSON.stringify({ role: opened.role, key: opened.key, displayName: opened.role === 'clinician' && c ? `${c.title} ${c.given_name} ${c.family_name}` : 'Patient' }).replace(/</g, '\\u003c'),
     });
   });
 

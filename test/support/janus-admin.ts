@@ -17,4 +17,4 @@ export function janusAdmin<T = Record<string, unknown>>(url: string, secret: str
   });
 }
 
-export const janusSessionCount = async (url: string, secret: string) => (await janusAdmin<{ sessions: number[] }>(url, secret, { janus: 'list_sessions' })).sessions.length;
+export const janusSessionIds = async (url: string, secret: string) => (await janusAdmin<{ sessions: number[] }>(url, secret, { janus: 'list_sessions' })).sessions;
