@@ -62,6 +62,8 @@ it('joined/leaving become signals once; repeats, stale and foreign events change
   expect((await post(noise).expect(200)).body).toEqual({ received: 4, signalled: 0 });
   const s = await handle.query(m.stateQuery);
   expect(s.patientPresent).toBe(true);
+  // Care administrators see it on the encounter page.
+  expect((await request(stack.app).get(`/admin/encounters/${s.encounterId}`).expect(200)).text).toContain('patient: i väntrummet');
   expect(s.timeline.filter((t) => t.event === 'patient-joined')).toHaveLength(1);
 
   // ICE failing on the patient's handle: one video-failure deviation, however often Janus says it.
