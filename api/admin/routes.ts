@@ -2,7 +2,7 @@
 import { Router, Response } from 'express';
 import type { AppDeps } from '../deps';
 import { audit } from '../audit';
-import { issueMeetingLinkUrls } from '../meet/links';
+import { issueEncounterMeetingLinks } from '../meet/links';
 import { notFound } from '../errors';
 import { IdParam, ListEncounters } from '../encounters/schemas';
 import { getEncounterRow, listEncounters, liveState } from '../encounters/service';
@@ -76,11 +76,7 @@ export function adminRouter({ orm, temporal, config }: AppDeps): Router {
   /** Möteslänkar: one-time links for the patient and the clinician, shown once. */
   router.post('/admin/encounters/:id/meeting-links', async (req, res) => {
     const { id } = IdParam.parse(req.params);
-    const em = orm.em.fork();
-    const row = await getEncounterRow(em, id);
-    if (!row) throw notFound('vårdmöte');
-    const links = await issueMeetingLinkUrls(em, id, UI_ACTOR.id, { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds });
-    await audit(em, UI_ACTOR, 'issue-meeting-links', `encounter:${id}`, [row.patientId]);
+    const links = await issueEncounterMeetingLinks(orm.em.fork(), UI_ACTOR, id, { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds });
     await showEncounter(id, res.status(201), links);
   });
   return router;

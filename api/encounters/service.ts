@@ -19,6 +19,7 @@ export interface EncounterRow {
   careUnitName: string;
   clinicianId: string | null;
   clinicianName: string | null;
+  clinicianTitle: string | null;
   status: string;
   step: string;
   waitingFor: string | null;
@@ -30,7 +31,7 @@ export interface EncounterRow {
 
 const ROW_SQL = `select e.id, e.workflow_id as "workflowId", e.patient_id as "patientId", p.given_name || ' ' || p.family_name as "patientName",
   p.personnummer, e.care_unit_id as "careUnitId", u.name as "careUnitName", e.clinician_id as "clinicianId",
-  c.given_name || ' ' || c.family_name as "clinicianName", e.status, e.step, e.waiting_for as "waitingFor",
+  c.given_name || ' ' || c.family_name as "clinicianName", c.title as "clinicianTitle", e.status, e.step, e.waiting_for as "waitingFor",
   e.scheduled_start as "scheduledStart", e.created_at as "createdAt", e.updated_at as "updatedAt", e.closed_at as "closedAt"
   from encounter e join patient p on p.id = e.patient_id join care_unit u on u.id = e.care_unit_id left join clinician c on c.id = e.clinician_id`;
 

@@ -85,9 +85,7 @@ export function janusEventRouter(deps: AppDeps): Router {
     for (const e of events) {
       const fx = await interpret(em, e);
       if (!fx) continue;
-      const [row] = await em.execute<Array<{ workflow_id: string }>>('select workflow_id from encounter where id = ?', [fx.encounterId]);
-      if (!row) continue;
-      const handle = temporal.workflow.getHandle(row.workflow_id);
+      const handle = temporal.workflow.getHandle(m.encounterWorkflowId(fx.encounterId));
       const at = new Date(Math.floor(fx.at / 1000)).toISOString();
       try {
         if (fx.kind === 'presence') {

@@ -1,6 +1,10 @@
 /** One-time meeting links: bound to an encounter and a role, short-lived, and usable once. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Actor, EncounterStatus, isTerminal } from '../../workflows/encounter.messages';
+import { audit } from '../audit';
+import { HttpError, notFound } from '../errors';
+import { getEncounterRow } from '../encounters/service';
 
 export type MeetRole = 'patient' | 'clinician';
 export type LinkRefusal = 'unknown' | 'expired' | 'used';
@@ -25,6 +29,19 @@ export async function issueMeetingLinkUrls(em: EntityManager, encounterId: strin
   const { tokens, expiresAt } = await issueMeetingLinks(em, encounterId, createdBy, opts.ttlSeconds);
   return { patientUrl: `${opts.publicUrl}/meet/${tokens.patient}`, clinicianUrl: `${opts.publicUrl}/meet/${tokens.clinician}`, expiresAt };
 }
+
+/** Staff asking for an encounter's links: 404 for no encounter, 409 once it has ended; audited. */
+export async function issueEncounterMeetingLinks(em: EntityManager, actor: Actor, encounterId: string, opts: { publicUrl: string; ttlSeconds: number }): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
+  const row = await getEncounterRow(em, encounterId);
+  if (!row) throw notFound('encounter');
+  if (isTerminal(row.status as EncounterStatus)) throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
+  const links = await issueMeetingLinkUrls(em, encounterId, actor.id, opts);
+  await audit(em, actor, 'issue-meeting-links', `encounter:${encounterId}`, [row.patientId]);
+  return links;
+}
+
+/** The token a meeting page presents to Janus, derived from its key so that a reload asks for the same one. */
+export const janusTokenFor = (pageKey: string) => createHash('sha256').update(`janus:${pageKey}`).digest('hex');
 
 export interface MeetingSession {
   encounterId: string;

@@ -1,5 +1,4 @@
 /** Meeting pages (/meet/<token>) and their small API, plus the staff route that issues the links. */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Router, Request } from 'express';
 import { buildSync } from 'esbuild';
@@ -13,7 +12,7 @@ import { getEncounterRow, liveState } from '../encounters/service';
 import * as S from '../encounters/schemas';
 import * as m from '../../workflows/encounter.messages';
 import { createRoomService } from '../../media/room-service';
-import { findMeetingSession, issueMeetingLinkUrls, LinkRefusal, MeetRole, openMeetingLink } from './links';
+import { findMeetingSession, issueEncounterMeetingLinks, janusTokenFor, LinkRefusal, MeetRole, openMeetingLink } from './links';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const MEETING_BUNDLE_DIR = path.join(ROOT, 'dist', 'public');
@@ -39,13 +38,7 @@ export function meetRouter(deps: AppDeps): Router {
   const rooms = deps.rooms ?? createRoomService(config);
 
   router.post('/api/encounters/:id/meeting-links', requireActor, staffOnly, async (req, res) => {
-    const { id } = S.IdParam.parse(req.params);
-    const em = orm.em.fork();
-    const row = await getEncounterRow(em, id);
-    if (!row) throw notFound('encounter');
-    if (m.isTerminal(row.status as m.EncounterStatus)) throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
-    const links = await issueMeetingLinkUrls(em, id, req.actor.id, { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds });
-    await audit(em, req.actor, 'issue-meeting-links', `encounter:${id}`, [row.patientId]);
+    const links = await issueEncounterMeetingLinks(orm.em.fork(), req.actor, S.IdParam.parse(req.params).id, { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds });
     res.status(201).json({ ...links, expiresAt: links.expiresAt.toISOString() });
   });
 
@@ -59,20 +52,17 @@ export function meetRouter(deps: AppDeps): Router {
       return;
     }
     const row = await getEncounterRow(em, opened.encounterId);
-    const state = row && (await liveState(temporal, row.workflowId));
-    if (!row || !state) throw notFound('encounter');
-    const clinician = state.slot ? await em.execute<Array<{ given_name: string; family_name: string; title: string }>>('select given_name, family_name, title from clinician where id = ?', [state.slot.clinicianId]) : [];
-    const c = clinician[0];
+    if (!row) throw notFound('encounter');
     await audit(em, { id: `meet:${opened.role}`, role: opened.role }, 'open-meeting', `encounter:${opened.encounterId}`, [row.patientId]);
     res.render('meet/room', {
       layout: 'meet',
       title: opened.role === 'clinician' ? 'Vårdmöte – vårdgivare' : 'Vårdmöte',
       role: opened.role,
       isClinician: opened.role === 'clinician',
-      clinician: c ? { name: `${c.given_name} ${c.family_name}`, title: c.title } : null,
+      clinician: row.clinicianName ? { name: row.clinicianName, title: row.clinicianTitle } : null,
       checklist: m.CHECKLIST_ITEMS.map((k) => ({ key: k, label: m.CHECKLIST_LABELS_SV[k] })),
       // Inside <script>: escape '<' so no name can close the tag.
-      meeting: JSON.stringify({ role: opened.role, key: opened.key, displayName: opened.role === 'clinician' && c ? `${c.title} ${c.given_name} ${c.family_name}` : 'Patient' }).replace(/</g, '\\u003c'),
+      meeting: JSON.stringify({ role: opened.role, key: opened.key, displayName: opened.role === 'clinician' && row.clinicianName ? `${row.clinicianTitle} ${row.clinicianName}` : 'Patient' }).replace(/</g, '\\u003c'),
     });
   });
 
@@ -110,8 +100,8 @@ export function meetRouter(deps: AppDeps): Router {
     const { em, session, row } = await pageSession(req);
     const [room] = await em.execute<Array<{ room_id: string; pin: string; secret: string; destroyed_at: Date | null }>>('select room_id, pin, secret, destroyed_at from video_room where encounter_id = ?', [row.id]);
     if (!room || room.destroyed_at) throw new HttpError(409, 'the video room is not open', undefined, 'WrongStep');
-    // The room admits listed tokens only: this page's is derived from its key, so a reload asks for the same one.
-    const janusToken = createHash('sha256').update(`janus:${req.header('x-meeting-key')}`).digest('hex');
+    // The room admits listed tokens only.
+    const janusToken = janusTokenFor(req.header('x-meeting-key')!);
     await rooms.allow(room.room_id, room.secret, janusToken);
     res.set('cache-control', 'no-store').json({ wsUrl: config.janus.publicWsUrl, roomId: room.room_id, pin: room.pin, janusToken, publisherId: session.publisherId });
   });
@@ -120,12 +110,11 @@ export function meetRouter(deps: AppDeps): Router {
   const clinicianUpdate = async <A>(req: Request, def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>, arg: A) => {
     const { em, session, row } = await pageSession(req);
     if (session.role !== ('clinician' satisfies MeetRole)) throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
-    const handle = temporal.workflow.getHandle(row.workflowId);
-    const state = await handle.query(m.stateQuery);
-    if (!state.slot) throw new HttpError(409, 'the encounter is not booked', undefined, 'WrongStep');
-    const actor: m.Actor = { id: state.slot.clinicianId, role: 'clinician', name: 'via meeting page' };
+    // The booked clinician, as reserved with the slot; the workflow's validator checks it again.
+    if (!row.clinicianId) throw new HttpError(409, 'the encounter is not booked', undefined, 'WrongStep');
+    const actor: m.Actor = { id: row.clinicianId, role: 'clinician', name: 'via meeting page' };
     await audit(em, actor, `meet:${def.name}`, `encounter:${row.id}`, [row.patientId]);
-    return view(await handle.executeUpdate(def, { args: [{ ...arg, actor }] }));
+    return view(await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] }));
   };
 
   router.post('/meet/api/checklist', async (req, res) => res.json(await clinicianUpdate(req, m.confirmChecklistUpdate, { items: S.Checklist.parse(req.body).items })));

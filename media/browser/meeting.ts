@@ -54,17 +54,23 @@ async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pro
 /** Sends a VideoRoom request and waits for its event (async requests answer with "ack" first). */
 function request(plugin: JanusPlugin, body: Record<string, unknown>, jsep?: RTCSessionDescriptionInit, expect?: (m: JanusMessageLike) => boolean): Promise<JanusMessageLike> {
   return new Promise((resolve, reject) => {
+    const settle = (fn: () => void) => {
+      plugin.off('message', onMessage);
+      plugin.off('error', onError);
+      fn();
+    };
     const onMessage = (msg: JanusMessageLike) => {
       const plain = msg.getPlainMessage();
       if (plain.janus !== 'event') return;
       const data = plain.plugindata?.data ?? {};
-      if (data.error) return reject(new Error(String(data.error)));
-      if (!expect || expect(msg)) resolve(msg);
+      if (data.error) settle(() => reject(new Error(String(data.error))));
+      else if (!expect || expect(msg)) settle(() => resolve(msg));
     };
-    plugin.on('message', onMessage);
     // janus-gateway-js hands a refused asynchronous request (after its "ack") to 'error', not 'message'.
-    plugin.on('error', (err) => reject(err instanceof Error ? err : new Error(String(err))));
-    plugin.sendWithTransaction({ body, ...(jsep ? { jsep } : {}) }).catch(reject);
+    const onError = (err?: unknown) => settle(() => reject(err instanceof Error ? err : new Error(String(err))));
+    plugin.on('message', onMessage);
+    plugin.on('error', onError);
+    plugin.sendWithTransaction({ body, ...(jsep ? { jsep } : {}) }).catch(onError);
   });
 }
 
@@ -197,7 +203,7 @@ async function main(): Promise<void> {
       }
       if (info && s.admitted) await subscribe(info);
     } catch (err) {
-      (debug.errors as string[]).push(String(err));
+      debug.errors.push(String(err));
       say(`Något gick fel: ${err instanceof Error ? err.message : String(err)}`);
     } finally {
       busy = false;
@@ -221,7 +227,7 @@ async function main(): Promise<void> {
   });
   $('admit')?.addEventListener('click', () => void post('admit')());
   $('end')?.addEventListener('click', () => void post('end')());
-  $('phone')?.addEventListener('click', () => void post('phone', { error: String((debug.errors as string[]).at(-1) ?? 'video failed (reported by the clinician)') })());
+  $('phone')?.addEventListener('click', () => void post('phone', { error: String(debug.errors.at(-1) ?? 'video failed (reported by the clinician)') })());
 }
 
 void main();

@@ -17,6 +17,7 @@ declare module 'janus-gateway-js' {
     sendWithTransaction(options: { body: Record<string, unknown>; jsep?: RTCSessionDescriptionInit }): Promise<JanusMessageLike>;
     on(event: 'message', fn: (msg: JanusMessageLike) => void): void;
     on(event: 'detach' | 'error', fn: (arg?: unknown) => void): void;
+    off(event: 'message' | 'detach' | 'error', fn: (...args: never[]) => void): void;
     detach(): Promise<void>;
   }
   export interface JanusSession {
