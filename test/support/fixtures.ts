@@ -3,13 +3,19 @@ import { randomUUID } from 'node:crypto';
 import type { Orm } from '../../db/orm';
 import { luhnCheckDigit } from '../../domain/personnummer';
 
-let serial = 100 + Math.floor(Math.random() * 800);
-
-/** A fresh valid personnummer for a birth date (YYYYMMDD). */
-export function personnummer(yyyymmdd: string): string {
-  serial = serial >= 999 ? 100 : serial + 1;
-  const nine = yyyymmdd.slice(2) + String(serial);
-  return `${yyyymmdd}-${serial}${luhnCheckDigit(nine)}`;
+/**
+ * A fresh valid personnummer born on or shortly after `yyyymmdd`. The serial comes from a database
+ * sequence, so test files (each with its own module state) never hand out the same number twice.
+ */
+export async function personnummer(orm: Orm, yyyymmdd: string): Promise<string> {
+  const em = orm.em.fork();
+  await em.execute('create sequence if not exists test_personnummer_serial');
+  const [{ n }] = await em.execute<Array<{ n: string }>>("select nextval('test_personnummer_serial') as n");
+  const k = Number(n) - 1;
+  const born = new Date(Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8) + Math.floor(k / 900)));
+  const date = born.toISOString().slice(0, 10).replaceAll('-', '');
+  const serial = String(100 + (k % 900));
+  return `${date}-${serial}${luhnCheckDigit(date.slice(2) + serial)}`;
 }
 
 export interface Fixture {
@@ -33,12 +39,12 @@ export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stock
     clinicianId: randomUUID(),
     otherClinicianId: randomUUID(),
     adultId: randomUUID(),
-    adultPnr: personnummer('19800101'),
+    adultPnr: await personnummer(orm, '19800101'),
     childId: randomUUID(),
     guardianId: randomUUID(),
-    guardianPnr: personnummer('19820202'),
+    guardianPnr: await personnummer(orm, '19820202'),
     protectedChildId: randomUUID(),
-    protectedGuardianPnr: personnummer('19830303'),
+    protectedGuardianPnr: await personnummer(orm, '19830303'),
   };
   const protectedGuardianId = randomUUID();
   await em.execute('insert into care_unit (id, name, hsa_id, region, free_below_age, free_from_age) values (?, ?, ?, ?, ?, ?)', [
@@ -49,9 +55,9 @@ export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stock
   }
   const patients: Array<[string, string, string, string]> = [
     [f.adultId, f.adultPnr, 'Vuxen', 'none'],
-    [f.childId, personnummer('20180505'), 'Barn', 'none'],
+    [f.childId, await personnummer(orm, '20180505'), 'Barn', 'none'],
     [f.guardianId, f.guardianPnr, 'Förälder', 'none'],
-    [f.protectedChildId, personnummer('20190606'), 'Skyddat barn', 'skyddad_folkbokforing'],
+    [f.protectedChildId, await personnummer(orm, '20190606'), 'Skyddat barn', 'skyddad_folkbokforing'],
     [protectedGuardianId, f.protectedGuardianPnr, 'Förälder två', 'none'],
   ];
   for (const [id, pnr, name, prot] of patients) {
