@@ -160,9 +160,10 @@ export async function encounterWorkflow(input: m.EncounterInput): Promise<m.Enco
   const videoFailed = async (role: string, detail: string, source: string) => {
     if (videoFailureRecorded) return;
     videoFailureRecorded = true;
-    s.record('video-problem', { id: source, role: 'system' }, detail, { role });
     // Same key as the phone fallback: one video-failure deviation per encounter, whichever comes first.
     await acts.recordDeviation({ encounterId, category: 'video-failure', severity: 'medium', description: `Video failed for the ${role}: ${detail}`, dedupeKey: `${encounterId}:video-failure` });
+    // On the timeline once the deviation exists, as with every other step that writes one.
+    s.record('video-problem', { id: source, role: 'system' }, detail, { role });
   };
   setHandler(m.videoProblemSignal, async ({ role, detail, source }) => {
     if (st.status !== 'video' || st.sessionEndedAt) return;

@@ -2,7 +2,7 @@
 import request from 'supertest';
 import * as m from '../../workflows/encounter.messages';
 import { makeFixture, makeSlot } from '../support/fixtures';
-import { admin, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
+import { admin, startEncounter, throughIdentity, waitForState } from '../support/encounters';
 import { useApiStack } from '../support/app';
 
 const stack = useApiStack();
@@ -29,7 +29,8 @@ it('staff create one-time meeting links (Möteslänkar) from the encounter page 
   await throughIdentity(handle, f);
   const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 3600);
   await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
-  await waitForStatus(handle, 'pre-meeting');
+  // Pre-meeting starts with sending the kallelse; wait for it so the Utkorg check below is not a race.
+  await waitForState(handle, (s) => s.status === 'pre-meeting' && s.timeline.some((t) => t.event === 'invitation-sent'));
   expect((await request(stack.app).get(`/admin/encounters/${id}`).expect(200)).text).toContain('Skapa möteslänkar');
   const page = await request(stack.app).post(`/admin/encounters/${id}/meeting-links`).expect(201);
   const urls = [...page.text.matchAll(/href="(http[^"]+\/meet\/[A-Za-z0-9_-]{43})"/g)].map((x) => x[1]);
