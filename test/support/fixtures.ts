@@ -7,9 +7,10 @@ import { luhnCheckDigit } from '../../domain/personnummer';
  * A fresh valid personnummer born on or shortly after `yyyymmdd`. The serial comes from a database
  * sequence, so test files (each with its own module state) never hand out the same number twice.
  */
+let serials: Promise<unknown> | undefined;
 export async function personnummer(orm: Orm, yyyymmdd: string): Promise<string> {
   const em = orm.em.fork();
-  await em.execute('create sequence if not exists test_personnummer_serial');
+  await (serials ??= em.execute('create sequence if not exists test_personnummer_serial'));
   const [{ n }] = await em.execute<Array<{ n: string }>>("select nextval('test_personnummer_serial') as n");
   const k = Number(n) - 1;
   const born = new Date(Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8) + Math.floor(k / 900)));
