@@ -8,6 +8,7 @@ import * as m from '../workflows/encounter.messages';
 
 const admin: m.Actor = { id: 'demo-admin', role: 'admin', name: 'Demo Administratör' };
 const yes = { withoutPhysicalMeeting: true, suitsPatient: true, enoughInformation: true, followUpPossible: true };
+const clinicianActor = (c: (typeof DEMO.clinicians)[number]): m.Actor => ({ id: c.id, role: 'clinician', name: `${c.givenName} ${c.familyName}` });
 
 /** Returns how many were started (0 when demo encounters already exist). */
 export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: string): Promise<number> {
@@ -16,7 +17,7 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
   if (Number(n) > 0) return 0;
   const [unit] = DEMO.units;
   const doctor = DEMO.clinicians[0];
-  const clinician: m.Actor = { id: doctor.id, role: 'clinician', name: `${doctor.givenName} ${doctor.familyName}` };
+  const clinician = clinicianActor(doctor);
   const start = async (patient: number, reason: string) => {
     const { workflowId } = await createEncounter(em, temporal, taskQueue, admin, { patientId: DEMO.patients[patient].id, careUnitId: unit.id, reason });
     return temporal.workflow.getHandle(workflowId);
@@ -75,7 +76,7 @@ export async function startDemoVideoMeeting(orm: Orm, temporal: Client, taskQueu
       )
     )[0];
     if (!slot) continue;
-    const clinician: m.Actor = { id: doctor.id, role: 'clinician', name: `${doctor.givenName} ${doctor.familyName}` };
+    const clinician = clinicianActor(doctor);
     const { id, workflowId } = await createEncounter(em, temporal, taskQueue, admin, { patientId: DEMO.patients[0].id, careUnitId: DEMO.units[doctor.unit].id, reason: 'Demo: videomöte nu' });
     const handle = temporal.workflow.getHandle(workflowId);
     await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });

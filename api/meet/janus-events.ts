@@ -88,15 +88,10 @@ export function janusEventRouter(deps: AppDeps): Router {
       const handle = temporal.workflow.getHandle(m.encounterWorkflowId(fx.encounterId));
       const at = new Date(Math.floor(fx.at / 1000)).toISOString();
       try {
-        if (fx.kind === 'presence') {
-          if (!(await applyParticipantEvent(em, fx))) continue;
-          await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, { role: fx.role, at, source: 'janus' });
-        } else if (fx.kind === 'media') {
-          if (!(await applyParticipantEvent(em, fx))) continue;
-          await handle.signal(m.mediaStateSignal, { role: fx.role, up: fx.present, at, source: 'janus' });
-        } else {
-          await handle.signal(m.videoProblemSignal, { role: fx.role, at, detail: fx.detail, source: 'janus' });
-        }
+        if (fx.kind !== 'problem' && !(await applyParticipantEvent(em, fx))) continue;
+        if (fx.kind === 'presence') await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, { role: fx.role, at, source: 'janus' });
+        else if (fx.kind === 'media') await handle.signal(m.mediaStateSignal, { role: fx.role, up: fx.present, at, source: 'janus' });
+        else await handle.signal(m.videoProblemSignal, { role: fx.role, at, detail: fx.detail, source: 'janus' });
         signalled++;
       } catch (err) {
         // A finished encounter no longer takes signals; Janus must not retry for that.

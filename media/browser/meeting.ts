@@ -209,7 +209,7 @@ async function main(): Promise<void> {
       busy = false;
     }
   };
-  // Half a second: the admitted patient sees the clinician within about that, at two cheap queries a second.
+  // Half a second: the admitted patient sees the clinician within about that, at two state requests a second.
   const timer = setInterval(() => void tick().then(() => debug.phase === 'ended' && clearInterval(timer)), 500);
   void tick();
 
