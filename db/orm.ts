@@ -2,6 +2,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITY_SCHEMAS } from './entities';
+import { PostgresDefaultNamingStrategy } from './naming';
 import { MigrationFoundation } from './migrations/20261123-foundation';
 import { MigrationEncounter } from './migrations/20261123-encounter';
 import { MigrationVideo } from './migrations/20261123-video';
@@ -22,6 +23,7 @@ export async function createOrm(databaseUrl: string, opts: { poolMax?: number } 
   return MikroORM.init({
     clientUrl: databaseUrl,
     entities: ENTITY_SCHEMAS,
+    namingStrategy: PostgresDefaultNamingStrategy,
     extensions: [Migrator],
     migrations: { migrationsList: MIGRATIONS, transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: opts.poolMax ?? 10 },

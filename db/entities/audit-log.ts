@@ -1,5 +1,6 @@
-/** One row per staff read or change of patient data (Patientdatalagen access logging). */
+/** One row per read or change of patient data (Patientdatalagen access logging); rows are only ever added. */
 import { EntitySchema } from '@mikro-orm/core';
+import { createdAt, ref } from './columns';
 
 export class AuditLog {
   id!: string;
@@ -15,12 +16,13 @@ export class AuditLog {
 export const AuditLogSchema = new EntitySchema<AuditLog>({
   class: AuditLog,
   tableName: 'audit_log',
+  indexes: [{ name: 'audit_log_patient_idx', properties: ['patientId', 'at'] }],
   properties: {
     id: { type: 'bigint', primary: true, autoincrement: true },
-    at: { type: 'Date', columnType: 'timestamptz' },
+    at: createdAt,
     actor: { type: 'text' },
     role: { type: 'text' },
-    patientId: { type: 'uuid', nullable: true },
+    patientId: ref('Patient', 'patient_id', { nullable: true }),
     action: { type: 'text' },
     target: { type: 'text' },
     detail: { type: 'json', nullable: true },

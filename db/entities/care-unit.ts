@@ -1,11 +1,15 @@
 /** A care unit (vårdenhet): its region sets the fees, its age limits the fee exemptions. */
 import { EntitySchema } from '@mikro-orm/core';
+import { createdAt } from './columns';
+
+export const REGIONS = ['stockholm', 'vgr'] as const;
+export type Region = (typeof REGIONS)[number];
 
 export class CareUnit {
   id!: string;
   name!: string;
   hsaId!: string;
-  region!: 'stockholm' | 'vgr';
+  region!: Region;
   freeBelowAge!: number;
   freeFromAge!: number;
   createdAt: Date = new Date();
@@ -14,13 +18,17 @@ export class CareUnit {
 export const CareUnitSchema = new EntitySchema<CareUnit>({
   class: CareUnit,
   tableName: 'care_unit',
+  checks: [
+    { name: 'care_unit_free_below_age_check', expression: 'free_below_age >= 0' },
+    { name: 'care_unit_free_from_age_check', expression: 'free_from_age > 0' },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     name: { type: 'text' },
     hsaId: { type: 'text', unique: true },
-    region: { type: 'text' },
+    region: { enum: true, items: () => REGIONS },
     freeBelowAge: { type: 'integer' },
     freeFromAge: { type: 'integer' },
-    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    createdAt,
   },
 });

@@ -1,7 +1,9 @@
 /** A clinician (vårdpersonal) working at one care unit; name and title show on their badge. */
 import { EntitySchema } from '@mikro-orm/core';
+import { createdAt, ref } from './columns';
 
-export type Profession = 'doctor' | 'nurse' | 'psychologist' | 'physiotherapist' | 'other';
+export const PROFESSIONS = ['doctor', 'nurse', 'psychologist', 'physiotherapist', 'other'] as const;
+export type Profession = (typeof PROFESSIONS)[number];
 
 export class Clinician {
   id!: string;
@@ -23,8 +25,8 @@ export const ClinicianSchema = new EntitySchema<Clinician>({
     givenName: { type: 'text' },
     familyName: { type: 'text' },
     title: { type: 'text' },
-    profession: { type: 'text' },
-    careUnitId: { type: 'uuid' },
-    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    profession: { enum: true, items: () => PROFESSIONS },
+    careUnitId: ref('CareUnit', 'care_unit_id'),
+    createdAt,
   },
 });

@@ -1,5 +1,6 @@
 /** A deviation (avvikelse) for the quality lead: new → under review → closed, with the action taken. */
 import { EntitySchema } from '@mikro-orm/core';
+import { createdAt, optionalTime, ref } from './columns';
 
 export const DEVIATION_CATEGORIES = [
   'missing-documentation',
@@ -11,8 +12,10 @@ export const DEVIATION_CATEGORIES = [
   'other',
 ] as const;
 export type DeviationCategory = (typeof DEVIATION_CATEGORIES)[number];
-export type DeviationSeverity = 'low' | 'medium' | 'high';
-export type DeviationStatus = 'new' | 'under_review' | 'closed';
+export const DEVIATION_SEVERITIES = ['low', 'medium', 'high'] as const;
+export type DeviationSeverity = (typeof DEVIATION_SEVERITIES)[number];
+export const DEVIATION_STATUSES = ['new', 'under_review', 'closed'] as const;
+export type DeviationStatus = (typeof DEVIATION_STATUSES)[number];
 
 export class Deviation {
   id!: string;
@@ -32,17 +35,21 @@ export class Deviation {
 export const DeviationSchema = new EntitySchema<Deviation>({
   class: Deviation,
   tableName: 'deviation',
+  indexes: [{ name: 'deviation_status_idx', properties: ['status', 'createdAt'] }],
+  checks: [
+    { name: 'deviation_check', expression: `status <> 'closed' or action is not null` },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
-    encounterId: { type: 'uuid', nullable: true },
-    category: { type: 'text' },
-    severity: { type: 'text' },
+    encounterId: ref('Encounter', 'encounter_id', { nullable: true }),
+    category: { enum: true, items: () => DEVIATION_CATEGORIES },
+    severity: { enum: true, items: () => DEVIATION_SEVERITIES },
     description: { type: 'text' },
-    status: { type: 'text' },
+    status: { enum: true, items: () => DEVIATION_STATUSES, default: 'new' },
     action: { type: 'text', nullable: true },
     dedupeKey: { type: 'text', nullable: true, unique: true },
-    createdAt: { type: 'Date', columnType: 'timestamptz' },
-    updatedAt: { type: 'Date', columnType: 'timestamptz' },
-    closedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
+    createdAt,
+    updatedAt: createdAt,
+    closedAt: optionalTime,
   },
 });

@@ -1,5 +1,6 @@
 /** Projection of an encounter workflow's state for listing and search (the workflow is the truth). */
 import { EntitySchema } from '@mikro-orm/core';
+import { createdAt, optionalTime, ref } from './columns';
 
 export class Encounter {
   id!: string;
@@ -23,21 +24,26 @@ export class Encounter {
 export const EncounterSchema = new EntitySchema<Encounter>({
   class: Encounter,
   tableName: 'encounter',
+  indexes: [
+    // The list pages: by status and unit in time order, and a clinician's day (db/encounters.ts listEncounters).
+    { name: 'encounter_list_idx', properties: ['status', 'careUnitId', 'scheduledStart'] },
+    { name: 'encounter_clinician_idx', properties: ['clinicianId', 'scheduledStart'] },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     workflowId: { type: 'text', unique: true },
-    patientId: { type: 'uuid' },
-    careUnitId: { type: 'uuid' },
-    clinicianId: { type: 'uuid', nullable: true },
-    slotId: { type: 'uuid', nullable: true },
+    patientId: ref('Patient', 'patient_id'),
+    careUnitId: ref('CareUnit', 'care_unit_id'),
+    clinicianId: ref('Clinician', 'clinician_id', { nullable: true }),
+    slotId: ref('Slot', 'slot_id', { nullable: true }),
     status: { type: 'text' },
     step: { type: 'text' },
     waitingFor: { type: 'text', nullable: true },
     outcome: { type: 'text', nullable: true },
-    scheduledStart: { type: 'Date', columnType: 'timestamptz', nullable: true },
-    createdAt: { type: 'Date', columnType: 'timestamptz' },
-    updatedAt: { type: 'Date', columnType: 'timestamptz' },
-    closedAt: { type: 'Date', columnType: 'timestamptz', nullable: true },
-    version: { type: 'integer' },
+    scheduledStart: optionalTime,
+    createdAt,
+    updatedAt: createdAt,
+    closedAt: optionalTime,
+    version: { type: 'integer', default: 0 },
   },
 });

@@ -1,5 +1,6 @@
 /** A guardian's (vårdnadshavare) link to a child; a provider may block it (RULES.md §4). */
 import { EntitySchema } from '@mikro-orm/core';
+import { createdAt, ref } from './columns';
 
 export class GuardianLink {
   id!: string;
@@ -13,12 +14,14 @@ export class GuardianLink {
 export const GuardianLinkSchema = new EntitySchema<GuardianLink>({
   class: GuardianLink,
   tableName: 'guardian_link',
+  uniques: [{ properties: ['guardianId', 'childId'] }],
+  checks: [{ name: 'guardian_link_check', expression: 'guardian_id <> child_id' }],
   properties: {
     id: { type: 'uuid', primary: true },
-    guardianId: { type: 'uuid' },
-    childId: { type: 'uuid' },
-    blocked: { type: 'boolean' },
+    guardianId: ref('Patient', 'guardian_id'),
+    childId: ref('Patient', 'child_id'),
+    blocked: { type: 'boolean', default: false },
     blockedReason: { type: 'text', nullable: true },
-    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    createdAt,
   },
 });

@@ -1,31 +1,62 @@
-/** Every entity schema, in one list for the ORM. */
-export * from './audit-log';
-export * from './booking';
-export * from './care-unit';
-export * from './clinician';
-export * from './deviation';
-export * from './encounter';
-export * from './guardian-link';
-export * from './patient';
-export * from './slot';
+/** Every entity schema, in one list for the ORM: one per table (test/db/schema.int.test.ts checks them against the migrations). */
 import { AuditLogSchema } from './audit-log';
 import { BookingSchema } from './booking';
 import { CareUnitSchema } from './care-unit';
+import { ChargeSchema } from './charge';
 import { ClinicianSchema } from './clinician';
 import { DeviationSchema } from './deviation';
+import { EligibilityAssessmentSchema } from './eligibility-assessment';
 import { EncounterSchema } from './encounter';
 import { GuardianLinkSchema } from './guardian-link';
+import { HighCostPeriodSchema } from './high-cost-period';
+import { IdentityCheckSchema } from './identity-check';
+import { JanusHandleSchema } from './janus-handle';
+import { JoinTokenSchema } from './join-token';
+import { JournalNoteSchema } from './journal-note';
+import { MeetingPresenceSchema } from './meeting-presence';
+import { OutboxMessageSchema } from './outbox-message';
 import { PatientSchema } from './patient';
 import { SlotSchema } from './slot';
+import { VideoRoomSchema } from './video-room';
+
+export * from './audit-log';
+export * from './booking';
+export * from './care-unit';
+export * from './charge';
+export * from './clinician';
+export * from './deviation';
+export * from './eligibility-assessment';
+export * from './encounter';
+export * from './guardian-link';
+export * from './high-cost-period';
+export * from './identity-check';
+export * from './janus-handle';
+export * from './join-token';
+export * from './journal-note';
+export * from './meeting-presence';
+export * from './outbox-message';
+export * from './patient';
+export * from './slot';
+export * from './video-room';
 
 export const ENTITY_SCHEMAS = [
   AuditLogSchema,
   BookingSchema,
   CareUnitSchema,
+  ChargeSchema,
   ClinicianSchema,
   DeviationSchema,
+  EligibilityAssessmentSchema,
   EncounterSchema,
   GuardianLinkSchema,
+  HighCostPeriodSchema,
+  IdentityCheckSchema,
+  JanusHandleSchema,
+  JoinTokenSchema,
+  JournalNoteSchema,
+  MeetingPresenceSchema,
+  OutboxMessageSchema,
   PatientSchema,
   SlotSchema,
+  VideoRoomSchema,
 ];

@@ -1,8 +1,10 @@
 /** A patient, identified by a normalised 12-digit personnummer or samordningsnummer. */
 import { EntitySchema } from '@mikro-orm/core';
+import { createdAt } from './columns';
 
 /** Skyddade personuppgifter (RULES.md §4). */
-export type ProtectedIdentity = 'none' | 'sekretessmarkering' | 'skyddad_folkbokforing' | 'fingerade';
+export const PROTECTED_IDENTITIES = ['none', 'sekretessmarkering', 'skyddad_folkbokforing', 'fingerade'] as const;
+export type ProtectedIdentity = (typeof PROTECTED_IDENTITIES)[number];
 
 export class Patient {
   id!: string;
@@ -18,14 +20,17 @@ export class Patient {
 export const PatientSchema = new EntitySchema<Patient>({
   class: Patient,
   tableName: 'patient',
+  checks: [
+    { name: 'patient_personnummer_check', expression: `personnummer ~ '^[0-9]{8}-[0-9]{4}$'` },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     personnummer: { type: 'text', unique: true },
     givenName: { type: 'text' },
     familyName: { type: 'text' },
-    protectedIdentity: { type: 'text' },
+    protectedIdentity: { enum: true, items: () => PROTECTED_IDENTITIES, default: 'none' },
     email: { type: 'text', nullable: true },
     phone: { type: 'text', nullable: true },
-    createdAt: { type: 'Date', columnType: 'timestamptz' },
+    createdAt,
   },
 });

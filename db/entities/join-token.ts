@@ -1,0 +1,37 @@
+/** A one-time meeting link (only its SHA-256 is kept) and, once opened, the page session it started. */
+import { EntitySchema } from '@mikro-orm/core';
+import { createdAt, optionalTime, ref } from './columns';
+
+export const MEET_ROLES = ['patient', 'clinician'] as const;
+export type MeetRole = (typeof MEET_ROLES)[number];
+
+export class JoinToken {
+  tokenHash!: string;
+  encounterId!: string;
+  role!: MeetRole;
+  createdBy!: string;
+  createdAt: Date = new Date();
+  expiresAt!: Date;
+  usedAt?: Date | null;
+  /** Set when the link is opened: the page's own key for its actions (hashed)… */
+  sessionKeyHash?: string | null;
+  /** …and its Janus publisher id. */
+  publisherId?: string | null;
+}
+
+export const JoinTokenSchema = new EntitySchema<JoinToken>({
+  class: JoinToken,
+  tableName: 'join_token',
+  indexes: [{ name: 'join_token_encounter', properties: ['encounterId'] }],
+  properties: {
+    tokenHash: { type: 'text', primary: true },
+    encounterId: ref('Encounter', 'encounter_id'),
+    role: { enum: true, items: () => MEET_ROLES },
+    createdBy: { type: 'text' },
+    createdAt,
+    expiresAt: { type: 'Date', columnType: 'timestamptz' },
+    usedAt: optionalTime,
+    sessionKeyHash: { type: 'text', nullable: true, unique: true },
+    publisherId: { type: 'text', nullable: true, unique: true },
+  },
+});
