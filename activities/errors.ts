@@ -1,10 +1,8 @@
 /** Business failures that retrying cannot fix: activities throw these as non-retryable. */
 import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityFailureType } from '../domain/failures';
 
-export const FAILURE_TYPES = ['SlotTaken', 'NotFound', 'Invalid'] as const;
-export type FailureType = (typeof FAILURE_TYPES)[number];
-
-export function businessFailure(type: FailureType, message: string, field?: string): ApplicationFailure {
+export function businessFailure(type: ActivityFailureType, message: string, field?: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, type, ...(field ? [{ field }] : []));
 }
 

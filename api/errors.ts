@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DomainError } from '../domain/errors';
+import { FAILURES, isFailureType } from '../domain/failures';
 
 /** An error with an HTTP status, thrown by routes for 404/409 and the like. */
 export class HttpError extends Error {
@@ -18,8 +19,6 @@ export class HttpError extends Error {
 }
 
 export const notFound = (what: string) => new HttpError(404, `${what} not found`, undefined, 'not-found');
-
-const UPDATE_FAILURE_STATUS: Record<string, number> = { NotFound: 404, Invalid: 400, WrongActor: 403, WrongStep: 409, Busy: 409, SlotTaken: 409 };
 
 interface ErrorBody {
   error: string;
@@ -42,7 +41,7 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
     let f: unknown = err.cause;
     while (f && !(f instanceof ApplicationFailure) && (f as Error).cause) f = (f as Error).cause;
     if (!(f instanceof ApplicationFailure)) return { status: 409, body: { error: 'conflict', message: err.message } };
-    const status = UPDATE_FAILURE_STATUS[f.type ?? ''] ?? 409;
+    const status = isFailureType(f.type) ? FAILURES[f.type].status : 409;
     const details = (f.details?.[0] ?? {}) as { field?: string };
     return { status, body: { error: f.type ?? 'conflict', message: f.message, ...(details.field ? { field: details.field } : {}) } };
   }

@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import type { Orm } from '../db/orm';
+import { databaseVersion, type Orm } from '../db/orm';
 import { janusInfo } from '../media/janus-probe';
 import type { HealthProbe } from './deps';
 
@@ -23,8 +23,7 @@ export function standardProbes(orm: Orm, temporal: Client, config: Config): Heal
       name: 'postgres',
       required: true,
       check: async () => {
-        const [row] = await orm.em.getConnection().execute<{ version: string }[]>('select version() as version');
-        return row.version.split(' ').slice(0, 2).join(' ');
+        return (await databaseVersion(orm)).split(' ').slice(0, 2).join(' ');
       },
     },
     {

@@ -38,3 +38,10 @@ export async function migrate(orm: Orm): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((m) => m.name);
 }
+
+/** The server's version string; also the health probe's round trip. */
+export async function databaseVersion(orm: Orm): Promise<string> {
+  // No table involved: a plain statement on the connection.
+  const [row] = await orm.em.getConnection().execute<Array<{ version: string }>>('select version() as version');
+  return row.version;
+}

@@ -55,3 +55,9 @@ export function assessEligibility(answers: EligibilityAnswers): EligibilityResul
   }
   return { eligible: reasons.length === 0, reasons };
 }
+
+/** The four answer keys in order, derived from the questions. */
+export const ELIGIBILITY_KEYS: ReadonlyArray<keyof EligibilityAnswers> = ELIGIBILITY_QUESTIONS.map((q) => q.key);
+
+/** Every question answered the same way (all yes: eligible). */
+export const answerAll = (value: boolean): EligibilityAnswers => Object.fromEntries(ELIGIBILITY_KEYS.map((k) => [k, value])) as unknown as EligibilityAnswers;

@@ -1,4 +1,7 @@
 /** The video-room port: a private room per encounter. Janus implements it; tests may use the fake. */
+
+/** The Janus room id of an encounter's meeting (the VideoRoom plugin runs with string ids). */
+export const videoRoomId = (encounterId: string) => `encounter-${encounterId}`;
 export interface RoomSpec {
   /** Janus string room id, derived from the encounter. */
   roomId: string;

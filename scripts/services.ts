@@ -3,7 +3,6 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import pg from 'pg';
 import { janusInfo } from '../media/janus-probe';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -118,11 +117,9 @@ async function startPostgres(dir: string, port: number): Promise<{ url: string; 
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
   await server.start();
   for (const sig of SIGNALS) for (const l of process.listeners(sig)) if (!before.get(sig)!.includes(l)) process.removeListener(sig, l);
-  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' });
-  await client.connect();
-  const exists = await client.query(`select 1 from pg_database where datname = 'vardmote'`);
-  if (exists.rowCount === 0) await client.query('create database vardmote');
-  await client.end();
+  await server.createDatabase('vardmote').catch((err: { code?: string }) => {
+    if (err.code !== '42P04') throw err; // duplicate_database: an earlier start created it
+  });
   return { url: `postgres://postgres:postgres@127.0.0.1:${port}/vardmote`, stop: () => server.stop() };
 }
 

@@ -1,9 +1,14 @@
-/** The encounter's in-workflow state and its guards; deterministic, no I/O. */
-import { ApplicationFailure } from '@temporalio/workflow';
+/** The encounter's in-workflow state, its guards and the side effects each step shares; deterministic, no I/O. */
+import { ActivityFailure, ApplicationFailure, condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { EncounterActivities } from '../activities/encounter';
+import type { ChargeKind } from '../activities/encounter/fees';
+import { stockholmDateOf } from '../domain/dates';
+import { ACTIVITY_FAILURE_TYPES, FailureType } from '../domain/failures';
 import {
   Actor,
   BookedSlot,
   EncounterInput,
+  EncounterResult,
   EncounterState,
   EncounterStatus,
   ExitStatus,
@@ -13,12 +18,23 @@ import {
   STEPS,
 } from './encounter.messages';
 
-/** Why an update is refused; the API maps the type to an HTTP status. */
-export const reject = (type: 'WrongStep' | 'WrongActor' | 'Invalid' | 'Busy', message: string, field?: string) =>
+/** Why an update is refused; the API maps the type to an HTTP status (domain/failures.ts). */
+export const reject = (type: Exclude<FailureType, 'SlotTaken' | 'NotFound'>, message: string, field?: string) =>
   ApplicationFailure.create({ type, message, nonRetryable: true, details: field ? [{ field }] : [] });
+
+export const SYSTEM: Actor = { id: 'vardmote', role: 'system' };
+export const msUntil = (iso: string): number => Math.max(0, Date.parse(iso) - Date.now());
+export const plusSeconds = (iso: string, s: number): string => new Date(Date.parse(iso) + s * 1000).toISOString();
+
+const activitiesFor = (input: EncounterInput) =>
+  proxyActivities<EncounterActivities>({
+    startToCloseTimeout: `${input.policy.activityTimeoutSeconds}s`,
+    retry: { initialInterval: '500ms', maximumInterval: '20s', nonRetryableErrorTypes: [...ACTIVITY_FAILURE_TYPES] },
+  });
 
 export class EncounterMachine {
   readonly state: EncounterState;
+  readonly acts: EncounterActivities;
   eligibility: { eligible: boolean; reasons: string[] } | null = null;
   identityRefusal: string | null = null;
   cancelRequest: { actor: Actor; reason: string; late: boolean } | null = null;
@@ -28,8 +44,13 @@ export class EncounterMachine {
   patientEverJoined = false;
   /** Set while an update handler is mid-activity, so a second one is refused instead of racing. */
   busy: string | null = null;
+  /** One video-failure deviation per encounter, whichever signal comes first. */
+  videoFailureRecorded = false;
+  /** Janus says it no longer receives this participant's video. */
+  readonly mediaDown = { patient: false, clinician: false };
 
   constructor(readonly input: EncounterInput) {
+    this.acts = activitiesFor(input);
     this.state = {
       encounterId: input.encounterId,
       status: 'requested',
@@ -52,6 +73,14 @@ export class EncounterMachine {
     this.record('requested', input.requestedBy, 'created', input.reason ? { reason: input.reason } : undefined);
   }
 
+  get id(): string {
+    return this.input.encounterId;
+  }
+
+  get policy() {
+    return this.input.policy;
+  }
+
   now(): string {
     return new Date(Date.now()).toISOString();
   }
@@ -72,6 +101,18 @@ export class EncounterMachine {
     this.record(step, SYSTEM, 'entered');
   }
 
+  /** Moves to the next step and mirrors it into the encounter table. */
+  async enter(step: MainStep, waitingFor: string | null): Promise<void> {
+    this.moveTo(step, waitingFor);
+    await this.project();
+  }
+
+  /** Mirrors the state into the encounter table; the history length orders the writes. */
+  project(): Promise<void> {
+    const { patientId, careUnitId } = this.input;
+    return this.acts.projectEncounter({ state: this.snapshot(), version: workflowInfo().historyLength, patientId, careUnitId });
+  }
+
   /** Ends the encounter on a side exit. */
   exit(status: ExitStatus, actor: Actor, detail?: Record<string, unknown>): void {
     this.state.status = status;
@@ -86,6 +127,44 @@ export class EncounterMachine {
   setSlot(slot: Omit<BookedSlot, 'bookedAt'>): void {
     this.state.slot = { ...slot, bookedAt: this.now() };
     this.slotVersion++;
+  }
+
+  /** Decides and records a charge of `kind` for the visit date, and keeps it in the state. */
+  async charge(kind: ChargeKind, visitDate: string) {
+    const fee = await this.acts.recordFee({ encounterId: this.id, kind, visitDate, modality: this.state.modality });
+    this.state.charges.push({ kind, ...fee });
+    return fee;
+  }
+
+  /** Today's late-cancel fee (a late cancellation or patient rebooking). */
+  chargeLateCancel() {
+    return this.charge('late-cancel', stockholmDateOf(this.now()));
+  }
+
+  /** The video-failure deviation; its dedupe key makes it one per encounter. */
+  recordVideoFailure(description: string) {
+    return this.acts.recordDeviation({ encounterId: this.id, category: 'video-failure', severity: 'medium', description, dedupeKey: `${this.id}:video-failure` });
+  }
+
+  /** Runs an update's side effect with the busy flag set, so concurrent updates are refused. */
+  async exclusive<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    this.busy = what;
+    try {
+      return await fn();
+    } catch (err) {
+      // Surface the activity's business failure (e.g. SlotTaken) as the update's own error.
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+      throw err;
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Waits for `pred` or a cancellation; true when `pred` held. */
+  async until(pred: () => boolean, timeoutMs?: number): Promise<boolean> {
+    const done = () => pred() || this.cancelRequest !== null;
+    const ok = timeoutMs === undefined ? (await condition(done), true) : await condition(done, timeoutMs);
+    return ok && this.cancelRequest === null;
   }
 
   expectStep(...steps: EncounterStatus[]): void {
@@ -119,9 +198,8 @@ export class EncounterMachine {
   snapshot(): EncounterState {
     return JSON.parse(JSON.stringify(this.state)) as EncounterState;
   }
+
+  result(): EncounterResult {
+    return { status: this.state.status, chargeOre: this.state.charges.reduce((sum, c) => sum + c.chargeOre, 0) };
+  }
 }
-
-export const SYSTEM: Actor = { id: 'vardmote', role: 'system' };
-
-export const msUntil = (iso: string): number => Math.max(0, Date.parse(iso) - Date.now());
-export const plusSeconds = (iso: string, s: number): string => new Date(Date.parse(iso) + s * 1000).toISOString();

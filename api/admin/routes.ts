@@ -5,7 +5,9 @@ import { audit } from '../audit';
 import { issueEncounterMeetingLinks } from '../meet/links';
 import { notFound } from '../errors';
 import { IdParam, ListEncounters } from '../encounters/schemas';
-import { getEncounterRow, listEncounters, liveState } from '../encounters/service';
+import { countEncountersByStatus, getEncounterRow, listEncounters } from '../../db/encounters';
+import { listOutbox } from '../../db/outbox';
+import { liveState } from '../encounters/service';
 import { Actor, EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
 
 /** Until staff log in with SITHS, back-office pages act (and are audit-logged) as this user. */
@@ -16,8 +18,7 @@ export function adminRouter({ orm, temporal, config }: AppDeps): Router {
   const router = Router();
 
   router.get('/admin', async (_req, res) => {
-    const counts = await orm.em.fork().execute<Array<{ status: EncounterStatus; n: string }>>('select status, count(*) as n from encounter group by status');
-    const byStatus = new Map(counts.map((c) => [c.status, Number(c.n)]));
+    const byStatus = await countEncountersByStatus(orm.em.fork());
     const max = Math.max(1, ...byStatus.values());
     const bars = ALL_STATUSES.map((s, i) => ({ status: s, label: STATUS_LABELS_SV[s], n: byStatus.get(s) ?? 0, y: i * 26, width: Math.round(((byStatus.get(s) ?? 0) / max) * 300) }));
     res.render('home', { title: 'Översikt', bars, chartHeight: bars.length * 26, total: [...byStatus.values()].reduce((a, b) => a + b, 0) });
@@ -64,12 +65,7 @@ export function adminRouter({ orm, temporal, config }: AppDeps): Router {
 
   /** Utkorg: every message the system has sent or stored (the embedded default has no SMTP server). */
   router.get('/admin/outbox', async (_req, res) => {
-    const messages = await orm.em
-      .fork()
-      .execute(
-        `select o.id, o.encounter_id as "encounterId", o.recipient, o.subject, o.status, o.error, o.text, o.created_at as "createdAt", o.sent_at as "sentAt"
-           from outbox_message o order by o.created_at desc limit 200`,
-      );
+    const messages = await listOutbox(orm.em.fork(), { withText: true });
     res.render('outbox/list', { title: 'Utkorg', messages, statusLabels: { pending: 'Väntar', sent: 'Skickat', stored: 'Sparat (ingen e-postserver)', failed: 'Misslyckades' } });
   });
 

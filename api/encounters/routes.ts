@@ -8,7 +8,8 @@ import { notFound } from '../errors';
 import type { IdentityProvider } from '../identity/provider';
 import * as m from '../../workflows/encounter.messages';
 import * as S from './schemas';
-import { createEncounter, getEncounterRow, listEncounters, liveState } from './service';
+import { getEncounterRow, listEncounters } from '../../db/encounters';
+import { createEncounter, liveState } from './service';
 
 export function encounterRouter(deps: AppDeps & { identity: IdentityProvider }): Router {
   const router = Router();

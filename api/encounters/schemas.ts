@@ -1,5 +1,6 @@
 /** Request bodies and query strings of the encounter API, validated at the edge. */
 import { z } from 'zod';
+import { ELIGIBILITY_KEYS } from '../../domain/eligibility';
 import { CHECKLIST_ITEMS } from '../../workflows/encounter.messages';
 
 const isoInstant = z.string().datetime({ offset: true });
@@ -40,7 +41,7 @@ export const ListEncounters = z.object({
 });
 
 export const Eligibility = z.object({
-  answers: z.object({ withoutPhysicalMeeting: z.boolean(), suitsPatient: z.boolean(), enoughInformation: z.boolean(), followUpPossible: z.boolean() }).strict(),
+  answers: z.object(Object.fromEntries(ELIGIBILITY_KEYS.map((k) => [k, z.boolean()])) as Record<(typeof ELIGIBILITY_KEYS)[number], z.ZodBoolean>).strict(),
 });
 export const Identity = z.object({ assertion: z.unknown() });
 export const SlotChoice = z.object({ slotId: z.string().uuid() }).strict();

@@ -10,6 +10,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import * as m from '../../workflows/encounter.messages';
+import { applyParticipantEvent as applyEvent, findJanusHandle } from '../../db/video';
+import { videoRoomId } from '../../media/rooms';
 import { findPublisher, MeetRole } from './links';
 
 const JanusEvent = z.object({
@@ -38,13 +40,13 @@ async function interpret(em: EntityManager, e: JanusEventT): Promise<Effect | nu
     if ((data.event !== 'joined' && data.event !== 'leaving') || typeof data.id !== 'string') return null;
     const who = await findPublisher(em, data.id);
     // Only our pages' publisher ids count, and only in their own encounter's room.
-    if (!who || data.room !== `encounter-${who.encounterId}`) return null;
+    if (!who || data.room !== videoRoomId(who.encounterId)) return null;
     return { ...who, at: e.timestamp, kind: 'presence', present: data.event === 'joined', handleId: e.handle_id };
   }
   if ((e.type === TYPE.webrtc || e.type === TYPE.media) && e.handle_id !== undefined) {
-    const [h] = await em.execute<Array<{ encounter_id: string; role: MeetRole }>>('select encounter_id, role from janus_handle where handle_id = ?', [e.handle_id]);
+    const h = await findJanusHandle(em, e.handle_id);
     if (!h) return null;
-    const base = { encounterId: h.encounter_id, role: h.role, at: e.timestamp };
+    const base = { encounterId: h.encounterId, role: h.role, at: e.timestamp };
     if (e.event.ice === 'failed') return { ...base, kind: 'problem', detail: 'ICE failed' };
     if (e.event.connection === 'hangup') return { ...base, kind: 'presence', present: false };
     // Janus receiving (or no longer receiving) the participant's own camera on their publisher handle.
@@ -54,19 +56,15 @@ async function interpret(em: EntityManager, e: JanusEventT): Promise<Effect | nu
 }
 
 /** Applies a presence or media change if it is newer than what we have; true when the state actually changed. */
-async function applyParticipantEvent(em: EntityManager, fx: Extract<Effect, { kind: 'presence' | 'media' }>): Promise<boolean> {
-  // Media state is tracked like presence, under its own key ('patient/media').
-  const key = fx.kind === 'media' ? `${fx.role}/media` : fx.role;
-  return em.transactional(async (tx) => {
-    if (fx.kind === 'presence' && fx.present && fx.handleId !== undefined) {
-      await tx.execute('insert into janus_handle (handle_id, encounter_id, role) values (?, ?, ?) on conflict (handle_id) do nothing', [fx.handleId, fx.encounterId, fx.role]);
-    }
-    // Media starts as "up": the first event that matters is a drop.
-    await tx.execute('insert into meeting_presence (encounter_id, role, present, last_event_us) values (?, ?, ?, 0) on conflict do nothing', [fx.encounterId, key, fx.kind === 'media']);
-    const [row] = await tx.execute<Array<{ present: boolean; last_event_us: string }>>('select present, last_event_us from meeting_presence where encounter_id = ? and role = ? for update', [fx.encounterId, key]);
-    if (fx.at <= Number(row.last_event_us)) return false;
-    await tx.execute('update meeting_presence set present = ?, last_event_us = ? where encounter_id = ? and role = ?', [fx.present, fx.at, fx.encounterId, key]);
-    return row.present !== fx.present;
+function applyParticipantEvent(em: EntityManager, fx: Extract<Effect, { kind: 'presence' | 'media' }>): Promise<boolean> {
+  return applyEvent(em, {
+    encounterId: fx.encounterId,
+    // Media state is tracked like presence, under its own key ('patient/media'); it starts as "up", so the first event that matters is a drop.
+    key: fx.kind === 'media' ? `${fx.role}/media` : fx.role,
+    initiallyPresent: fx.kind === 'media',
+    present: fx.present,
+    atUs: fx.at,
+    ...(fx.kind === 'presence' && fx.present && fx.handleId !== undefined ? { handle: { id: fx.handleId, role: fx.role } } : {}),
   });
 }
 

@@ -4,9 +4,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Actor, EncounterStatus, isTerminal } from '../../workflows/encounter.messages';
 import { audit } from '../audit';
 import { HttpError, notFound } from '../errors';
-import { getEncounterRow } from '../encounters/service';
+import { getEncounterRow } from '../../db/encounters';
+import { claimJoinToken, findMeetingSession as findSessionByKeyHash, findPublisher as findPublisherRow, insertJoinTokens, joinTokenRefusal } from '../../db/video';
 
-export type MeetRole = 'patient' | 'clinician';
+import type { MeetRole } from '../../db/entities';
+export type { MeetRole };
 export type LinkRefusal = 'unknown' | 'expired' | 'used';
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -16,11 +18,10 @@ const newSecret = () => randomBytes(32).toString('base64url');
 export async function issueMeetingLinks(em: EntityManager, encounterId: string, createdBy: string, ttlSeconds: number): Promise<{ tokens: Record<MeetRole, string>; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   const tokens = { patient: newSecret(), clinician: newSecret() };
-  await em.transactional(async (tx) => {
-    for (const role of ['patient', 'clinician'] as const) {
-      await tx.execute('insert into join_token (token_hash, encounter_id, role, created_by, expires_at) values (?, ?, ?, ?, ?)', [hash(tokens[role]), encounterId, role, createdBy, expiresAt]);
-    }
-  });
+  await insertJoinTokens(
+    em,
+    (['patient', 'clinician'] as const).map((role) => ({ tokenHash: hash(tokens[role]), encounterId, role, createdBy, expiresAt })),
+  );
   return { tokens, expiresAt };
 }
 
@@ -61,25 +62,18 @@ export async function openMeetingLink(em: EntityManager, token: string): Promise
   const key = newSecret();
   // String ids: the VideoRoom plugin runs with string_ids (room ids are encounter-<uuid>).
   const publisherId = `p-${randomBytes(12).toString('hex')}`;
-  const rows = await em.execute<Array<{ encounter_id: string; role: MeetRole }>>(
-    `update join_token set used_at = now(), session_key_hash = ?, publisher_id = ?
-      where token_hash = ? and used_at is null and expires_at > now() returning encounter_id, role`,
-    [hash(key), publisherId, hash(token)],
-  );
-  if (rows.length === 1) return { encounterId: rows[0].encounter_id, role: rows[0].role, key, publisherId };
-  const [row] = await em.execute<Array<{ used_at: Date | null }>>('select used_at from join_token where token_hash = ?', [hash(token)]);
-  return { refused: !row ? 'unknown' : row.used_at ? 'used' : 'expired' };
+  const claimed = await claimJoinToken(em, hash(token), { sessionKeyHash: hash(key), publisherId });
+  if (claimed) return { ...claimed, key, publisherId };
+  return { refused: await joinTokenRefusal(em, hash(token)) };
 }
 
 /** The page session behind an X-Meeting-Key, or null. */
 export async function findMeetingSession(em: EntityManager, key: string | undefined): Promise<Omit<MeetingSession, 'key'> | null> {
   if (!key || key.length > 100) return null;
-  const [row] = await em.execute<Array<{ encounter_id: string; role: MeetRole; publisher_id: string }>>('select encounter_id, role, publisher_id from join_token where session_key_hash = ?', [hash(key)]);
-  return row ? { encounterId: row.encounter_id, role: row.role, publisherId: row.publisher_id } : null;
+  return findSessionByKeyHash(em, hash(key));
 }
 
 /** Who published under a Janus publisher id, if it was one of our pages. */
 export async function findPublisher(em: EntityManager, publisherId: string): Promise<{ encounterId: string; role: MeetRole } | null> {
-  const [row] = await em.execute<Array<{ encounter_id: string; role: MeetRole }>>('select encounter_id, role from join_token where publisher_id = ?', [publisherId]);
-  return row ? { encounterId: row.encounter_id, role: row.role } : null;
+  return findPublisherRow(em, publisherId);
 }

@@ -8,7 +8,9 @@ import type { AppDeps } from '../deps';
 import { audit } from '../audit';
 import { requireActor, staffOnly } from '../auth';
 import { HttpError, notFound } from '../errors';
-import { getEncounterRow, liveState } from '../encounters/service';
+import { getEncounterRow } from '../../db/encounters';
+import { findVideoRoom } from '../../db/video';
+import { liveState } from '../encounters/service';
 import * as S from '../encounters/schemas';
 import * as m from '../../workflows/encounter.messages';
 import { createRoomService } from '../../media/room-service';
@@ -98,12 +100,12 @@ export function meetRouter(deps: AppDeps): Router {
 
   router.get('/meet/api/join', async (req, res) => {
     const { em, session, row } = await pageSession(req);
-    const [room] = await em.execute<Array<{ room_id: string; pin: string; secret: string; destroyed_at: Date | null }>>('select room_id, pin, secret, destroyed_at from video_room where encounter_id = ?', [row.id]);
-    if (!room || room.destroyed_at) throw new HttpError(409, 'the video room is not open', undefined, 'WrongStep');
+    const room = await findVideoRoom(em, row.id);
+    if (!room || room.destroyedAt) throw new HttpError(409, 'the video room is not open', undefined, 'WrongStep');
     // The room admits listed tokens only.
     const janusToken = janusTokenFor(req.header('x-meeting-key')!);
-    await rooms.allow(room.room_id, room.secret, janusToken);
-    res.set('cache-control', 'no-store').json({ wsUrl: config.janus.publicWsUrl, roomId: room.room_id, pin: room.pin, janusToken, publisherId: session.publisherId });
+    await rooms.allow(room.roomId, room.secret, janusToken);
+    res.set('cache-control', 'no-store').json({ wsUrl: config.janus.publicWsUrl, roomId: room.roomId, pin: room.pin, janusToken, publisherId: session.publisherId });
   });
 
   /** Runs a clinician action as the encounter's booked clinician. */

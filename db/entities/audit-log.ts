@@ -1,8 +1,10 @@
 /** One row per read or change of patient data (Patientdatalagen access logging); rows are only ever added. */
-import { EntitySchema } from '@mikro-orm/core';
+import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { createdAt, ref } from './columns';
 
 export class AuditLog {
+  /** Set by the database (bigserial, now()). */
+  [OptionalProps]?: 'id' | 'at';
   id!: string;
   at: Date = new Date();
   actor!: string;

@@ -1,6 +1,7 @@
 /** Driving encounters in tests: start one, move it along, wait for a status. */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { createEncounter } from '../../api/encounters/service';
+import { answerAll } from '../../domain/eligibility';
 import * as m from '../../workflows/encounter.messages';
 import type { TestContext } from './env';
 import type { Fixture } from './fixtures';
@@ -17,7 +18,7 @@ export const FAST_POLICY: m.EncounterPolicy = {
 
 export const admin: m.Actor = { id: 'admin-1', role: 'admin', name: 'Test Admin' };
 export const clinicianOf = (f: Fixture): m.Actor => ({ id: f.clinicianId, role: 'clinician', name: 'Maria Test' });
-export const YES = { withoutPhysicalMeeting: true, suitsPatient: true, enoughInformation: true, followUpPossible: true };
+export const YES = answerAll(true);
 export const ALL_CHECKED = Object.fromEntries(m.CHECKLIST_ITEMS.map((k) => [k, true])) as Record<m.ChecklistItem, boolean>;
 
 export async function startEncounter(ctx: TestContext, f: Fixture, patientId: string, policy: Partial<m.EncounterPolicy> = {}): Promise<{ id: string; handle: WorkflowHandle }> {

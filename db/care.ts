@@ -1,0 +1,36 @@
+/** Care units and clinicians: the catalogue every booking and fee reads. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CareUnit, Clinician } from './entities';
+import { insertIgnore } from './insert';
+
+export async function listCareUnits(em: EntityManager) {
+  const units = await em.find(CareUnit, {}, { orderBy: { name: 'asc' } });
+  return units.map(({ id, name, hsaId, region, freeBelowAge, freeFromAge }) => ({ id, name, hsaId, region, freeBelowAge, freeFromAge }));
+}
+
+export async function listClinicians(em: EntityManager) {
+  const clinicians = await em.find(Clinician, {}, { orderBy: { familyName: 'asc' } });
+  return clinicians.map(({ id, hsaId, givenName, familyName, title, profession, careUnitId }) => ({ id, hsaId, givenName, familyName, title, profession, careUnitId }));
+}
+
+export async function careUnitExists(em: EntityManager, id: string): Promise<boolean> {
+  return (await em.count(CareUnit, { id })) > 0;
+}
+
+export async function findClinician(em: EntityManager, id: string): Promise<Clinician | null> {
+  return em.findOne(Clinician, { id });
+}
+
+export async function findCareUnit(em: EntityManager, id: string): Promise<CareUnit | null> {
+  return em.findOne(CareUnit, { id });
+}
+
+/** Inserts units and clinicians that are missing (demo and test data). */
+export async function ensureCare(
+  em: EntityManager,
+  units: Array<Omit<CareUnit, 'createdAt'>>,
+  clinicians: Array<Omit<Clinician, 'createdAt'>>,
+): Promise<void> {
+  await insertIgnore(em, CareUnit, units);
+  await insertIgnore(em, Clinician, clinicians);
+}

@@ -1,0 +1,174 @@
+/** Encounters and their records: the list projection, eligibility, identity checks and journal notes. */
+import { randomUUID } from 'node:crypto';
+import { raw, type EntityManager } from '@mikro-orm/postgresql';
+import { EligibilityAssessment, Encounter, IdentityCheck, JournalNote } from './entities';
+import { insertIgnore } from './insert';
+
+export interface EncounterRow {
+  id: string;
+  workflowId: string;
+  patientId: string;
+  patientName: string;
+  personnummer: string;
+  careUnitId: string;
+  careUnitName: string;
+  clinicianId: string | null;
+  clinicianName: string | null;
+  clinicianTitle: string | null;
+  status: string;
+  step: string;
+  waitingFor: string | null;
+  scheduledStart: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+// A read model joined over four tables for pages and the API: plain SQL says it most clearly.
+const ROW_SQL = `select e.id, e.workflow_id as "workflowId", e.patient_id as "patientId", p.given_name || ' ' || p.family_name as "patientName",
+  p.personnummer, e.care_unit_id as "careUnitId", u.name as "careUnitName", e.clinician_id as "clinicianId",
+  c.given_name || ' ' || c.family_name as "clinicianName", c.title as "clinicianTitle", e.status, e.step, e.waiting_for as "waitingFor",
+  e.scheduled_start as "scheduledStart", e.created_at as "createdAt", e.updated_at as "updatedAt", e.closed_at as "closedAt"
+  from encounter e join patient p on p.id = e.patient_id join care_unit u on u.id = e.care_unit_id left join clinician c on c.id = e.clinician_id`;
+
+export async function getEncounterRow(em: EntityManager, id: string): Promise<EncounterRow | null> {
+  const [row] = await em.execute<EncounterRow[]>(`${ROW_SQL} where e.id = ?`, [id]);
+  return row ?? null;
+}
+
+export interface EncounterFilter {
+  status?: string;
+  careUnitId?: string;
+  clinicianId?: string;
+  patientId?: string;
+  from?: string;
+  to?: string;
+  page: number;
+  pageSize: number;
+}
+
+/**
+ * One page of encounters, newest first by scheduled start (or creation). The indexes it leans on are
+ * declared on the entity (db/entities/encounter.ts): encounter_list_idx and encounter_clinician_idx.
+ */
+export async function listEncounters(em: EntityManager, f: EncounterFilter): Promise<{ items: EncounterRow[]; total: number }> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, v: unknown) => (where.push(sql), params.push(v));
+  if (f.status) add('e.status = ?', f.status);
+  if (f.careUnitId) add('e.care_unit_id = ?', f.careUnitId);
+  if (f.clinicianId) add('e.clinician_id = ?', f.clinicianId);
+  if (f.patientId) add('e.patient_id = ?', f.patientId);
+  if (f.from) add('coalesce(e.scheduled_start, e.created_at) >= ?', f.from);
+  if (f.to) add('coalesce(e.scheduled_start, e.created_at) < ?', f.to);
+  const clause = where.length ? ` where ${where.join(' and ')}` : '';
+  const [{ total }] = await em.execute<Array<{ total: string }>>(`select count(*) as total from encounter e${clause}`, params);
+  const items = await em.execute<EncounterRow[]>(`${ROW_SQL}${clause} order by coalesce(e.scheduled_start, e.created_at) desc, e.id limit ? offset ?`, [
+    ...params,
+    f.pageSize,
+    (f.page - 1) * f.pageSize,
+  ]);
+  return { items, total: Number(total) };
+}
+
+/** How many encounters are in each status (the overview chart). */
+export async function countEncountersByStatus(em: EntityManager): Promise<Map<string, number>> {
+  const rows = await em.createQueryBuilder(Encounter).select(['status', raw('count(*) as n')]).groupBy('status').execute<Array<{ status: string; n: string }>>();
+  return new Map(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+export async function countEncounters(em: EntityManager): Promise<number> {
+  return em.count(Encounter, {});
+}
+
+/** The newest encounter of a patient in pre-meeting or video whose start is within `minutes` of now. */
+export async function findMeetingAround(em: EntityManager, patientId: string, minutes: number): Promise<string | null> {
+  const now = Date.now();
+  const e = await em.findOne(
+    Encounter,
+    { patientId, status: { $in: ['pre-meeting', 'video'] }, scheduledStart: { $gte: new Date(now - minutes * 60_000), $lte: new Date(now + minutes * 60_000) } },
+    { orderBy: { createdAt: 'desc' }, fields: ['id'] },
+  );
+  return e?.id ?? null;
+}
+
+/**
+ * The encounter's row as it is created: who and where, in the workflow's first status. Written once
+ * (a second call is a no-op); every later column value comes from `projectEncounter`.
+ */
+export async function insertEncounter(em: EntityManager, row: { id: string; workflowId: string; patientId: string; careUnitId: string }): Promise<void> {
+  await insertIgnore(em, Encounter, [{ ...row, status: 'requested', step: 'requested' }]);
+}
+
+export interface EncounterProjection {
+  encounterId: string;
+  workflowId: string;
+  patientId: string;
+  careUnitId: string;
+  status: string;
+  step: string;
+  waitingFor: string | null;
+  outcome: string | null;
+  clinicianId: string | null;
+  slotId: string | null;
+  scheduledStart: string | null;
+  closedAt: string | null;
+  /** Workflow history length: an older projection never overwrites a newer one. */
+  version: number;
+}
+
+/**
+ * The one writer of the encounter's state columns. Inserts the row if the API has not yet, so the
+ * order of the two never matters.
+ */
+export async function projectEncounter(em: EntityManager, p: EncounterProjection): Promise<void> {
+  // An upsert guarded by the version: one statement, so two projections racing cannot interleave.
+  await em.execute(
+    `insert into encounter (id, workflow_id, patient_id, care_unit_id, status, step, waiting_for, outcome, clinician_id, slot_id, scheduled_start, closed_at, version)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     on conflict (id) do update set status = excluded.status, step = excluded.step, waiting_for = excluded.waiting_for, outcome = excluded.outcome,
+       clinician_id = coalesce(excluded.clinician_id, encounter.clinician_id), slot_id = coalesce(excluded.slot_id, encounter.slot_id),
+       scheduled_start = coalesce(excluded.scheduled_start, encounter.scheduled_start), updated_at = now(), closed_at = excluded.closed_at, version = excluded.version
+     where encounter.version < excluded.version`,
+    [p.encounterId, p.workflowId, p.patientId, p.careUnitId, p.status, p.step, p.waitingFor, p.outcome, p.clinicianId, p.slotId, p.scheduledStart, p.closedAt, p.version],
+  );
+}
+
+export async function findEncounter(em: EntityManager, id: string): Promise<Encounter | null> {
+  return em.findOne(Encounter, { id });
+}
+
+export async function findEncounterPatientId(em: EntityManager, encounterId: string): Promise<string | null> {
+  const e = await em.findOne(Encounter, { id: encounterId }, { fields: ['patientId'] });
+  return e?.patientId ?? null;
+}
+
+/** Stores the clinician's four answers. Idempotent per encounter. */
+export async function recordEligibility(em: EntityManager, a: Omit<EligibilityAssessment, 'assessedAt'>): Promise<void> {
+  await insertIgnore(em, EligibilityAssessment, [a]);
+}
+
+export async function findIdentityCheck(em: EntityManager, encounterId: string): Promise<IdentityCheck | null> {
+  return em.findOne(IdentityCheck, { encounterId });
+}
+
+/** Records the e-ID outcome once; a second call keeps the first. */
+export async function recordIdentityCheck(em: EntityManager, c: Omit<IdentityCheck, 'checkedAt'>): Promise<void> {
+  await insertIgnore(em, IdentityCheck, [c]);
+}
+
+/** Writes the journal note once per encounter and returns its id (the first note's on a retry); null when the encounter does not exist. */
+export async function writeJournalNote(
+  em: EntityManager,
+  n: { encounterId: string; authorId: string; authorName?: string; text: string; contactDate: string },
+): Promise<string | null> {
+  const patientId = await findEncounterPatientId(em, n.encounterId);
+  if (!patientId) return null;
+  await insertIgnore(em, JournalNote, [{ id: randomUUID(), encounterId: n.encounterId, patientId, authorId: n.authorId, authorName: n.authorName ?? null, contactDate: n.contactDate, text: n.text }]);
+  const note = await em.findOneOrFail(JournalNote, { encounterId: n.encounterId }, { fields: ['id'] });
+  return note.id;
+}
+
+export async function findJournalNote(em: EntityManager, encounterId: string): Promise<JournalNote | null> {
+  return em.findOne(JournalNote, { encounterId });
+}

@@ -1,0 +1,39 @@
+/** The mail outbox (Utkorg): a message is stored once per idempotency key, then marked sent, stored or failed. */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { OutboxMessage, OutboxStatus } from './entities';
+import { insertIgnore } from './insert';
+
+/** Stores the message unless its key exists; returns the stored row (the first one on a retry). */
+export async function enqueueMail(
+  em: EntityManager,
+  m: { idempotencyKey: string; encounterId: string | null; recipient: string; subject: string; html: string; text: string },
+): Promise<{ id: string; status: OutboxStatus }> {
+  await insertIgnore(em, OutboxMessage, [{ id: randomUUID(), ...m, status: 'pending' }]);
+  const row = await em.findOneOrFail(OutboxMessage, { idempotencyKey: m.idempotencyKey }, { fields: ['id', 'status'] });
+  return { id: row.id, status: row.status };
+}
+
+export async function markMailSent(em: EntityManager, id: string, status: 'sent' | 'stored'): Promise<void> {
+  await em.nativeUpdate(OutboxMessage, { id }, { status, sentAt: new Date(), error: null });
+}
+
+export async function markMailFailed(em: EntityManager, id: string, error: string): Promise<void> {
+  await em.nativeUpdate(OutboxMessage, { id }, { status: 'failed', error });
+}
+
+/** The newest 200 messages, with or without their text. */
+export async function listOutbox(em: EntityManager, opts: { withText: boolean }) {
+  const rows = await em.find(OutboxMessage, {}, { orderBy: { createdAt: 'desc' }, limit: 200 });
+  return rows.map((o) => ({
+    id: o.id,
+    encounterId: o.encounterId ?? null,
+    recipient: o.recipient,
+    subject: o.subject,
+    status: o.status,
+    error: o.error ?? null,
+    createdAt: o.createdAt,
+    sentAt: o.sentAt ?? null,
+    ...(opts.withText ? { text: o.text } : {}),
+  }));
+}

@@ -1,0 +1,63 @@
+/** Patients and guardians: the people whose data the access log protects. Every query that reads them is here. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { GuardianLink, Patient, ProtectedIdentity } from './entities';
+import { insertIgnore } from './insert';
+
+/** The patient's id for a normalised personnummer, or null. */
+export async function findPatientIdByPersonnummer(em: EntityManager, personnummer: string): Promise<string | null> {
+  const p = await em.findOne(Patient, { personnummer }, { fields: ['id'] });
+  return p?.id ?? null;
+}
+
+export async function findPatient(em: EntityManager, id: string): Promise<Patient | null> {
+  return em.findOne(Patient, { id });
+}
+
+export async function patientExists(em: EntityManager, id: string): Promise<boolean> {
+  return (await em.count(Patient, { id })) > 0;
+}
+
+export interface PersonForProxy {
+  personnummer: string;
+  protectedIdentity: ProtectedIdentity;
+}
+
+/** A patient and their guardians (with each link's block), for the e-ID proxy decision. */
+export async function patientWithGuardians(
+  em: EntityManager,
+  patientId: string,
+): Promise<{ patient: PersonForProxy; guardians: Array<PersonForProxy & { blocked: boolean }> } | null> {
+  const patient = await em.findOne(Patient, { id: patientId });
+  if (!patient) return null;
+  const links = await em.find(GuardianLink, { childId: patientId });
+  const guardians = links.length ? await em.find(Patient, { id: { $in: links.map((l) => l.guardianId) } }) : [];
+  const byId = new Map(guardians.map((g) => [g.id, g]));
+  return {
+    patient: { personnummer: patient.personnummer, protectedIdentity: patient.protectedIdentity },
+    guardians: links.map((l) => ({ ...pick(byId.get(l.guardianId)!), blocked: l.blocked })),
+  };
+}
+
+const pick = (p: Patient): PersonForProxy => ({ personnummer: p.personnummer, protectedIdentity: p.protectedIdentity });
+
+/** Where mail to a patient goes: their own address, else an unblocked guardian's. */
+export async function mailAddressFor(em: EntityManager, patientId: string): Promise<string | null> {
+  const patient = await em.findOneOrFail(Patient, { id: patientId });
+  if (patient.email) return patient.email;
+  const links = await em.find(GuardianLink, { childId: patientId, blocked: false }, { orderBy: { createdAt: 'asc' } });
+  for (const l of links) {
+    const g = await em.findOne(Patient, { id: l.guardianId });
+    if (g?.email) return g.email;
+  }
+  return null;
+}
+
+/** Inserts patients and guardian links that are missing (demo and test data). */
+export async function ensurePeople(
+  em: EntityManager,
+  patients: Array<Pick<Patient, 'id' | 'personnummer' | 'givenName' | 'familyName' | 'protectedIdentity'> & { email?: string | null }>,
+  links: Array<Pick<GuardianLink, 'id' | 'guardianId' | 'childId'>>,
+): Promise<void> {
+  await insertIgnore(em, Patient, patients);
+  await insertIgnore(em, GuardianLink, links);
+}

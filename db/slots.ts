@@ -1,0 +1,96 @@
+/** Slots and bookings. The database forbids double booking (exclusion constraint, partial unique indexes), not this code. */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Booking, Clinician, Slot } from './entities';
+import { insertIgnore } from './insert';
+
+export interface SlotView {
+  id: string;
+  clinicianId: string;
+  startsAt: string;
+  endsAt: string;
+}
+
+const view = (s: Slot): SlotView => ({ id: s.id, clinicianId: s.clinicianId, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() });
+
+export async function findSlot(em: EntityManager, id: string): Promise<SlotView | null> {
+  const s = await em.findOne(Slot, { id });
+  return s ? view(s) : null;
+}
+
+/** Slots from `from` (default now), optionally free ones only, of a clinician or unit; 500 at most, in time order. */
+export async function listSlots(
+  em: EntityManager,
+  f: { from?: string; to?: string; clinicianId?: string; careUnitId?: string; freeOnly: boolean },
+): Promise<SlotView[]> {
+  const where: Record<string, unknown> = { startsAt: { $gte: f.from ? new Date(f.from) : new Date(), ...(f.to ? { $lt: new Date(f.to) } : {}) } };
+  if (f.clinicianId) where.clinicianId = f.clinicianId;
+  if (f.careUnitId) {
+    const ids = (await em.find(Clinician, { careUnitId: f.careUnitId }, { fields: ['id'] })).map((c) => c.id);
+    where.clinicianId = f.clinicianId ? (ids.includes(f.clinicianId) ? f.clinicianId : []) : { $in: ids };
+  }
+  const qb = em.createQueryBuilder(Slot, 's').where(where).orderBy({ startsAt: 'asc' }).limit(500);
+  // "Free" is a NOT EXISTS on live bookings: clearer as SQL than as ORM filters.
+  if (f.freeOnly) qb.andWhere('not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null)');
+  return (await qb.getResult()).map(view);
+}
+
+/** The encounter's live booking's slot id, or null. */
+export async function liveBookingOf(em: EntityManager, encounterId: string): Promise<string | null> {
+  const b = await em.findOne(Booking, { encounterId, releasedAt: null });
+  return b?.slotId ?? null;
+}
+
+/**
+ * Releases the encounter's live booking (if any) and books `slotId`, in one transaction. Throws the
+ * driver's unique violation when the slot is taken.
+ */
+export async function rebook(em: EntityManager, encounterId: string, slotId: string): Promise<void> {
+  await em.transactional(async (tx) => {
+    await tx.nativeUpdate(Booking, { encounterId, releasedAt: null }, { releasedAt: new Date() });
+    await tx.insert(Booking, { id: randomUUID(), slotId, encounterId, createdAt: new Date() });
+  });
+}
+
+/** Gives the encounter's slot back. Idempotent. */
+export async function releaseBooking(em: EntityManager, encounterId: string): Promise<void> {
+  await em.nativeUpdate(Booking, { encounterId, releasedAt: null }, { releasedAt: new Date() });
+}
+
+/** The first free slot of a clinician that ends after `endsAfter` and starts before `startsBefore`. */
+export async function findFreeSlot(em: EntityManager, clinicianId: string, window: { startsAfter?: Date; endsAfter?: Date; startsBefore?: Date }): Promise<string | null> {
+  const qb = em
+    .createQueryBuilder(Slot, 's')
+    .select('id')
+    .where({
+      clinicianId,
+      ...(window.startsAfter ? { startsAt: { $gt: window.startsAfter } } : {}),
+      ...(window.endsAfter ? { endsAt: { $gt: window.endsAfter } } : {}),
+    })
+    .andWhere('not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null)')
+    .orderBy({ startsAt: 'asc' })
+    .limit(1);
+  if (window.startsBefore) qb.andWhere({ startsAt: { $lt: window.startsBefore } });
+  const [row] = await qb.getResult();
+  return row?.id ?? null;
+}
+
+/**
+ * Adds a slot unless it overlaps one of the clinician's (the exclusion constraint decides, so
+ * concurrent callers cannot both win). Returns the new id, or null when it overlapped.
+ */
+export async function addSlotIfFree(em: EntityManager, clinicianId: string, startsAt: Date, endsAt: Date): Promise<string | null> {
+  const id = randomUUID();
+  try {
+    await em.insert(Slot, { id, clinicianId, startsAt, endsAt, createdAt: new Date() });
+    return id;
+  } catch (err) {
+    if ((err as { code?: string }).code === '23P01') return null;
+    throw err;
+  }
+}
+
+/** Adds slots; overlapping ones (already seeded) are skipped. Returns how many were new. */
+export async function addSlots(em: EntityManager, slots: Array<{ clinicianId: string; startsAt: Date; endsAt: Date }>): Promise<number> {
+  return insertIgnore(em, Slot, slots.map((s) => ({ id: randomUUID(), ...s })));
+}

@@ -1,0 +1,80 @@
+/** Video rooms, one-time meeting links (join tokens) and what Janus told us about each participant. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { LockMode } from '@mikro-orm/core';
+import { JanusHandle, JoinToken, MeetingPresence, MeetRole, VideoRoom } from './entities';
+import { insertIgnore } from './insert';
+
+/** Stores the room's PIN and secret once; returns the stored ones (the first call's on a retry). */
+export async function ensureVideoRoom(em: EntityManager, r: { encounterId: string; roomId: string; pin: string; secret: string }): Promise<VideoRoom> {
+  await insertIgnore(em, VideoRoom, [r]);
+  return em.findOneOrFail(VideoRoom, { encounterId: r.encounterId });
+}
+
+export async function findVideoRoom(em: EntityManager, encounterId: string): Promise<VideoRoom | null> {
+  return em.findOne(VideoRoom, { encounterId });
+}
+
+/** Marks the room destroyed; the first time stays. */
+export async function markVideoRoomDestroyed(em: EntityManager, encounterId: string): Promise<void> {
+  await em.nativeUpdate(VideoRoom, { encounterId, destroyedAt: null }, { destroyedAt: new Date() });
+}
+
+/** Stores new links (their hashes) in one transaction. */
+export async function insertJoinTokens(em: EntityManager, tokens: Array<Pick<JoinToken, 'tokenHash' | 'encounterId' | 'role' | 'createdBy' | 'expiresAt'>>): Promise<void> {
+  await em.transactional((tx) => tx.insertMany(JoinToken, tokens));
+}
+
+/**
+ * Uses a link: marks it used and starts the page's session in one statement, so two tabs racing for
+ * one link cannot both win. Null when the link is unknown, used or expired.
+ */
+export async function claimJoinToken(em: EntityManager, tokenHash: string, session: { sessionKeyHash: string; publisherId: string }): Promise<{ encounterId: string; role: MeetRole } | null> {
+  const now = new Date();
+  const claimed = await em.nativeUpdate(JoinToken, { tokenHash, usedAt: null, expiresAt: { $gt: now } }, { usedAt: now, ...session });
+  if (claimed !== 1) return null;
+  const t = await em.findOneOrFail(JoinToken, { tokenHash }, { fields: ['encounterId', 'role'] });
+  return { encounterId: t.encounterId, role: t.role };
+}
+
+/** Why a link could not be used: unknown, used or expired. */
+export async function joinTokenRefusal(em: EntityManager, tokenHash: string): Promise<'unknown' | 'used' | 'expired'> {
+  const t = await em.findOne(JoinToken, { tokenHash }, { fields: ['usedAt'] });
+  return !t ? 'unknown' : t.usedAt ? 'used' : 'expired';
+}
+
+/** The page session behind a hashed meeting key. */
+export async function findMeetingSession(em: EntityManager, sessionKeyHash: string): Promise<{ encounterId: string; role: MeetRole; publisherId: string } | null> {
+  const t = await em.findOne(JoinToken, { sessionKeyHash }, { fields: ['encounterId', 'role', 'publisherId'] });
+  return t ? { encounterId: t.encounterId, role: t.role, publisherId: t.publisherId! } : null;
+}
+
+/** Who published under a Janus publisher id, if it was one of our pages. */
+export async function findPublisher(em: EntityManager, publisherId: string): Promise<{ encounterId: string; role: MeetRole } | null> {
+  const t = await em.findOne(JoinToken, { publisherId }, { fields: ['encounterId', 'role'] });
+  return t ? { encounterId: t.encounterId, role: t.role } : null;
+}
+
+/** Which participant a Janus handle belongs to. */
+export async function findJanusHandle(em: EntityManager, handleId: number): Promise<{ encounterId: string; role: MeetRole } | null> {
+  const h = await em.findOne(JanusHandle, { handleId: String(handleId) });
+  return h ? { encounterId: h.encounterId, role: h.role as MeetRole } : null;
+}
+
+/**
+ * Applies a presence (key 'patient') or media (key 'patient/media') change if it is newer than the
+ * last event seen for that key; true when the state actually changed. Remembers the handle of a join.
+ */
+export async function applyParticipantEvent(
+  em: EntityManager,
+  e: { encounterId: string; key: string; present: boolean; atUs: number; initiallyPresent: boolean; handle?: { id: number; role: MeetRole } },
+): Promise<boolean> {
+  return em.transactional(async (tx) => {
+    if (e.handle) await insertIgnore(tx, JanusHandle, [{ handleId: String(e.handle.id), encounterId: e.encounterId, role: e.handle.role }]);
+    await insertIgnore(tx, MeetingPresence, [{ encounterId: e.encounterId, role: e.key, present: e.initiallyPresent, lastEventUs: '0' }]);
+    const row = await tx.findOneOrFail(MeetingPresence, { encounterId: e.encounterId, role: e.key }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (e.atUs <= Number(row.lastEventUs)) return false;
+    const changed = row.present !== e.present;
+    await tx.nativeUpdate(MeetingPresence, { encounterId: e.encounterId, role: e.key }, { present: e.present, lastEventUs: String(e.atUs) });
+    return changed;
+  });
+}
