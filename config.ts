@@ -15,20 +15,36 @@ const EnvSchema = z.object({
   TEMPORAL_TLS_KEY: z.string().optional(),
   TEMPORAL_TLS_CA: z.string().optional(),
   TEMPORAL_API_KEY: z.string().optional(),
-  JANUS_WS_URL: z.string().regex(/^wss?:\/\//).default('ws://127.0.0.1:8188'),
-  JANUS_ADMIN_URL: z.string().regex(/^wss?:\/\//).default('ws://127.0.0.1:7188'),
+  JANUS_WS_URL: z
+    .string()
+    .regex(/^wss?:\/\//)
+    .default('ws://127.0.0.1:8188'),
+  JANUS_ADMIN_URL: z
+    .string()
+    .regex(/^wss?:\/\//)
+    .default('ws://127.0.0.1:7188'),
   JANUS_ADMIN_SECRET: z.string().min(8).default('dev-janus-admin-secret'),
   JANUS_ROOM_ADMIN_KEY: z.string().min(8).default('dev-janus-room-admin-key'),
   JANUS_EVENT_SECRET: z.string().min(8).default('dev-janus-event-secret'),
   JANUS_REQUIRED: bool.default(true),
   /** The Janus WebSocket URL browsers use (behind a TLS proxy in production); defaults to JANUS_WS_URL. */
-  JANUS_PUBLIC_WS_URL: z.string().regex(/^wss?:\/\//).optional(),
+  JANUS_PUBLIC_WS_URL: z
+    .string()
+    .regex(/^wss?:\/\//)
+    .optional(),
   /** How long a one-time meeting link stays valid. */
-  MEET_LINK_TTL_SECONDS: z.coerce.number().int().min(60).default(4 * 3600),
+  MEET_LINK_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .default(4 * 3600),
   HOST: z.string().default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: z.string().url().optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//).optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//)
+    .optional(),
   MAIL_FROM: z.string().default('Vårdmöte <no-reply@vardmote.local>'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -44,7 +60,15 @@ export interface Config {
     tls?: { certPath?: string; keyPath?: string; caPath?: string };
     apiKey?: string;
   };
-  janus: { wsUrl: string; publicWsUrl: string; adminUrl: string; adminSecret: string; roomAdminKey: string; eventSecret: string; required: boolean };
+  janus: {
+    wsUrl: string;
+    publicWsUrl: string;
+    adminUrl: string;
+    adminSecret: string;
+    roomAdminKey: string;
+    eventSecret: string;
+    required: boolean;
+  };
   meet: { linkTtlSeconds: number };
   web: { host: string; port: number; publicUrl: string };
   mail: { smtpUrl?: string; from: string };
@@ -67,10 +91,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
-  const tls = e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA } : undefined;
+  const tls =
+    e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA
+      ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA }
+      : undefined;
   return {
     databaseUrl: e.DATABASE_URL,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE, tls, apiKey: e.TEMPORAL_API_KEY },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls,
+      apiKey: e.TEMPORAL_API_KEY,
+    },
     janus: {
       wsUrl: e.JANUS_WS_URL,
       publicWsUrl: e.JANUS_PUBLIC_WS_URL ?? e.JANUS_WS_URL,
@@ -97,7 +130,9 @@ export function temporalConnectionOptions(config: Config) {
       ? {
           tls: {
             serverRootCACertificate: read(tls.caPath),
-            ...(tls.certPath && tls.keyPath ? { clientCertPair: { crt: read(tls.certPath)!, key: read(tls.keyPath)! } } : {}),
+            ...(tls.certPath && tls.keyPath
+              ? { clientCertPair: { crt: read(tls.certPath)!, key: read(tls.keyPath)! } }
+              : {}),
           },
         }
       : apiKey

@@ -1,5 +1,9 @@
 /** Handlebars helpers: Stockholm times and kronor, the way staff read them. */
-const dateTime = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
+const dateTime = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/Stockholm',
+  dateStyle: 'short',
+  timeStyle: 'short',
+});
 const kronor = new Intl.NumberFormat('sv-SE', { style: 'currency', currency: 'SEK', minimumFractionDigits: 2 });
 
 /** An instant shown in Europe/Stockholm, e.g. '2026-11-23 14:05'. */

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import express, { Express } from 'express';
 import { engine } from 'express-handlebars';
 import type { Logger } from 'pino';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from './deps';
 import { errorHandler, notFound } from './errors';
 import { healthRouter } from './health';
@@ -18,6 +19,8 @@ import { helpers } from '../admin-ui/helpers';
 declare module 'express-serve-static-core' {
   interface Request {
     log: Logger;
+    /** This request's own EntityManager (MikroORM: one fork per request, never the global one). */
+    em: EntityManager;
   }
 }
 
@@ -30,12 +33,22 @@ const UI_ROOT = path.resolve(__dirname, '..', 'admin-ui');
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: path.join(UI_ROOT, 'views/layouts'), partialsDir: path.join(UI_ROOT, 'views/partials'), helpers }));
+  app.engine(
+    'hbs',
+    engine({
+      extname: '.hbs',
+      defaultLayout: 'main',
+      layoutsDir: path.join(UI_ROOT, 'views/layouts'),
+      partialsDir: path.join(UI_ROOT, 'views/partials'),
+      helpers,
+    }),
+  );
   app.set('view engine', 'hbs');
   app.set('views', path.join(UI_ROOT, 'views'));
   app.use((req, res, next) => {
     const id = randomUUID();
     req.log = deps.logger.child({ req: id });
+    req.em = deps.orm.em.fork();
     res.setHeader('x-request-id', id);
     next();
   });

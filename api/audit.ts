@@ -9,7 +9,14 @@ import type { Actor } from '../workflows/encounter.messages';
  * @param action - 'read' | 'create' | 'update' | …
  * @param target - what was accessed, e.g. 'encounter:<id>'
  */
-export async function audit(em: EntityManager, actor: Actor, action: string, target: string, patientIds: Array<string | null>, detail?: Record<string, unknown>): Promise<void> {
+export async function audit(
+  em: EntityManager,
+  actor: Actor,
+  action: string,
+  target: string,
+  patientIds: Array<string | null>,
+  detail?: Record<string, unknown>,
+): Promise<void> {
   if (actor.role === 'patient' || actor.role === 'guardian') return;
   await writeAccessLog(em, { actor: actor.id, role: actor.role, action, target, detail }, patientIds);
 }

@@ -24,12 +24,17 @@ export const requireActor: RequestHandler = (req, _res, next) => {
     throw new HttpError(401, `${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]), 'unauthenticated');
   }
   const h = parsed.data;
-  req.actor = { id: h['x-actor-id'], role: h['x-actor-role'], ...(h['x-actor-name'] ? { name: decodeURIComponent(h['x-actor-name']) } : {}) };
+  req.actor = {
+    id: h['x-actor-id'],
+    role: h['x-actor-role'],
+    ...(h['x-actor-name'] ? { name: decodeURIComponent(h['x-actor-name']) } : {}),
+  };
   next();
 };
 
 /** Staff roles only (administrator, clinician). */
 export const staffOnly: RequestHandler = (req, _res, next) => {
-  if (req.actor.role !== 'admin' && req.actor.role !== 'clinician') throw new HttpError(403, 'staff only', 'x-actor-role', 'forbidden');
+  if (req.actor.role !== 'admin' && req.actor.role !== 'clinician')
+    throw new HttpError(403, 'staff only', 'x-actor-role', 'forbidden');
   next();
 };

@@ -15,20 +15,28 @@ const SlotQuery = z.object({
   free: z.enum(['true', 'false']).default('true'),
 });
 
-export function catalogRouter({ orm }: AppDeps): Router {
+export function catalogRouter(_deps: AppDeps): Router {
   const router = Router();
-  router.get('/api/care-units', requireActor, async (_req, res) => {
-    res.json(await listCareUnits(orm.em.fork()));
+  router.get('/api/care-units', requireActor, async (req, res) => {
+    res.json(await listCareUnits(req.em));
   });
-  router.get('/api/clinicians', requireActor, async (_req, res) => {
-    res.json(await listClinicians(orm.em.fork()));
+  router.get('/api/clinicians', requireActor, async (req, res) => {
+    res.json(await listClinicians(req.em));
   });
   router.get('/api/slots', requireActor, async (req, res) => {
     const q = SlotQuery.parse(req.query);
-    res.json(await listSlots(orm.em.fork(), { from: q.from, to: q.to, clinicianId: q.clinicianId, careUnitId: q.careUnitId, freeOnly: q.free === 'true' }));
+    res.json(
+      await listSlots(req.em, {
+        from: q.from,
+        to: q.to,
+        clinicianId: q.clinicianId,
+        careUnitId: q.careUnitId,
+        freeOnly: q.free === 'true',
+      }),
+    );
   });
-  router.get('/api/outbox', requireActor, staffOnly, async (_req, res) => {
-    res.json(await listOutbox(orm.em.fork(), { withText: false }));
+  router.get('/api/outbox', requireActor, staffOnly, async (req, res) => {
+    res.json(await listOutbox(req.em, { withText: false }));
   });
   return router;
 }

@@ -31,11 +31,28 @@ interface ErrorBody {
 export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof ZodError) {
     const issues = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
-    return { status: 400, body: { error: 'validation', message: issues.map((i) => `${i.field}: ${i.message}`).join('; '), field: issues[0]?.field, issues } };
+    return {
+      status: 400,
+      body: {
+        error: 'validation',
+        message: issues.map((i) => `${i.field}: ${i.message}`).join('; '),
+        field: issues[0]?.field,
+        issues,
+      },
+    };
   }
-  if (err instanceof HttpError) return { status: err.status, body: { error: err.code ?? 'error', message: err.message, ...(err.field ? { field: err.field } : {}) } };
-  if (err instanceof DomainError) return { status: 400, body: { error: err.reason, message: err.message, ...(err.field ? { field: err.field } : {}) } };
-  if (err instanceof WorkflowNotFoundError) return { status: 404, body: { error: 'not-found', message: 'encounter not found' } };
+  if (err instanceof HttpError)
+    return {
+      status: err.status,
+      body: { error: err.code ?? 'error', message: err.message, ...(err.field ? { field: err.field } : {}) },
+    };
+  if (err instanceof DomainError)
+    return {
+      status: 400,
+      body: { error: err.reason, message: err.message, ...(err.field ? { field: err.field } : {}) },
+    };
+  if (err instanceof WorkflowNotFoundError)
+    return { status: 404, body: { error: 'not-found', message: 'encounter not found' } };
   if (err instanceof WorkflowUpdateFailedError) {
     // Validators and handlers reject with a typed ApplicationFailure (activity failures wrap one): its type picks the status.
     let f: unknown = err.cause;
@@ -43,9 +60,13 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
     if (!(f instanceof ApplicationFailure)) return { status: 409, body: { error: 'conflict', message: err.message } };
     const status = isFailureType(f.type) ? FAILURES[f.type].status : 409;
     const details = (f.details?.[0] ?? {}) as { field?: string };
-    return { status, body: { error: f.type ?? 'conflict', message: f.message, ...(details.field ? { field: details.field } : {}) } };
+    return {
+      status,
+      body: { error: f.type ?? 'conflict', message: f.message, ...(details.field ? { field: details.field } : {}) },
+    };
   }
-  if (err instanceof SyntaxError && 'body' in err) return { status: 400, body: { error: 'validation', message: 'request body is not valid JSON', field: '(body)' } };
+  if (err instanceof SyntaxError && 'body' in err)
+    return { status: 400, body: { error: 'validation', message: 'request body is not valid JSON', field: '(body)' } };
   return { status: 500, body: { error: 'internal', message: 'internal error' } };
 }
 
@@ -53,7 +74,9 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const { status, body } = toHttp(err);
   if (status >= 500) req.log?.error({ err }, 'unhandled error');
   if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {
-    res.status(status).render('error', { title: status === 404 ? 'Hittades inte' : 'Fel', status, message: body.message });
+    res
+      .status(status)
+      .render('error', { title: status === 404 ? 'Hittades inte' : 'Fel', status, message: body.message });
     return;
   }
   res.status(status).json(body);

@@ -51,9 +51,25 @@ export async function runProbes(probes: HealthProbe[]): Promise<{ ok: boolean; c
       const t = performance.now();
       try {
         const detail = await withTimeout(p.check(), PROBE_TIMEOUT_MS);
-        return [p.name, { status: 'ok', required: p.required, latencyMs: round(performance.now() - t), ...(detail ? { detail } : {}) }];
+        return [
+          p.name,
+          {
+            status: 'ok',
+            required: p.required,
+            latencyMs: round(performance.now() - t),
+            ...(detail ? { detail } : {}),
+          },
+        ];
       } catch (e) {
-        return [p.name, { status: 'down', required: p.required, latencyMs: round(performance.now() - t), error: e instanceof Error ? e.message : String(e) }];
+        return [
+          p.name,
+          {
+            status: 'down',
+            required: p.required,
+            latencyMs: round(performance.now() - t),
+            error: e instanceof Error ? e.message : String(e),
+          },
+        ];
       }
     }),
   );

@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   const connection = await Connection.connect(temporalConnectionOptions(config));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({ config, orm, temporal, logger, probes: standardProbes(orm, temporal, config) });
-  const server = app.listen(config.web.port, config.web.host, () => logger.info(`web listening on http://${config.web.host}:${config.web.port}`));
+  const server = app.listen(config.web.port, config.web.host, () =>
+    logger.info(`web listening on http://${config.web.host}:${config.web.port}`),
+  );
   const shutdown = () => {
     server.close(() => void Promise.all([orm.close(), connection.close()]).finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();

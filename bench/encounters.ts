@@ -9,13 +9,25 @@ import * as m from '../workflows/encounter.messages';
 import { connect } from '../test/support/env';
 import { makeFixture, makeSlot } from '../test/support/fixtures';
 import { captureMailer } from '../test/support/worker';
-import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../test/support/encounters';
+import {
+  admin,
+  clinicianOf,
+  runSession,
+  startEncounter,
+  throughIdentity,
+  waitForStatus,
+} from '../test/support/encounters';
 
 const N = Number(process.env.BENCH_N ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 
 /** Runs `task(i)` for i < n with at most `concurrency` in flight; prints progress every 10 %. */
-async function pool(label: string, n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+async function pool(
+  label: string,
+  n: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number> {
   const started = Date.now();
   let next = 0;
   let done = 0;
@@ -35,7 +47,10 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const ctx = await connect();
   const connection = await NativeConnection.connect({ address: ctx.config.temporal.address });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./workflows'), logger: new DefaultLogger('WARN') });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   const worker = await Worker.create({
     connection,
     taskQueue: ctx.config.temporal.taskQueue,
@@ -43,13 +58,22 @@ async function main(): Promise<void> {
     activities: createActivities({ orm: ctx.orm, mailer: captureMailer(), rooms: createFakeRooms() }),
   });
   const running = worker.run();
-  console.log(`bench: ${N} of each, ${CONCURRENCY} at a time, one worker in this process (${process.platform}, node ${process.version})`);
+  console.log(
+    `bench: ${N} of each, ${CONCURRENCY} at a time, one worker in this process (${process.platform}, node ${process.version})`,
+  );
 
   // Warm-up: the first workflow tasks pay for the V8 isolate and caches.
-  await pool('warm-up', CONCURRENCY, CONCURRENCY, (i) => ctx.client.workflow.execute('benchNoopWorkflow', { taskQueue: ctx.config.temporal.taskQueue, workflowId: `warm-${i}-${Date.now()}` }).then(() => undefined));
+  await pool('warm-up', CONCURRENCY, CONCURRENCY, (i) =>
+    ctx.client.workflow
+      .execute('benchNoopWorkflow', { taskQueue: ctx.config.temporal.taskQueue, workflowId: `warm-${i}-${Date.now()}` })
+      .then(() => undefined),
+  );
 
   const bareSecs = await pool('bare workflows', N, CONCURRENCY, async (i) => {
-    await ctx.client.workflow.execute('benchNoopWorkflow', { taskQueue: ctx.config.temporal.taskQueue, workflowId: `noop-${i}-${Date.now()}` });
+    await ctx.client.workflow.execute('benchNoopWorkflow', {
+      taskQueue: ctx.config.temporal.taskQueue,
+      workflowId: `noop-${i}-${Date.now()}`,
+    });
   });
 
   // One clinician per lane; each encounter gets its own slot, so the exclusion constraint never trips.
@@ -59,12 +83,17 @@ async function main(): Promise<void> {
     const f = fixtures[lane++ % CONCURRENCY];
     const slot = await makeSlot(ctx.orm, f.clinicianId, 60 + i * 120, 1);
     // The room opens at once and the patient joins at once: this measures the engine, not the clock.
-    const { handle } = await startEncounter(ctx, f, f.adultId, { roomOpensBeforeSeconds: 24 * 3600, lateCancelSeconds: 0 });
+    const { handle } = await startEncounter(ctx, f, f.adultId, {
+      roomOpensBeforeSeconds: 24 * 3600,
+      lateCancelSeconds: 0,
+    });
     await throughIdentity(handle, f);
     await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
     await runSession(handle, f);
     await waitForStatus(handle, 'documentation', 60_000);
-    const final = await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Bänkmärkning.' }] });
+    const final = await handle.executeUpdate(m.submitJournalNoteUpdate, {
+      args: [{ actor: clinicianOf(f), text: 'Bänkmärkning.' }],
+    });
     if (final.status !== 'closed') throw new Error(`encounter ended ${final.status}`);
   });
 
@@ -72,7 +101,9 @@ async function main(): Promise<void> {
   const encRate = N / encSecs;
   console.log('');
   console.log(`bare workflow start→result : ${bareRate.toFixed(1)} workflows/s (${bareSecs.toFixed(1)} s)`);
-  console.log(`encounter request→closed   : ${encRate.toFixed(1)} encounters/s (${encSecs.toFixed(1)} s; each: create, 7 updates, 1 signal, every step's activities and projections)`);
+  console.log(
+    `encounter request→closed   : ${encRate.toFixed(1)} encounters/s (${encSecs.toFixed(1)} s; each: create, 7 updates, 1 signal, every step's activities and projections)`,
+  );
   console.log(`ratio                      : ${(encRate / bareRate).toFixed(3)} encounters per bare workflow`);
 
   worker.shutdown();

@@ -13,7 +13,14 @@ import { testApp } from '../test/support/app';
 import { launchChromium } from '../test/support/browser';
 import { waitForStatus } from '../test/support/encounters';
 import { connect } from '../test/support/env';
-import { admitPatient, bookedEncounter, meetingLinks, newPage, remoteVideoPlaying, videoStats } from '../test/support/meeting';
+import {
+  admitPatient,
+  bookedEncounter,
+  meetingLinks,
+  newPage,
+  remoteVideoPlaying,
+  videoStats,
+} from '../test/support/meeting';
 import { startTestWorker } from '../test/support/worker';
 
 const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
@@ -51,26 +58,33 @@ async function main(): Promise<void> {
     await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
     return { handle, pages: [clinician, patient], admitToVideoMs: Date.now() - admittedAt };
   };
-  const janusOnlyMs = (page: Page) => page.evaluate(() => {
-    const d = (window as unknown as { vardmote: { subscribeStartedAt: number; remotePlayingAt: number } }).vardmote;
-    return d.remotePlayingAt - d.subscribeStartedAt;
-  });
+  const janusOnlyMs = (page: Page) =>
+    page.evaluate(() => {
+      const d = (window as unknown as { vardmote: { subscribeStartedAt: number; remotePlayingAt: number } }).vardmote;
+      return d.remotePlayingAt - d.subscribeStartedAt;
+    });
 
   // (1) Admit → remote video, ROUNDS times, each meeting ended before the next.
-  console.log(`bench:video — ${ROUNDS} meetings, then up to ${MAX_ROOMS} concurrent rooms (Chromium ${browser.version()}, Janus on the same 2-core machine)`);
+  console.log(
+    `bench:video — ${ROUNDS} meetings, then up to ${MAX_ROOMS} concurrent rooms (Chromium ${browser.version()}, Janus on the same 2-core machine)`,
+  );
   const total: number[] = [];
   const bare: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const mt = await meeting();
     total.push(mt.admitToVideoMs);
     bare.push(Math.max(...(await Promise.all(mt.pages.map(janusOnlyMs)))));
-    console.log(`  meeting ${i + 1}/${ROUNDS}: admit → both remote videos ${mt.admitToVideoMs} ms (Janus subscribe → first frame ${bare.at(-1)!.toFixed(0)} ms)`);
+    console.log(
+      `  meeting ${i + 1}/${ROUNDS}: admit → both remote videos ${mt.admitToVideoMs} ms (Janus subscribe → first frame ${bare.at(-1)!.toFixed(0)} ms)`,
+    );
     await mt.pages[0].click('#end');
     await waitForStatus(mt.handle, 'documentation');
     await Promise.all(mt.pages.map((p) => p.context().close()));
   }
-  console.log(`admit → remote video playing: median ${median(total)} ms; bare Janus subscribe → first frame: median ${median(bare).toFixed(0)} ms; ratio ${(median(total) / median(bare)).toFixed(2)}`);
-  console.log('  (the difference is the workflow update, the pages\' 1 s state poll and the subscription set-up)');
+  console.log(
+    `admit → remote video playing: median ${median(total)} ms; bare Janus subscribe → first frame: median ${median(bare).toFixed(0)} ms; ratio ${(median(total) / median(bare)).toFixed(2)}`,
+  );
+  console.log("  (the difference is the workflow update, the pages' 1 s state poll and the subscription set-up)");
 
   // (2) Concurrent rooms: add one at a time and sample every remote video for 3 s.
   const open: Array<{ pages: Page[] }> = [];
@@ -93,12 +107,16 @@ async function main(): Promise<void> {
     const minFps = Math.min(...fps);
     const avgFps = fps.reduce((a, b) => a + b, 0) / fps.length;
     if (n === 1) baselineFps = avgFps;
-    console.log(`${String(n).padStart(5)}  ${cpu.toFixed(0).padStart(8)} %  ${minFps.toFixed(1).padStart(8)} / ${avgFps.toFixed(1).padEnd(10)}  ${dropped}`);
+    console.log(
+      `${String(n).padStart(5)}  ${cpu.toFixed(0).padStart(8)} %  ${minFps.toFixed(1).padStart(8)} / ${avgFps.toFixed(1).padEnd(10)}  ${dropped}`,
+    );
     // Frames "drop" when a remote video falls below 80 % of the one-room frame rate or frames are discarded.
     if (minFps < 0.8 * baselineFps || dropped > 0.05 * fps.length * secs * baselineFps) break;
     held = n;
   }
-  console.log(`concurrent two-party rooms before frames drop: ${held}${held === MAX_ROOMS ? ` (the most tried; BENCH_VIDEO_MAX_ROOMS raises it)` : ''}`);
+  console.log(
+    `concurrent two-party rooms before frames drop: ${held}${held === MAX_ROOMS ? ` (the most tried; BENCH_VIDEO_MAX_ROOMS raises it)` : ''}`,
+  );
   console.log('  (both browsers of every room run on this machine too, so this is a floor for Janus alone)');
 
   await browser.close();

@@ -14,7 +14,11 @@ export interface AccessLogEntry {
  * Writes one row per patient touched (one row without a patient when none was).
  * @param em - the request's EntityManager, or the transaction of the change being logged
  */
-export async function writeAccessLog(em: EntityManager, entry: AccessLogEntry, patientIds: Array<string | null>): Promise<void> {
+export async function writeAccessLog(
+  em: EntityManager,
+  entry: AccessLogEntry,
+  patientIds: Array<string | null>,
+): Promise<void> {
   const patients = patientIds.length ? patientIds : [null];
   await em.insertMany(
     AuditLog,
@@ -22,6 +26,9 @@ export async function writeAccessLog(em: EntityManager, entry: AccessLogEntry, p
   );
 }
 
-export async function accessLogFor(em: EntityManager, where: { target?: string; patientId?: string }): Promise<AuditLog[]> {
+export async function accessLogFor(
+  em: EntityManager,
+  where: { target?: string; patientId?: string },
+): Promise<AuditLog[]> {
   return em.find(AuditLog, where, { orderBy: { id: 'asc' } });
 }

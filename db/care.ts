@@ -5,12 +5,27 @@ import { insertIgnore } from './insert';
 
 export async function listCareUnits(em: EntityManager) {
   const units = await em.find(CareUnit, {}, { orderBy: { name: 'asc' } });
-  return units.map(({ id, name, hsaId, region, freeBelowAge, freeFromAge }) => ({ id, name, hsaId, region, freeBelowAge, freeFromAge }));
+  return units.map(({ id, name, hsaId, region, freeBelowAge, freeFromAge }) => ({
+    id,
+    name,
+    hsaId,
+    region,
+    freeBelowAge,
+    freeFromAge,
+  }));
 }
 
 export async function listClinicians(em: EntityManager) {
   const clinicians = await em.find(Clinician, {}, { orderBy: { familyName: 'asc' } });
-  return clinicians.map(({ id, hsaId, givenName, familyName, title, profession, careUnitId }) => ({ id, hsaId, givenName, familyName, title, profession, careUnitId }));
+  return clinicians.map(({ id, hsaId, givenName, familyName, title, profession, careUnitId }) => ({
+    id,
+    hsaId,
+    givenName,
+    familyName,
+    title,
+    profession,
+    careUnitId,
+  }));
 }
 
 export async function careUnitExists(em: EntityManager, id: string): Promise<boolean> {

@@ -7,7 +7,13 @@ import { insertIgnore } from './insert';
 /** Records a deviation unless one with the same dedupe key exists; returns the stored one's id. */
 export async function recordDeviation(
   em: EntityManager,
-  d: { encounterId: string | null; category: DeviationCategory; severity: DeviationSeverity; description: string; dedupeKey: string },
+  d: {
+    encounterId: string | null;
+    category: DeviationCategory;
+    severity: DeviationSeverity;
+    description: string;
+    dedupeKey: string;
+  },
 ): Promise<string> {
   await insertIgnore(em, Deviation, [{ id: randomUUID(), ...d }]);
   return (await em.findOneOrFail(Deviation, { dedupeKey: d.dedupeKey }, { fields: ['id'] })).id;

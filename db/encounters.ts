@@ -51,7 +51,10 @@ export interface EncounterFilter {
  * One page of encounters, newest first by scheduled start (or creation). The indexes it leans on are
  * declared on the entity (db/entities/encounter.ts): encounter_list_idx and encounter_clinician_idx.
  */
-export async function listEncounters(em: EntityManager, f: EncounterFilter): Promise<{ items: EncounterRow[]; total: number }> {
+export async function listEncounters(
+  em: EntityManager,
+  f: EncounterFilter,
+): Promise<{ items: EncounterRow[]; total: number }> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => (where.push(sql), params.push(v));
@@ -62,18 +65,24 @@ export async function listEncounters(em: EntityManager, f: EncounterFilter): Pro
   if (f.from) add('coalesce(e.scheduled_start, e.created_at) >= ?', f.from);
   if (f.to) add('coalesce(e.scheduled_start, e.created_at) < ?', f.to);
   const clause = where.length ? ` where ${where.join(' and ')}` : '';
-  const [{ total }] = await em.execute<Array<{ total: string }>>(`select count(*) as total from encounter e${clause}`, params);
-  const items = await em.execute<EncounterRow[]>(`${ROW_SQL}${clause} order by coalesce(e.scheduled_start, e.created_at) desc, e.id limit ? offset ?`, [
-    ...params,
-    f.pageSize,
-    (f.page - 1) * f.pageSize,
-  ]);
+  const [{ total }] = await em.execute<Array<{ total: string }>>(
+    `select count(*) as total from encounter e${clause}`,
+    params,
+  );
+  const items = await em.execute<EncounterRow[]>(
+    `${ROW_SQL}${clause} order by coalesce(e.scheduled_start, e.created_at) desc, e.id limit ? offset ?`,
+    [...params, f.pageSize, (f.page - 1) * f.pageSize],
+  );
   return { items, total: Number(total) };
 }
 
 /** How many encounters are in each status (the overview chart). */
 export async function countEncountersByStatus(em: EntityManager): Promise<Map<string, number>> {
-  const rows = await em.createQueryBuilder(Encounter).select(['status', raw('count(*) as n')]).groupBy('status').execute<Array<{ status: string; n: string }>>();
+  const rows = await em
+    .createQueryBuilder(Encounter)
+    .select(['status', raw('count(*) as n')])
+    .groupBy('status')
+    .execute<Array<{ status: string; n: string }>>();
   return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }
 
@@ -86,7 +95,11 @@ export async function findMeetingAround(em: EntityManager, patientId: string, mi
   const now = Date.now();
   const e = await em.findOne(
     Encounter,
-    { patientId, status: { $in: ['pre-meeting', 'video'] }, scheduledStart: { $gte: new Date(now - minutes * 60_000), $lte: new Date(now + minutes * 60_000) } },
+    {
+      patientId,
+      status: { $in: ['pre-meeting', 'video'] },
+      scheduledStart: { $gte: new Date(now - minutes * 60_000), $lte: new Date(now + minutes * 60_000) },
+    },
     { orderBy: { createdAt: 'desc' }, fields: ['id'] },
   );
   return e?.id ?? null;
@@ -96,7 +109,10 @@ export async function findMeetingAround(em: EntityManager, patientId: string, mi
  * The encounter's row as it is created: who and where, in the workflow's first status. Written once
  * (a second call is a no-op); every later column value comes from `projectEncounter`.
  */
-export async function insertEncounter(em: EntityManager, row: { id: string; workflowId: string; patientId: string; careUnitId: string }): Promise<void> {
+export async function insertEncounter(
+  em: EntityManager,
+  row: { id: string; workflowId: string; patientId: string; careUnitId: string },
+): Promise<void> {
   await insertIgnore(em, Encounter, [{ ...row, status: 'requested', step: 'requested' }]);
 }
 
@@ -130,7 +146,21 @@ export async function projectEncounter(em: EntityManager, p: EncounterProjection
        clinician_id = coalesce(excluded.clinician_id, encounter.clinician_id), slot_id = coalesce(excluded.slot_id, encounter.slot_id),
        scheduled_start = coalesce(excluded.scheduled_start, encounter.scheduled_start), updated_at = now(), closed_at = excluded.closed_at, version = excluded.version
      where encounter.version < excluded.version`,
-    [p.encounterId, p.workflowId, p.patientId, p.careUnitId, p.status, p.step, p.waitingFor, p.outcome, p.clinicianId, p.slotId, p.scheduledStart, p.closedAt, p.version],
+    [
+      p.encounterId,
+      p.workflowId,
+      p.patientId,
+      p.careUnitId,
+      p.status,
+      p.step,
+      p.waitingFor,
+      p.outcome,
+      p.clinicianId,
+      p.slotId,
+      p.scheduledStart,
+      p.closedAt,
+      p.version,
+    ],
   );
 }
 
@@ -144,7 +174,10 @@ export async function findEncounterPatientId(em: EntityManager, encounterId: str
 }
 
 /** Stores the clinician's four answers. Idempotent per encounter. */
-export async function recordEligibility(em: EntityManager, a: Omit<EligibilityAssessment, 'assessedAt'>): Promise<void> {
+export async function recordEligibility(
+  em: EntityManager,
+  a: Omit<EligibilityAssessment, 'assessedAt'>,
+): Promise<void> {
   await insertIgnore(em, EligibilityAssessment, [a]);
 }
 
@@ -164,7 +197,17 @@ export async function writeJournalNote(
 ): Promise<string | null> {
   const patientId = await findEncounterPatientId(em, n.encounterId);
   if (!patientId) return null;
-  await insertIgnore(em, JournalNote, [{ id: randomUUID(), encounterId: n.encounterId, patientId, authorId: n.authorId, authorName: n.authorName ?? null, contactDate: n.contactDate, text: n.text }]);
+  await insertIgnore(em, JournalNote, [
+    {
+      id: randomUUID(),
+      encounterId: n.encounterId,
+      patientId,
+      authorId: n.authorId,
+      authorName: n.authorName ?? null,
+      contactDate: n.contactDate,
+      text: n.text,
+    },
+  ]);
   const note = await em.findOneOrFail(JournalNote, { encounterId: n.encounterId }, { fields: ['id'] });
   return note.id;
 }

@@ -1,7 +1,17 @@
 /** Charges and high-cost periods. The fee activity holds the patient's row lock for its whole transaction. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
-import { CareUnit, Charge, ChargeKind, Clinician, Encounter, HighCostPeriod, Patient, Profession, Region } from './entities';
+import {
+  CareUnit,
+  Charge,
+  ChargeKind,
+  Clinician,
+  Encounter,
+  HighCostPeriod,
+  Patient,
+  Profession,
+  Region,
+} from './entities';
 
 /** Locks the patient row (select … for update), so two fees of one patient are decided one after the other. */
 export async function lockPatient(tx: EntityManager, patientId: string): Promise<void> {
@@ -40,13 +50,24 @@ export async function feeContext(tx: EntityManager, encounterId: string): Promis
 }
 
 /** The patient's high-cost period that had started by `date` (the newest), or null. */
-export async function findHighCostPeriod(tx: EntityManager, patientId: string, date: string): Promise<HighCostPeriod | null> {
+export async function findHighCostPeriod(
+  tx: EntityManager,
+  patientId: string,
+  date: string,
+): Promise<HighCostPeriod | null> {
   return tx.findOne(HighCostPeriod, { patientId, startDate: { $lte: date } }, { orderBy: { startDate: 'desc' } });
 }
 
 /** Saves what the patient has paid in a period (and the free card, if issued). */
-export async function saveHighCostPeriod(tx: EntityManager, p: { id: string; patientId: string; startDate: string; paidOre: number; freeCardUntil: string | null }): Promise<void> {
-  await tx.upsert(HighCostPeriod, { ...p, updatedAt: new Date() }, { onConflictFields: ['patientId', 'startDate'], onConflictExcludeFields: ['id'] });
+export async function saveHighCostPeriod(
+  tx: EntityManager,
+  p: { id: string; patientId: string; startDate: string; paidOre: number; freeCardUntil: string | null },
+): Promise<void> {
+  await tx.upsert(
+    HighCostPeriod,
+    { ...p, updatedAt: new Date() },
+    { onConflictFields: ['patientId', 'startDate'], onConflictExcludeFields: ['id'] },
+  );
 }
 
 export async function insertCharge(tx: EntityManager, c: Omit<Charge, 'createdAt'>): Promise<void> {

@@ -7,7 +7,14 @@ import { insertIgnore } from './insert';
 /** Stores the message unless its key exists; returns the stored row (the first one on a retry). */
 export async function enqueueMail(
   em: EntityManager,
-  m: { idempotencyKey: string; encounterId: string | null; recipient: string; subject: string; html: string; text: string },
+  m: {
+    idempotencyKey: string;
+    encounterId: string | null;
+    recipient: string;
+    subject: string;
+    html: string;
+    text: string;
+  },
 ): Promise<{ id: string; status: OutboxStatus }> {
   await insertIgnore(em, OutboxMessage, [{ id: randomUUID(), ...m, status: 'pending' }]);
   const row = await em.findOneOrFail(OutboxMessage, { idempotencyKey: m.idempotencyKey }, { fields: ['id', 'status'] });

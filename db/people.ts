@@ -55,7 +55,9 @@ export async function mailAddressFor(em: EntityManager, patientId: string): Prom
 /** Inserts patients and guardian links that are missing (demo and test data). */
 export async function ensurePeople(
   em: EntityManager,
-  patients: Array<Pick<Patient, 'id' | 'personnummer' | 'givenName' | 'familyName' | 'protectedIdentity'> & { email?: string | null }>,
+  patients: Array<
+    Pick<Patient, 'id' | 'personnummer' | 'givenName' | 'familyName' | 'protectedIdentity'> & { email?: string | null }
+  >,
   links: Array<Pick<GuardianLink, 'id' | 'guardianId' | 'childId'>>,
 ): Promise<void> {
   await insertIgnore(em, Patient, patients);

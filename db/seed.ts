@@ -15,25 +15,134 @@ export function demoPersonnummer(yyyymmdd: string, serial: string): string {
 
 export const DEMO = {
   units: [
-    { id: '00000000-0000-4000-8000-000000000001', name: 'Vårdcentral Södermalm', hsaId: 'SE2321000016-A1B2', region: 'stockholm' as const, freeBelowAge: 18, freeFromAge: 85 },
-    { id: '00000000-0000-4000-8000-000000000002', name: 'Närhälsan Borås vårdcentral', hsaId: 'SE2321000131-C3D4', region: 'vgr' as const, freeBelowAge: 20, freeFromAge: 85 },
+    {
+      id: '00000000-0000-4000-8000-000000000001',
+      name: 'Vårdcentral Södermalm',
+      hsaId: 'SE2321000016-A1B2',
+      region: 'stockholm' as const,
+      freeBelowAge: 18,
+      freeFromAge: 85,
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000002',
+      name: 'Närhälsan Borås vårdcentral',
+      hsaId: 'SE2321000131-C3D4',
+      region: 'vgr' as const,
+      freeBelowAge: 20,
+      freeFromAge: 85,
+    },
   ],
   clinicians: [
-    { id: '00000000-0000-4000-8000-000000000101', hsaId: 'SE2321000016-L001', givenName: 'Maria', familyName: 'Berg', title: 'Specialistläkare allmänmedicin', profession: 'doctor' as const, unit: 0 },
-    { id: '00000000-0000-4000-8000-000000000102', hsaId: 'SE2321000016-S001', givenName: 'Johan', familyName: 'Ek', title: 'Distriktssköterska', profession: 'nurse' as const, unit: 0 },
-    { id: '00000000-0000-4000-8000-000000000103', hsaId: 'SE2321000131-L001', givenName: 'Fatima', familyName: 'Haddad', title: 'Legitimerad läkare', profession: 'doctor' as const, unit: 1 },
-    { id: '00000000-0000-4000-8000-000000000104', hsaId: 'SE2321000131-P001', givenName: 'Lars', familyName: 'Holm', title: 'Legitimerad fysioterapeut', profession: 'physiotherapist' as const, unit: 1 },
+    {
+      id: '00000000-0000-4000-8000-000000000101',
+      hsaId: 'SE2321000016-L001',
+      givenName: 'Maria',
+      familyName: 'Berg',
+      title: 'Specialistläkare allmänmedicin',
+      profession: 'doctor' as const,
+      unit: 0,
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000102',
+      hsaId: 'SE2321000016-S001',
+      givenName: 'Johan',
+      familyName: 'Ek',
+      title: 'Distriktssköterska',
+      profession: 'nurse' as const,
+      unit: 0,
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000103',
+      hsaId: 'SE2321000131-L001',
+      givenName: 'Fatima',
+      familyName: 'Haddad',
+      title: 'Legitimerad läkare',
+      profession: 'doctor' as const,
+      unit: 1,
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000104',
+      hsaId: 'SE2321000131-P001',
+      givenName: 'Lars',
+      familyName: 'Holm',
+      title: 'Legitimerad fysioterapeut',
+      profession: 'physiotherapist' as const,
+      unit: 1,
+    },
   ],
   patients: [
-    { id: '00000000-0000-4000-8000-000000000201', pnr: demoPersonnummer('19850314', '238'), givenName: 'Anna', familyName: 'Andersson', protectedIdentity: 'none' as const, email: 'anna.andersson@example.se' },
-    { id: '00000000-0000-4000-8000-000000000202', pnr: demoPersonnummer('19500702', '457'), givenName: 'Erik', familyName: 'Eriksson', protectedIdentity: 'none' as const, email: 'erik.eriksson@example.se' },
-    { id: '00000000-0000-4000-8000-000000000203', pnr: demoPersonnummer('19380120', '162'), givenName: 'Greta', familyName: 'Gustafsson', protectedIdentity: 'none' as const, email: null },
-    { id: '00000000-0000-4000-8000-000000000204', pnr: demoPersonnummer('19870909', '284'), givenName: 'Sara', familyName: 'Lindqvist', protectedIdentity: 'none' as const, email: 'sara.lindqvist@example.se' },
-    { id: '00000000-0000-4000-8000-000000000205', pnr: demoPersonnummer('20180515', '391'), givenName: 'Liam', familyName: 'Lindqvist', protectedIdentity: 'none' as const, email: null },
-    { id: '00000000-0000-4000-8000-000000000206', pnr: demoPersonnummer('19860611', '826'), givenName: 'Karin', familyName: 'Nilsson', protectedIdentity: 'none' as const, email: 'karin.nilsson@example.se' },
-    { id: '00000000-0000-4000-8000-000000000207', pnr: demoPersonnummer('20190211', '460'), givenName: 'Nora', familyName: 'Nilsson', protectedIdentity: 'skyddad_folkbokforing' as const, email: null },
-    { id: '00000000-0000-4000-8000-000000000208', pnr: demoPersonnummer('19800404', '173'), givenName: 'Per', familyName: 'Olsson', protectedIdentity: 'none' as const, email: 'per.olsson@example.se' },
-    { id: '00000000-0000-4000-8000-000000000209', pnr: demoPersonnummer('20110404', '199'), givenName: 'Olle', familyName: 'Olsson', protectedIdentity: 'none' as const, email: 'olle.olsson@example.se' },
+    {
+      id: '00000000-0000-4000-8000-000000000201',
+      pnr: demoPersonnummer('19850314', '238'),
+      givenName: 'Anna',
+      familyName: 'Andersson',
+      protectedIdentity: 'none' as const,
+      email: 'anna.andersson@example.se',
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000202',
+      pnr: demoPersonnummer('19500702', '457'),
+      givenName: 'Erik',
+      familyName: 'Eriksson',
+      protectedIdentity: 'none' as const,
+      email: 'erik.eriksson@example.se',
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000203',
+      pnr: demoPersonnummer('19380120', '162'),
+      givenName: 'Greta',
+      familyName: 'Gustafsson',
+      protectedIdentity: 'none' as const,
+      email: null,
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000204',
+      pnr: demoPersonnummer('19870909', '284'),
+      givenName: 'Sara',
+      familyName: 'Lindqvist',
+      protectedIdentity: 'none' as const,
+      email: 'sara.lindqvist@example.se',
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000205',
+      pnr: demoPersonnummer('20180515', '391'),
+      givenName: 'Liam',
+      familyName: 'Lindqvist',
+      protectedIdentity: 'none' as const,
+      email: null,
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000206',
+      pnr: demoPersonnummer('19860611', '826'),
+      givenName: 'Karin',
+      familyName: 'Nilsson',
+      protectedIdentity: 'none' as const,
+      email: 'karin.nilsson@example.se',
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000207',
+      pnr: demoPersonnummer('20190211', '460'),
+      givenName: 'Nora',
+      familyName: 'Nilsson',
+      protectedIdentity: 'skyddad_folkbokforing' as const,
+      email: null,
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000208',
+      pnr: demoPersonnummer('19800404', '173'),
+      givenName: 'Per',
+      familyName: 'Olsson',
+      protectedIdentity: 'none' as const,
+      email: 'per.olsson@example.se',
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000209',
+      pnr: demoPersonnummer('20110404', '199'),
+      givenName: 'Olle',
+      familyName: 'Olsson',
+      protectedIdentity: 'none' as const,
+      email: 'olle.olsson@example.se',
+    },
   ],
   /** [guardian index, child index] into `patients`. */
   guardianLinks: [
@@ -68,7 +177,11 @@ export async function seedDemoData(em: EntityManager, today: string, days = 10):
       for (const c of DEMO.clinicians) {
         for (let half = 0; half < 6; half++) {
           const start = new TZDate(y, mo - 1, d, 9 + Math.floor(half / 2), (half % 2) * 30, STOCKHOLM);
-          slots.push({ clinicianId: c.id, startsAt: new Date(start.getTime()), endsAt: new Date(start.getTime() + 30 * 60_000) });
+          slots.push({
+            clinicianId: c.id,
+            startsAt: new Date(start.getTime()),
+            endsAt: new Date(start.getTime() + 30 * 60_000),
+          });
         }
       }
     }

@@ -11,7 +11,12 @@ export interface SlotView {
   endsAt: string;
 }
 
-const view = (s: Slot): SlotView => ({ id: s.id, clinicianId: s.clinicianId, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() });
+const view = (s: Slot): SlotView => ({
+  id: s.id,
+  clinicianId: s.clinicianId,
+  startsAt: s.startsAt.toISOString(),
+  endsAt: s.endsAt.toISOString(),
+});
 
 export async function findSlot(em: EntityManager, id: string): Promise<SlotView | null> {
   const s = await em.findOne(Slot, { id });
@@ -23,7 +28,9 @@ export async function listSlots(
   em: EntityManager,
   f: { from?: string; to?: string; clinicianId?: string; careUnitId?: string; freeOnly: boolean },
 ): Promise<SlotView[]> {
-  const where: Record<string, unknown> = { startsAt: { $gte: f.from ? new Date(f.from) : new Date(), ...(f.to ? { $lt: new Date(f.to) } : {}) } };
+  const where: Record<string, unknown> = {
+    startsAt: { $gte: f.from ? new Date(f.from) : new Date(), ...(f.to ? { $lt: new Date(f.to) } : {}) },
+  };
   if (f.clinicianId) where.clinicianId = f.clinicianId;
   if (f.careUnitId) {
     const ids = (await em.find(Clinician, { careUnitId: f.careUnitId }, { fields: ['id'] })).map((c) => c.id);
@@ -58,7 +65,11 @@ export async function releaseBooking(em: EntityManager, encounterId: string): Pr
 }
 
 /** The first free slot of a clinician that ends after `endsAfter` and starts before `startsBefore`. */
-export async function findFreeSlot(em: EntityManager, clinicianId: string, window: { startsAfter?: Date; endsAfter?: Date; startsBefore?: Date }): Promise<string | null> {
+export async function findFreeSlot(
+  em: EntityManager,
+  clinicianId: string,
+  window: { startsAfter?: Date; endsAfter?: Date; startsBefore?: Date },
+): Promise<string | null> {
   const qb = em
     .createQueryBuilder(Slot, 's')
     .select('id')
@@ -79,7 +90,12 @@ export async function findFreeSlot(em: EntityManager, clinicianId: string, windo
  * Adds a slot unless it overlaps one of the clinician's (the exclusion constraint decides, so
  * concurrent callers cannot both win). Returns the new id, or null when it overlapped.
  */
-export async function addSlotIfFree(em: EntityManager, clinicianId: string, startsAt: Date, endsAt: Date): Promise<string | null> {
+export async function addSlotIfFree(
+  em: EntityManager,
+  clinicianId: string,
+  startsAt: Date,
+  endsAt: Date,
+): Promise<string | null> {
   const id = randomUUID();
   try {
     await em.insert(Slot, { id, clinicianId, startsAt, endsAt, createdAt: new Date() });
@@ -91,6 +107,13 @@ export async function addSlotIfFree(em: EntityManager, clinicianId: string, star
 }
 
 /** Adds slots; overlapping ones (already seeded) are skipped. Returns how many were new. */
-export async function addSlots(em: EntityManager, slots: Array<{ clinicianId: string; startsAt: Date; endsAt: Date }>): Promise<number> {
-  return insertIgnore(em, Slot, slots.map((s) => ({ id: randomUUID(), ...s })));
+export async function addSlots(
+  em: EntityManager,
+  slots: Array<{ clinicianId: string; startsAt: Date; endsAt: Date }>,
+): Promise<number> {
+  return insertIgnore(
+    em,
+    Slot,
+    slots.map((s) => ({ id: randomUUID(), ...s })),
+  );
 }

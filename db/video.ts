@@ -5,7 +5,10 @@ import { JanusHandle, JoinToken, MeetingPresence, MeetRole, VideoRoom } from './
 import { insertIgnore } from './insert';
 
 /** Stores the room's PIN and secret once; returns the stored ones (the first call's on a retry). */
-export async function ensureVideoRoom(em: EntityManager, r: { encounterId: string; roomId: string; pin: string; secret: string }): Promise<VideoRoom> {
+export async function ensureVideoRoom(
+  em: EntityManager,
+  r: { encounterId: string; roomId: string; pin: string; secret: string },
+): Promise<VideoRoom> {
   await insertIgnore(em, VideoRoom, [r]);
   return em.findOneOrFail(VideoRoom, { encounterId: r.encounterId });
 }
@@ -20,7 +23,10 @@ export async function markVideoRoomDestroyed(em: EntityManager, encounterId: str
 }
 
 /** Stores new links (their hashes) in one transaction. */
-export async function insertJoinTokens(em: EntityManager, tokens: Array<Pick<JoinToken, 'tokenHash' | 'encounterId' | 'role' | 'createdBy' | 'expiresAt'>>): Promise<void> {
+export async function insertJoinTokens(
+  em: EntityManager,
+  tokens: Array<Pick<JoinToken, 'tokenHash' | 'encounterId' | 'role' | 'createdBy' | 'expiresAt'>>,
+): Promise<void> {
   await em.transactional((tx) => tx.insertMany(JoinToken, tokens));
 }
 
@@ -28,9 +34,17 @@ export async function insertJoinTokens(em: EntityManager, tokens: Array<Pick<Joi
  * Uses a link: marks it used and starts the page's session in one statement, so two tabs racing for
  * one link cannot both win. Null when the link is unknown, used or expired.
  */
-export async function claimJoinToken(em: EntityManager, tokenHash: string, session: { sessionKeyHash: string; publisherId: string }): Promise<{ encounterId: string; role: MeetRole } | null> {
+export async function claimJoinToken(
+  em: EntityManager,
+  tokenHash: string,
+  session: { sessionKeyHash: string; publisherId: string },
+): Promise<{ encounterId: string; role: MeetRole } | null> {
   const now = new Date();
-  const claimed = await em.nativeUpdate(JoinToken, { tokenHash, usedAt: null, expiresAt: { $gt: now } }, { usedAt: now, ...session });
+  const claimed = await em.nativeUpdate(
+    JoinToken,
+    { tokenHash, usedAt: null, expiresAt: { $gt: now } },
+    { usedAt: now, ...session },
+  );
   if (claimed !== 1) return null;
   const t = await em.findOneOrFail(JoinToken, { tokenHash }, { fields: ['encounterId', 'role'] });
   return { encounterId: t.encounterId, role: t.role };
@@ -43,19 +57,28 @@ export async function joinTokenRefusal(em: EntityManager, tokenHash: string): Pr
 }
 
 /** The page session behind a hashed meeting key. */
-export async function findMeetingSession(em: EntityManager, sessionKeyHash: string): Promise<{ encounterId: string; role: MeetRole; publisherId: string } | null> {
+export async function findMeetingSession(
+  em: EntityManager,
+  sessionKeyHash: string,
+): Promise<{ encounterId: string; role: MeetRole; publisherId: string } | null> {
   const t = await em.findOne(JoinToken, { sessionKeyHash }, { fields: ['encounterId', 'role', 'publisherId'] });
   return t ? { encounterId: t.encounterId, role: t.role, publisherId: t.publisherId! } : null;
 }
 
 /** Who published under a Janus publisher id, if it was one of our pages. */
-export async function findPublisher(em: EntityManager, publisherId: string): Promise<{ encounterId: string; role: MeetRole } | null> {
+export async function findPublisher(
+  em: EntityManager,
+  publisherId: string,
+): Promise<{ encounterId: string; role: MeetRole } | null> {
   const t = await em.findOne(JoinToken, { publisherId }, { fields: ['encounterId', 'role'] });
   return t ? { encounterId: t.encounterId, role: t.role } : null;
 }
 
 /** Which participant a Janus handle belongs to. */
-export async function findJanusHandle(em: EntityManager, handleId: number): Promise<{ encounterId: string; role: MeetRole } | null> {
+export async function findJanusHandle(
+  em: EntityManager,
+  handleId: number,
+): Promise<{ encounterId: string; role: MeetRole } | null> {
   const h = await em.findOne(JanusHandle, { handleId: String(handleId) });
   return h ? { encounterId: h.encounterId, role: h.role as MeetRole } : null;
 }
@@ -66,15 +89,35 @@ export async function findJanusHandle(em: EntityManager, handleId: number): Prom
  */
 export async function applyParticipantEvent(
   em: EntityManager,
-  e: { encounterId: string; key: string; present: boolean; atUs: number; initiallyPresent: boolean; handle?: { id: number; role: MeetRole } },
+  e: {
+    encounterId: string;
+    key: string;
+    present: boolean;
+    atUs: number;
+    initiallyPresent: boolean;
+    handle?: { id: number; role: MeetRole };
+  },
 ): Promise<boolean> {
   return em.transactional(async (tx) => {
-    if (e.handle) await insertIgnore(tx, JanusHandle, [{ handleId: String(e.handle.id), encounterId: e.encounterId, role: e.handle.role }]);
-    await insertIgnore(tx, MeetingPresence, [{ encounterId: e.encounterId, role: e.key, present: e.initiallyPresent, lastEventUs: '0' }]);
-    const row = await tx.findOneOrFail(MeetingPresence, { encounterId: e.encounterId, role: e.key }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (e.handle)
+      await insertIgnore(tx, JanusHandle, [
+        { handleId: String(e.handle.id), encounterId: e.encounterId, role: e.handle.role },
+      ]);
+    await insertIgnore(tx, MeetingPresence, [
+      { encounterId: e.encounterId, role: e.key, present: e.initiallyPresent, lastEventUs: '0' },
+    ]);
+    const row = await tx.findOneOrFail(
+      MeetingPresence,
+      { encounterId: e.encounterId, role: e.key },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
     if (e.atUs <= Number(row.lastEventUs)) return false;
     const changed = row.present !== e.present;
-    await tx.nativeUpdate(MeetingPresence, { encounterId: e.encounterId, role: e.key }, { present: e.present, lastEventUs: String(e.atUs) });
+    await tx.nativeUpdate(
+      MeetingPresence,
+      { encounterId: e.encounterId, role: e.key },
+      { present: e.present, lastEventUs: String(e.atUs) },
+    );
     return changed;
   });
 }

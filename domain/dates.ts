@@ -46,7 +46,8 @@ export function addYearsKeepingDay(date: string, n: number): string {
   const d = parseDate(date);
   const shifted = dfAddYears(d, n);
   // date-fns clamps 29 Feb to 28 Feb; an anniversary of a leap day falls on 1 March instead.
-  if (d.getUTCMonth() === 1 && d.getUTCDate() === 29 && shifted.getUTCDate() === 28) return addDays(formatDate(shifted), 1);
+  if (d.getUTCMonth() === 1 && d.getUTCDate() === 29 && shifted.getUTCDate() === 28)
+    return addDays(formatDate(shifted), 1);
   return formatDate(shifted);
 }
 
@@ -63,7 +64,11 @@ export function isoWeekday(date: string): number {
  */
 export function parseInstant(value: unknown, field = 'instant'): Date {
   if (typeof value !== 'string' || !INSTANT_RE.test(value)) {
-    throw new InvalidInputError(`${field} must be an ISO-8601 instant with offset, e.g. 2026-04-02T09:15:00Z`, 'format', field);
+    throw new InvalidInputError(
+      `${field} must be an ISO-8601 instant with offset, e.g. 2026-04-02T09:15:00Z`,
+      'format',
+      field,
+    );
   }
   parseDate(value.slice(0, 10), field);
   const d = new Date(value);

@@ -18,35 +18,37 @@ export interface EligibilityResult {
 }
 
 /** The four questions in order, with the reason recorded when the answer is no. */
-export const ELIGIBILITY_QUESTIONS: ReadonlyArray<{ key: keyof EligibilityAnswers; question: string; whenNo: string }> = [
-  {
-    key: 'withoutPhysicalMeeting',
-    question: 'Kan tillståndet hanteras utan fysiskt möte?',
-    whenNo: 'withoutPhysicalMeeting: the condition needs a physical meeting',
-  },
-  {
-    key: 'suitsPatient',
-    question: 'Passar den digitala tjänsten patientens behov och förmåga?',
-    whenNo: "suitsPatient: a digital meeting does not suit the patient's needs or ability",
-  },
-  {
-    key: 'enoughInformation',
-    question: 'Finns tillräcklig information om patientens hälsotillstånd och sjukhistoria?',
-    whenNo: "enoughInformation: not enough information about the patient's health and history",
-  },
-  {
-    key: 'followUpPossible',
-    question: 'Kan nödvändig uppföljning och samordning genomföras?',
-    whenNo: 'followUpPossible: follow-up or coordination cannot be carried out',
-  },
-];
+export const ELIGIBILITY_QUESTIONS: ReadonlyArray<{ key: keyof EligibilityAnswers; question: string; whenNo: string }> =
+  [
+    {
+      key: 'withoutPhysicalMeeting',
+      question: 'Kan tillståndet hanteras utan fysiskt möte?',
+      whenNo: 'withoutPhysicalMeeting: the condition needs a physical meeting',
+    },
+    {
+      key: 'suitsPatient',
+      question: 'Passar den digitala tjänsten patientens behov och förmåga?',
+      whenNo: "suitsPatient: a digital meeting does not suit the patient's needs or ability",
+    },
+    {
+      key: 'enoughInformation',
+      question: 'Finns tillräcklig information om patientens hälsotillstånd och sjukhistoria?',
+      whenNo: "enoughInformation: not enough information about the patient's health and history",
+    },
+    {
+      key: 'followUpPossible',
+      question: 'Kan nödvändig uppföljning och samordning genomföras?',
+      whenNo: 'followUpPossible: follow-up or coordination cannot be carried out',
+    },
+  ];
 
 /**
  * Eligible only when all four answers are yes; every no gives a reason.
  * @throws InvalidInputError naming the first answer that is not a boolean
  */
 export function assessEligibility(answers: EligibilityAnswers): EligibilityResult {
-  if (answers === null || typeof answers !== 'object') throw new InvalidInputError('answers must be an object', 'format', 'answers');
+  if (answers === null || typeof answers !== 'object')
+    throw new InvalidInputError('answers must be an object', 'format', 'answers');
   const reasons: string[] = [];
   for (const q of ELIGIBILITY_QUESTIONS) {
     const a: unknown = answers[q.key];
@@ -60,4 +62,5 @@ export function assessEligibility(answers: EligibilityAnswers): EligibilityResul
 export const ELIGIBILITY_KEYS: ReadonlyArray<keyof EligibilityAnswers> = ELIGIBILITY_QUESTIONS.map((q) => q.key);
 
 /** Every question answered the same way (all yes: eligible). */
-export const answerAll = (value: boolean): EligibilityAnswers => Object.fromEntries(ELIGIBILITY_KEYS.map((k) => [k, value])) as unknown as EligibilityAnswers;
+export const answerAll = (value: boolean): EligibilityAnswers =>
+  Object.fromEntries(ELIGIBILITY_KEYS.map((k) => [k, value])) as unknown as EligibilityAnswers;

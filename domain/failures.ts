@@ -16,9 +16,14 @@ export const FAILURES = {
 } as const;
 
 export type FailureType = keyof typeof FAILURES;
-export type ActivityFailureType = { [K in FailureType]: (typeof FAILURES)[K]['activity'] extends true ? K : never }[FailureType];
+export type ActivityFailureType = {
+  [K in FailureType]: (typeof FAILURES)[K]['activity'] extends true ? K : never;
+}[FailureType];
 
 /** Failure types activities throw as non-retryable: retrying cannot fix them. */
-export const ACTIVITY_FAILURE_TYPES = (Object.keys(FAILURES) as FailureType[]).filter((t) => FAILURES[t].activity) as ActivityFailureType[];
+export const ACTIVITY_FAILURE_TYPES = (Object.keys(FAILURES) as FailureType[]).filter(
+  (t) => FAILURES[t].activity,
+) as ActivityFailureType[];
 
-export const isFailureType = (t: string | undefined | null): t is FailureType => t != null && Object.hasOwn(FAILURES, t);
+export const isFailureType = (t: string | undefined | null): t is FailureType =>
+  t != null && Object.hasOwn(FAILURES, t);

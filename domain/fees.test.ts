@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { ceilingFor, decideFee, FeeInput, HighCostPeriod, listFeeOre, noShowFeeOre, periodEnd, REGION_FEES } from './fees';
+import {
+  ceilingFor,
+  decideFee,
+  FeeInput,
+  HighCostPeriod,
+  listFeeOre,
+  noShowFeeOre,
+  periodEnd,
+  REGION_FEES,
+} from './fees';
 
 const sthlm = { listFeeOre: REGION_FEES.stockholm.videoVisitOre, ageYears: 40, freeBelowAge: 18, freeFromAge: 85 };
 
@@ -46,31 +55,65 @@ describe('decideFee (RULES §1 high-cost protection)', () => {
   it('RULES §1 an expired period is replaced by a new one starting at this visit', () => {
     const old: HighCostPeriod = { startDate: '2025-02-10', paidOre: 145_000, freeCardUntil: '2026-02-09' };
     const d = decideFee({ ...sthlm, visitDate: '2026-02-10', period: old });
-    expect(d).toEqual({ chargeOre: 27_500, reason: 'full', freeCardIssued: false, period: { startDate: '2026-02-10', paidOre: 27_500 } });
+    expect(d).toEqual({
+      chargeOre: 27_500,
+      reason: 'full',
+      freeCardIssued: false,
+      period: { startDate: '2026-02-10', paidOre: 27_500 },
+    });
   });
 
   it('RULES §1 85+ pay no open-care fees; RULES §1 Stockholm under 18 and VGR up to 19 are free', () => {
-    expect(decideFee({ ...sthlm, ageYears: 85, visitDate: '2026-03-01', period: null })).toMatchObject({ chargeOre: 0, reason: 'exempt-age' });
-    expect(decideFee({ ...sthlm, ageYears: 17, visitDate: '2026-03-01', period: null })).toMatchObject({ chargeOre: 0, reason: 'exempt-age' });
-    expect(decideFee({ ...sthlm, ageYears: 18, visitDate: '2026-03-01', period: null })).toMatchObject({ chargeOre: 27_500, reason: 'full' });
+    expect(decideFee({ ...sthlm, ageYears: 85, visitDate: '2026-03-01', period: null })).toMatchObject({
+      chargeOre: 0,
+      reason: 'exempt-age',
+    });
+    expect(decideFee({ ...sthlm, ageYears: 17, visitDate: '2026-03-01', period: null })).toMatchObject({
+      chargeOre: 0,
+      reason: 'exempt-age',
+    });
+    expect(decideFee({ ...sthlm, ageYears: 18, visitDate: '2026-03-01', period: null })).toMatchObject({
+      chargeOre: 27_500,
+      reason: 'full',
+    });
     const vgr = { listFeeOre: 20_000, freeBelowAge: 20, freeFromAge: 85, visitDate: '2026-03-01', period: null };
     expect(decideFee({ ...vgr, ageYears: 19 })).toMatchObject({ chargeOre: 0, reason: 'exempt-age' });
     expect(decideFee({ ...vgr, ageYears: 20 })).toMatchObject({ chargeOre: 20_000, reason: 'full' });
   });
 
   it('a visit reaching the ceiling exactly pays in full and issues the free card', () => {
-    const d = decideFee({ ...sthlm, listFeeOre: 5_000, visitDate: '2026-05-01', period: { startDate: '2026-01-05', paidOre: 140_000 } });
-    expect(d).toMatchObject({ chargeOre: 5_000, reason: 'full', freeCardIssued: true, period: { freeCardUntil: '2027-01-04' } });
+    const d = decideFee({
+      ...sthlm,
+      listFeeOre: 5_000,
+      visitDate: '2026-05-01',
+      period: { startDate: '2026-01-05', paidOre: 140_000 },
+    });
+    expect(d).toMatchObject({
+      chargeOre: 5_000,
+      reason: 'full',
+      freeCardIssued: true,
+      period: { freeCardUntil: '2027-01-04' },
+    });
   });
 
   it('rejects malformed input with a typed error naming the field', () => {
     const base: FeeInput = { ...sthlm, visitDate: '2026-03-01', period: null };
-    expect(() => decideFee({ ...base, listFeeOre: -1 })).toThrow(expect.objectContaining({ field: 'listFeeOre', reason: 'negative' }));
-    expect(() => decideFee({ ...base, listFeeOre: 1.5 })).toThrow(expect.objectContaining({ field: 'listFeeOre', reason: 'format' }));
-    expect(() => decideFee({ ...base, visitDate: '2026-02-30' })).toThrow(expect.objectContaining({ field: 'visitDate', reason: 'date' }));
+    expect(() => decideFee({ ...base, listFeeOre: -1 })).toThrow(
+      expect.objectContaining({ field: 'listFeeOre', reason: 'negative' }),
+    );
+    expect(() => decideFee({ ...base, listFeeOre: 1.5 })).toThrow(
+      expect.objectContaining({ field: 'listFeeOre', reason: 'format' }),
+    );
+    expect(() => decideFee({ ...base, visitDate: '2026-02-30' })).toThrow(
+      expect.objectContaining({ field: 'visitDate', reason: 'date' }),
+    );
     expect(() => decideFee({ ...base, ageYears: -3 })).toThrow(expect.objectContaining({ field: 'ageYears' }));
-    expect(() => decideFee({ ...base, period: { startDate: '2026-01-01', paidOre: -5 } })).toThrow(expect.objectContaining({ field: 'period.paidOre' }));
-    expect(() => decideFee({ ...base, period: { startDate: '2026-04-01', paidOre: 0 } })).toThrow(expect.objectContaining({ field: 'visitDate', reason: 'order' }));
+    expect(() => decideFee({ ...base, period: { startDate: '2026-01-01', paidOre: -5 } })).toThrow(
+      expect.objectContaining({ field: 'period.paidOre' }),
+    );
+    expect(() => decideFee({ ...base, period: { startDate: '2026-04-01', paidOre: 0 } })).toThrow(
+      expect.objectContaining({ field: 'visitDate', reason: 'order' }),
+    );
   });
 
   it('property: within one period the total charged never exceeds the ceiling, and the free card comes exactly at it', () => {

@@ -81,7 +81,11 @@ export function decideFee(input: FeeInput): FeeDecision {
   const { visitDate, listFeeOre, ageYears, freeBelowAge, freeFromAge } = input;
   let period = input.period;
   if (period && visitDate < period.startDate) {
-    throw new InvalidInputError(`visitDate ${visitDate} is before the period start ${period.startDate}`, 'order', 'visitDate');
+    throw new InvalidInputError(
+      `visitDate ${visitDate} is before the period start ${period.startDate}`,
+      'order',
+      'visitDate',
+    );
   }
   if (period && visitDate > periodEnd(period.startDate)) period = null;
 
@@ -106,7 +110,8 @@ export function decideFee(input: FeeInput): FeeDecision {
 }
 
 function validate(input: FeeInput): void {
-  if (input === null || typeof input !== 'object') throw new InvalidInputError('fee input must be an object', 'format', 'input');
+  if (input === null || typeof input !== 'object')
+    throw new InvalidInputError('fee input must be an object', 'format', 'input');
   parseDate(input.visitDate, 'visitDate');
   nonNegativeInt(input.listFeeOre, 'listFeeOre');
   nonNegativeInt(input.ageYears, 'ageYears');
@@ -114,7 +119,8 @@ function validate(input: FeeInput): void {
   nonNegativeInt(input.freeFromAge, 'freeFromAge');
   const p = input.period;
   if (p === null) return;
-  if (typeof p !== 'object' || p === undefined) throw new InvalidInputError('period must be an object or null', 'format', 'period');
+  if (typeof p !== 'object' || p === undefined)
+    throw new InvalidInputError('period must be an object or null', 'format', 'period');
   parseDate(p.startDate, 'period.startDate');
   nonNegativeInt(p.paidOre, 'period.paidOre');
   if (p.freeCardUntil !== undefined) parseDate(p.freeCardUntil, 'period.freeCardUntil');

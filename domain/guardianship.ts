@@ -14,9 +14,11 @@ export interface ProxyInput {
   date: string;
 }
 
-export type ProxyRefusal = 'loa-too-low' | 'mismatch' | 'child-13-or-older' | 'child-protected' | 'guardian-protected' | 'guardian-blocked';
+export type ProxyRefusal =
+  'loa-too-low' | 'mismatch' | 'child-13-or-older' | 'child-protected' | 'guardian-protected' | 'guardian-blocked';
 
-export type ProxyDecision = { allowed: true; actingAs: 'self' | 'guardian' } | { allowed: false; reason: ProxyRefusal; message: string };
+export type ProxyDecision =
+  { allowed: true; actingAs: 'self' | 'guardian' } | { allowed: false; reason: ProxyRefusal; message: string };
 
 const LOA_OK = new Set(['loa3', 'loa4']);
 
@@ -33,10 +35,13 @@ export function decideProxy(input: ProxyInput): ProxyDecision {
 
   const guardian = input.guardians.find((g) => parsePersonnummer(g.personnummer, input.date).normalized === who);
   if (!guardian) return refuse('mismatch', 'the verified person is neither the patient nor a registered guardian');
-  if (input.patient.protectedIdentity !== 'none') return refuse('child-protected', 'a child with protected identity has no guardian proxy');
-  if (guardian.protectedIdentity !== 'none') return refuse('guardian-protected', 'a guardian with protected identity cannot act as proxy');
+  if (input.patient.protectedIdentity !== 'none')
+    return refuse('child-protected', 'a child with protected identity has no guardian proxy');
+  if (guardian.protectedIdentity !== 'none')
+    return refuse('guardian-protected', 'a guardian with protected identity cannot act as proxy');
   if (guardian.blocked) return refuse('guardian-blocked', "the care provider has blocked this guardian's access");
-  if (ageOn(patient, input.date) >= PROXY_MAX_AGE_EXCLUSIVE) return refuse('child-13-or-older', 'from 13 the child logs in with their own e-ID');
+  if (ageOn(patient, input.date) >= PROXY_MAX_AGE_EXCLUSIVE)
+    return refuse('child-13-or-older', 'from 13 the child logs in with their own e-ID');
   return { allowed: true, actingAs: 'guardian' };
 }
 

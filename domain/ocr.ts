@@ -22,7 +22,11 @@ export function makeOcrReference(base: string, opts: { lengthDigit: boolean }): 
   }
   const total = base.length + (opts.lengthDigit ? 2 : 1);
   if (total > MAX_LENGTH || total < MIN_LENGTH) {
-    throw new InvalidOcrReferenceError(`an OCR reference is ${MIN_LENGTH}–${MAX_LENGTH} digits; this one would be ${total}`, 'length', 'base');
+    throw new InvalidOcrReferenceError(
+      `an OCR reference is ${MIN_LENGTH}–${MAX_LENGTH} digits; this one would be ${total}`,
+      'length',
+      'base',
+    );
   }
   const payload = opts.lengthDigit ? base + String(total % 10) : base;
   return payload + String(luhnCheckDigit(payload));

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { ageOn, InvalidPersonnummerError, isValidPersonnummer, luhnCheckDigit, parsePersonnummer } from './personnummer';
+import {
+  ageOn,
+  InvalidPersonnummerError,
+  isValidPersonnummer,
+  luhnCheckDigit,
+  parsePersonnummer,
+} from './personnummer';
 
 const TODAY = '2026-11-23';
 
@@ -33,7 +39,9 @@ describe('parsePersonnummer', () => {
     expect(parsePersonnummer(ten('121212121', '+'), TODAY).birthDate).toBe('1912-12-12');
     expect(parsePersonnummer(ten('261123002'), '2026-11-23').birthDate).toBe('2026-11-23');
     // 1926 would be a centenarian this year, who writes '+': with '-' the date is in the future.
-    expect(() => parsePersonnummer(ten('261124002'), '2026-11-23')).toThrow(expect.objectContaining({ reason: 'date' }));
+    expect(() => parsePersonnummer(ten('261124002'), '2026-11-23')).toThrow(
+      expect.objectContaining({ reason: 'date' }),
+    );
     expect(parsePersonnummer(ten('261124002', '+'), '2026-11-23').birthDate).toBe('1926-11-24');
     expect(parsePersonnummer(ten('270101002'), TODAY).birthDate).toBe('1927-01-01');
   });
@@ -115,6 +123,8 @@ describe('ageOn', () => {
   });
 
   it('rejects a bad date with a typed error naming the field', () => {
-    expect(() => ageOn('19811228-9874', '2026-02-30')).toThrow(expect.objectContaining({ field: 'date', reason: 'date' }));
+    expect(() => ageOn('19811228-9874', '2026-02-30')).toThrow(
+      expect.objectContaining({ field: 'date', reason: 'date' }),
+    );
   });
 });

@@ -5,7 +5,10 @@ import { isRealDate, parseDate, stockholmDateOf } from './dates';
 export type PersonnummerErrorReason = 'format' | 'date' | 'checksum';
 
 export class InvalidPersonnummerError extends DomainError {
-  constructor(message: string, override readonly reason: PersonnummerErrorReason) {
+  constructor(
+    message: string,
+    override readonly reason: PersonnummerErrorReason,
+  ) {
     super(message, reason, 'personnummer');
   }
 }
@@ -53,11 +56,12 @@ export function parsePersonnummer(input: string, today?: string): ParsedPersonnu
     [, , mm, dd, , serial, check] = m;
     year = Number(m[1]);
     yy = m[1].slice(2);
-    if (year < 1800 || year > 2099) throw new InvalidPersonnummerError(`century ${m[1].slice(0, 2)} is not 18, 19 or 20`, 'format');
+    if (year < 1800 || year > 2099)
+      throw new InvalidPersonnummerError(`century ${m[1].slice(0, 2)} is not 18, 19 or 20`, 'format');
   } else if ((m = TEN.exec(s))) {
     [, yy, mm, dd, , serial, check] = m;
     // Latest year ending in YY that is not after this year; '+' (aged 100 or more) is 100 years earlier.
-    year = refYear - ((((refYear % 100) - Number(yy)) % 100) + 100) % 100;
+    year = refYear - (((((refYear % 100) - Number(yy)) % 100) + 100) % 100);
     if (m[4] === '+') year -= 100;
   } else {
     throw new InvalidPersonnummerError(`'${input}' is not YYMMDD-NNNC or YYYYMMDD-NNNC`, 'format');

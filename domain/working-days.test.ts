@@ -1,11 +1,46 @@
 import fc from 'fast-check';
 import { addDays, stockholmDateOf } from './dates';
-import { addWorkingDays, answerDueDate, easterSunday, isSwedishPublicHoliday, isWorkingDay, swedishPublicHolidays } from './working-days';
+import {
+  addWorkingDays,
+  answerDueDate,
+  easterSunday,
+  isSwedishPublicHoliday,
+  isWorkingDay,
+  swedishPublicHolidays,
+} from './working-days';
 
 describe('Swedish public holidays (RULES §3, Lag 1989:253)', () => {
   const table: Record<number, string[]> = {
-    2025: ['01-01', '01-06', '04-18', '04-20', '04-21', '05-01', '05-29', '06-08', '06-06', '06-21', '11-01', '12-25', '12-26'],
-    2026: ['01-01', '01-06', '04-03', '04-05', '04-06', '05-01', '05-14', '05-24', '06-06', '06-20', '10-31', '12-25', '12-26'],
+    2025: [
+      '01-01',
+      '01-06',
+      '04-18',
+      '04-20',
+      '04-21',
+      '05-01',
+      '05-29',
+      '06-08',
+      '06-06',
+      '06-21',
+      '11-01',
+      '12-25',
+      '12-26',
+    ],
+    2026: [
+      '01-01',
+      '01-06',
+      '04-03',
+      '04-05',
+      '04-06',
+      '05-01',
+      '05-14',
+      '05-24',
+      '06-06',
+      '06-20',
+      '10-31',
+      '12-25',
+      '12-26',
+    ],
   };
 
   it.each(Object.entries(table))('RULES §3 holiday table for %s', (year, days) => {
@@ -85,29 +120,38 @@ describe('answerDueDate (RULES §3 two-working-day rule)', () => {
 
   it('rejects an instant without offset or with an impossible date, naming receivedAt', () => {
     expect(() => answerDueDate('2026-04-02T10:00:00')).toThrow(expect.objectContaining({ field: 'receivedAt' }));
-    expect(() => answerDueDate('2026-02-30T10:00:00Z')).toThrow(expect.objectContaining({ field: 'receivedAt', reason: 'date' }));
+    expect(() => answerDueDate('2026-02-30T10:00:00Z')).toThrow(
+      expect.objectContaining({ field: 'receivedAt', reason: 'date' }),
+    );
   });
 
   it('property: the due date is a working day, 2 working days after arrival, at most 7 days later', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2150-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
-        const due = answerDueDate(d.toISOString());
-        expect(isWorkingDay(due)).toBe(true);
-        const arrival = stockholmDateOf(d);
-        let counted = 0;
-        for (let day = addDays(arrival, 1); day <= due; day = addDays(day, 1)) if (isWorkingDay(day)) counted++;
-        expect(counted).toBe(2);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2150-12-31T00:00:00Z'), noInvalidDate: true }),
+        (d) => {
+          const due = answerDueDate(d.toISOString());
+          expect(isWorkingDay(due)).toBe(true);
+          const arrival = stockholmDateOf(d);
+          let counted = 0;
+          for (let day = addDays(arrival, 1); day <= due; day = addDays(day, 1)) if (isWorkingDay(day)) counted++;
+          expect(counted).toBe(2);
+        },
+      ),
     );
   });
 
   it('property: addWorkingDays forwards then backwards returns to a working start day', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2150-12-31T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: 0, max: 40 }), (d, n) => {
-        const start = d.toISOString().slice(0, 10);
-        fc.pre(isWorkingDay(start));
-        expect(addWorkingDays(addWorkingDays(start, n), -n)).toBe(start);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1950-01-01T00:00:00Z'), max: new Date('2150-12-31T00:00:00Z'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 40 }),
+        (d, n) => {
+          const start = d.toISOString().slice(0, 10);
+          fc.pre(isWorkingDay(start));
+          expect(addWorkingDays(addWorkingDays(start, n), -n)).toBe(start);
+        },
+      ),
     );
   });
 });

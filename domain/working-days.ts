@@ -77,7 +77,7 @@ export function addWorkingDays(date: string, n: number): string {
   if (!Number.isInteger(n)) throw new InvalidInputError(`n must be an integer, got ${n}`, 'format', 'n');
   const step = n < 0 ? -1 : 1;
   let current = date;
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     current = addDays(current, step);
     yearOf(current);
     if (isWorkingDay(current)) left--;

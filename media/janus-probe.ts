@@ -25,11 +25,27 @@ export function janusInfo(url: string, timeoutMs = 2000, adminSecret?: string): 
       ws.close();
       fn();
     };
-    ws.on('open', () => ws.send(JSON.stringify({ janus: 'info', transaction: 'health', ...(adminSecret ? { admin_secret: adminSecret } : {}) })));
+    ws.on('open', () =>
+      ws.send(
+        JSON.stringify({ janus: 'info', transaction: 'health', ...(adminSecret ? { admin_secret: adminSecret } : {}) }),
+      ),
+    );
     ws.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as { janus: string; name?: string; version_string?: string; plugins?: Record<string, unknown>; error?: { reason: string } };
+      const msg = JSON.parse(String(data)) as {
+        janus: string;
+        name?: string;
+        version_string?: string;
+        plugins?: Record<string, unknown>;
+        error?: { reason: string };
+      };
       if (msg.janus === 'server_info') {
-        done(() => resolve({ name: msg.name ?? 'Janus', version: msg.version_string ?? '?', plugins: Object.keys(msg.plugins ?? {}) }));
+        done(() =>
+          resolve({
+            name: msg.name ?? 'Janus',
+            version: msg.version_string ?? '?',
+            plugins: Object.keys(msg.plugins ?? {}),
+          }),
+        );
       } else {
         done(() => reject(new Error(`Janus answered ${msg.janus}: ${msg.error?.reason ?? 'unexpected'}`)));
       }

@@ -12,7 +12,11 @@ export interface JanusRoomsOptions {
 
 /** A failed VideoRoom request, with Janus' own error code and reason. */
 export class JanusRequestError extends Error {
-  constructor(readonly request: string, readonly code: number | undefined, reason: string) {
+  constructor(
+    readonly request: string,
+    readonly code: number | undefined,
+    reason: string,
+  ) {
     super(`Janus VideoRoom '${request}' failed${code ? ` (${code})` : ''}: ${reason}`);
     this.name = 'JanusRequestError';
   }
@@ -26,7 +30,9 @@ const NO_SUCH_ROOM = 426;
  * Rooms on Janus. Each call opens its own short session: room changes are rare (two per encounter)
  * and a fresh session cannot be left half-broken by an earlier network error.
  */
-export function createJanusRooms(opts: JanusRoomsOptions): VideoRooms & { request(body: Record<string, unknown>): Promise<Record<string, unknown>> } {
+export function createJanusRooms(
+  opts: JanusRoomsOptions,
+): VideoRooms & { request(body: Record<string, unknown>): Promise<Record<string, unknown>> } {
   async function withVideoRoom<T>(fn: (plugin: JanusPlugin) => Promise<T>): Promise<T> {
     const connection = await new Client(opts.wsUrl, { keepalive: false }).createConnection('vardmote-rooms');
     try {

@@ -5,5 +5,7 @@ import { createFakeRooms, VideoRooms } from './rooms';
 
 /** Janus when it is part of the system (JANUS_REQUIRED, the default); the in-memory fake where no Janus runs. */
 export function createRoomService(config: Config): VideoRooms {
-  return config.janus.required ? createJanusRooms({ wsUrl: config.janus.wsUrl, roomAdminKey: config.janus.roomAdminKey }) : createFakeRooms();
+  return config.janus.required
+    ? createJanusRooms({ wsUrl: config.janus.wsUrl, roomAdminKey: config.janus.roomAdminKey })
+    : createFakeRooms();
 }

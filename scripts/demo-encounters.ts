@@ -11,7 +11,11 @@ import * as m from '../workflows/encounter.messages';
 
 const admin: m.Actor = { id: 'demo-admin', role: 'admin', name: 'Demo Administratör' };
 const yes = answerAll(true);
-const clinicianActor = (c: (typeof DEMO.clinicians)[number]): m.Actor => ({ id: c.id, role: 'clinician', name: `${c.givenName} ${c.familyName}` });
+const clinicianActor = (c: (typeof DEMO.clinicians)[number]): m.Actor => ({
+  id: c.id,
+  role: 'clinician',
+  name: `${c.givenName} ${c.familyName}`,
+});
 
 /** Returns how many were started (0 when demo encounters already exist). */
 export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: string): Promise<number> {
@@ -21,7 +25,11 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
   const doctor = DEMO.clinicians[0];
   const clinician = clinicianActor(doctor);
   const start = async (patient: number, reason: string) => {
-    const { workflowId } = await createEncounter(em, temporal, taskQueue, admin, { patientId: DEMO.patients[patient].id, careUnitId: unit.id, reason });
+    const { workflowId } = await createEncounter(em, temporal, taskQueue, admin, {
+      patientId: DEMO.patients[patient].id,
+      careUnitId: unit.id,
+      reason,
+    });
     return temporal.workflow.getHandle(workflowId);
   };
 
@@ -31,12 +39,21 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
 
   const h3 = await start(4, 'Eksem, uppföljning (vårdnadshavare loggar in)');
   await h3.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
-  await h3.executeUpdate(m.recordIdentityUpdate, { args: [{ actor: { id: 'sara', role: 'guardian' }, claims: { personnummer: DEMO.patients[3].pnr, loa: 'loa3', method: 'test' } }] });
+  await h3.executeUpdate(m.recordIdentityUpdate, {
+    args: [
+      {
+        actor: { id: 'sara', role: 'guardian' },
+        claims: { personnummer: DEMO.patients[3].pnr, loa: 'loa3', method: 'test' },
+      },
+    ],
+  });
   const slotId = await findFreeSlot(em, doctor.id, { startsAfter: new Date(Date.now() + 24 * 3600_000) });
   if (slotId) await h3.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId }] });
 
   const h4 = await start(2, 'Bröstsmärta');
-  await h4.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: { ...yes, withoutPhysicalMeeting: false } }] });
+  await h4.executeUpdate(m.answerEligibilityUpdate, {
+    args: [{ actor: clinician, answers: { ...yes, withoutPhysicalMeeting: false } }],
+  });
 
   const h5 = await start(0, 'Avbokad av patienten');
   await h5.executeUpdate(m.cancelUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, reason: 'Mår bättre' }] });
@@ -47,9 +64,16 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
  * A video meeting that can start right now, with its two one-time links, so whoever ran `npm start`
  * can open both in a browser and meet themselves. Null when no clinician is free in the next minutes.
  */
-export async function startDemoVideoMeeting(orm: Orm, temporal: Client, taskQueue: string, publicUrl: string, linkTtlSeconds: number): Promise<{ patientUrl: string; clinicianUrl: string } | null> {
+export async function startDemoVideoMeeting(
+  orm: Orm,
+  temporal: Client,
+  taskQueue: string,
+  publicUrl: string,
+  linkTtlSeconds: number,
+): Promise<{ patientUrl: string; clinicianUrl: string } | null> {
   const em = orm.em.fork();
-  const links = (encounterId: string) => issueMeetingLinkUrls(em, encounterId, admin.id, { publicUrl, ttlSeconds: linkTtlSeconds });
+  const links = (encounterId: string) =>
+    issueMeetingLinkUrls(em, encounterId, admin.id, { publicUrl, ttlSeconds: linkTtlSeconds });
   // A restart within the meeting's time gets fresh links to the same meeting.
   const running = await findMeetingAround(em, DEMO.patients[0].id, 10);
   if (running) return links(running);
@@ -57,14 +81,27 @@ export async function startDemoVideoMeeting(orm: Orm, temporal: Client, taskQueu
     // A free seeded slot that is running or starts soon, else a new 20-minute slot if the clinician is free.
     const now = Date.now();
     const slotId =
-      (await findFreeSlot(em, doctor.id, { endsAfter: new Date(now + 5 * 60_000), startsBefore: new Date(now + 10 * 60_000) })) ??
-      (await addSlotIfFree(em, doctor.id, new Date(now + 60_000), new Date(now + 21 * 60_000)));
+      (await findFreeSlot(em, doctor.id, {
+        endsAfter: new Date(now + 5 * 60_000),
+        startsBefore: new Date(now + 10 * 60_000),
+      })) ?? (await addSlotIfFree(em, doctor.id, new Date(now + 60_000), new Date(now + 21 * 60_000)));
     if (!slotId) continue;
     const clinician = clinicianActor(doctor);
-    const { id, workflowId } = await createEncounter(em, temporal, taskQueue, admin, { patientId: DEMO.patients[0].id, careUnitId: DEMO.units[doctor.unit].id, reason: 'Demo: videomöte nu' });
+    const { id, workflowId } = await createEncounter(em, temporal, taskQueue, admin, {
+      patientId: DEMO.patients[0].id,
+      careUnitId: DEMO.units[doctor.unit].id,
+      reason: 'Demo: videomöte nu',
+    });
     const handle = temporal.workflow.getHandle(workflowId);
     await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
-    await handle.executeUpdate(m.recordIdentityUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, claims: { personnummer: DEMO.patients[0].pnr, loa: 'loa3', method: 'test' } }] });
+    await handle.executeUpdate(m.recordIdentityUpdate, {
+      args: [
+        {
+          actor: { id: 'anna', role: 'patient' },
+          claims: { personnummer: DEMO.patients[0].pnr, loa: 'loa3', method: 'test' },
+        },
+      ],
+    });
     await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId }] });
     return links(id);
   }

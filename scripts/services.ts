@@ -41,7 +41,8 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
   const { dataDir, ports, log } = opts;
   fs.mkdirSync(path.join(dataDir, 'run'), { recursive: true });
   if (opts.fresh) {
-    for (const p of ['pg', 'temporal.db', 'temporal.db-shm', 'temporal.db-wal']) fs.rmSync(path.join(dataDir, p), { recursive: true, force: true });
+    for (const p of ['pg', 'temporal.db', 'temporal.db-shm', 'temporal.db-wal'])
+      fs.rmSync(path.join(dataDir, p), { recursive: true, force: true });
   }
   const stops: Array<() => Promise<void>> = [];
   const env: Record<string, string> = {};
@@ -68,7 +69,9 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
       const tHandle = await startTemporal(dataDir, ports, opts.temporalUi);
       stops.push(tHandle.stop);
       env.TEMPORAL_ADDRESS = `127.0.0.1:${ports.temporal}`;
-      log(`temporal     ok  dev server on 127.0.0.1:${ports.temporal}${opts.temporalUi ? `, UI http://localhost:${ports.temporalUi}` : ''} (${secs(t)})`);
+      log(
+        `temporal     ok  dev server on 127.0.0.1:${ports.temporal}${opts.temporalUi ? `, UI http://localhost:${ports.temporalUi}` : ''} (${secs(t)})`,
+      );
     }
 
     let janus: RunningServices['janus'] = 'unavailable';
@@ -82,7 +85,9 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
       env.JANUS_ADMIN_URL = `ws://127.0.0.1:${ports.janusAdmin}`;
       if (!bin) {
         env.JANUS_REQUIRED = 'false';
-        log(`janus        SKIPPED: no 'janus' binary (Debian: apt-get install janus); video is unavailable, the rest runs`);
+        log(
+          `janus        SKIPPED: no 'janus' binary (Debian: apt-get install janus); video is unavailable, the rest runs`,
+        );
       } else {
         const t = Date.now();
         const jHandle = await startJanus(bin, dataDir, ports, opts.env);
@@ -116,7 +121,8 @@ async function startPostgres(dir: string, port: number): Promise<{ url: string; 
   });
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
   await server.start();
-  for (const sig of SIGNALS) for (const l of process.listeners(sig)) if (!before.get(sig)!.includes(l)) process.removeListener(sig, l);
+  for (const sig of SIGNALS)
+    for (const l of process.listeners(sig)) if (!before.get(sig)!.includes(l)) process.removeListener(sig, l);
   await server.createDatabase('vardmote').catch((err: { code?: string }) => {
     if (err.code !== '42P04') throw err; // duplicate_database: an earlier start created it
   });
@@ -133,8 +139,25 @@ export function findTemporalCli(): string {
   throw new Error('No temporal CLI: run scripts/bootstrap.sh (builds it into .tools/) or set TEMPORAL_ADDRESS');
 }
 
-async function startTemporal(dataDir: string, ports: ServicePorts, ui: boolean): Promise<{ stop: () => Promise<void> }> {
-  const args = ['server', 'start-dev', '--db-filename', path.join(dataDir, 'temporal.db'), '--ip', '127.0.0.1', '--port', String(ports.temporal), '--log-level', 'error', '--log-format', 'json'];
+async function startTemporal(
+  dataDir: string,
+  ports: ServicePorts,
+  ui: boolean,
+): Promise<{ stop: () => Promise<void> }> {
+  const args = [
+    'server',
+    'start-dev',
+    '--db-filename',
+    path.join(dataDir, 'temporal.db'),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(ports.temporal),
+    '--log-level',
+    'error',
+    '--log-format',
+    'json',
+  ];
   args.push(...(ui ? ['--ui-port', String(ports.temporalUi), '--ui-ip', '127.0.0.1'] : ['--headless']));
   args.push('--http-port', String(ports.temporal + 1), '--metrics-port', String(ports.temporal + 2));
   const child = startDaemon('temporal', findTemporalCli(), args, dataDir);
@@ -150,12 +173,19 @@ async function startTemporal(dataDir: string, ports: ServicePorts, ui: boolean):
 }
 
 function findJanus(): string | null {
-  for (const p of [process.env.JANUS_BIN, '/usr/bin/janus', '/opt/janus/bin/janus']) if (p && fs.existsSync(p)) return p;
+  for (const p of [process.env.JANUS_BIN, '/usr/bin/janus', '/opt/janus/bin/janus'])
+    if (p && fs.existsSync(p)) return p;
   return null;
 }
 
 function janusLibDir(): string {
-  const candidates = [process.env.JANUS_LIB_DIR, '/usr/lib/x86_64-linux-gnu/janus', '/usr/lib/aarch64-linux-gnu/janus', '/usr/lib/janus', '/opt/janus/lib/janus'];
+  const candidates = [
+    process.env.JANUS_LIB_DIR,
+    '/usr/lib/x86_64-linux-gnu/janus',
+    '/usr/lib/aarch64-linux-gnu/janus',
+    '/usr/lib/janus',
+    '/opt/janus/lib/janus',
+  ];
   for (const p of candidates) if (p && fs.existsSync(path.join(p, 'plugins'))) return p;
   throw new Error('Janus plugins folder not found; set JANUS_LIB_DIR');
 }
@@ -165,16 +195,23 @@ export function renderJanusConfig(dataDir: string, vars: Record<string, string>)
   const out = path.join(dataDir, 'janus');
   fs.mkdirSync(out, { recursive: true });
   for (const f of fs.readdirSync(path.join(ROOT, 'media', 'janus')).filter((n) => n.endsWith('.jcfg'))) {
-    const text = fs.readFileSync(path.join(ROOT, 'media', 'janus', f), 'utf8').replace(/\$\{(\w+)\}/g, (_, k: string) => {
-      if (vars[k] === undefined) throw new Error(`media/janus/${f}: no value for \${${k}}`);
-      return vars[k];
-    });
+    const text = fs
+      .readFileSync(path.join(ROOT, 'media', 'janus', f), 'utf8')
+      .replace(/\$\{(\w+)\}/g, (_, k: string) => {
+        if (vars[k] === undefined) throw new Error(`media/janus/${f}: no value for \${${k}}`);
+        return vars[k];
+      });
     fs.writeFileSync(path.join(out, f), text);
   }
   return out;
 }
 
-async function startJanus(bin: string, dataDir: string, ports: ServicePorts, env: NodeJS.ProcessEnv): Promise<{ version: string; stop: () => Promise<void> }> {
+async function startJanus(
+  bin: string,
+  dataDir: string,
+  ports: ServicePorts,
+  env: NodeJS.ProcessEnv,
+): Promise<{ version: string; stop: () => Promise<void> }> {
   const dir = path.join(dataDir, 'janus');
   const cfg = renderJanusConfig(dataDir, {
     JANUS_CONFIG_DIR: dir,
@@ -225,11 +262,17 @@ function killStale(pidFile: string): void {
   fs.rmSync(pidFile, { force: true });
 }
 
-async function waitFor(name: string, child: ChildProcess, timeoutMs: number, probe: () => Promise<void>): Promise<void> {
+async function waitFor(
+  name: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  probe: () => Promise<void>,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see its log under .data/`);
+    if (child.exitCode !== null)
+      throw new Error(`${name} exited with code ${child.exitCode}; see its log under .data/`);
     try {
       await probe();
       return;

@@ -9,14 +9,27 @@ import { stockholmDateOf } from '../domain/dates';
 import { ROOT, secs, startServices, stopChild } from './services';
 import { seedDemoEncounters, startDemoVideoMeeting } from './demo-encounters';
 
-const PORTS = { postgres: 54329, temporal: 7233, temporalUi: 8233, janusWs: 8188, janusAdmin: 7188, web: Number(process.env.PORT ?? 3000) };
+const PORTS = {
+  postgres: 54329,
+  temporal: 7233,
+  temporalUi: 8233,
+  janusWs: 8188,
+  janusAdmin: 7188,
+  web: Number(process.env.PORT ?? 3000),
+};
 const log = (line: string) => process.stdout.write(`[vardmote] ${line}\n`);
 
 async function main(): Promise<void> {
   const started = Date.now();
   let services: Awaited<ReturnType<typeof startServices>>;
   try {
-    services = await startServices({ dataDir: path.join(ROOT, '.data'), ports: PORTS, temporalUi: true, env: process.env, log });
+    services = await startServices({
+      dataDir: path.join(ROOT, '.data'),
+      ports: PORTS,
+      temporalUi: true,
+      env: process.env,
+      log,
+    });
   } catch (err) {
     log(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
@@ -46,8 +59,14 @@ async function main(): Promise<void> {
     const { slots } = await seedDemoData(orm.em.fork(), stockholmDateOf(new Date()));
     log(`demo data    ok  units, clinicians, patients, ${slots} new slots (${secs(t)})`);
 
-    for (const [name, entry] of [['worker', 'worker.ts'], ['web', 'api/server.ts']] as const) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    for (const [name, entry] of [
+      ['worker', 'worker.ts'],
+      ['web', 'api/server.ts'],
+    ] as const) {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
+        env,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
       child.once('exit', (code) => {
         if (!stopping) {
           log(`${name} exited with code ${code}; stopping everything`);
@@ -58,13 +77,26 @@ async function main(): Promise<void> {
     }
     t = Date.now();
     const health = await waitForHealth(`http://127.0.0.1:${PORTS.web}/healthz`, 90_000);
-    log(`worker, web  ok  (${secs(t)}); /healthz: ${Object.entries(health.checks).map(([k, v]) => `${k} ${v.status}`).join(', ')}`);
+    log(
+      `worker, web  ok  (${secs(t)}); /healthz: ${Object.entries(health.checks)
+        .map(([k, v]) => `${k} ${v.status}`)
+        .join(', ')}`,
+    );
 
     const connection = await Connection.connect({ address: config.temporal.address });
     const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
     const created = await seedDemoEncounters(orm, temporalClient, config.temporal.taskQueue);
     log(`encounters   ok  ${created ? `${created} demo encounters started` : 'demo encounters already present'}`);
-    const video = services.janus === 'unavailable' ? null : await startDemoVideoMeeting(orm, temporalClient, config.temporal.taskQueue, config.web.publicUrl, config.meet.linkTtlSeconds);
+    const video =
+      services.janus === 'unavailable'
+        ? null
+        : await startDemoVideoMeeting(
+            orm,
+            temporalClient,
+            config.temporal.taskQueue,
+            config.web.publicUrl,
+            config.meet.linkTtlSeconds,
+          );
     await connection.close();
     await orm.close();
 

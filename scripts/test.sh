@@ -5,5 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --browser
 echo "[test] typecheck"; npx tsc --noEmit -p tsconfig.json
 echo "[test] lint"; npx eslint --max-warnings 0 .
+echo "[test] format (prettier, 120 columns; npm run format fixes)"; npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
 echo "[test] jest (unit, workflow, replay, api, browser)"
 exec node --import tsx scripts/with-services.ts npx jest --runInBand "$@"

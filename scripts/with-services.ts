@@ -4,7 +4,14 @@ import path from 'node:path';
 import { createOrm, migrate } from '../db/orm';
 import { ROOT, secs, startServices } from './services';
 
-export const TEST_PORTS = { postgres: 54339, temporal: 7243, temporalUi: 8243, janusWs: 8198, janusAdmin: 7198, web: 3099 };
+export const TEST_PORTS = {
+  postgres: 54339,
+  temporal: 7243,
+  temporalUi: 8243,
+  janusWs: 8198,
+  janusAdmin: 7198,
+  web: 3099,
+};
 const log = (line: string) => process.stdout.write(`[test-stack] ${line}\n`);
 
 async function main(): Promise<void> {
@@ -14,7 +21,14 @@ async function main(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Tests always run on their own embedded services, whatever the shell points at.
   for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JANUS_WS_URL']) delete env[k];
-  const services = await startServices({ dataDir: path.join(ROOT, '.data', 'test'), ports: TEST_PORTS, temporalUi: false, fresh: true, env, log });
+  const services = await startServices({
+    dataDir: path.join(ROOT, '.data', 'test'),
+    ports: TEST_PORTS,
+    temporalUi: false,
+    fresh: true,
+    env,
+    log,
+  });
   let code = 1;
   try {
     const orm = await createOrm(services.env.DATABASE_URL);
@@ -22,7 +36,10 @@ async function main(): Promise<void> {
     await orm.close();
     log(`services ready in ${secs(t)}; running: ${[cmd, ...args].join(' ')}`);
     code = await new Promise<number>((resolve) => {
-      const child = spawn(cmd, args, { env: { ...env, ...services.env, TEST_WEB_PORT: String(TEST_PORTS.web) }, stdio: 'inherit' });
+      const child = spawn(cmd, args, {
+        env: { ...env, ...services.env, TEST_WEB_PORT: String(TEST_PORTS.web) },
+        stdio: 'inherit',
+      });
       const forward = (sig: NodeJS.Signals) => child.kill(sig);
       process.on('SIGINT', forward);
       process.on('SIGTERM', forward);

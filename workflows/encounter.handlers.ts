@@ -17,9 +17,16 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
     m.answerEligibilityUpdate,
     async ({ actor, answers }) => {
       const result = assessEligibility(answers);
-      await s.exclusive('eligibility', () => acts.recordEligibility({ encounterId, clinicianId: actor.id, answers: { ...answers }, ...result }));
+      await s.exclusive('eligibility', () =>
+        acts.recordEligibility({ encounterId, clinicianId: actor.id, answers: { ...answers }, ...result }),
+      );
       s.eligibility = result;
-      s.record('eligibility-answered', actor, result.eligible ? 'eligible' : 'not-eligible', result.eligible ? undefined : { reasons: result.reasons });
+      s.record(
+        'eligibility-answered',
+        actor,
+        result.eligible ? 'eligible' : 'not-eligible',
+        result.eligible ? undefined : { reasons: result.reasons },
+      );
       await condition(() => st.status !== 'eligibility');
       return s.snapshot();
     },
@@ -28,7 +35,8 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
         s.expectStep('eligibility');
         s.expectRole(actor, 'clinician');
         for (const k of ELIGIBILITY_KEYS) {
-          if (typeof answers?.[k] !== 'boolean') throw reject('Invalid', `answers.${k} must be true or false`, `answers.${k}`);
+          if (typeof answers?.[k] !== 'boolean')
+            throw reject('Invalid', `answers.${k} must be true or false`, `answers.${k}`);
         }
       },
     },
@@ -37,7 +45,9 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
   setHandler(
     m.recordIdentityUpdate,
     async ({ actor, claims }) => {
-      const decision = await s.exclusive('identity', () => acts.checkIdentity({ encounterId, claims, date: stockholmDateOf(s.now()) }));
+      const decision = await s.exclusive('identity', () =>
+        acts.checkIdentity({ encounterId, claims, date: stockholmDateOf(s.now()) }),
+      );
       const detail = { method: claims.method, loa: claims.loa };
       if (decision.allowed) {
         st.identity = { personnummer: claims.personnummer, actingAs: decision.actingAs };
@@ -53,7 +63,8 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
       validator: ({ actor, claims }) => {
         s.expectStep('identity');
         s.expectRole(actor, 'patient', 'guardian', 'system');
-        if (typeof claims?.personnummer !== 'string') throw reject('Invalid', 'claims.personnummer is required', 'claims.personnummer');
+        if (typeof claims?.personnummer !== 'string')
+          throw reject('Invalid', 'claims.personnummer is required', 'claims.personnummer');
       },
     },
   );
@@ -106,7 +117,12 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
         s.expectStep('pre-meeting', 'video');
         s.expectBookedClinician(actor);
         for (const k of m.CHECKLIST_ITEMS) {
-          if (items?.[k] !== true) throw reject('Invalid', `checklist item '${k}' (${m.CHECKLIST_LABELS_SV[k]}) is not confirmed`, `items.${k}`);
+          if (items?.[k] !== true)
+            throw reject(
+              'Invalid',
+              `checklist item '${k}' (${m.CHECKLIST_LABELS_SV[k]}) is not confirmed`,
+              `items.${k}`,
+            );
         }
       },
     },
@@ -114,7 +130,8 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
 
   // Janus may repeat or reorder events: only a change of presence is recorded.
   const present = (role: Presence['role']) => (role === 'patient' ? st.patientPresent : st.clinicianPresent);
-  const setPresent = (role: Presence['role'], value: boolean) => (role === 'patient' ? (st.patientPresent = value) : (st.clinicianPresent = value));
+  const setPresent = (role: Presence['role'], value: boolean) =>
+    role === 'patient' ? (st.patientPresent = value) : (st.clinicianPresent = value);
   setHandler(m.participantJoinedSignal, ({ role, source }: Presence) => {
     if (st.status !== 'video' || st.sessionEndedAt || present(role)) return;
     setPresent(role, true);
@@ -147,7 +164,10 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
     if (up) return;
     // A short drop is normal network weather; only one that lasts is a video failure.
     const grace = s.policy.mediaDownGraceSeconds ?? 20;
-    const settled = await condition(() => !s.mediaDown[role] || st.sessionEndedAt !== null || st.status !== 'video' || !present(role), grace * 1000);
+    const settled = await condition(
+      () => !s.mediaDown[role] || st.sessionEndedAt !== null || st.status !== 'video' || !present(role),
+      grace * 1000,
+    );
     if (!settled) await videoFailed(role, `no video received for ${grace} s`, source);
   });
 
@@ -164,7 +184,8 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
       validator: ({ actor }) => {
         s.expectStep('video');
         s.expectBookedClinician(actor);
-        if (!st.checklistConfirmed) throw reject('WrongStep', 'confirm the pre-meeting checklist before admitting the patient');
+        if (!st.checklistConfirmed)
+          throw reject('WrongStep', 'confirm the pre-meeting checklist before admitting the patient');
         if (!st.patientPresent) throw reject('WrongStep', 'the patient is not in the waiting room');
         if (st.sessionStartedAt) throw reject('WrongStep', 'the patient is already admitted');
       },
@@ -218,7 +239,8 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
         s.expectStep('documentation');
         s.expectBookedClinician(actor);
         if (st.journalNoteId) throw reject('WrongStep', 'the journal note is already written');
-        if (typeof text !== 'string' || text.trim().length === 0) throw reject('Invalid', 'text must not be empty', 'text');
+        if (typeof text !== 'string' || text.trim().length === 0)
+          throw reject('Invalid', 'text must not be empty', 'text');
       },
     },
   );

@@ -10,7 +10,17 @@ export interface Actor {
 }
 
 /** Where the encounter is: the main steps in order, then the terminal states. */
-export const STEPS = ['requested', 'eligibility', 'identity', 'booking', 'pre-meeting', 'video', 'documentation', 'fee', 'closed'] as const;
+export const STEPS = [
+  'requested',
+  'eligibility',
+  'identity',
+  'booking',
+  'pre-meeting',
+  'video',
+  'documentation',
+  'fee',
+  'closed',
+] as const;
 export type MainStep = (typeof STEPS)[number];
 export const EXITS = ['referred-to-physical', 'identity-failed', 'cancelled', 'no-show'] as const;
 export type ExitStatus = (typeof EXITS)[number];
@@ -120,7 +130,15 @@ export interface IdentityClaims {
   method: 'bankid' | 'freja' | 'test';
 }
 
-export const CHECKLIST_ITEMS = ['privateRoom', 'doorSign', 'headset', 'wiredNetwork', 'professionalBackground', 'lighting', 'nameBadge'] as const;
+export const CHECKLIST_ITEMS = [
+  'privateRoom',
+  'doorSign',
+  'headset',
+  'wiredNetwork',
+  'professionalBackground',
+  'lighting',
+  'nameBadge',
+] as const;
 export type ChecklistItem = (typeof CHECKLIST_ITEMS)[number];
 export const CHECKLIST_LABELS_SV: Record<ChecklistItem, string> = {
   privateRoom: 'Enskilt rum',
@@ -132,22 +150,35 @@ export const CHECKLIST_LABELS_SV: Record<ChecklistItem, string> = {
   nameBadge: 'Namnbricka med titel synlig',
 };
 
-export const answerEligibilityUpdate = defineUpdate<EncounterState, [{ actor: Actor; answers: EligibilityAnswers }]>('answerEligibility');
-export const recordIdentityUpdate = defineUpdate<EncounterState, [{ actor: Actor; claims: IdentityClaims }]>('recordIdentity');
+export const answerEligibilityUpdate = defineUpdate<EncounterState, [{ actor: Actor; answers: EligibilityAnswers }]>(
+  'answerEligibility',
+);
+export const recordIdentityUpdate = defineUpdate<EncounterState, [{ actor: Actor; claims: IdentityClaims }]>(
+  'recordIdentity',
+);
 export const bookUpdate = defineUpdate<EncounterState, [{ actor: Actor; slotId: string }]>('book');
 export const rescheduleUpdate = defineUpdate<EncounterState, [{ actor: Actor; slotId: string }]>('reschedule');
-export const confirmChecklistUpdate = defineUpdate<EncounterState, [{ actor: Actor; items: Record<ChecklistItem, boolean> }]>('confirmChecklist');
+export const confirmChecklistUpdate = defineUpdate<
+  EncounterState,
+  [{ actor: Actor; items: Record<ChecklistItem, boolean> }]
+>('confirmChecklist');
 export const admitPatientUpdate = defineUpdate<EncounterState, [{ actor: Actor }]>('admitPatient');
 export const endSessionUpdate = defineUpdate<EncounterState, [{ actor: Actor }]>('endSession');
 export const switchToPhoneUpdate = defineUpdate<EncounterState, [{ actor: Actor; error: string }]>('switchToPhone');
-export const submitJournalNoteUpdate = defineUpdate<EncounterState, [{ actor: Actor; text: string }]>('submitJournalNote');
+export const submitJournalNoteUpdate = defineUpdate<EncounterState, [{ actor: Actor; text: string }]>(
+  'submitJournalNote',
+);
 export const cancelUpdate = defineUpdate<EncounterState, [{ actor: Actor; reason: string }]>('cancel');
-export const participantJoinedSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantJoined');
-export const participantLeftSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantLeft');
+export const participantJoinedSignal =
+  defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantJoined');
+export const participantLeftSignal =
+  defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantLeft');
 /** Janus saw the media fail (ICE failed) for a participant: one video-failure deviation per encounter. */
-export const videoProblemSignal = defineSignal<[{ role: 'patient' | 'clinician'; at?: string; detail: string; source: string }]>('videoProblem');
+export const videoProblemSignal =
+  defineSignal<[{ role: 'patient' | 'clinician'; at?: string; detail: string; source: string }]>('videoProblem');
 /** Janus stopped (up: false) or resumed receiving a participant's video. */
-export const mediaStateSignal = defineSignal<[{ role: 'patient' | 'clinician'; up: boolean; at?: string; source: string }]>('mediaState');
+export const mediaStateSignal =
+  defineSignal<[{ role: 'patient' | 'clinician'; up: boolean; at?: string; source: string }]>('mediaState');
 export const stateQuery = defineQuery<EncounterState>('state');
 
 export const encounterWorkflowId = (encounterId: string) => `encounter-${encounterId}`;

@@ -86,7 +86,14 @@ export class EncounterMachine {
   }
 
   record(event: string, actor: Actor, outcome?: string, detail?: Record<string, unknown>): void {
-    this.state.timeline.push({ step: this.state.status, event, actor, at: this.now(), ...(outcome ? { outcome } : {}), ...(detail ? { detail } : {}) });
+    this.state.timeline.push({
+      step: this.state.status,
+      event,
+      actor,
+      at: this.now(),
+      ...(outcome ? { outcome } : {}),
+      ...(detail ? { detail } : {}),
+    });
   }
 
   /** Moves forward to a main step; steps are never skipped and never go back. */
@@ -94,7 +101,8 @@ export class EncounterMachine {
     const from = STEPS.indexOf(this.state.step);
     const to = STEPS.indexOf(step);
     if (to !== from + 1) throw new Error(`encounter cannot move from ${this.state.step} to ${step}`);
-    if (step === 'closed' && !this.state.journalNoteId) throw new Error('an encounter cannot close without a journal note');
+    if (step === 'closed' && !this.state.journalNoteId)
+      throw new Error('an encounter cannot close without a journal note');
     this.state.step = step;
     this.state.status = step;
     this.state.waitingFor = waitingFor;
@@ -110,7 +118,12 @@ export class EncounterMachine {
   /** Mirrors the state into the encounter table; the history length orders the writes. */
   project(): Promise<void> {
     const { patientId, careUnitId } = this.input;
-    return this.acts.projectEncounter({ state: this.snapshot(), version: workflowInfo().historyLength, patientId, careUnitId });
+    return this.acts.projectEncounter({
+      state: this.snapshot(),
+      version: workflowInfo().historyLength,
+      patientId,
+      careUnitId,
+    });
   }
 
   /** Ends the encounter on a side exit. */
@@ -143,7 +156,13 @@ export class EncounterMachine {
 
   /** The video-failure deviation; its dedupe key makes it one per encounter. */
   recordVideoFailure(description: string) {
-    return this.acts.recordDeviation({ encounterId: this.id, category: 'video-failure', severity: 'medium', description, dedupeKey: `${this.id}:video-failure` });
+    return this.acts.recordDeviation({
+      encounterId: this.id,
+      category: 'video-failure',
+      severity: 'medium',
+      description,
+      dedupeKey: `${this.id}:video-failure`,
+    });
   }
 
   /** Runs an update's side effect with the busy flag set, so concurrent updates are refused. */
@@ -183,7 +202,8 @@ export class EncounterMachine {
   /** The booked clinician only. */
   expectBookedClinician(actor: Actor): void {
     this.expectRole(actor, 'clinician');
-    if (this.state.slot && actor.id !== this.state.slot.clinicianId) throw reject('WrongActor', 'only the booked clinician may do this', 'actor');
+    if (this.state.slot && actor.id !== this.state.slot.clinicianId)
+      throw reject('WrongActor', 'only the booked clinician may do this', 'actor');
   }
 
   /** A cancellation or patient rebooking this close to start is late, unless the slot was booked this close too. */

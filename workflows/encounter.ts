@@ -36,7 +36,13 @@ const runIdentity: Step = async (s) => {
   if (!(await s.until(() => s.state.identity !== null || s.identityRefusal !== null))) return cancel(s);
   if (!s.identityRefusal) return true;
   const description = `Identity check failed: ${s.identityRefusal}`;
-  await s.acts.recordDeviation({ encounterId: s.id, category: 'identity-failure', severity: 'high', description, dedupeKey: `${s.id}:identity` });
+  await s.acts.recordDeviation({
+    encounterId: s.id,
+    category: 'identity-failure',
+    severity: 'high',
+    description,
+    dedupeKey: `${s.id}:identity`,
+  });
   s.exit('identity-failed', SYSTEM, { refusal: s.identityRefusal });
   return false;
 };
@@ -77,7 +83,13 @@ const runVideo: Step = async (s) => {
     if (s.cancelRequest) return cancel(s);
     await s.charge('no-show', stockholmDateOf(st.slot!.startsAt));
     const description = 'The patient did not join within the grace period';
-    await s.acts.recordDeviation({ encounterId: s.id, category: 'no-show', severity: 'low', description, dedupeKey: `${s.id}:no-show` });
+    await s.acts.recordDeviation({
+      encounterId: s.id,
+      category: 'no-show',
+      severity: 'low',
+      description,
+      dedupeKey: `${s.id}:no-show`,
+    });
     await s.acts.closeVideoRoom({ encounterId: s.id });
     s.exit('no-show', SYSTEM);
     return false;
@@ -105,7 +117,13 @@ const runDocumentation: Step = async (s) => {
   }
   if (!(await condition(written, msUntil(deadlines.documentationOverdueAt)))) {
     const description = 'Journal note not written in time';
-    await s.acts.recordDeviation({ encounterId: s.id, category: 'missing-documentation', severity: 'medium', description, dedupeKey: `${s.id}:documentation` });
+    await s.acts.recordDeviation({
+      encounterId: s.id,
+      category: 'missing-documentation',
+      severity: 'medium',
+      description,
+      dedupeKey: `${s.id}:documentation`,
+    });
     s.record('documentation-overdue', SYSTEM, 'deviation');
     await s.project();
     await condition(written);

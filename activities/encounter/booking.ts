@@ -26,7 +26,8 @@ export function createBookingActivities({ orm }: { orm: Orm }) {
       try {
         await rebook(em, input.encounterId, input.slotId);
       } catch (err) {
-        if (isConstraintViolation(err)) throw businessFailure('SlotTaken', `slot ${input.slotId} is already booked`, 'slotId');
+        if (isConstraintViolation(err))
+          throw businessFailure('SlotTaken', `slot ${input.slotId} is already booked`, 'slotId');
         throw err;
       }
       return reserved;

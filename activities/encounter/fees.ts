@@ -1,7 +1,14 @@
 /** The fee step: decides and records a charge against the patient's high-cost period, once. */
 import { randomUUID } from 'node:crypto';
 import type { ChargeKind } from '../../db/entities';
-import { feeContext, findCharge, findHighCostPeriod, insertCharge, lockPatient, saveHighCostPeriod } from '../../db/fees';
+import {
+  feeContext,
+  findCharge,
+  findHighCostPeriod,
+  insertCharge,
+  lockPatient,
+  saveHighCostPeriod,
+} from '../../db/fees';
 import { findEncounterPatientId } from '../../db/encounters';
 import type { Orm } from '../../db/orm';
 import { decideFee, HighCostPeriod, listFeeOre, noShowFeeOre } from '../../domain/fees';
@@ -29,20 +36,44 @@ export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: F
      * transaction so two encounters of one patient finishing at once see each other's fees;
      * the (encounter, kind) unique key makes a retry return the first result.
      */
-    async recordFee(input: { encounterId: string; kind: ChargeKind; visitDate: string; modality: 'video' | 'phone' }): Promise<FeeResult> {
+    async recordFee(input: {
+      encounterId: string;
+      kind: ChargeKind;
+      visitDate: string;
+      modality: 'video' | 'phone';
+    }): Promise<FeeResult> {
       const result = await orm.em.fork().transactional(async (tx) => {
         const patientId = await findEncounterPatientId(tx, input.encounterId);
         if (!patientId) throw businessFailure('NotFound', `encounter ${input.encounterId} does not exist`);
         await lockPatient(tx, patientId);
         const existing = await findCharge(tx, input.encounterId, input.kind);
-        if (existing) return { chargeId: existing.id, chargeOre: existing.amountOre, reason: existing.reason, freeCardIssued: existing.freeCardIssued };
+        if (existing)
+          return {
+            chargeId: existing.id,
+            chargeOre: existing.amountOre,
+            reason: existing.reason,
+            freeCardIssued: existing.freeCardIssued,
+          };
 
         const ctx = (await feeContext(tx, input.encounterId))!;
         const age = ageOn(ctx.personnummer, input.visitDate);
         const fee = listFeeOre(ctx.region, ctx.profession ?? 'other', input.modality);
         const row = await findHighCostPeriod(tx, patientId, input.visitDate);
-        const period: HighCostPeriod | null = row ? { startDate: row.startDate, paidOre: row.paidOre, ...(row.freeCardUntil ? { freeCardUntil: row.freeCardUntil } : {}) } : null;
-        const decision = decideFee({ visitDate: input.visitDate, listFeeOre: fee, ageYears: age, freeBelowAge: ctx.freeBelowAge, freeFromAge: ctx.freeFromAge, period });
+        const period: HighCostPeriod | null = row
+          ? {
+              startDate: row.startDate,
+              paidOre: row.paidOre,
+              ...(row.freeCardUntil ? { freeCardUntil: row.freeCardUntil } : {}),
+            }
+          : null;
+        const decision = decideFee({
+          visitDate: input.visitDate,
+          listFeeOre: fee,
+          ageYears: age,
+          freeBelowAge: ctx.freeBelowAge,
+          freeFromAge: ctx.freeFromAge,
+          period,
+        });
 
         let amount = decision.chargeOre;
         let reason: string = decision.reason;
@@ -53,7 +84,13 @@ export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: F
           reason = input.kind;
           countsToCeiling = false;
         } else if (decision.period && decision.chargeOre > 0) {
-          await saveHighCostPeriod(tx, { id: randomUUID(), patientId, startDate: decision.period.startDate, paidOre: decision.period.paidOre, freeCardUntil: decision.period.freeCardUntil ?? null });
+          await saveHighCostPeriod(tx, {
+            id: randomUUID(),
+            patientId,
+            startDate: decision.period.startDate,
+            paidOre: decision.period.paidOre,
+            freeCardUntil: decision.period.freeCardUntil ?? null,
+          });
         }
         const chargeId = randomUUID();
         const freeCardIssued = input.kind === 'visit' && decision.freeCardIssued;

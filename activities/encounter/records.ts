@@ -1,7 +1,14 @@
 /** Encounter records: eligibility, identity, journal note, deviations and the list projection. */
 import type { DeviationCategory, DeviationSeverity } from '../../db/entities';
 import { recordDeviation } from '../../db/deviations';
-import { findEncounterPatientId, findIdentityCheck, projectEncounter, recordEligibility, recordIdentityCheck, writeJournalNote } from '../../db/encounters';
+import {
+  findEncounterPatientId,
+  findIdentityCheck,
+  projectEncounter,
+  recordEligibility,
+  recordIdentityCheck,
+  writeJournalNote,
+} from '../../db/encounters';
 import type { Orm } from '../../db/orm';
 import { patientWithGuardians } from '../../db/people';
 import { decideProxy, ProxyDecision, ProxyRefusal } from '../../domain/guardianship';
@@ -11,7 +18,13 @@ import { businessFailure } from '../errors';
 export function createRecordActivities({ orm }: { orm: Orm }) {
   return {
     /** Stores the clinician's four answers. Idempotent per encounter. */
-    async recordEligibility(input: { encounterId: string; clinicianId: string; answers: Record<string, boolean>; eligible: boolean; reasons: string[] }): Promise<void> {
+    async recordEligibility(input: {
+      encounterId: string;
+      clinicianId: string;
+      answers: Record<string, boolean>;
+      eligible: boolean;
+      reasons: string[];
+    }): Promise<void> {
       await recordEligibility(orm.em.fork(), input);
     },
 
@@ -30,7 +43,11 @@ export function createRecordActivities({ orm }: { orm: Orm }) {
       const patientId = await findEncounterPatientId(em, input.encounterId);
       const people = patientId ? await patientWithGuardians(em, patientId) : null;
       if (!people) throw businessFailure('NotFound', `encounter ${input.encounterId} does not exist`);
-      const decision = decideProxy({ ...people, verified: { personnummer: input.claims.personnummer, loa: input.claims.loa }, date: input.date });
+      const decision = decideProxy({
+        ...people,
+        verified: { personnummer: input.claims.personnummer, loa: input.claims.loa },
+        date: input.date,
+      });
       await recordIdentityCheck(em, {
         encounterId: input.encounterId,
         verifiedPersonnummer: input.claims.personnummer,
@@ -44,19 +61,36 @@ export function createRecordActivities({ orm }: { orm: Orm }) {
     },
 
     /** Writes the journal note (visit type Digitalt vårdmöte, dated to the contact day). Idempotent. */
-    async writeJournalNote(input: { encounterId: string; authorId: string; authorName?: string; text: string; contactDate: string }): Promise<{ noteId: string }> {
+    async writeJournalNote(input: {
+      encounterId: string;
+      authorId: string;
+      authorName?: string;
+      text: string;
+      contactDate: string;
+    }): Promise<{ noteId: string }> {
       const noteId = await writeJournalNote(orm.em.fork(), input);
       if (!noteId) throw businessFailure('NotFound', `encounter ${input.encounterId} does not exist`);
       return { noteId };
     },
 
     /** Records a deviation once per dedupe key (encounter id + step). */
-    async recordDeviation(input: { encounterId: string | null; category: DeviationCategory; severity: DeviationSeverity; description: string; dedupeKey: string }): Promise<{ deviationId: string }> {
+    async recordDeviation(input: {
+      encounterId: string | null;
+      category: DeviationCategory;
+      severity: DeviationSeverity;
+      description: string;
+      dedupeKey: string;
+    }): Promise<{ deviationId: string }> {
       return { deviationId: await recordDeviation(orm.em.fork(), input) };
     },
 
     /** Mirrors the workflow state into the encounter table (creating the row if the API has not yet); an older version never overwrites a newer. */
-    async projectEncounter(input: { state: EncounterState; version: number; patientId: string; careUnitId: string }): Promise<void> {
+    async projectEncounter(input: {
+      state: EncounterState;
+      version: number;
+      patientId: string;
+      careUnitId: string;
+    }): Promise<void> {
       const s = input.state;
       const terminal = isTerminal(s.status);
       await projectEncounter(orm.em.fork(), {

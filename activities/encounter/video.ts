@@ -14,7 +14,13 @@ export function createVideoActivities({ orm, rooms }: { orm: Orm; rooms: VideoRo
         pin: String(randomInt(0, 1_000_000)).padStart(6, '0'),
         secret: randomBytes(18).toString('base64url'),
       });
-      await rooms.create({ roomId: room.roomId, description: `Vårdmöte ${input.encounterId.slice(0, 8)}`, pin: room.pin, secret: room.secret, maxPublishers: 2 });
+      await rooms.create({
+        roomId: room.roomId,
+        description: `Vårdmöte ${input.encounterId.slice(0, 8)}`,
+        pin: room.pin,
+        secret: room.secret,
+        maxPublishers: 2,
+      });
       return { roomId: room.roomId };
     },
 

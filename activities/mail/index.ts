@@ -15,9 +15,20 @@ export * from './mailer';
 
 export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer }) {
   /** Outbox first (unique idempotency key), then send; a retry after a send never sends twice. */
-  async function deliver(key: string, encounterId: string | null, msg: MailMessage): Promise<{ outboxId: string; status: string }> {
+  async function deliver(
+    key: string,
+    encounterId: string | null,
+    msg: MailMessage,
+  ): Promise<{ outboxId: string; status: string }> {
     const em = orm.em.fork();
-    const row = await enqueueMail(em, { idempotencyKey: key, encounterId, recipient: msg.to, subject: msg.subject, html: msg.html, text: msg.text });
+    const row = await enqueueMail(em, {
+      idempotencyKey: key,
+      encounterId,
+      recipient: msg.to,
+      subject: msg.subject,
+      html: msg.html,
+      text: msg.text,
+    });
     if (row.status !== 'pending' && row.status !== 'failed') return { outboxId: row.id, status: row.status };
     try {
       const res = await mailer.send(msg);
@@ -31,11 +42,16 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
 
   return {
     /** Renders the kallelse with the information sheet and sends it to the patient (or guardian). */
-    async sendInvitation(input: { encounterId: string; slotId: string; policy: EncounterPolicy }): Promise<{ outboxId: string; status: string }> {
+    async sendInvitation(input: {
+      encounterId: string;
+      slotId: string;
+      policy: EncounterPolicy;
+    }): Promise<{ outboxId: string; status: string }> {
       const em = orm.em.fork();
       const encounter = await findEncounter(em, input.encounterId);
       const slot = await findSlot(em, input.slotId);
-      if (!encounter || !slot) throw businessFailure('NotFound', `encounter ${input.encounterId} or slot ${input.slotId} does not exist`);
+      if (!encounter || !slot)
+        throw businessFailure('NotFound', `encounter ${input.encounterId} or slot ${input.slotId} does not exist`);
       const [patient, unit, clinician, email] = await Promise.all([
         findPatient(em, encounter.patientId),
         findCareUnit(em, encounter.careUnitId),
@@ -52,7 +68,12 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
         noShowFeeOre: noShowFeeOre(unit!.region, listFeeOre(unit!.region, clinician!.profession, 'video'), false),
       });
       const to = email ?? `patient-${input.encounterId}@invalid.local`;
-      return deliver(`${input.encounterId}:invitation:${input.slotId}`, input.encounterId, { to, subject: `Kallelse: digitalt vårdmöte ${unit!.name}`, html, text });
+      return deliver(`${input.encounterId}:invitation:${input.slotId}`, input.encounterId, {
+        to,
+        subject: `Kallelse: digitalt vårdmöte ${unit!.name}`,
+        html,
+        text,
+      });
     },
 
     /** Reminds the clinician that the journal note is missing. */
@@ -60,13 +81,19 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
       const em = orm.em.fork();
       const encounter = await findEncounter(em, input.encounterId);
       const clinician = encounter?.clinicianId ? await findClinician(em, encounter.clinicianId) : null;
-      if (!encounter || !clinician) throw businessFailure('NotFound', `encounter ${input.encounterId} has no booked clinician`);
+      if (!encounter || !clinician)
+        throw businessFailure('NotFound', `encounter ${input.encounterId} has no booked clinician`);
       const { html, text } = renderMail('documentation-reminder', {
         clinicianName: `${clinician.givenName} ${clinician.familyName}`,
         startsAt: encounter.scheduledStart ? encounter.scheduledStart.toISOString() : null,
         encounterId: input.encounterId,
       });
-      return deliver(`${input.encounterId}:documentation-reminder`, input.encounterId, { to: `${clinician.hsaId}@staff.vardmote.local`, subject: 'Journalanteckning saknas', html, text });
+      return deliver(`${input.encounterId}:documentation-reminder`, input.encounterId, {
+        to: `${clinician.hsaId}@staff.vardmote.local`,
+        subject: 'Journalanteckning saknas',
+        html,
+        text,
+      });
     },
   };
 }

@@ -13,39 +13,48 @@ import { createEncounter, liveState } from './service';
 
 export function encounterRouter(deps: AppDeps & { identity: IdentityProvider }): Router {
   const router = Router();
-  const { orm, temporal, config } = deps;
+  const { temporal, config } = deps;
   router.use('/api/encounters', requireActor);
 
   router.post('/api/encounters', async (req, res) => {
     const body = S.CreateEncounter.parse(req.body);
-    const em = orm.em.fork();
+    const em = req.em;
     const { id } = await createEncounter(em, temporal, config.temporal.taskQueue, req.actor, body);
-    res.status(201).location(`/api/encounters/${id}`).json(await getEncounterRow(em, id));
+    res
+      .status(201)
+      .location(`/api/encounters/${id}`)
+      .json(await getEncounterRow(em, id));
   });
 
   router.get('/api/encounters', async (req, res) => {
     const q = S.ListEncounters.parse(req.query);
-    const em = orm.em.fork();
+    const em = req.em;
     const page = await listEncounters(em, q);
-    await audit(em, req.actor, 'list', 'encounters', [...new Set(page.items.map((i) => i.patientId))], { filters: req.query });
+    await audit(em, req.actor, 'list', 'encounters', [...new Set(page.items.map((i) => i.patientId))], {
+      filters: req.query,
+    });
     res.json({ ...page, page: q.page, pageSize: q.pageSize });
   });
 
   router.get('/api/encounters/:id', async (req, res) => {
     const { id } = S.IdParam.parse(req.params);
-    const em = orm.em.fork();
+    const em = req.em;
     const row = await getEncounterRow(em, id);
     if (!row) throw notFound('encounter');
     await audit(em, req.actor, 'read', `encounter:${id}`, [row.patientId]);
     // The workflow is the source of truth; the row may lag by one projection activity.
     const state = await liveState(temporal, row.workflowId);
-    res.json({ ...row, ...(state ? { status: state.status, step: state.step, waitingFor: state.waitingFor } : {}), state });
+    res.json({
+      ...row,
+      ...(state ? { status: state.status, step: state.step, waitingFor: state.waitingFor } : {}),
+      state,
+    });
   });
 
   /** Runs an update on the encounter's workflow and answers with the new state. */
   const update = async <A>(req: Request, def: UpdateDefinition<m.EncounterState, [A]>, arg: A) => {
     const { id } = S.IdParam.parse(req.params);
-    const em = orm.em.fork();
+    const em = req.em;
     const row = await getEncounterRow(em, id);
     if (!row) throw notFound('encounter');
     await audit(em, req.actor, `update:${def.name}`, `encounter:${id}`, [row.patientId]);
@@ -94,7 +103,7 @@ export function encounterRouter(deps: AppDeps & { identity: IdentityProvider }):
   router.post('/api/encounters/:id/participants', async (req, res) => {
     const { id } = S.IdParam.parse(req.params);
     const { role, event } = S.Participant.parse(req.body);
-    const row = await getEncounterRow(orm.em.fork(), id);
+    const row = await getEncounterRow(req.em, id);
     if (!row) throw notFound('encounter');
     const signal = event === 'joined' ? m.participantJoinedSignal : m.participantLeftSignal;
     await temporal.workflow.getHandle(row.workflowId).signal(signal, { role, source: `api:${req.actor.id}` });

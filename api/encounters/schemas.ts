@@ -27,7 +27,10 @@ export const CreateEncounter = z
     policy: PolicyOverrides.optional(),
   })
   .strict()
-  .refine((b) => Boolean(b.patientId) !== Boolean(b.personnummer), { message: 'give exactly one of patientId or personnummer', path: ['patientId'] });
+  .refine((b) => Boolean(b.patientId) !== Boolean(b.personnummer), {
+    message: 'give exactly one of patientId or personnummer',
+    path: ['patientId'],
+  });
 
 export const ListEncounters = z.object({
   status: z.string().optional(),
@@ -41,12 +44,30 @@ export const ListEncounters = z.object({
 });
 
 export const Eligibility = z.object({
-  answers: z.object(Object.fromEntries(ELIGIBILITY_KEYS.map((k) => [k, z.boolean()])) as Record<(typeof ELIGIBILITY_KEYS)[number], z.ZodBoolean>).strict(),
+  answers: z
+    .object(
+      Object.fromEntries(ELIGIBILITY_KEYS.map((k) => [k, z.boolean()])) as Record<
+        (typeof ELIGIBILITY_KEYS)[number],
+        z.ZodBoolean
+      >,
+    )
+    .strict(),
 });
 export const Identity = z.object({ assertion: z.unknown() });
 export const SlotChoice = z.object({ slotId: z.string().uuid() }).strict();
-export const Checklist = z.object({ items: z.object(Object.fromEntries(CHECKLIST_ITEMS.map((k) => [k, z.boolean()])) as Record<(typeof CHECKLIST_ITEMS)[number], z.ZodBoolean>).strict() });
-export const Participant = z.object({ role: z.enum(['patient', 'clinician']), event: z.enum(['joined', 'left']) }).strict();
+export const Checklist = z.object({
+  items: z
+    .object(
+      Object.fromEntries(CHECKLIST_ITEMS.map((k) => [k, z.boolean()])) as Record<
+        (typeof CHECKLIST_ITEMS)[number],
+        z.ZodBoolean
+      >,
+    )
+    .strict(),
+});
+export const Participant = z
+  .object({ role: z.enum(['patient', 'clinician']), event: z.enum(['joined', 'left']) })
+  .strict();
 export const PhoneFallback = z.object({ error: z.string().min(1).max(1000) }).strict();
 export const JournalNote = z.object({ text: z.string().trim().min(1, 'text must not be empty').max(20_000) }).strict();
 export const Cancel = z.object({ reason: z.string().trim().min(1, 'reason must not be empty').max(500) }).strict();

@@ -8,7 +8,14 @@ import { insertEncounter } from '../../db/encounters';
 import { findPatientIdByPersonnummer, patientExists } from '../../db/people';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { encounterWorkflow } from '../../workflows/encounter';
-import { Actor, DEFAULT_POLICY, EncounterInput, EncounterState, encounterWorkflowId, stateQuery } from '../../workflows/encounter.messages';
+import {
+  Actor,
+  DEFAULT_POLICY,
+  EncounterInput,
+  EncounterState,
+  encounterWorkflowId,
+  stateQuery,
+} from '../../workflows/encounter.messages';
 import { HttpError } from '../errors';
 import { audit } from '../audit';
 import type { CreateEncounter } from './schemas';
@@ -18,7 +25,13 @@ import type { CreateEncounter } from './schemas';
  * A failed start writes nothing; the log is never rolled back after the fact. The workflow's own
  * projection also creates the row, so whichever comes first, the row exists once.
  */
-export async function createEncounter(em: EntityManager, temporal: Client, taskQueue: string, actor: Actor, body: z.infer<typeof CreateEncounter>): Promise<{ id: string; workflowId: string }> {
+export async function createEncounter(
+  em: EntityManager,
+  temporal: Client,
+  taskQueue: string,
+  actor: Actor,
+  body: z.infer<typeof CreateEncounter>,
+): Promise<{ id: string; workflowId: string }> {
   let patientId = body.patientId;
   if (!patientId) {
     const normalized = parsePersonnummer(body.personnummer!).normalized;
@@ -27,11 +40,19 @@ export async function createEncounter(em: EntityManager, temporal: Client, taskQ
   } else if (!(await patientExists(em, patientId))) {
     throw new HttpError(404, `patient ${patientId} not found`, 'patientId', 'not-found');
   }
-  if (!(await careUnitExists(em, body.careUnitId))) throw new HttpError(404, `care unit ${body.careUnitId} not found`, 'careUnitId', 'not-found');
+  if (!(await careUnitExists(em, body.careUnitId)))
+    throw new HttpError(404, `care unit ${body.careUnitId} not found`, 'careUnitId', 'not-found');
 
   const id = randomUUID();
   const workflowId = encounterWorkflowId(id);
-  const input: EncounterInput = { encounterId: id, patientId, careUnitId: body.careUnitId, requestedBy: actor, reason: body.reason, policy: { ...DEFAULT_POLICY, ...body.policy } };
+  const input: EncounterInput = {
+    encounterId: id,
+    patientId,
+    careUnitId: body.careUnitId,
+    requestedBy: actor,
+    reason: body.reason,
+    policy: { ...DEFAULT_POLICY, ...body.policy },
+  };
   await temporal.workflow.start(encounterWorkflow, { workflowId, taskQueue, args: [input] });
   await em.transactional(async (tx) => {
     await insertEncounter(tx, { id, workflowId, patientId, careUnitId: body.careUnitId });

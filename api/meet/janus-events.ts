@@ -50,13 +50,17 @@ async function interpret(em: EntityManager, e: JanusEventT): Promise<Effect | nu
     if (e.event.ice === 'failed') return { ...base, kind: 'problem', detail: 'ICE failed' };
     if (e.event.connection === 'hangup') return { ...base, kind: 'presence', present: false };
     // Janus receiving (or no longer receiving) the participant's own camera on their publisher handle.
-    if (e.type === TYPE.media && e.event.media === 'video' && typeof e.event.receiving === 'boolean') return { ...base, kind: 'media', present: e.event.receiving };
+    if (e.type === TYPE.media && e.event.media === 'video' && typeof e.event.receiving === 'boolean')
+      return { ...base, kind: 'media', present: e.event.receiving };
   }
   return null;
 }
 
 /** Applies a presence or media change if it is newer than what we have; true when the state actually changed. */
-function applyParticipantEvent(em: EntityManager, fx: Extract<Effect, { kind: 'presence' | 'media' }>): Promise<boolean> {
+function applyParticipantEvent(
+  em: EntityManager,
+  fx: Extract<Effect, { kind: 'presence' | 'media' }>,
+): Promise<boolean> {
   return applyEvent(em, {
     encounterId: fx.encounterId,
     // Media state is tracked like presence, under its own key ('patient/media'); it starts as "up", so the first event that matters is a drop.
@@ -64,20 +68,23 @@ function applyParticipantEvent(em: EntityManager, fx: Extract<Effect, { kind: 'p
     initiallyPresent: fx.kind === 'media',
     present: fx.present,
     atUs: fx.at,
-    ...(fx.kind === 'presence' && fx.present && fx.handleId !== undefined ? { handle: { id: fx.handleId, role: fx.role } } : {}),
+    ...(fx.kind === 'presence' && fx.present && fx.handleId !== undefined
+      ? { handle: { id: fx.handleId, role: fx.role } }
+      : {}),
   });
 }
 
 export function janusEventRouter(deps: AppDeps): Router {
   const router = Router();
-  const { orm, temporal, config, logger } = deps;
+  const { temporal, config, logger } = deps;
   const expected = Buffer.from(`Basic ${Buffer.from(`janus:${config.janus.eventSecret}`).toString('base64')}`);
 
   router.post('/janus/events', express.json({ limit: '5mb' }), async (req, res) => {
     const given = Buffer.from(req.header('authorization') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, 'authorization: wrong event secret', 'authorization', 'unauthenticated');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new HttpError(401, 'authorization: wrong event secret', 'authorization', 'unauthenticated');
     const events = Batch.parse(req.body);
-    const em = orm.em.fork();
+    const em = req.em;
     let signalled = 0;
     // In arrival order: Janus sends one participant's events in the order they happened.
     for (const e of events) {
@@ -87,8 +94,14 @@ export function janusEventRouter(deps: AppDeps): Router {
       const at = new Date(Math.floor(fx.at / 1000)).toISOString();
       try {
         if (fx.kind !== 'problem' && !(await applyParticipantEvent(em, fx))) continue;
-        if (fx.kind === 'presence') await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, { role: fx.role, at, source: 'janus' });
-        else if (fx.kind === 'media') await handle.signal(m.mediaStateSignal, { role: fx.role, up: fx.present, at, source: 'janus' });
+        if (fx.kind === 'presence')
+          await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, {
+            role: fx.role,
+            at,
+            source: 'janus',
+          });
+        else if (fx.kind === 'media')
+          await handle.signal(m.mediaStateSignal, { role: fx.role, up: fx.present, at, source: 'janus' });
         else await handle.signal(m.videoProblemSignal, { role: fx.role, at, detail: fx.detail, source: 'janus' });
         signalled++;
       } catch (err) {

@@ -5,7 +5,13 @@ import { Actor, EncounterStatus, isTerminal } from '../../workflows/encounter.me
 import { audit } from '../audit';
 import { HttpError, notFound } from '../errors';
 import { getEncounterRow } from '../../db/encounters';
-import { claimJoinToken, findMeetingSession as findSessionByKeyHash, findPublisher as findPublisherRow, insertJoinTokens, joinTokenRefusal } from '../../db/video';
+import {
+  claimJoinToken,
+  findMeetingSession as findSessionByKeyHash,
+  findPublisher as findPublisherRow,
+  insertJoinTokens,
+  joinTokenRefusal,
+} from '../../db/video';
 
 import type { MeetRole } from '../../db/entities';
 export type { MeetRole };
@@ -15,27 +21,53 @@ const hash = (secret: string) => createHash('sha256').update(secret).digest('hex
 const newSecret = () => randomBytes(32).toString('base64url');
 
 /** Creates a patient and a clinician link; only their hashes are stored. */
-export async function issueMeetingLinks(em: EntityManager, encounterId: string, createdBy: string, ttlSeconds: number): Promise<{ tokens: Record<MeetRole, string>; expiresAt: Date }> {
+export async function issueMeetingLinks(
+  em: EntityManager,
+  encounterId: string,
+  createdBy: string,
+  ttlSeconds: number,
+): Promise<{ tokens: Record<MeetRole, string>; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
   const tokens = { patient: newSecret(), clinician: newSecret() };
   await insertJoinTokens(
     em,
-    (['patient', 'clinician'] as const).map((role) => ({ tokenHash: hash(tokens[role]), encounterId, role, createdBy, expiresAt })),
+    (['patient', 'clinician'] as const).map((role) => ({
+      tokenHash: hash(tokens[role]),
+      encounterId,
+      role,
+      createdBy,
+      expiresAt,
+    })),
   );
   return { tokens, expiresAt };
 }
 
 /** Issues both links and returns them as URLs under the public address. */
-export async function issueMeetingLinkUrls(em: EntityManager, encounterId: string, createdBy: string, opts: { publicUrl: string; ttlSeconds: number }): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
+export async function issueMeetingLinkUrls(
+  em: EntityManager,
+  encounterId: string,
+  createdBy: string,
+  opts: { publicUrl: string; ttlSeconds: number },
+): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
   const { tokens, expiresAt } = await issueMeetingLinks(em, encounterId, createdBy, opts.ttlSeconds);
-  return { patientUrl: `${opts.publicUrl}/meet/${tokens.patient}`, clinicianUrl: `${opts.publicUrl}/meet/${tokens.clinician}`, expiresAt };
+  return {
+    patientUrl: `${opts.publicUrl}/meet/${tokens.patient}`,
+    clinicianUrl: `${opts.publicUrl}/meet/${tokens.clinician}`,
+    expiresAt,
+  };
 }
 
 /** Staff asking for an encounter's links: 404 for no encounter, 409 once it has ended; audited. */
-export async function issueEncounterMeetingLinks(em: EntityManager, actor: Actor, encounterId: string, opts: { publicUrl: string; ttlSeconds: number }): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
+export async function issueEncounterMeetingLinks(
+  em: EntityManager,
+  actor: Actor,
+  encounterId: string,
+  opts: { publicUrl: string; ttlSeconds: number },
+): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
   const row = await getEncounterRow(em, encounterId);
   if (!row) throw notFound('encounter');
-  if (isTerminal(row.status as EncounterStatus)) throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
+  if (isTerminal(row.status as EncounterStatus))
+    throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
   const links = await issueMeetingLinkUrls(em, encounterId, actor.id, opts);
   await audit(em, actor, 'issue-meeting-links', `encounter:${encounterId}`, [row.patientId]);
   return links;
@@ -57,7 +89,10 @@ export interface MeetingSession {
  * Opens a link: marks it used and starts the page's session in one statement, so two tabs racing
  * for one link cannot both win.
  */
-export async function openMeetingLink(em: EntityManager, token: string): Promise<MeetingSession | { refused: LinkRefusal }> {
+export async function openMeetingLink(
+  em: EntityManager,
+  token: string,
+): Promise<MeetingSession | { refused: LinkRefusal }> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { refused: 'unknown' };
   const key = newSecret();
   // String ids: the VideoRoom plugin runs with string_ids (room ids are encounter-<uuid>).
@@ -68,12 +103,18 @@ export async function openMeetingLink(em: EntityManager, token: string): Promise
 }
 
 /** The page session behind an X-Meeting-Key, or null. */
-export async function findMeetingSession(em: EntityManager, key: string | undefined): Promise<Omit<MeetingSession, 'key'> | null> {
+export async function findMeetingSession(
+  em: EntityManager,
+  key: string | undefined,
+): Promise<Omit<MeetingSession, 'key'> | null> {
   if (!key || key.length > 100) return null;
   return findSessionByKeyHash(em, hash(key));
 }
 
 /** Who published under a Janus publisher id, if it was one of our pages. */
-export async function findPublisher(em: EntityManager, publisherId: string): Promise<{ encounterId: string; role: MeetRole } | null> {
+export async function findPublisher(
+  em: EntityManager,
+  publisherId: string,
+): Promise<{ encounterId: string; role: MeetRole } | null> {
   return findPublisherRow(em, publisherId);
 }

@@ -14,7 +14,14 @@ import { liveState } from '../encounters/service';
 import * as S from '../encounters/schemas';
 import * as m from '../../workflows/encounter.messages';
 import { createRoomService } from '../../media/room-service';
-import { findMeetingSession, issueEncounterMeetingLinks, janusTokenFor, LinkRefusal, MeetRole, openMeetingLink } from './links';
+import {
+  findMeetingSession,
+  issueEncounterMeetingLinks,
+  janusTokenFor,
+  LinkRefusal,
+  MeetRole,
+  openMeetingLink,
+} from './links';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const MEETING_BUNDLE_DIR = path.join(ROOT, 'dist', 'public');
@@ -23,39 +30,71 @@ export const MEETING_BUNDLE_DIR = path.join(ROOT, 'dist', 'public');
 let bundled = false;
 export function buildMeetingBundle(): void {
   if (bundled) return;
-  buildSync({ entryPoints: [path.join(ROOT, 'media', 'browser', 'meeting.ts')], outfile: path.join(MEETING_BUNDLE_DIR, 'meeting.js'), bundle: true, platform: 'browser', format: 'iife', target: 'chrome110', sourcemap: true, logLevel: 'warning' });
+  buildSync({
+    entryPoints: [path.join(ROOT, 'media', 'browser', 'meeting.ts')],
+    outfile: path.join(MEETING_BUNDLE_DIR, 'meeting.js'),
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome110',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
   bundled = true;
 }
 
 const REFUSALS: Record<LinkRefusal, { status: number; title: string; message: string }> = {
-  unknown: { status: 404, title: 'Länken är ogiltig', message: 'Länken finns inte. Kontrollera att du har kopierat hela länken, eller be mottagningen om en ny.' },
-  expired: { status: 410, title: 'Länken har gått ut', message: 'Länken gällde bara en kort tid. Be mottagningen om en ny länk.' },
-  used: { status: 410, title: 'Länken är redan använd', message: 'Varje länk fungerar en gång. Be mottagningen om en ny länk om du behöver ansluta igen.' },
+  unknown: {
+    status: 404,
+    title: 'Länken är ogiltig',
+    message: 'Länken finns inte. Kontrollera att du har kopierat hela länken, eller be mottagningen om en ny.',
+  },
+  expired: {
+    status: 410,
+    title: 'Länken har gått ut',
+    message: 'Länken gällde bara en kort tid. Be mottagningen om en ny länk.',
+  },
+  used: {
+    status: 410,
+    title: 'Länken är redan använd',
+    message: 'Varje länk fungerar en gång. Be mottagningen om en ny länk om du behöver ansluta igen.',
+  },
 };
 
 export function meetRouter(deps: AppDeps): Router {
   buildMeetingBundle();
   const router = Router();
-  const { orm, temporal, config } = deps;
+  const { temporal, config } = deps;
   const rooms = deps.rooms ?? createRoomService(config);
 
   router.post('/api/encounters/:id/meeting-links', requireActor, staffOnly, async (req, res) => {
-    const links = await issueEncounterMeetingLinks(orm.em.fork(), req.actor, S.IdParam.parse(req.params).id, { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds });
+    const links = await issueEncounterMeetingLinks(req.em, req.actor, S.IdParam.parse(req.params).id, {
+      publicUrl: config.web.publicUrl,
+      ttlSeconds: config.meet.linkTtlSeconds,
+    });
     res.status(201).json({ ...links, expiresAt: links.expiresAt.toISOString() });
   });
 
   router.get('/meet/:token', async (req, res) => {
     res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
-    const em = orm.em.fork();
+    const em = req.em;
     const opened = await openMeetingLink(em, req.params.token);
     if ('refused' in opened) {
       const r = REFUSALS[opened.refused];
-      res.status(r.status).render('meet/refused', { layout: 'meet', title: r.title, message: r.message, reason: opened.refused });
+      res
+        .status(r.status)
+        .render('meet/refused', { layout: 'meet', title: r.title, message: r.message, reason: opened.refused });
       return;
     }
     const row = await getEncounterRow(em, opened.encounterId);
     if (!row) throw notFound('encounter');
-    await audit(em, { id: `meet:${opened.role}`, role: opened.role }, 'open-meeting', `encounter:${opened.encounterId}`, [row.patientId]);
+    await audit(
+      em,
+      { id: `meet:${opened.role}`, role: opened.role },
+      'open-meeting',
+      `encounter:${opened.encounterId}`,
+      [row.patientId],
+    );
     res.render('meet/room', {
       layout: 'meet',
       title: opened.role === 'clinician' ? 'Vårdmöte – vårdgivare' : 'Vårdmöte',
@@ -64,15 +103,26 @@ export function meetRouter(deps: AppDeps): Router {
       clinician: row.clinicianName ? { name: row.clinicianName, title: row.clinicianTitle } : null,
       checklist: m.CHECKLIST_ITEMS.map((k) => ({ key: k, label: m.CHECKLIST_LABELS_SV[k] })),
       // Inside <script>: escape '<' so no name can close the tag.
-      meeting: JSON.stringify({ role: opened.role, key: opened.key, displayName: opened.role === 'clinician' && row.clinicianName ? `${row.clinicianTitle} ${row.clinicianName}` : 'Patient' }).replace(/</g, '\\u003c'),
+      meeting: JSON.stringify({
+        role: opened.role,
+        key: opened.key,
+        displayName:
+          opened.role === 'clinician' && row.clinicianName ? `${row.clinicianTitle} ${row.clinicianName}` : 'Patient',
+      }).replace(/</g, '\\u003c'),
     });
   });
 
   /** The meeting page's session (X-Meeting-Key) and the encounter behind it. */
   const pageSession = async (req: Request) => {
-    const em = orm.em.fork();
+    const em = req.em;
     const session = await findMeetingSession(em, req.header('x-meeting-key'));
-    if (!session) throw new HttpError(401, 'x-meeting-key: unknown meeting session; open the meeting link again', 'x-meeting-key', 'unauthenticated');
+    if (!session)
+      throw new HttpError(
+        401,
+        'x-meeting-key: unknown meeting session; open the meeting link again',
+        'x-meeting-key',
+        'unauthenticated',
+      );
     const row = await getEncounterRow(em, session.encounterId);
     if (!row) throw notFound('encounter');
     return { em, session, row };
@@ -105,13 +155,24 @@ export function meetRouter(deps: AppDeps): Router {
     // The room admits listed tokens only.
     const janusToken = janusTokenFor(req.header('x-meeting-key')!);
     await rooms.allow(room.roomId, room.secret, janusToken);
-    res.set('cache-control', 'no-store').json({ wsUrl: config.janus.publicWsUrl, roomId: room.roomId, pin: room.pin, janusToken, publisherId: session.publisherId });
+    res.set('cache-control', 'no-store').json({
+      wsUrl: config.janus.publicWsUrl,
+      roomId: room.roomId,
+      pin: room.pin,
+      janusToken,
+      publisherId: session.publisherId,
+    });
   });
 
   /** Runs a clinician action as the encounter's booked clinician. */
-  const clinicianUpdate = async <A>(req: Request, def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>, arg: A) => {
+  const clinicianUpdate = async <A>(
+    req: Request,
+    def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>,
+    arg: A,
+  ) => {
     const { em, session, row } = await pageSession(req);
-    if (session.role !== ('clinician' satisfies MeetRole)) throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
+    if (session.role !== ('clinician' satisfies MeetRole))
+      throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
     // The booked clinician, as reserved with the slot; the workflow's validator checks it again.
     if (!row.clinicianId) throw new HttpError(409, 'the encounter is not booked', undefined, 'WrongStep');
     const actor: m.Actor = { id: row.clinicianId, role: 'clinician', name: 'via meeting page' };
@@ -119,10 +180,18 @@ export function meetRouter(deps: AppDeps): Router {
     return view(await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] }));
   };
 
-  router.post('/meet/api/checklist', async (req, res) => res.json(await clinicianUpdate(req, m.confirmChecklistUpdate, { items: S.Checklist.parse(req.body).items })));
+  router.post('/meet/api/checklist', async (req, res) =>
+    res.json(await clinicianUpdate(req, m.confirmChecklistUpdate, { items: S.Checklist.parse(req.body).items })),
+  );
   router.post('/meet/api/admit', async (req, res) => res.json(await clinicianUpdate(req, m.admitPatientUpdate, {})));
   router.post('/meet/api/end', async (req, res) => res.json(await clinicianUpdate(req, m.endSessionUpdate, {})));
-  router.post('/meet/api/phone', async (req, res) => res.json(await clinicianUpdate(req, m.switchToPhoneUpdate, { error: z.object({ error: z.string().min(1).max(1000) }).parse(req.body).error })));
+  router.post('/meet/api/phone', async (req, res) =>
+    res.json(
+      await clinicianUpdate(req, m.switchToPhoneUpdate, {
+        error: z.object({ error: z.string().min(1).max(1000) }).parse(req.body).error,
+      }),
+    ),
+  );
 
   return router;
 }

@@ -15,8 +15,15 @@ export const BookingSchema = new EntitySchema<Booking>({
   tableName: 'booking',
   indexes: [
     // A slot has at most one live booking and an encounter holds at most one slot: no double booking.
-    { name: 'booking_one_live_per_slot', expression: 'create unique index booking_one_live_per_slot on booking (slot_id) where released_at is null' },
-    { name: 'booking_one_live_per_encounter', expression: 'create unique index booking_one_live_per_encounter on booking (encounter_id) where released_at is null' },
+    {
+      name: 'booking_one_live_per_slot',
+      expression: 'create unique index booking_one_live_per_slot on booking (slot_id) where released_at is null',
+    },
+    {
+      name: 'booking_one_live_per_encounter',
+      expression:
+        'create unique index booking_one_live_per_encounter on booking (encounter_id) where released_at is null',
+    },
   ],
   properties: {
     id: { type: 'uuid', primary: true },

@@ -13,6 +13,18 @@ export const day = { type: 'string', columnType: 'date' } as const;
  * @param entity - the referenced entity's class name
  * @param fieldName - the column, e.g. 'patient_id'
  */
-export function ref(entity: string, fieldName: string, opts: { nullable?: boolean; primary?: boolean; unique?: boolean } = {}) {
-  return { kind: 'm:1', entity, mapToPk: true, fieldName, deleteRule: 'no action', updateRule: 'no action', ...opts } as const;
+export function ref(
+  entity: string,
+  fieldName: string,
+  opts: { nullable?: boolean; primary?: boolean; unique?: boolean } = {},
+) {
+  return {
+    kind: 'm:1',
+    entity,
+    mapToPk: true,
+    fieldName,
+    deleteRule: 'no action',
+    updateRule: 'no action',
+    ...opts,
+  } as const;
 }

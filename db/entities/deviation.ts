@@ -36,9 +36,7 @@ export const DeviationSchema = new EntitySchema<Deviation>({
   class: Deviation,
   tableName: 'deviation',
   indexes: [{ name: 'deviation_status_idx', properties: ['status', 'createdAt'] }],
-  checks: [
-    { name: 'deviation_check', expression: `status <> 'closed' or action is not null` },
-  ],
+  checks: [{ name: 'deviation_check', expression: `status <> 'closed' or action is not null` }],
   properties: {
     id: { type: 'uuid', primary: true },
     encounterId: ref('Encounter', 'encounter_id', { nullable: true }),

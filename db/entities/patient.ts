@@ -20,9 +20,7 @@ export class Patient {
 export const PatientSchema = new EntitySchema<Patient>({
   class: Patient,
   tableName: 'patient',
-  checks: [
-    { name: 'patient_personnummer_check', expression: `personnummer ~ '^[0-9]{8}-[0-9]{4}$'` },
-  ],
+  checks: [{ name: 'patient_personnummer_check', expression: `personnummer ~ '^[0-9]{8}-[0-9]{4}$'` }],
   properties: {
     id: { type: 'uuid', primary: true },
     personnummer: { type: 'text', unique: true },

@@ -16,7 +16,11 @@ export const SlotSchema = new EntitySchema<Slot>({
   checks: [{ name: 'slot_check', expression: 'ends_at > starts_at' }],
   indexes: [
     // The ORM has no word for an exclusion constraint: the migration creates it, this names it so the schema diff agrees.
-    { name: 'slot_no_overlap', expression: 'alter table slot add constraint slot_no_overlap exclude using gist (clinician_id with =, tstzrange(starts_at, ends_at) with &&)' },
+    {
+      name: 'slot_no_overlap',
+      expression:
+        'alter table slot add constraint slot_no_overlap exclude using gist (clinician_id with =, tstzrange(starts_at, ends_at) with &&)',
+    },
   ],
   properties: {
     id: { type: 'uuid', primary: true },

@@ -80,7 +80,15 @@ export class MigrationEncounter extends Migration {
   }
 
   override async down(): Promise<void> {
-    for (const t of ['video_room', 'outbox_message', 'charge', 'high_cost_period', 'journal_note', 'identity_check', 'eligibility_assessment']) {
+    for (const t of [
+      'video_room',
+      'outbox_message',
+      'charge',
+      'high_cost_period',
+      'journal_note',
+      'identity_check',
+      'eligibility_assessment',
+    ]) {
       this.addSql(`drop table if exists ${t} cascade;`);
     }
   }

@@ -82,7 +82,9 @@ export class MigrationFoundation extends Migration {
     );`);
     // A slot has at most one live booking and an encounter holds at most one slot: no double booking.
     this.addSql(`create unique index booking_one_live_per_slot on booking (slot_id) where released_at is null;`);
-    this.addSql(`create unique index booking_one_live_per_encounter on booking (encounter_id) where released_at is null;`);
+    this.addSql(
+      `create unique index booking_one_live_per_encounter on booking (encounter_id) where released_at is null;`,
+    );
     this.addSql(`create table deviation (
       id uuid primary key,
       encounter_id uuid references encounter(id),
@@ -112,7 +114,17 @@ export class MigrationFoundation extends Migration {
   }
 
   override async down(): Promise<void> {
-    for (const t of ['audit_log', 'deviation', 'booking', 'encounter', 'slot', 'clinician', 'guardian_link', 'patient', 'care_unit']) {
+    for (const t of [
+      'audit_log',
+      'deviation',
+      'booking',
+      'encounter',
+      'slot',
+      'clinician',
+      'guardian_link',
+      'patient',
+      'care_unit',
+    ]) {
       this.addSql(`drop table if exists ${t} cascade;`);
     }
   }

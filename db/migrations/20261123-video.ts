@@ -34,6 +34,7 @@ export class MigrationVideo extends Migration {
   }
 
   override async down(): Promise<void> {
-    for (const t of ['janus_handle', 'meeting_presence', 'join_token']) this.addSql(`drop table if exists ${t} cascade;`);
+    for (const t of ['janus_handle', 'meeting_presence', 'join_token'])
+      this.addSql(`drop table if exists ${t} cascade;`);
   }
 }

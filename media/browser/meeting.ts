@@ -38,7 +38,9 @@ const say = (text: string) => {
   if (el) el.textContent = text;
 };
 /** Exposed for tests and support staff: what the page is doing right now. */
-const debug: Record<string, unknown> & { errors: string[] } = ((window as unknown as { vardmote: Record<string, unknown> }).vardmote = { phase: 'starting', errors: [] as string[] }) as never;
+const debug: Record<string, unknown> & { errors: string[] } = ((
+  window as unknown as { vardmote: Record<string, unknown> }
+).vardmote = { phase: 'starting', errors: [] as string[] }) as never;
 
 async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/meet/api/${path}`, {
@@ -52,7 +54,12 @@ async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pro
 }
 
 /** Sends a VideoRoom request and waits for its event (async requests answer with "ack" first). */
-function request(plugin: JanusPlugin, body: Record<string, unknown>, jsep?: RTCSessionDescriptionInit, expect?: (m: JanusMessageLike) => boolean): Promise<JanusMessageLike> {
+function request(
+  plugin: JanusPlugin,
+  body: Record<string, unknown>,
+  jsep?: RTCSessionDescriptionInit,
+  expect?: (m: JanusMessageLike) => boolean,
+): Promise<JanusMessageLike> {
   return new Promise((resolve, reject) => {
     const settle = (fn: () => void) => {
       plugin.off('message', onMessage);
@@ -95,7 +102,20 @@ async function publish(info: JoinInfo): Promise<void> {
   publisher = await session.attachPlugin('janus.plugin.videoroom');
   publisher.on('error', () => undefined);
   debug.phase = 'joining';
-  await request(publisher, { request: 'join', ptype: 'publisher', room: info.roomId, pin: info.pin, token: info.janusToken, id: info.publisherId, display: `${cfg.role}: ${cfg.displayName}` }, undefined, (m) => m.getPluginData('videoroom') === 'joined');
+  await request(
+    publisher,
+    {
+      request: 'join',
+      ptype: 'publisher',
+      room: info.roomId,
+      pin: info.pin,
+      token: info.janusToken,
+      id: info.publisherId,
+      display: `${cfg.role}: ${cfg.displayName}`,
+    },
+    undefined,
+    (m) => m.getPluginData('videoroom') === 'joined',
+  );
   const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
   const local = $<HTMLVideoElement>('local-video');
   if (local) local.srcObject = stream;
@@ -104,7 +124,12 @@ async function publish(info: JoinInfo): Promise<void> {
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc);
-  const answer = await request(publisher, { request: 'configure', audio: true, video: true }, pc.localDescription!.toJSON(), (m) => Boolean(m.getPlainMessage().jsep));
+  const answer = await request(
+    publisher,
+    { request: 'configure', audio: true, video: true },
+    pc.localDescription!.toJSON(),
+    (m) => Boolean(m.getPlainMessage().jsep),
+  );
   await pc.setRemoteDescription(answer.getPlainMessage().jsep!);
   debug.phase = 'published';
 }
@@ -113,14 +138,28 @@ async function publish(info: JoinInfo): Promise<void> {
 async function subscribe(info: JoinInfo): Promise<void> {
   if (subscribed || !session || !publisher) return;
   const list = await publisher.sendWithTransaction({ body: { request: 'listparticipants', room: info.roomId } });
-  const others = ((list.getPluginData('participants') as Array<{ id: string; publisher: boolean }>) ?? []).filter((p) => p.id !== info.publisherId && p.publisher);
+  const others = ((list.getPluginData('participants') as Array<{ id: string; publisher: boolean }>) ?? []).filter(
+    (p) => p.id !== info.publisherId && p.publisher,
+  );
   if (others.length === 0) return;
   subscribed = true;
   try {
     const sub = await session.attachPlugin('janus.plugin.videoroom');
     sub.on('error', () => undefined);
     debug.subscribeStartedAt = performance.now();
-    const offer = await request(sub, { request: 'join', ptype: 'subscriber', room: info.roomId, pin: info.pin, token: info.janusToken, streams: [{ feed: others[0].id }] }, undefined, (m) => Boolean(m.getPlainMessage().jsep));
+    const offer = await request(
+      sub,
+      {
+        request: 'join',
+        ptype: 'subscriber',
+        room: info.roomId,
+        pin: info.pin,
+        token: info.janusToken,
+        streams: [{ feed: others[0].id }],
+      },
+      undefined,
+      (m) => Boolean(m.getPlainMessage().jsep),
+    );
     const pc = new RTCPeerConnection({ iceServers: [] });
     peers.push(pc);
     const remote = $<HTMLVideoElement>('remote-video')!;
@@ -142,15 +181,19 @@ async function subscribe(info: JoinInfo): Promise<void> {
 }
 
 /** Decoded and dropped frames of the remote video (for support staff and the video benchmark). */
-async function inboundVideo(pc: RTCPeerConnection): Promise<{ framesDecoded: number; framesDropped: number; framesPerSecond: number }> {
+async function inboundVideo(
+  pc: RTCPeerConnection,
+): Promise<{ framesDecoded: number; framesDropped: number; framesPerSecond: number }> {
   const out = { framesDecoded: 0, framesDropped: 0, framesPerSecond: 0 };
-  (await pc.getStats()).forEach((r: { type: string; kind?: string; framesDecoded?: number; framesDropped?: number; framesPerSecond?: number }) => {
-    if (r.type === 'inbound-rtp' && r.kind === 'video') {
-      out.framesDecoded += r.framesDecoded ?? 0;
-      out.framesDropped += r.framesDropped ?? 0;
-      out.framesPerSecond += r.framesPerSecond ?? 0;
-    }
-  });
+  (await pc.getStats()).forEach(
+    (r: { type: string; kind?: string; framesDecoded?: number; framesDropped?: number; framesPerSecond?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') {
+        out.framesDecoded += r.framesDecoded ?? 0;
+        out.framesDropped += r.framesDropped ?? 0;
+        out.framesPerSecond += r.framesPerSecond ?? 0;
+      }
+    },
+  );
   return out;
 }
 
@@ -178,8 +221,18 @@ function render(s: MeetingState): void {
     if (p) p.textContent = s.patientPresent ? 'Patienten väntar i väntrummet' : 'Patienten har inte anslutit ännu';
   }
   if (s.ended) say('Mötet är avslutat. Du kan stänga fönstret.');
-  else if (!s.roomOpen) say(s.roomOpensAt ? `Rummet öppnar ${new Date(s.roomOpensAt).toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' })}` : 'Rummet är inte öppet ännu');
-  else if (!s.admitted) say(cfg.role === 'patient' ? 'Du är i väntrummet. Vårdpersonalen släpper in dig strax.' : 'Bekräfta checklistan och släpp in patienten.');
+  else if (!s.roomOpen)
+    say(
+      s.roomOpensAt
+        ? `Rummet öppnar ${new Date(s.roomOpensAt).toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' })}`
+        : 'Rummet är inte öppet ännu',
+    );
+  else if (!s.admitted)
+    say(
+      cfg.role === 'patient'
+        ? 'Du är i väntrummet. Vårdpersonalen släpper in dig strax.'
+        : 'Bekräfta checklistan och släpp in patienten.',
+    );
   else say('Mötet pågår');
 }
 
@@ -222,12 +275,20 @@ async function main(): Promise<void> {
   };
   $('checklist')?.addEventListener('submit', (e) => {
     e.preventDefault();
-    const items = Object.fromEntries(Array.from((e.target as HTMLFormElement).querySelectorAll('input[type=checkbox]')).map((i) => [(i as HTMLInputElement).name, (i as HTMLInputElement).checked]));
+    const items = Object.fromEntries(
+      Array.from((e.target as HTMLFormElement).querySelectorAll('input[type=checkbox]')).map((i) => [
+        (i as HTMLInputElement).name,
+        (i as HTMLInputElement).checked,
+      ]),
+    );
     void post('checklist', { items })();
   });
   $('admit')?.addEventListener('click', () => void post('admit')());
   $('end')?.addEventListener('click', () => void post('end')());
-  $('phone')?.addEventListener('click', () => void post('phone', { error: String(debug.errors.at(-1) ?? 'video failed (reported by the clinician)') })());
+  $('phone')?.addEventListener(
+    'click',
+    () => void post('phone', { error: String(debug.errors.at(-1) ?? 'video failed (reported by the clinician)') })(),
+  );
 }
 
 void main();

@@ -9,12 +9,20 @@ declare module 'janus-gateway-js/src/client' {
 declare module 'janus-gateway-js' {
   export interface JanusMessageLike {
     get(...names: string[]): unknown;
-    getPlainMessage(): { janus: string; transaction?: string; plugindata?: { plugin: string; data: Record<string, unknown> }; jsep?: RTCSessionDescriptionInit };
+    getPlainMessage(): {
+      janus: string;
+      transaction?: string;
+      plugindata?: { plugin: string; data: Record<string, unknown> };
+      jsep?: RTCSessionDescriptionInit;
+    };
     getPluginData(...names: string[]): unknown;
   }
   export interface JanusPlugin {
     getId(): string;
-    sendWithTransaction(options: { body: Record<string, unknown>; jsep?: RTCSessionDescriptionInit }): Promise<JanusMessageLike>;
+    sendWithTransaction(options: {
+      body: Record<string, unknown>;
+      jsep?: RTCSessionDescriptionInit;
+    }): Promise<JanusMessageLike>;
     on(event: 'message', fn: (msg: JanusMessageLike) => void): void;
     on(event: 'detach' | 'error', fn: (arg?: unknown) => void): void;
     off(event: 'message' | 'detach' | 'error', fn: (...args: never[]) => void): void;
@@ -30,6 +38,9 @@ declare module 'janus-gateway-js' {
     close(): Promise<void>;
     on(event: 'close' | 'error', fn: (arg?: unknown) => void): void;
   }
-  const janus: { Client: typeof import('janus-gateway-js/src/client').default; Error: new (...args: unknown[]) => Error };
+  const janus: {
+    Client: typeof import('janus-gateway-js/src/client').default;
+    Error: new (...args: unknown[]) => Error;
+  };
   export default janus;
 }

@@ -18,7 +18,12 @@ it('delivers subject, recipient and both bodies over SMTP', async () => {
   const port = (server.server.address() as AddressInfo).port;
   try {
     const mailer = createSmtpMailer(`smtp://127.0.0.1:${port}`, 'Vårdmöte <no-reply@vardmote.local>');
-    const res = await mailer.send({ to: 'anna@example.se', subject: 'Kallelse', html: '<p>Hej Anna</p>', text: 'Hej Anna' });
+    const res = await mailer.send({
+      to: 'anna@example.se',
+      subject: 'Kallelse',
+      html: '<p>Hej Anna</p>',
+      text: 'Hej Anna',
+    });
     expect(res.status).toBe('sent');
     expect(received).toHaveLength(1);
     expect(received[0]).toMatch(/^To: anna@example\.se/m);

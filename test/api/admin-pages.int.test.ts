@@ -17,8 +17,15 @@ it('renders the overview with a status chart, the list and one encounter', async
   const show = await request(stack.app).get(`/admin/encounters/${id}`).expect(200);
   expect(show.text).toContain('Vuxen Testsson');
   expect(show.text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
-  await request(stack.app).get('/admin/encounters/7a1c0a57-1111-4111-8111-111111111111').set('accept', 'text/html').expect(404);
-  const bad = await request(stack.app).get('/admin/encounters').query({ page: 'x' }).set('accept', 'text/html').expect(400);
+  await request(stack.app)
+    .get('/admin/encounters/7a1c0a57-1111-4111-8111-111111111111')
+    .set('accept', 'text/html')
+    .expect(404);
+  const bad = await request(stack.app)
+    .get('/admin/encounters')
+    .query({ page: 'x' })
+    .set('accept', 'text/html')
+    .expect(400);
   expect(bad.text).toContain('page');
 });
 
@@ -30,7 +37,10 @@ it('staff create one-time meeting links (Möteslänkar) from the encounter page 
   const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 3600);
   await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
   // Pre-meeting starts with sending the kallelse; wait for it so the Utkorg check below is not a race.
-  await waitForState(handle, (s) => s.status === 'pre-meeting' && s.timeline.some((t) => t.event === 'invitation-sent'));
+  await waitForState(
+    handle,
+    (s) => s.status === 'pre-meeting' && s.timeline.some((t) => t.event === 'invitation-sent'),
+  );
   expect((await request(stack.app).get(`/admin/encounters/${id}`).expect(200)).text).toContain('Skapa möteslänkar');
   const page = await request(stack.app).post(`/admin/encounters/${id}/meeting-links`).expect(201);
   const urls = [...page.text.matchAll(/href="(http[^"]+\/meet\/[A-Za-z0-9_-]{43})"/g)].map((x) => x[1]);

@@ -16,13 +16,16 @@ it('reports postgres, temporal and janus as ok with latency, HTTP 200', async ()
   const res = await request(testApp(ctx)).get('/healthz');
   expect(res.body.checks.postgres).toMatchObject({ status: 'ok', required: true, latencyMs: expect.any(Number) });
   expect(res.body.checks.temporal).toMatchObject({ status: 'ok', required: true });
-  if (janusRunning) expect(res.body.checks.janus).toMatchObject({ status: 'ok', detail: expect.stringMatching(/Janus/) });
+  if (janusRunning)
+    expect(res.body.checks.janus).toMatchObject({ status: 'ok', detail: expect.stringMatching(/Janus/) });
   expect(res.status).toBe(200);
 });
 
 it('answers 503 when a required dependency is down, naming it', async () => {
   const broken = loadConfig({ ...process.env, JANUS_WS_URL: 'ws://127.0.0.1:9', JANUS_REQUIRED: 'true' });
-  const res = await request(testApp(ctx, standardProbes(ctx.orm, ctx.client, broken))).get('/healthz').expect(503);
+  const res = await request(testApp(ctx, standardProbes(ctx.orm, ctx.client, broken)))
+    .get('/healthz')
+    .expect(503);
   expect(res.body.status).toBe('down');
   expect(res.body.checks.janus).toMatchObject({ status: 'down', required: true, error: expect.any(String) });
   expect(res.body.checks.postgres.status).toBe('ok');
@@ -30,6 +33,8 @@ it('answers 503 when a required dependency is down, naming it', async () => {
 
 it('stays 200 when only an optional dependency is down', async () => {
   const optional = loadConfig({ ...process.env, JANUS_WS_URL: 'ws://127.0.0.1:9', JANUS_REQUIRED: 'false' });
-  const res = await request(testApp(ctx, standardProbes(ctx.orm, ctx.client, optional))).get('/healthz').expect(200);
+  const res = await request(testApp(ctx, standardProbes(ctx.orm, ctx.client, optional)))
+    .get('/healthz')
+    .expect(200);
   expect(res.body.checks.janus.status).toBe('down');
 });

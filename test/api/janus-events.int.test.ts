@@ -3,7 +3,15 @@ import request from 'supertest';
 import * as m from '../../workflows/encounter.messages';
 import { useApiStack } from '../support/app';
 import { maybeRecordHistory } from '../support/worker';
-import { admin, ALL_CHECKED, clinicianOf, startEncounter, throughIdentity, waitForState, waitForStatus } from '../support/encounters';
+import {
+  admin,
+  ALL_CHECKED,
+  clinicianOf,
+  startEncounter,
+  throughIdentity,
+  waitForState,
+  waitForStatus,
+} from '../support/encounters';
 import { makeFixture, makeSlot } from '../support/fixtures';
 
 jest.setTimeout(60_000);
@@ -11,27 +19,46 @@ jest.setTimeout(60_000);
 const stack = useApiStack();
 
 const auth = () => `Basic ${Buffer.from(`janus:${stack.ctx.config.janus.eventSecret}`).toString('base64')}`;
-const post = (events: object, authorization = auth()) => request(stack.app).post('/janus/events').set('authorization', authorization).send(events);
+const post = (events: object, authorization = auth()) =>
+  request(stack.app).post('/janus/events').set('authorization', authorization).send(events);
 
 /** An encounter in the video step, with both meeting pages opened (their keys and publisher ids). */
 async function inVideo(policy: Partial<m.EncounterPolicy> = {}) {
   const f = await makeFixture(stack.ctx.orm);
-  const { id, handle } = await startEncounter(stack.ctx, f, f.adultId, { roomOpensBeforeSeconds: 5, noShowGraceSeconds: 60, ...policy });
+  const { id, handle } = await startEncounter(stack.ctx, f, f.adultId, {
+    roomOpensBeforeSeconds: 5,
+    noShowGraceSeconds: 60,
+    ...policy,
+  });
   await throughIdentity(handle, f);
   const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 2, 5);
   await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
   await waitForStatus(handle, 'video');
-  const links = (await request(stack.app).post(`/api/encounters/${id}/meeting-links`).set({ 'x-actor-id': admin.id, 'x-actor-role': 'admin' }).expect(201)).body as { patientUrl: string; clinicianUrl: string };
+  const links = (
+    await request(stack.app)
+      .post(`/api/encounters/${id}/meeting-links`)
+      .set({ 'x-actor-id': admin.id, 'x-actor-role': 'admin' })
+      .expect(201)
+  ).body as { patientUrl: string; clinicianUrl: string };
   const open = async (url: string) => {
     const html = (await request(stack.app).get(new URL(url).pathname).expect(200)).text;
     const { key } = JSON.parse(/window\.MEETING = (\{.*?\});/.exec(html)![1]) as { key: string };
-    const join = (await request(stack.app).get('/meet/api/join').set('x-meeting-key', key).expect(200)).body as { roomId: string; publisherId: string };
+    const join = (await request(stack.app).get('/meet/api/join').set('x-meeting-key', key).expect(200)).body as {
+      roomId: string;
+      publisherId: string;
+    };
     return { key, ...join };
   };
   return { id, f, handle, patient: await open(links.patientUrl), clinician: await open(links.clinicianUrl) };
 }
 
-const videoroom = (event: 'joined' | 'leaving', room: string, publisherId: string, timestamp: number, handleId = 77) => ({
+const videoroom = (
+  event: 'joined' | 'leaving',
+  room: string,
+  publisherId: string,
+  timestamp: number,
+  handleId = 77,
+) => ({
   type: 64,
   timestamp,
   session_id: 1,
@@ -41,7 +68,10 @@ const videoroom = (event: 'joined' | 'leaving', room: string, publisherId: strin
 
 it('refuses events without the shared secret and changes nothing', async () => {
   const { handle, patient } = await inVideo();
-  const res = await post([videoroom('joined', patient.roomId, patient.publisherId, 1000)], `Basic ${Buffer.from('janus:wrong-secret').toString('base64')}`);
+  const res = await post(
+    [videoroom('joined', patient.roomId, patient.publisherId, 1000)],
+    `Basic ${Buffer.from('janus:wrong-secret').toString('base64')}`,
+  );
   expect(res.status).toBe(401);
   expect(res.body.field).toBe('authorization');
   expect((await handle.query(m.stateQuery)).patientPresent).toBe(false);
@@ -50,7 +80,9 @@ it('refuses events without the shared secret and changes nothing', async () => {
 it('joined/leaving become signals once; repeats, stale and foreign events change nothing', async () => {
   const { handle, patient } = await inVideo();
   const handleId = Math.floor(Math.random() * 1e9);
-  expect((await post([videoroom('joined', patient.roomId, patient.publisherId, 1000, handleId)]).expect(200)).body).toEqual({ received: 1, signalled: 1 });
+  expect(
+    (await post([videoroom('joined', patient.roomId, patient.publisherId, 1000, handleId)]).expect(200)).body,
+  ).toEqual({ received: 1, signalled: 1 });
   await waitForState(handle, (s) => s.patientPresent);
   // The same event again, an older "leaving", a stranger's id, and our id in another room.
   const noise = [
@@ -63,32 +95,57 @@ it('joined/leaving become signals once; repeats, stale and foreign events change
   const s = await handle.query(m.stateQuery);
   expect(s.patientPresent).toBe(true);
   // Care administrators see it on the encounter page.
-  expect((await request(stack.app).get(`/admin/encounters/${s.encounterId}`).expect(200)).text).toContain('patient: i väntrummet');
+  expect((await request(stack.app).get(`/admin/encounters/${s.encounterId}`).expect(200)).text).toContain(
+    'patient: i väntrummet',
+  );
   expect(s.timeline.filter((t) => t.event === 'patient-joined')).toHaveLength(1);
 
   // ICE failing on the patient's handle: one video-failure deviation, however often Janus says it.
   const iceFailed = { type: 16, timestamp: 1300, session_id: 1, handle_id: handleId, event: { ice: 'failed' } };
   await post([iceFailed, { ...iceFailed, timestamp: 1301 }]).expect(200);
   await waitForState(handle, (st) => st.timeline.some((t) => t.event === 'video-problem'));
-  const deviations = await stack.ctx.orm.em.fork().execute('select category from deviation where encounter_id = ?', [s.encounterId]);
+  const deviations = await stack.ctx.orm.em
+    .fork()
+    .execute('select category from deviation where encounter_id = ?', [s.encounterId]);
   expect(deviations).toEqual([{ category: 'video-failure' }]);
 
-  expect((await post([videoroom('leaving', patient.roomId, patient.publisherId, 2000, handleId)]).expect(200)).body.signalled).toBe(1);
+  expect(
+    (await post([videoroom('leaving', patient.roomId, patient.publisherId, 2000, handleId)]).expect(200)).body
+      .signalled,
+  ).toBe(1);
   await waitForState(handle, (st) => !st.patientPresent);
 });
 
 it('the clinician switches to phone from the meeting page: a deviation with the Janus error, the patient cannot', async () => {
   const { id, f, handle, patient, clinician } = await inVideo();
-  const refused = await request(stack.app).post('/meet/api/phone').set('x-meeting-key', patient.key).send({ error: 'x' });
+  const refused = await request(stack.app)
+    .post('/meet/api/phone')
+    .set('x-meeting-key', patient.key)
+    .send({ error: 'x' });
   expect(refused.status).toBe(403);
-  const res = await request(stack.app).post('/meet/api/phone').set('x-meeting-key', clinician.key).send({ error: 'Janus: ICE failed (no candidates)' });
+  const res = await request(stack.app)
+    .post('/meet/api/phone')
+    .set('x-meeting-key', clinician.key)
+    .send({ error: 'Janus: ICE failed (no candidates)' });
   expect(res.status).toBe(200);
   expect(res.body.modality).toBe('phone');
-  const [dev] = await stack.ctx.orm.em.fork().execute<Array<{ category: string; description: string }>>('select category, description from deviation where encounter_id = ?', [id]);
-  expect(dev).toMatchObject({ category: 'video-failure', description: expect.stringContaining('Janus: ICE failed (no candidates)') });
-  expect((await handle.query(m.stateQuery)).timeline.find((t) => t.event === 'switched-to-phone')?.detail).toEqual({ error: 'Janus: ICE failed (no candidates)' });
+  const [dev] = await stack.ctx.orm.em
+    .fork()
+    .execute<Array<{ category: string; description: string }>>(
+      'select category, description from deviation where encounter_id = ?',
+      [id],
+    );
+  expect(dev).toMatchObject({
+    category: 'video-failure',
+    description: expect.stringContaining('Janus: ICE failed (no candidates)'),
+  });
+  expect((await handle.query(m.stateQuery)).timeline.find((t) => t.event === 'switched-to-phone')?.detail).toEqual({
+    error: 'Janus: ICE failed (no candidates)',
+  });
   await request(stack.app).post('/meet/api/end').set('x-meeting-key', clinician.key).expect(200);
-  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Telefonsamtal efter videofel.' }] });
+  await handle.executeUpdate(m.submitJournalNoteUpdate, {
+    args: [{ actor: clinicianOf(f), text: 'Telefonsamtal efter videofel.' }],
+  });
   expect(await handle.result()).toMatchObject({ status: 'closed' });
   await maybeRecordHistory(handle, 'phone-fallback');
 });
@@ -106,7 +163,13 @@ it('media down during the session: a short drop is only noted, one that lasts be
   await waitForState(handle, (s) => s.patientPresent);
   await handle.executeUpdate(m.confirmChecklistUpdate, { args: [{ actor: clinicianOf(f), items: ALL_CHECKED }] });
   await handle.executeUpdate(m.admitPatientUpdate, { args: [{ actor: clinicianOf(f) }] });
-  const media = (receiving: boolean, timestamp: number) => ({ type: 32, timestamp, session_id: 1, handle_id: h, event: { mid: '1', media: 'video', receiving } });
+  const media = (receiving: boolean, timestamp: number) => ({
+    type: 32,
+    timestamp,
+    session_id: 1,
+    handle_id: h,
+    event: { mid: '1', media: 'video', receiving },
+  });
 
   // Down and up again within the grace, with a repeat: two timeline entries, no deviation.
   expect((await post([media(false, 2000), media(false, 2000), media(true, 2100)]).expect(200)).body.signalled).toBe(2);
@@ -117,12 +180,22 @@ it('media down during the session: a short drop is only noted, one that lasts be
   // Down for longer than the grace: the deviation.
   await post([media(false, 3000)]).expect(200);
   await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'video-problem'));
-  const [dev] = await stack.ctx.orm.em.fork().execute<Array<{ category: string; description: string }>>('select category, description from deviation where encounter_id = ?', [id]);
-  expect(dev).toMatchObject({ category: 'video-failure', description: expect.stringContaining('no video received for 2 s') });
+  const [dev] = await stack.ctx.orm.em
+    .fork()
+    .execute<Array<{ category: string; description: string }>>(
+      'select category, description from deviation where encounter_id = ?',
+      [id],
+    );
+  expect(dev).toMatchObject({
+    category: 'video-failure',
+    description: expect.stringContaining('no video received for 2 s'),
+  });
   expect((await handle.query(m.stateQuery)).timeline.filter((t) => t.event === 'media-down')).toHaveLength(2);
 
   await handle.executeUpdate(m.endSessionUpdate, { args: [{ actor: clinicianOf(f) }] });
-  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Bildbortfall, mötet slutfört.' }] });
+  await handle.executeUpdate(m.submitJournalNoteUpdate, {
+    args: [{ actor: clinicianOf(f), text: 'Bildbortfall, mötet slutfört.' }],
+  });
   expect(await handle.result()).toMatchObject({ status: 'closed' });
   await maybeRecordHistory(handle, 'media-down');
 });

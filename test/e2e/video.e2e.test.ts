@@ -68,20 +68,32 @@ it('clinician confirms the checklist, admits the patient, both see video, ending
 
   await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
   process.stdout.write(`admit → remote video on both pages: ${Date.now() - admittedAt} ms\n`);
-  const widths = await Promise.all([clinician, patient].map((p) => p.evaluate(() => (document.getElementById('remote-video') as HTMLVideoElement).videoWidth)));
+  const widths = await Promise.all(
+    [clinician, patient].map((p) =>
+      p.evaluate(() => (document.getElementById('remote-video') as HTMLVideoElement).videoWidth),
+    ),
+  );
   expect(Math.min(...widths)).toBeGreaterThan(0);
 
   await clinician.click('#end');
   await waitForStatus(handle, 'documentation');
   expect(await rooms.exists(roomId)).toBe(false);
-  await patient.waitForFunction(() => document.body.dataset.status === 'documentation' || (window as unknown as { vardmote: { phase: string } }).vardmote.phase === 'ended');
+  await patient.waitForFunction(
+    () =>
+      document.body.dataset.status === 'documentation' ||
+      (window as unknown as { vardmote: { phase: string } }).vardmote.phase === 'ended',
+  );
 
   const timeline = (await handle.query(m.stateQuery)).timeline;
   expect(timeline.find((t) => t.event === 'patient-joined')?.actor.id).toBe('janus');
   expect(timeline.find((t) => t.event === 'clinician-joined')?.actor.id).toBe('janus');
-  expect(timeline.map((t) => t.event)).toEqual(expect.arrayContaining(['checklist-confirmed', 'patient-admitted', 'session-ended']));
+  expect(timeline.map((t) => t.event)).toEqual(
+    expect.arrayContaining(['checklist-confirmed', 'patient-admitted', 'session-ended']),
+  );
 
-  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: { id: f.clinicianId, role: 'clinician' }, text: 'Videobesök genomfört.' }] });
+  await handle.executeUpdate(m.submitJournalNoteUpdate, {
+    args: [{ actor: { id: f.clinicianId, role: 'clinician' }, text: 'Videobesök genomfört.' }],
+  });
   expect(await handle.result()).toMatchObject({ status: 'closed' });
   await maybeRecordHistory(handle, 'video-janus');
 });
@@ -103,7 +115,12 @@ it('a wrong, expired or reused link gets a clear page and no Janus handle', asyn
   const { id } = await bookedEncounter(ctx, { noShowGraceSeconds: 60 });
   const first = await meetingLinks(BASE, id);
   const second = await meetingLinks(BASE, id);
-  await ctx.orm.em.fork().execute(`update join_token set expires_at = now() - interval '1 minute' where encounter_id = ? and used_at is null and created_at = (select max(created_at) from join_token where encounter_id = ?)`, [id, id]);
+  await ctx.orm.em
+    .fork()
+    .execute(
+      `update join_token set expires_at = now() - interval '1 minute' where encounter_id = ? and used_at is null and created_at = (select max(created_at) from join_token where encounter_id = ?)`,
+      [id, id],
+    );
   // Use the first patient link once, from a plain HTTP client (no browser, so no Janus session).
   expect((await fetch(first.patientUrl)).status).toBe(200);
 

@@ -6,7 +6,13 @@ import { testConfig } from '../support/env';
 
 const config = testConfig();
 const rooms = createJanusRooms({ wsUrl: config.janus.wsUrl, roomAdminKey: config.janus.roomAdminKey });
-const spec = () => ({ roomId: `encounter-${randomUUID()}`, description: 'Test', pin: '123456', secret: `s-${randomUUID()}`, maxPublishers: 2 });
+const spec = () => ({
+  roomId: `encounter-${randomUUID()}`,
+  description: 'Test',
+  pin: '123456',
+  secret: `s-${randomUUID()}`,
+  maxPublishers: 2,
+});
 
 it('creates a private room with PIN, two publishers and recording off; creating twice is the same room', async () => {
   const s = spec();
@@ -14,11 +20,15 @@ it('creates a private room with PIN, two publishers and recording off; creating 
   await rooms.create(s);
   expect(await rooms.exists(s.roomId)).toBe(true);
   // Private rooms are listed only with the admin key.
-  const { list } = (await rooms.request({ request: 'list', admin_key: config.janus.roomAdminKey })) as { list: Array<Record<string, unknown>> };
+  const { list } = (await rooms.request({ request: 'list', admin_key: config.janus.roomAdminKey })) as {
+    list: Array<Record<string, unknown>>;
+  };
   const mine = list.filter((r) => r.room === s.roomId);
   expect(mine).toHaveLength(1);
   expect(mine[0]).toMatchObject({ pin_required: true, max_publishers: 2, record: false, is_private: true });
-  expect((await rooms.request({ request: 'list' })).list).not.toContainEqual(expect.objectContaining({ room: s.roomId }));
+  expect((await rooms.request({ request: 'list' })).list).not.toContainEqual(
+    expect.objectContaining({ room: s.roomId }),
+  );
   await rooms.destroy(s.roomId, s.secret);
 });
 
@@ -32,7 +42,9 @@ it('a client cannot turn recording on without the room secret', async () => {
 });
 
 it('only the room admin key may create rooms', async () => {
-  await expect(rooms.request({ request: 'create', room: `x-${randomUUID()}`, admin_key: 'wrong-key' })).rejects.toMatchObject({ code: 433 });
+  await expect(
+    rooms.request({ request: 'create', room: `x-${randomUUID()}`, admin_key: 'wrong-key' }),
+  ).rejects.toMatchObject({ code: 433 });
 });
 
 it('destroys the room; destroying again is not an error; a wrong secret is refused', async () => {
@@ -57,7 +69,11 @@ async function joinAsPublisher(roomId: string, pin: string, token?: string): Pro
         const plain = msg.getPlainMessage();
         if (plain.janus === 'event') resolve(plain.plugindata!.data);
       });
-      void plugin.sendWithTransaction({ body: { request: 'join', ptype: 'publisher', room: roomId, pin, display: 't', ...(token ? { token } : {}) } }).catch(() => undefined);
+      void plugin
+        .sendWithTransaction({
+          body: { request: 'join', ptype: 'publisher', room: roomId, pin, display: 't', ...(token ? { token } : {}) },
+        })
+        .catch(() => undefined);
     });
   } finally {
     await connection.close().catch(() => undefined);
@@ -71,7 +87,10 @@ it('admits only the join tokens added for the room, even with the right PIN', as
   expect(await joinAsPublisher(s.roomId, s.pin, 'not-listed')).toMatchObject({ error_code: 433 });
   await rooms.allow(s.roomId, s.secret, 'token-of-the-patient');
   expect(await joinAsPublisher(s.roomId, '000000', 'token-of-the-patient')).toMatchObject({ error_code: 433 });
-  expect(await joinAsPublisher(s.roomId, s.pin, 'token-of-the-patient')).toMatchObject({ videoroom: 'joined', room: s.roomId });
+  expect(await joinAsPublisher(s.roomId, s.pin, 'token-of-the-patient')).toMatchObject({
+    videoroom: 'joined',
+    room: s.roomId,
+  });
   await expect(rooms.allow(s.roomId, 'wrong-secret', 'x')).rejects.toMatchObject({ code: 433 });
   await rooms.destroy(s.roomId, s.secret);
 });

@@ -5,7 +5,8 @@ import { chromium, Browser } from 'playwright-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: npm test installs Debian's chromium (scripts/bootstrap.sh --browser)`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(`no Chromium at ${CHROMIUM}: npm test installs Debian's chromium (scripts/bootstrap.sh --browser)`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,

@@ -19,25 +19,50 @@ export const FAST_POLICY: m.EncounterPolicy = {
 export const admin: m.Actor = { id: 'admin-1', role: 'admin', name: 'Test Admin' };
 export const clinicianOf = (f: Fixture): m.Actor => ({ id: f.clinicianId, role: 'clinician', name: 'Maria Test' });
 export const YES = answerAll(true);
-export const ALL_CHECKED = Object.fromEntries(m.CHECKLIST_ITEMS.map((k) => [k, true])) as Record<m.ChecklistItem, boolean>;
+export const ALL_CHECKED = Object.fromEntries(m.CHECKLIST_ITEMS.map((k) => [k, true])) as Record<
+  m.ChecklistItem,
+  boolean
+>;
 
-export async function startEncounter(ctx: TestContext, f: Fixture, patientId: string, policy: Partial<m.EncounterPolicy> = {}): Promise<{ id: string; handle: WorkflowHandle }> {
-  const { id, workflowId } = await createEncounter(ctx.orm.em.fork(), ctx.client, ctx.config.temporal.taskQueue, admin, {
-    patientId,
-    careUnitId: f.unitId,
-    policy: { ...FAST_POLICY, ...policy },
-  });
+export async function startEncounter(
+  ctx: TestContext,
+  f: Fixture,
+  patientId: string,
+  policy: Partial<m.EncounterPolicy> = {},
+): Promise<{ id: string; handle: WorkflowHandle }> {
+  const { id, workflowId } = await createEncounter(
+    ctx.orm.em.fork(),
+    ctx.client,
+    ctx.config.temporal.taskQueue,
+    admin,
+    {
+      patientId,
+      careUnitId: f.unitId,
+      policy: { ...FAST_POLICY, ...policy },
+    },
+  );
   return { id, handle: ctx.client.workflow.getHandle(workflowId) };
 }
 
 /** Eligible and identified as the adult patient. */
-export async function throughIdentity(handle: WorkflowHandle, f: Fixture, pnr = f.adultPnr, role: m.Role = 'patient'): Promise<m.EncounterState> {
+export async function throughIdentity(
+  handle: WorkflowHandle,
+  f: Fixture,
+  pnr = f.adultPnr,
+  role: m.Role = 'patient',
+): Promise<m.EncounterState> {
   await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinicianOf(f), answers: YES }] });
-  return handle.executeUpdate(m.recordIdentityUpdate, { args: [{ actor: { id: 'p', role }, claims: { personnummer: pnr, loa: 'loa3', method: 'test' } }] });
+  return handle.executeUpdate(m.recordIdentityUpdate, {
+    args: [{ actor: { id: 'p', role }, claims: { personnummer: pnr, loa: 'loa3', method: 'test' } }],
+  });
 }
 
 /** Polls the state query until `pred` holds. */
-export async function waitForState(handle: WorkflowHandle, pred: (s: m.EncounterState) => boolean, timeoutMs = 30_000): Promise<m.EncounterState> {
+export async function waitForState(
+  handle: WorkflowHandle,
+  pred: (s: m.EncounterState) => boolean,
+  timeoutMs = 30_000,
+): Promise<m.EncounterState> {
   const deadline = Date.now() + timeoutMs;
   let last: m.EncounterState | undefined;
   while (Date.now() < deadline) {
@@ -48,7 +73,8 @@ export async function waitForState(handle: WorkflowHandle, pred: (s: m.Encounter
   throw new Error(`state never matched; last: ${last?.status} waiting for ${last?.waitingFor}`);
 }
 
-export const waitForStatus = (handle: WorkflowHandle, status: m.EncounterStatus, timeoutMs?: number) => waitForState(handle, (s) => s.status === status, timeoutMs);
+export const waitForStatus = (handle: WorkflowHandle, status: m.EncounterStatus, timeoutMs?: number) =>
+  waitForState(handle, (s) => s.status === status, timeoutMs);
 
 /** Runs the video part: patient joins, checklist, admit, end. */
 export async function runSession(handle: WorkflowHandle, f: Fixture): Promise<void> {

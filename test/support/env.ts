@@ -7,7 +7,9 @@ import { createOrm, Orm } from '../../db/orm';
 /** Fails with a clear message when a test needing services is run outside `npm test`. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   if (!process.env.DATABASE_URL || !process.env.TEMPORAL_ADDRESS) {
-    throw new Error('DATABASE_URL/TEMPORAL_ADDRESS are unset: run integration tests through `npm test` (scripts/with-services.ts)');
+    throw new Error(
+      'DATABASE_URL/TEMPORAL_ADDRESS are unset: run integration tests through `npm test` (scripts/with-services.ts)',
+    );
   }
   return loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, ...overrides });
 }

@@ -13,7 +13,9 @@ export async function personnummer(orm: Orm, yyyymmdd: string): Promise<string> 
   await (serials ??= em.execute('create sequence if not exists test_personnummer_serial'));
   const [{ n }] = await em.execute<Array<{ n: string }>>("select nextval('test_personnummer_serial') as n");
   const k = Number(n) - 1;
-  const born = new Date(Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8) + Math.floor(k / 900)));
+  const born = new Date(
+    Date.UTC(+yyyymmdd.slice(0, 4), +yyyymmdd.slice(4, 6) - 1, +yyyymmdd.slice(6, 8) + Math.floor(k / 900)),
+  );
   const date = born.toISOString().slice(0, 10).replaceAll('-', '');
   const serial = String(100 + (k % 900));
   return `${date}-${serial}${luhnCheckDigit(date.slice(2) + serial)}`;
@@ -48,11 +50,18 @@ export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stock
     protectedGuardianPnr: await personnummer(orm, '19830303'),
   };
   const protectedGuardianId = randomUUID();
-  await em.execute('insert into care_unit (id, name, hsa_id, region, free_below_age, free_from_age) values (?, ?, ?, ?, ?, ?)', [
-    f.unitId, `Testenheten ${f.unitId.slice(0, 4)}`, `HSA-${f.unitId}`, region, region === 'vgr' ? 20 : 18, 85,
-  ]);
-  for (const [id, name] of [[f.clinicianId, 'Maria'], [f.otherClinicianId, 'Olof']]) {
-    await em.execute(`insert into clinician (id, hsa_id, given_name, family_name, title, profession, care_unit_id) values (?, ?, ?, 'Test', 'Läkare', 'doctor', ?)`, [id, `HSA-${id}`, name, f.unitId]);
+  await em.execute(
+    'insert into care_unit (id, name, hsa_id, region, free_below_age, free_from_age) values (?, ?, ?, ?, ?, ?)',
+    [f.unitId, `Testenheten ${f.unitId.slice(0, 4)}`, `HSA-${f.unitId}`, region, region === 'vgr' ? 20 : 18, 85],
+  );
+  for (const [id, name] of [
+    [f.clinicianId, 'Maria'],
+    [f.otherClinicianId, 'Olof'],
+  ]) {
+    await em.execute(
+      `insert into clinician (id, hsa_id, given_name, family_name, title, profession, care_unit_id) values (?, ?, ?, 'Test', 'Läkare', 'doctor', ?)`,
+      [id, `HSA-${id}`, name, f.unitId],
+    );
   }
   const patients: Array<[string, string, string, string]> = [
     [f.adultId, f.adultPnr, 'Vuxen', 'none'],
@@ -62,18 +71,38 @@ export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stock
     [protectedGuardianId, f.protectedGuardianPnr, 'Förälder två', 'none'],
   ];
   for (const [id, pnr, name, prot] of patients) {
-    await em.execute(`insert into patient (id, personnummer, given_name, family_name, protected_identity, email) values (?, ?, ?, 'Testsson', ?, ?)`, [id, pnr, name, prot, `${id}@example.se`]);
+    await em.execute(
+      `insert into patient (id, personnummer, given_name, family_name, protected_identity, email) values (?, ?, ?, 'Testsson', ?, ?)`,
+      [id, pnr, name, prot, `${id}@example.se`],
+    );
   }
   await em.execute('insert into guardian_link (id, guardian_id, child_id) values (?, ?, ?), (?, ?, ?)', [
-    randomUUID(), f.guardianId, f.childId, randomUUID(), protectedGuardianId, f.protectedChildId,
+    randomUUID(),
+    f.guardianId,
+    f.childId,
+    randomUUID(),
+    protectedGuardianId,
+    f.protectedChildId,
   ]);
   return f;
 }
 
 /** A slot for the clinician starting `inSeconds` from now, `minutes` long. */
-export async function makeSlot(orm: Orm, clinicianId: string, inSeconds: number, minutes = 1): Promise<{ id: string; startsAt: Date }> {
+export async function makeSlot(
+  orm: Orm,
+  clinicianId: string,
+  inSeconds: number,
+  minutes = 1,
+): Promise<{ id: string; startsAt: Date }> {
   const id = randomUUID();
   const startsAt = new Date(Date.now() + inSeconds * 1000);
-  await orm.em.fork().execute('insert into slot (id, clinician_id, starts_at, ends_at) values (?, ?, ?, ?)', [id, clinicianId, startsAt, new Date(startsAt.getTime() + minutes * 60_000)]);
+  await orm.em
+    .fork()
+    .execute('insert into slot (id, clinician_id, starts_at, ends_at) values (?, ?, ?, ?)', [
+      id,
+      clinicianId,
+      startsAt,
+      new Date(startsAt.getTime() + minutes * 60_000),
+    ]);
   return { id, startsAt };
 }

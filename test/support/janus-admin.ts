@@ -1,7 +1,11 @@
 /** Janus Admin API calls for tests: how many sessions (and so handles) exist right now. */
 import WebSocket from 'ws';
 
-export function janusAdmin<T = Record<string, unknown>>(url: string, secret: string, body: Record<string, unknown>): Promise<T> {
+export function janusAdmin<T = Record<string, unknown>>(
+  url: string,
+  secret: string,
+  body: Record<string, unknown>,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, 'janus-admin-protocol');
     const timer = setTimeout(() => (ws.terminate(), reject(new Error('Janus admin API timed out'))), 3000);
@@ -17,4 +21,5 @@ export function janusAdmin<T = Record<string, unknown>>(url: string, secret: str
   });
 }
 
-export const janusSessionIds = async (url: string, secret: string) => (await janusAdmin<{ sessions: number[] }>(url, secret, { janus: 'list_sessions' })).sessions;
+export const janusSessionIds = async (url: string, secret: string) =>
+  (await janusAdmin<{ sessions: number[] }>(url, secret, { janus: 'list_sessions' })).sessions;

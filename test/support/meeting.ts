@@ -8,15 +8,25 @@ import { makeFixture, makeSlot } from './fixtures';
 /** A booked encounter (its own unit and clinician) whose room opens in a moment. */
 export async function bookedEncounter(ctx: TestContext, policy: Partial<m.EncounterPolicy>) {
   const f = await makeFixture(ctx.orm);
-  const { id, handle } = await startEncounter(ctx, f, f.adultId, { roomOpensBeforeSeconds: 1, activityTimeoutSeconds: 15, ...policy });
+  const { id, handle } = await startEncounter(ctx, f, f.adultId, {
+    roomOpensBeforeSeconds: 1,
+    activityTimeoutSeconds: 15,
+    ...policy,
+  });
   await throughIdentity(handle, f);
   const slot = await makeSlot(ctx.orm, f.clinicianId, 2, 5);
   await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
   return { id, handle, f };
 }
 
-export async function meetingLinks(baseUrl: string, encounterId: string): Promise<{ patientUrl: string; clinicianUrl: string }> {
-  const res = await fetch(`${baseUrl}/api/encounters/${encounterId}/meeting-links`, { method: 'POST', headers: { 'x-actor-id': admin.id, 'x-actor-role': 'admin' } });
+export async function meetingLinks(
+  baseUrl: string,
+  encounterId: string,
+): Promise<{ patientUrl: string; clinicianUrl: string }> {
+  const res = await fetch(`${baseUrl}/api/encounters/${encounterId}/meeting-links`, {
+    method: 'POST',
+    headers: { 'x-actor-id': admin.id, 'x-actor-role': 'admin' },
+  });
   if (res.status !== 201) throw new Error(`meeting-links answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as { patientUrl: string; clinicianUrl: string };
 }
@@ -30,7 +40,9 @@ export async function newPage(browser: Browser, name = 'page'): Promise<Page> {
 }
 
 export const remoteVideoPlaying = (page: Page, timeout = 45_000) =>
-  page.waitForFunction(() => (document.getElementById('remote-video') as HTMLVideoElement).videoWidth > 0, undefined, { timeout });
+  page.waitForFunction(() => (document.getElementById('remote-video') as HTMLVideoElement).videoWidth > 0, undefined, {
+    timeout,
+  });
 
 /** Both pages open; waits for the patient in the waiting room, confirms the checklist and admits. Returns the admit time. */
 export async function admitPatient(handle: Parameters<typeof waitForState>[0], clinician: Page): Promise<number> {
@@ -45,4 +57,13 @@ export async function admitPatient(handle: Parameters<typeof waitForState>[0], c
 
 /** Remote video of a page: decoded and dropped frames so far. */
 export const videoStats = (page: Page) =>
-  page.evaluate(() => (window as unknown as { vardmote: { videoStats?: () => Promise<{ framesDecoded: number; framesDropped: number; framesPerSecond: number }> } }).vardmote.videoStats?.() ?? null);
+  page.evaluate(
+    () =>
+      (
+        window as unknown as {
+          vardmote: {
+            videoStats?: () => Promise<{ framesDecoded: number; framesDropped: number; framesPerSecond: number }>;
+          };
+        }
+      ).vardmote.videoStats?.() ?? null,
+  );

@@ -1,7 +1,14 @@
 /** An in-process worker on the test's own task queue, with real activities on the test database. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { execFileSync } from 'node:child_process';
 import { findTemporalCli } from '../../scripts/services';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -24,7 +31,10 @@ function quietRuntime(): void {
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   quietRuntime();
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: new DefaultLogger('WARN'),
+  });
   return bundle;
 }
 
@@ -75,7 +85,20 @@ export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 export async function maybeRecordHistory(handle: WorkflowHandle, scenario: string): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   // The CLI writes the same protobuf JSON that `temporal workflow show --output json` users know.
-  const json = execFileSync(findTemporalCli(), ['workflow', 'show', '--workflow-id', handle.workflowId, '--address', process.env.TEMPORAL_ADDRESS!, '--output', 'json'], { maxBuffer: 64 << 20 });
+  const json = execFileSync(
+    findTemporalCli(),
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      handle.workflowId,
+      '--address',
+      process.env.TEMPORAL_ADDRESS!,
+      '--output',
+      'json',
+    ],
+    { maxBuffer: 64 << 20 },
+  );
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
   fs.writeFileSync(path.join(HISTORIES_DIR, `encounter-${scenario}.json`), json);
 }

@@ -3,7 +3,17 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as m from '../../workflows/encounter.messages';
 import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { ALL_CHECKED, admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForState, waitForStatus, YES } from '../support/encounters';
+import {
+  ALL_CHECKED,
+  admin,
+  clinicianOf,
+  runSession,
+  startEncounter,
+  throughIdentity,
+  waitForState,
+  waitForStatus,
+  YES,
+} from '../support/encounters';
 import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
 
 jest.setTimeout(90_000);
@@ -37,29 +47,57 @@ it('happy path: requested → eligibility → identity → booked → pre-meetin
   await runSession(handle, f);
   await waitForStatus(handle, 'documentation');
   expect(await worker.rooms.exists(`encounter-${id}`)).toBe(false);
-  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Bedömning: förbättrad. Plan: uppföljning vid behov.' }] });
+  await handle.executeUpdate(m.submitJournalNoteUpdate, {
+    args: [{ actor: clinicianOf(f), text: 'Bedömning: förbättrad. Plan: uppföljning vid behov.' }],
+  });
   const result = await handle.result();
   expect(result).toEqual({ status: 'closed', chargeOre: 27_500 });
 
   const state = await handle.query(m.stateQuery);
   expect(state.timeline.map((t) => t.event)).toEqual(
-    expect.arrayContaining(['eligibility-answered', 'identity-verified', 'booked', 'invitation-sent', 'patient-joined', 'patient-admitted', 'session-ended', 'journal-note-written', 'fee-decided', 'closed']),
+    expect.arrayContaining([
+      'eligibility-answered',
+      'identity-verified',
+      'booked',
+      'invitation-sent',
+      'patient-joined',
+      'patient-admitted',
+      'session-ended',
+      'journal-note-written',
+      'fee-decided',
+      'closed',
+    ]),
   );
-  const [note] = await rows<{ visit_type: string; contact_date: string }>("select visit_type, to_char(contact_date, 'YYYY-MM-DD') as contact_date from journal_note where encounter_id = ?", [id]);
+  const [note] = await rows<{ visit_type: string; contact_date: string }>(
+    "select visit_type, to_char(contact_date, 'YYYY-MM-DD') as contact_date from journal_note where encounter_id = ?",
+    [id],
+  );
   expect(note.visit_type).toBe('Digitalt vårdmöte');
-  expect(note.contact_date).toBe(new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date(state.sessionStartedAt!)));
-  const [proj] = await rows<{ status: string; closed_at: Date | null }>('select status, closed_at from encounter where id = ?', [id]);
+  expect(note.contact_date).toBe(
+    new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm' }).format(new Date(state.sessionStartedAt!)),
+  );
+  const [proj] = await rows<{ status: string; closed_at: Date | null }>(
+    'select status, closed_at from encounter where id = ?',
+    [id],
+  );
   expect(proj.status).toBe('closed');
   expect(proj.closed_at).not.toBeNull();
-  expect(worker.mailer.sent.some((mail) => mail.subject.startsWith('Kallelse') && mail.text.includes('väntrum'))).toBe(true);
+  expect(worker.mailer.sent.some((mail) => mail.subject.startsWith('Kallelse') && mail.text.includes('väntrum'))).toBe(
+    true,
+  );
   await maybeRecordHistory(handle, 'happy');
 });
 
 it('not eligible: any "no" ends as referred to physical visit with no fee (RULES §6)', async () => {
   const { id, handle } = await startEncounter(ctx, f, f.adultId);
-  await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinicianOf(f), answers: { ...YES, enoughInformation: false } }] });
+  await handle.executeUpdate(m.answerEligibilityUpdate, {
+    args: [{ actor: clinicianOf(f), answers: { ...YES, enoughInformation: false } }],
+  });
   expect(await handle.result()).toEqual({ status: 'referred-to-physical', chargeOre: 0 });
-  const [a] = await rows<{ eligible: boolean; reasons: string[] }>('select eligible, reasons from eligibility_assessment where encounter_id = ?', [id]);
+  const [a] = await rows<{ eligible: boolean; reasons: string[] }>(
+    'select eligible, reasons from eligibility_assessment where encounter_id = ?',
+    [id],
+  );
   expect(a.eligible).toBe(false);
   expect(a.reasons[0]).toMatch(/^enoughInformation/);
   await maybeRecordHistory(handle, 'not-eligible');
@@ -69,7 +107,10 @@ it('identity failed: someone else logs in → identity-failed with a deviation',
   const { id, handle } = await startEncounter(ctx, f, f.adultId);
   await throughIdentity(handle, f, f.protectedGuardianPnr);
   expect((await handle.result()).status).toBe('identity-failed');
-  const devs = await rows<{ category: string; severity: string }>('select category, severity from deviation where encounter_id = ?', [id]);
+  const devs = await rows<{ category: string; severity: string }>(
+    'select category, severity from deviation where encounter_id = ?',
+    [id],
+  );
   expect(devs).toEqual([{ category: 'identity-failure', severity: 'high' }]);
   await maybeRecordHistory(handle, 'identity-failed');
 });
@@ -120,7 +161,10 @@ it('late cancel: a patient cancelling inside the late window pays the no-show fe
   await new Promise((r) => setTimeout(r, Math.max(0, slot.startsAt.getTime() - Date.now() - 4000)));
   await handle.executeUpdate(m.cancelUpdate, { args: [{ actor: patient, reason: 'Kan inte' }] });
   expect(await handle.result()).toEqual({ status: 'cancelled', chargeOre: 40_000 });
-  const charges = await rows<{ kind: string; amount_ore: number; counts_to_ceiling: boolean }>('select kind, amount_ore, counts_to_ceiling from charge where encounter_id = ?', [id]);
+  const charges = await rows<{ kind: string; amount_ore: number; counts_to_ceiling: boolean }>(
+    'select kind, amount_ore, counts_to_ceiling from charge where encounter_id = ?',
+    [id],
+  );
   expect(charges).toEqual([{ kind: 'late-cancel', amount_ore: 40_000, counts_to_ceiling: false }]);
   await maybeRecordHistory(handle, 'cancel-late');
 });
@@ -136,7 +180,10 @@ it('no-show: the patient never joins → no-show, 400 SEK not toward the ceiling
   expect(await worker.rooms.exists(`encounter-${id}`)).toBe(false);
   const devs = await rows<{ category: string }>('select category from deviation where encounter_id = ?', [id]);
   expect(devs).toEqual([{ category: 'no-show' }]);
-  const periods = await rows('select 1 from high_cost_period where patient_id = ? and paid_ore > 0 and start_date > current_date', [f.adultId]);
+  const periods = await rows(
+    'select 1 from high_cost_period where patient_id = ? and paid_ore > 0 and start_date > current_date',
+    [f.adultId],
+  );
   expect(periods).toHaveLength(0);
   await maybeRecordHistory(handle, 'no-show');
 });
@@ -166,13 +213,21 @@ it('reschedule: the old slot is released, the new one held and a new invitation 
   await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'invitation-sent'));
   const s = await handle.executeUpdate(m.rescheduleUpdate, { args: [{ actor: admin, slotId: second.id }] });
   expect(s.slot?.slotId).toBe(second.id);
-  const live = await rows<{ slot_id: string }>('select slot_id from booking where encounter_id = ? and released_at is null', [id]);
+  const live = await rows<{ slot_id: string }>(
+    'select slot_id from booking where encounter_id = ? and released_at is null',
+    [id],
+  );
   expect(live).toEqual([{ slot_id: second.id }]);
   await runSession(handle, f);
   await waitForStatus(handle, 'documentation');
-  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Ombokat möte genomfört.' }] });
+  await handle.executeUpdate(m.submitJournalNoteUpdate, {
+    args: [{ actor: clinicianOf(f), text: 'Ombokat möte genomfört.' }],
+  });
   expect((await handle.result()).status).toBe('closed');
-  const invitations = await rows('select 1 from outbox_message where encounter_id = ? and subject like ?', [id, 'Kallelse%']);
+  const invitations = await rows('select 1 from outbox_message where encounter_id = ? and subject like ?', [
+    id,
+    'Kallelse%',
+  ]);
   expect(invitations).toHaveLength(2);
   await maybeRecordHistory(handle, 'reschedule');
 });
@@ -187,8 +242,12 @@ describe('updates reject bad requests with a clear message and no state change',
         },
         (e: WorkflowUpdateFailedError) => e.cause as Error & { type?: string },
       );
-    expect(await fail(handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: 'x' }] }))).toMatchObject({ type: 'WrongStep' });
-    expect(await fail(handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: admin, answers: YES }] }))).toMatchObject({ type: 'WrongActor' });
+    expect(await fail(handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: 'x' }] }))).toMatchObject({
+      type: 'WrongStep',
+    });
+    expect(
+      await fail(handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: admin, answers: YES }] })),
+    ).toMatchObject({ type: 'WrongActor' });
     const before = await handle.query(m.stateQuery);
     await throughIdentity(handle, f);
 
@@ -208,10 +267,26 @@ describe('updates reject bad requests with a clear message and no state change',
     await waitForStatus(handle, 'video');
     await handle.signal(m.participantJoinedSignal, { role: 'patient', source: 'test' });
     await waitForState(handle, (s) => s.patientPresent);
-    expect(await fail(handle.executeUpdate(m.admitPatientUpdate, { args: [{ actor: clinicianOf(f) }] }))).toMatchObject({ message: expect.stringMatching(/checklist/) });
-    expect(await fail(handle.executeUpdate(m.confirmChecklistUpdate, { args: [{ actor: clinicianOf(f), items: { ...ALL_CHECKED, headset: false } }] }))).toMatchObject({ type: 'Invalid' });
-    expect(await fail(handle.executeUpdate(m.confirmChecklistUpdate, { args: [{ actor: { id: f.otherClinicianId, role: 'clinician' }, items: ALL_CHECKED }] }))).toMatchObject({ type: 'WrongActor' });
-    await handle.executeUpdate(m.cancelUpdate, { args: [{ actor: { id: f.clinicianId, role: 'clinician' }, reason: 'Klinikerns frånvaro' }] });
+    expect(await fail(handle.executeUpdate(m.admitPatientUpdate, { args: [{ actor: clinicianOf(f) }] }))).toMatchObject(
+      { message: expect.stringMatching(/checklist/) },
+    );
+    expect(
+      await fail(
+        handle.executeUpdate(m.confirmChecklistUpdate, {
+          args: [{ actor: clinicianOf(f), items: { ...ALL_CHECKED, headset: false } }],
+        }),
+      ),
+    ).toMatchObject({ type: 'Invalid' });
+    expect(
+      await fail(
+        handle.executeUpdate(m.confirmChecklistUpdate, {
+          args: [{ actor: { id: f.otherClinicianId, role: 'clinician' }, items: ALL_CHECKED }],
+        }),
+      ),
+    ).toMatchObject({ type: 'WrongActor' });
+    await handle.executeUpdate(m.cancelUpdate, {
+      args: [{ actor: { id: f.clinicianId, role: 'clinician' }, reason: 'Klinikerns frånvaro' }],
+    });
     expect((await handle.result()).status).toBe('cancelled');
   });
 

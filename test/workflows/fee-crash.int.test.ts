@@ -17,8 +17,17 @@ const children: ChildProcess[] = [];
 /** The real worker entry point (worker.ts) as its own process on the test's task queue. */
 function spawnWorker(fault?: string): { child: ChildProcess; output: () => string } {
   let out = '';
-  const env = { ...process.env, TEMPORAL_TASK_QUEUE: ctx.config.temporal.taskQueue, LOG_LEVEL: 'warn', JANUS_REQUIRED: 'false', ...(fault ? { VARDMOTE_FAULT: fault } : {}) };
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = {
+    ...process.env,
+    TEMPORAL_TASK_QUEUE: ctx.config.temporal.taskQueue,
+    LOG_LEVEL: 'warn',
+    JANUS_REQUIRED: 'false',
+    ...(fault ? { VARDMOTE_FAULT: fault } : {}),
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
   children.push(child);
@@ -51,7 +60,10 @@ it('a worker killed after the fee commits is replaced and the encounter closes w
   await runSession(handle, f);
   await waitForStatus(handle, 'documentation');
   // The note update answers once the encounter is terminal, so only wait for it to be accepted.
-  const note = await handle.startUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Anteckning före krasch.' }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+  const note = await handle.startUpdate(m.submitJournalNoteUpdate, {
+    args: [{ actor: clinicianOf(f), text: 'Anteckning före krasch.' }],
+    waitForStage: WorkflowUpdateStage.ACCEPTED,
+  });
 
   await until(() => first.output().includes(`FAULT fee-committed ${id}`), 'the fee to be committed');
   first.child.kill('SIGKILL');
@@ -61,11 +73,20 @@ it('a worker killed after the fee commits is replaced and the encounter closes w
   const result = await handle.result();
   expect(result).toEqual({ status: 'closed', chargeOre: 27_500 });
   expect((await note.result()).status).toBe('closed');
-  const charges = await ctx.orm.em.fork().execute<Array<{ kind: string; amount_ore: number }>>('select kind, amount_ore from charge where encounter_id = ?', [id]);
+  const charges = await ctx.orm.em
+    .fork()
+    .execute<Array<{ kind: string; amount_ore: number }>>(
+      'select kind, amount_ore from charge where encounter_id = ?',
+      [id],
+    );
   expect(charges).toEqual([{ kind: 'visit', amount_ore: 27_500 }]);
-  const [period] = await ctx.orm.em.fork().execute<Array<{ paid_ore: number }>>('select paid_ore from high_cost_period where patient_id = ?', [f.adultId]);
+  const [period] = await ctx.orm.em
+    .fork()
+    .execute<Array<{ paid_ore: number }>>('select paid_ore from high_cost_period where patient_id = ?', [f.adultId]);
   expect(period.paid_ore).toBe(27_500);
   const history = await handle.fetchHistory();
-  const feeAttempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1);
+  const feeAttempts = history.events!.filter(
+    (e) => e.activityTaskStartedEventAttributes && (e.activityTaskStartedEventAttributes.attempt ?? 1) > 1,
+  );
   expect(feeAttempts.length).toBeGreaterThanOrEqual(1);
 });

@@ -8,13 +8,30 @@ import { HISTORIES_DIR, workflowBundle } from '../support/worker';
 
 jest.setTimeout(120_000);
 
-const files = fs.existsSync(HISTORIES_DIR) ? fs.readdirSync(HISTORIES_DIR).filter((f) => f.startsWith('encounter-') && f.endsWith('.json')) : [];
+const files = fs.existsSync(HISTORIES_DIR)
+  ? fs.readdirSync(HISTORIES_DIR).filter((f) => f.startsWith('encounter-') && f.endsWith('.json'))
+  : [];
 const load = (file: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
 
 it('has a recorded history for every encounter path', () => {
   const scenarios = files.map((f) => f.replace(/^encounter-|\.json$/g, '')).sort();
   expect(scenarios).toEqual(
-    ['cancel-early', 'cancel-late', 'documentation-overdue', 'guardian-child', 'happy', 'identity-failed', 'media-down', 'no-show', 'not-eligible', 'phone-fallback', 'protected-identity', 'reschedule', 'video-janus', 'video-no-show'].sort(),
+    [
+      'cancel-early',
+      'cancel-late',
+      'documentation-overdue',
+      'guardian-child',
+      'happy',
+      'identity-failed',
+      'media-down',
+      'no-show',
+      'not-eligible',
+      'phone-fallback',
+      'protected-identity',
+      'reschedule',
+      'video-janus',
+      'video-no-show',
+    ].sort(),
   );
 });
 
@@ -29,8 +46,12 @@ it('replays every recorded history without a determinism error', async () => {
 
 it('a tampered history (activity swapped for another) fails replay with DeterminismViolationError', async () => {
   const history = load('encounter-happy.json');
-  const scheduled = history.events!.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordEligibility');
+  const scheduled = history.events!.find(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordEligibility',
+  );
   expect(scheduled).toBeDefined();
   scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'writeJournalNote';
-  await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'tampered')).rejects.toThrow(DeterminismViolationError);
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'tampered'),
+  ).rejects.toThrow(DeterminismViolationError);
 });
