@@ -26,6 +26,8 @@ export const SYSTEM: Actor = { id: 'vardmote', role: 'system' };
 export const msUntil = (iso: string): number => Math.max(0, Date.parse(iso) - Date.now());
 export const plusSeconds = (iso: string, s: number): string => new Date(Date.parse(iso) + s * 1000).toISOString();
 
+type Deviation = Parameters<EncounterActivities['recordDeviation']>[0];
+
 const activitiesFor = (input: EncounterInput) =>
   proxyActivities<EncounterActivities>({
     startToCloseTimeout: `${input.policy.activityTimeoutSeconds}s`,
@@ -154,15 +156,15 @@ export class EncounterMachine {
     return this.charge('late-cancel', stockholmDateOf(this.now()));
   }
 
-  /** The video-failure deviation; its dedupe key makes it one per encounter. */
+  /** Records a deviation of this encounter, once per `key` (the dedupe key is encounter id + key). */
+  recordDeviation(key: string, category: Deviation['category'], severity: Deviation['severity'], description: string) {
+    const dedupeKey = `${this.id}:${key}`;
+    return this.acts.recordDeviation({ encounterId: this.id, category, severity, description, dedupeKey });
+  }
+
+  /** The video-failure deviation: one per encounter, whichever failure comes first. */
   recordVideoFailure(description: string) {
-    return this.acts.recordDeviation({
-      encounterId: this.id,
-      category: 'video-failure',
-      severity: 'medium',
-      description,
-      dedupeKey: `${this.id}:video-failure`,
-    });
+    return this.recordDeviation('video-failure', 'video-failure', 'medium', description);
   }
 
   /** Runs an update's side effect with the busy flag set, so concurrent updates are refused. */

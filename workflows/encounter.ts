@@ -36,13 +36,7 @@ const runIdentity: Step = async (s) => {
   if (!(await s.until(() => s.state.identity !== null || s.identityRefusal !== null))) return cancel(s);
   if (!s.identityRefusal) return true;
   const description = `Identity check failed: ${s.identityRefusal}`;
-  await s.acts.recordDeviation({
-    encounterId: s.id,
-    category: 'identity-failure',
-    severity: 'high',
-    description,
-    dedupeKey: `${s.id}:identity`,
-  });
+  await s.recordDeviation('identity', 'identity-failure', 'high', description);
   s.exit('identity-failed', SYSTEM, { refusal: s.identityRefusal });
   return false;
 };
@@ -83,13 +77,7 @@ const runVideo: Step = async (s) => {
     if (s.cancelRequest) return cancel(s);
     await s.charge('no-show', stockholmDateOf(st.slot!.startsAt));
     const description = 'The patient did not join within the grace period';
-    await s.acts.recordDeviation({
-      encounterId: s.id,
-      category: 'no-show',
-      severity: 'low',
-      description,
-      dedupeKey: `${s.id}:no-show`,
-    });
+    await s.recordDeviation('no-show', 'no-show', 'low', description);
     await s.acts.closeVideoRoom({ encounterId: s.id });
     s.exit('no-show', SYSTEM);
     return false;
@@ -117,13 +105,7 @@ const runDocumentation: Step = async (s) => {
   }
   if (!(await condition(written, msUntil(deadlines.documentationOverdueAt)))) {
     const description = 'Journal note not written in time';
-    await s.acts.recordDeviation({
-      encounterId: s.id,
-      category: 'missing-documentation',
-      severity: 'medium',
-      description,
-      dedupeKey: `${s.id}:documentation`,
-    });
+    await s.recordDeviation('documentation', 'missing-documentation', 'medium', description);
     s.record('documentation-overdue', SYSTEM, 'deviation');
     await s.project();
     await condition(written);
