@@ -27,10 +27,18 @@ export const requireActor: RequestHandler = (req, _res, next) => {
   req.actor = {
     id: h['x-actor-id'],
     role: h['x-actor-role'],
-    ...(h['x-actor-name'] ? { name: decodeURIComponent(h['x-actor-name']) } : {}),
+    ...(h['x-actor-name'] ? { name: decodeHeader(h['x-actor-name']) } : {}),
   };
   next();
 };
+
+function decodeHeader(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new HttpError(400, 'x-actor-name: not valid percent-encoded UTF-8', 'x-actor-name', 'validation');
+  }
+}
 
 /** Staff roles only (administrator, clinician). */
 export const staffOnly: RequestHandler = (req, _res, next) => {

@@ -6,12 +6,13 @@ import { listOutbox } from '../db/outbox';
 import { listSlots } from '../db/slots';
 import type { AppDeps } from './deps';
 import { requireActor, staffOnly } from './auth';
+import { isoInstant } from './encounters/schemas';
 
 const SlotQuery = z.object({
   clinicianId: z.string().uuid().optional(),
   careUnitId: z.string().uuid().optional(),
-  from: z.string().datetime({ offset: true }).optional(),
-  to: z.string().datetime({ offset: true }).optional(),
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
   free: z.enum(['true', 'false']).default('true'),
 });
 

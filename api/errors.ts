@@ -67,7 +67,23 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   }
   if (err instanceof SyntaxError && 'body' in err)
     return { status: 400, body: { error: 'validation', message: 'request body is not valid JSON', field: '(body)' } };
+  const parser = bodyParserError(err);
+  if (parser) return parser;
   return { status: 500, body: { error: 'internal', message: 'internal error' } };
+}
+
+/** body-parser's own client errors (too large, wrong charset or encoding) keep their 4xx status. */
+function bodyParserError(err: unknown): { status: number; body: ErrorBody } | null {
+  const e = err as { status?: number; type?: string; expose?: boolean; message?: string } | null;
+  if (!e || typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || !e.expose) return null;
+  const field = e.type === 'charset.unsupported' || e.type === 'encoding.unsupported' ? 'content-type' : '(body)';
+  const message =
+    e.type === 'entity.too.large'
+      ? 'request body is too large (at most 256 kB)'
+      : e.type === 'charset.unsupported'
+        ? 'content-type: the body must be UTF-8 JSON'
+        : (e.message ?? 'bad request');
+  return { status: e.status, body: { error: 'validation', message, field } };
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {

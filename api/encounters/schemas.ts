@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { ELIGIBILITY_KEYS } from '../../domain/eligibility';
 import { CHECKLIST_ITEMS } from '../../workflows/encounter.messages';
 
-const isoInstant = z.string().datetime({ offset: true });
+/** An ISO 8601 instant with offset, within years the database and the calendar rules handle. */
+export const isoInstant = z
+  .string()
+  .datetime({ offset: true })
+  .refine((v) => {
+    const year = new Date(v).getUTCFullYear();
+    return year >= 1900 && year < 2200;
+  }, 'must be between the years 1900 and 2199');
 
 export const PolicyOverrides = z
   .object({
