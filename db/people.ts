@@ -45,11 +45,10 @@ export async function mailAddressFor(em: EntityManager, patientId: string): Prom
   const patient = await em.findOneOrFail(Patient, { id: patientId });
   if (patient.email) return patient.email;
   const links = await em.find(GuardianLink, { childId: patientId, blocked: false }, { orderBy: { createdAt: 'asc' } });
-  for (const l of links) {
-    const g = await em.findOne(Patient, { id: l.guardianId });
-    if (g?.email) return g.email;
-  }
-  return null;
+  if (!links.length) return null;
+  const guardians = await em.find(Patient, { id: { $in: links.map((l) => l.guardianId) }, email: { $ne: null } });
+  const emails = new Map(guardians.map((g) => [g.id, g.email!]));
+  return links.map((l) => emails.get(l.guardianId)).find(Boolean) ?? null;
 }
 
 /** Inserts patients and guardian links that are missing (demo and test data). */

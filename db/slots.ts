@@ -1,7 +1,7 @@
 /** Slots and bookings. The database forbids double booking (exclusion constraint, partial unique indexes), not this code. */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Booking, Clinician, Slot } from './entities';
+import { Booking, Slot } from './entities';
 import { insertIgnore } from './insert';
 
 export interface SlotView {
@@ -10,6 +10,9 @@ export interface SlotView {
   startsAt: string;
   endsAt: string;
 }
+
+/** No live booking holds the slot. */
+const FREE = 'not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null)';
 
 const view = (s: Slot): SlotView => ({
   id: s.id,
@@ -28,17 +31,18 @@ export async function listSlots(
   em: EntityManager,
   f: { from?: string; to?: string; clinicianId?: string; careUnitId?: string; freeOnly: boolean },
 ): Promise<SlotView[]> {
-  const where: Record<string, unknown> = {
-    startsAt: { $gte: f.from ? new Date(f.from) : new Date(), ...(f.to ? { $lt: new Date(f.to) } : {}) },
-  };
-  if (f.clinicianId) where.clinicianId = f.clinicianId;
-  if (f.careUnitId) {
-    const ids = (await em.find(Clinician, { careUnitId: f.careUnitId }, { fields: ['id'] })).map((c) => c.id);
-    where.clinicianId = f.clinicianId ? (ids.includes(f.clinicianId) ? f.clinicianId : []) : { $in: ids };
-  }
-  const qb = em.createQueryBuilder(Slot, 's').where(where).orderBy({ startsAt: 'asc' }).limit(500);
-  // "Free" is a NOT EXISTS on live bookings: clearer as SQL than as ORM filters.
-  if (f.freeOnly) qb.andWhere('not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null)');
+  const qb = em
+    .createQueryBuilder(Slot, 's')
+    .where({
+      startsAt: { $gte: f.from ? new Date(f.from) : new Date(), ...(f.to ? { $lt: new Date(f.to) } : {}) },
+      ...(f.clinicianId ? { clinicianId: f.clinicianId } : {}),
+    })
+    .orderBy({ startsAt: 'asc' })
+    .limit(500);
+  // A unit's slots and "free" slots are subqueries on other tables: clearer as SQL than as ORM filters.
+  if (f.careUnitId)
+    qb.andWhere('s.clinician_id in (select c.id from clinician c where c.care_unit_id = ?)', [f.careUnitId]);
+  if (f.freeOnly) qb.andWhere(FREE);
   return (await qb.getResult()).map(view);
 }
 
@@ -70,19 +74,22 @@ export async function findFreeSlot(
   clinicianId: string,
   window: { startsAfter?: Date; endsAfter?: Date; startsBefore?: Date },
 ): Promise<string | null> {
-  const qb = em
+  const startsAt = {
+    ...(window.startsAfter ? { $gt: window.startsAfter } : {}),
+    ...(window.startsBefore ? { $lt: window.startsBefore } : {}),
+  };
+  const [row] = await em
     .createQueryBuilder(Slot, 's')
     .select('id')
     .where({
       clinicianId,
-      ...(window.startsAfter ? { startsAt: { $gt: window.startsAfter } } : {}),
+      ...(Object.keys(startsAt).length ? { startsAt } : {}),
       ...(window.endsAfter ? { endsAt: { $gt: window.endsAfter } } : {}),
     })
-    .andWhere('not exists (select 1 from booking b where b.slot_id = s.id and b.released_at is null)')
+    .andWhere(FREE)
     .orderBy({ startsAt: 'asc' })
-    .limit(1);
-  if (window.startsBefore) qb.andWhere({ startsAt: { $lt: window.startsBefore } });
-  const [row] = await qb.getResult();
+    .limit(1)
+    .getResult();
   return row?.id ?? null;
 }
 

@@ -18,6 +18,15 @@ jest.setTimeout(60_000);
 
 const stack = useApiStack();
 
+/** The encounter's deviations, read straight from the table. */
+const deviationsOf = (encounterId: string) =>
+  stack.ctx.orm.em
+    .fork()
+    .execute<Array<{ category: string; description: string }>>(
+      'select category, description from deviation where encounter_id = ?',
+      [encounterId],
+    );
+
 const auth = () => `Basic ${Buffer.from(`janus:${stack.ctx.config.janus.eventSecret}`).toString('base64')}`;
 const post = (events: object, authorization = auth()) =>
   request(stack.app).post('/janus/events').set('authorization', authorization).send(events);
@@ -129,12 +138,7 @@ it('the clinician switches to phone from the meeting page: a deviation with the 
     .send({ error: 'Janus: ICE failed (no candidates)' });
   expect(res.status).toBe(200);
   expect(res.body.modality).toBe('phone');
-  const [dev] = await stack.ctx.orm.em
-    .fork()
-    .execute<Array<{ category: string; description: string }>>(
-      'select category, description from deviation where encounter_id = ?',
-      [id],
-    );
+  const [dev] = await deviationsOf(id);
   expect(dev).toMatchObject({
     category: 'video-failure',
     description: expect.stringContaining('Janus: ICE failed (no candidates)'),
@@ -180,12 +184,7 @@ it('media down during the session: a short drop is only noted, one that lasts be
   // Down for longer than the grace: the deviation.
   await post([media(false, 3000)]).expect(200);
   await waitForState(handle, (s) => s.timeline.some((t) => t.event === 'video-problem'));
-  const [dev] = await stack.ctx.orm.em
-    .fork()
-    .execute<Array<{ category: string; description: string }>>(
-      'select category, description from deviation where encounter_id = ?',
-      [id],
-    );
+  const [dev] = await deviationsOf(id);
   expect(dev).toMatchObject({
     category: 'video-failure',
     description: expect.stringContaining('no video received for 2 s'),
