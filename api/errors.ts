@@ -72,17 +72,19 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   return { status: 500, body: { error: 'internal', message: 'internal error' } };
 }
 
+const BODY_PARSER_ERRORS: Record<string, { message: string; field: string }> = {
+  'entity.too.large': { message: 'request body is too large (at most 256 kB)', field: '(body)' },
+  'charset.unsupported': { message: 'content-type: the body must be UTF-8 JSON', field: 'content-type' },
+  'encoding.unsupported': { message: 'content-encoding is not supported', field: 'content-type' },
+};
+
 /** body-parser's own client errors (too large, wrong charset or encoding) keep their 4xx status. */
 function bodyParserError(err: unknown): { status: number; body: ErrorBody } | null {
   const e = err as { status?: number; type?: string; expose?: boolean; message?: string } | null;
   if (!e || typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || !e.expose) return null;
-  const field = e.type === 'charset.unsupported' || e.type === 'encoding.unsupported' ? 'content-type' : '(body)';
-  const message =
-    e.type === 'entity.too.large'
-      ? 'request body is too large (at most 256 kB)'
-      : e.type === 'charset.unsupported'
-        ? 'content-type: the body must be UTF-8 JSON'
-        : (e.message ?? 'bad request');
+  const known = e.type && Object.hasOwn(BODY_PARSER_ERRORS, e.type) ? BODY_PARSER_ERRORS[e.type] : undefined;
+  const message = known?.message ?? e.message ?? 'bad request';
+  const field = known?.field ?? '(body)';
   return { status: e.status, body: { error: 'validation', message, field } };
 }
 

@@ -22,12 +22,12 @@ export async function markVideoRoomDestroyed(em: EntityManager, encounterId: str
   await em.nativeUpdate(VideoRoom, { encounterId, destroyedAt: null }, { destroyedAt: new Date() });
 }
 
-/** Stores new links (their hashes) in one transaction. */
+/** Stores new links (their hashes) in one statement, so both or neither. */
 export async function insertJoinTokens(
   em: EntityManager,
   tokens: Array<Pick<JoinToken, 'tokenHash' | 'encounterId' | 'role' | 'createdBy' | 'expiresAt'>>,
 ): Promise<void> {
-  await em.transactional((tx) => tx.insertMany(JoinToken, tokens));
+  await em.insertMany(JoinToken, tokens);
 }
 
 /**

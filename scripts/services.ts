@@ -3,6 +3,7 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { ensureDatabase } from '../db/database';
 import { janusInfo } from '../media/janus-probe';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -123,9 +124,10 @@ async function startPostgres(dir: string, port: number): Promise<{ url: string; 
   await server.start();
   for (const sig of SIGNALS)
     for (const l of process.listeners(sig)) if (!before.get(sig)!.includes(l)) process.removeListener(sig, l);
-  await server.createDatabase('vardmote').catch((err: { code?: string }) => {
-    if (err.code !== '42P04') throw err; // duplicate_database: an earlier start created it
-  });
+  await ensureDatabase(
+    { host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' },
+    'vardmote',
+  );
   return { url: `postgres://postgres:postgres@127.0.0.1:${port}/vardmote`, stop: () => server.stop() };
 }
 

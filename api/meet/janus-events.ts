@@ -10,9 +10,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../deps';
 import { HttpError } from '../errors';
 import * as m from '../../workflows/encounter.messages';
-import { applyParticipantEvent as applyEvent, findJanusHandle } from '../../db/video';
+import { applyParticipantEvent as applyEvent, findJanusHandle, findPublisher } from '../../db/video';
 import { videoRoomId } from '../../media/rooms';
-import { findPublisher, MeetRole } from './links';
+import type { MeetRole } from './links';
 
 const JanusEvent = z.object({
   type: z.number().int(),

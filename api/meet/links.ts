@@ -4,16 +4,15 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Actor, EncounterStatus, isTerminal } from '../../workflows/encounter.messages';
 import { audit } from '../audit';
 import { HttpError, notFound } from '../errors';
+import type { MeetRole } from '../../db/entities';
 import { getEncounterRow } from '../../db/encounters';
 import {
   claimJoinToken,
   findMeetingSession as findSessionByKeyHash,
-  findPublisher as findPublisherRow,
   insertJoinTokens,
   joinTokenRefusal,
 } from '../../db/video';
 
-import type { MeetRole } from '../../db/entities';
 export type { MeetRole };
 export type LinkRefusal = 'unknown' | 'expired' | 'used';
 
@@ -109,12 +108,4 @@ export async function findMeetingSession(
 ): Promise<Omit<MeetingSession, 'key'> | null> {
   if (!key || key.length > 100) return null;
   return findSessionByKeyHash(em, hash(key));
-}
-
-/** Who published under a Janus publisher id, if it was one of our pages. */
-export async function findPublisher(
-  em: EntityManager,
-  publisherId: string,
-): Promise<{ encounterId: string; role: MeetRole } | null> {
-  return findPublisherRow(em, publisherId);
 }
