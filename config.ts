@@ -2,6 +2,10 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 
+export const LOA3 = 'http://id.elegnamnden.se/loa/1.0/loa3';
+export const LOA4 = 'http://id.elegnamnden.se/loa/1.0/loa4';
+const DEV_SESSION_SECRET = 'dev-session-secret-for-this-laptop-only';
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -46,6 +50,37 @@ const EnvSchema = z.object({
     .regex(/^smtps?:\/\//)
     .optional(),
   MAIL_FROM: z.string().default('Vårdmöte <no-reply@vardmote.local>'),
+  NODE_ENV: z.string().default('development'),
+  /** Signs the session cookie; required in production (at least 32 characters). */
+  SESSION_SECRET: z.string().min(32).optional(),
+  PATIENT_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(15),
+  PATIENT_SESSION_MAX_MINUTES: z.coerce.number().int().min(1).default(60),
+  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  STAFF_SESSION_MAX_MINUTES: z.coerce.number().int().min(1).default(600),
+  /** Patients and guardians: BankID / Freja eID+ through an OIDC broker (Swedish OIDC profile). */
+  OIDC_PATIENT_ISSUER: z.string().url().optional(),
+  OIDC_PATIENT_CLIENT_ID: z.string().min(1).default('vardmote-patient'),
+  OIDC_PATIENT_CLIENT_SECRET: z.string().min(16).optional(),
+  OIDC_PATIENT_REDIRECT_URL: z.string().url().optional(),
+  OIDC_PATIENT_SCOPE: z.string().default('openid profile https://id.oidc.se/scope/naturalPersonNumber'),
+  OIDC_PATIENT_ACR: z.string().default(`${LOA3},${LOA4}`),
+  OIDC_PATIENT_PNR_CLAIM: z.string().default('https://id.oidc.se/claim/personalIdentityNumber'),
+  /** Staff: SITHS eID through the region's IdP, identified by HSA-id. */
+  OIDC_STAFF_ISSUER: z.string().url().optional(),
+  OIDC_STAFF_CLIENT_ID: z.string().min(1).default('vardmote-staff'),
+  OIDC_STAFF_CLIENT_SECRET: z.string().min(16).optional(),
+  OIDC_STAFF_REDIRECT_URL: z.string().url().optional(),
+  OIDC_STAFF_SCOPE: z.string().default('openid profile'),
+  OIDC_STAFF_ACR: z.string().default(`${LOA3},${LOA4}`),
+  OIDC_STAFF_HSA_CLAIM: z.string().default('employeeHsaId'),
+  /** Machine clients: OAuth bearer tokens (JWT, RFC 9068) from this issuer for this audience. */
+  API_TOKEN_ISSUER: z.string().url().optional(),
+  API_TOKEN_AUDIENCE: z.string().default('urn:vardmote:api'),
+  /** Requests per minute: login per client address; the API per caller. */
+  RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Lets POST /api/encounters carry short timer policies: for tests only, refused in production. */
+  ALLOW_POLICY_OVERRIDE: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -72,7 +107,28 @@ export interface Config {
   meet: { linkTtlSeconds: number };
   web: { host: string; port: number; publicUrl: string };
   mail: { smtpUrl?: string; from: string };
+  production: boolean;
+  session: {
+    secret: string;
+    patient: { idleMinutes: number; maxMinutes: number };
+    staff: { idleMinutes: number; maxMinutes: number };
+  };
+  oidc: { patient?: OidcClientConfig; staff?: OidcClientConfig };
+  /** Claim names: the personnummer (patients) and the HSA-id (staff). */
+  claims: { personnummer: string; hsaId: string };
+  apiTokens?: { issuer: string; audience: string };
+  rateLimits: { loginPerMinute: number; apiPerMinute: number };
+  allowPolicyOverride: boolean;
   logLevel: Env['LOG_LEVEL'];
+}
+
+export interface OidcClientConfig {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUrl: string;
+  scope: string;
+  acrValues: string[];
 }
 
 export class ConfigError extends Error {
@@ -91,6 +147,37 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  const problems: string[] = [];
+  const oidcClient = (who: 'PATIENT' | 'STAFF'): OidcClientConfig | undefined => {
+    const issuer = e[`OIDC_${who}_ISSUER`];
+    if (!issuer) {
+      if (production) problems.push(`OIDC_${who}_ISSUER: required in production`);
+      return undefined;
+    }
+    const secret = e[`OIDC_${who}_CLIENT_SECRET`];
+    if (!secret) problems.push(`OIDC_${who}_CLIENT_SECRET: required with OIDC_${who}_ISSUER`);
+    const path = who === 'PATIENT' ? 'patient' : 'staff';
+    return {
+      issuer,
+      clientId: e[`OIDC_${who}_CLIENT_ID`],
+      clientSecret: secret ?? '',
+      redirectUrl: e[`OIDC_${who}_REDIRECT_URL`] ?? `${publicUrl}/auth/callback/${path}`,
+      scope: e[`OIDC_${who}_SCOPE`],
+      acrValues: e[`OIDC_${who}_ACR`].split(',').map((v) => v.trim()).filter(Boolean),
+    };
+  };
+  const oidc = { patient: oidcClient('PATIENT'), staff: oidcClient('STAFF') };
+  if (production) {
+    if (!e.SESSION_SECRET || e.SESSION_SECRET === DEV_SESSION_SECRET)
+      problems.push('SESSION_SECRET: required in production (32+ random characters)');
+    for (const k of ['JANUS_ADMIN_SECRET', 'JANUS_ROOM_ADMIN_KEY', 'JANUS_EVENT_SECRET'] as const)
+      if (e[k].startsWith('dev-')) problems.push(`${k}: the development default never runs in production`);
+    if (e.ALLOW_POLICY_OVERRIDE) problems.push('ALLOW_POLICY_OVERRIDE: for tests only, never in production');
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const tokenIssuer = e.API_TOKEN_ISSUER ?? oidc.staff?.issuer;
   const tls =
     e.TEMPORAL_TLS_CERT || e.TEMPORAL_TLS_CA
       ? { certPath: e.TEMPORAL_TLS_CERT, keyPath: e.TEMPORAL_TLS_KEY, caPath: e.TEMPORAL_TLS_CA }
@@ -114,8 +201,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       required: e.JANUS_REQUIRED,
     },
     meet: { linkTtlSeconds: e.MEET_LINK_TTL_SECONDS },
-    web: { host: e.HOST, port: e.PORT, publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}` },
+    web: { host: e.HOST, port: e.PORT, publicUrl },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    production,
+    session: {
+      secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
+      patient: { idleMinutes: e.PATIENT_SESSION_IDLE_MINUTES, maxMinutes: e.PATIENT_SESSION_MAX_MINUTES },
+      staff: { idleMinutes: e.STAFF_SESSION_IDLE_MINUTES, maxMinutes: e.STAFF_SESSION_MAX_MINUTES },
+    },
+    oidc,
+    claims: { personnummer: e.OIDC_PATIENT_PNR_CLAIM, hsaId: e.OIDC_STAFF_HSA_CLAIM },
+    apiTokens: tokenIssuer ? { issuer: tokenIssuer, audience: e.API_TOKEN_AUDIENCE } : undefined,
+    rateLimits: { loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE },
+    allowPolicyOverride: e.ALLOW_POLICY_OVERRIDE,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,19 +1,27 @@
-/** The Express app: JSON API, back-office pages and sinks. Never listens (see server.ts). */
+/** The Express app: JSON API, back-office and patient pages, meeting pages and sinks. Never listens (see server.ts). */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import express, { Express } from 'express';
 import { engine } from 'express-handlebars';
+import helmet from 'helmet';
+import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
+import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from './deps';
-import { errorHandler, notFound } from './errors';
+import { allow, assertEveryRouteAllows, isApiRequest } from './access';
+import { authenticate, createSessions, principalId } from './auth';
+import { CSRF_ERROR_CODE, errorHandler, notFound } from './errors';
 import { healthRouter } from './health';
 import { catalogRouter } from './catalog';
 import { adminRouter } from './admin/routes';
 import { encounterRouter } from './encounters/routes';
+import { identityRouter, RelyingParties } from './identity/routes';
+import { createRelyingParty } from './identity/oidc';
 import { janusEventRouter } from './meet/janus-events';
 import { MEETING_BUNDLE_DIR, meetRouter } from './meet/routes';
-import { createTestIdentityProvider } from './identity/provider';
+import { patientRouter } from './patient/routes';
+import { navFor } from './nav';
 import { helpers } from '../admin-ui/helpers';
 
 declare module 'express-serve-static-core' {
@@ -26,13 +34,18 @@ declare module 'express-serve-static-core' {
 
 const UI_ROOT = path.resolve(__dirname, '..', 'admin-ui');
 
+/** The app and what must be closed with it (the session store's pool). */
+export type App = Express & { close(): Promise<void> };
+
 /**
  * Builds the app around its dependencies.
  * @param deps - config, ORM, Temporal client, logger, health probes
  */
-export function createApp(deps: AppDeps): Express {
-  const app = express();
+export function createApp(deps: AppDeps): App {
+  const { config } = deps;
+  const app = express() as App;
   app.disable('x-powered-by');
+  app.set('trust proxy', config.web.publicUrl.startsWith('https:') ? 1 : false);
   app.engine(
     'hbs',
     engine({
@@ -52,20 +65,82 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('x-request-id', id);
     next();
   });
-  // Janus posts event batches bigger than any API body: its sink parses its own.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // The meeting page talks to Janus over its WebSocket.
+          connectSrc: ["'self'", config.janus.publicWsUrl],
+          imgSrc: ["'self'", 'data:'],
+          mediaSrc: ["'self'", 'blob:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.production ? [] : null,
+        },
+      },
+      hsts: config.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    }),
+  );
+  // Janus posts event batches bigger than any API body, with its own secret: its sink parses its own.
   app.use(janusEventRouter(deps));
-  app.use(express.json({ limit: '256kb' }));
   app.use('/static', express.static(path.join(UI_ROOT, 'public'), { maxAge: '1h' }));
   app.use('/static', express.static(MEETING_BUNDLE_DIR, { maxAge: 0 }));
+  app.use(express.json({ limit: '256kb' }));
+  app.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
+  const sessions = createSessions(config);
+  app.close = sessions.close;
+  app.use(sessions.middleware);
+  app.use(authenticate(config));
+  app.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimits.apiPerMinute,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      skip: (req) => !isApiRequest(req),
+      keyGenerator: (req) => (req.principal ? principalId(req.principal) : ipKeyGenerator(req.ip ?? '')),
+      handler: (_req, res) => void res.status(429).json({ error: 'rate-limited', message: 'too many requests; try again in a minute' }),
+    }),
+  );
+  // CSRF: every state-changing request of a logged-in browser carries the session's token (form field or header).
+  const csrf = csrfSync({
+    getTokenFromRequest: (req) => (req.headers['x-csrf-token'] as string | undefined) ?? req.body?._csrf,
+    skipCsrfProtection: (req) => !req.session?.login || req.viaToken === true,
+    errorConfig: { statusCode: 403, code: CSRF_ERROR_CODE, message: 'CSRF token missing or wrong' },
+  });
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use((req, res, next) => {
+    const p = req.principal;
+    if (p && p.kind !== 'machine') {
+      res.locals.csrfToken = csrf.generateToken(req);
+      res.locals.me = { name: p.name, title: p.kind === 'staff' ? p.title : undefined };
+      res.locals.nav = navFor(p);
+    }
+    // Patient data is never kept by a browser or proxy cache.
+    if (p) res.set('cache-control', 'no-store');
+    next();
+  });
+
+  const parties: RelyingParties = deps.relyingParties ?? {
+    patient: config.oidc.patient && createRelyingParty(config.oidc.patient, { refuseTestProvider: config.production }),
+    staff: config.oidc.staff && createRelyingParty(config.oidc.staff, { refuseTestProvider: config.production }),
+  };
   app.use(healthRouter(deps.probes));
-  app.use(encounterRouter({ ...deps, identity: deps.identity ?? createTestIdentityProvider() }));
+  app.use(identityRouter(deps, parties));
+  app.use(encounterRouter(deps));
   app.use(catalogRouter(deps));
   app.use(meetRouter(deps));
-  app.get('/', (_req, res) => res.redirect('/admin'));
+  app.use(patientRouter(deps));
+  app.get('/', allow('anyone'), (req, res) =>
+    res.redirect(req.principal?.kind === 'person' ? '/mina-sidor' : req.principal ? '/admin' : '/login'),
+  );
   app.use(adminRouter(deps));
 
   app.use((_req, _res, next) => next(notFound('page')));
   app.use(errorHandler);
+  assertEveryRouteAllows(app);
   return app;
 }

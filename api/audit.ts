@@ -1,22 +1,45 @@
-/** Access logging (Patientdatalagen): every staff read or change of patient data writes a row. */
+/** Access logging (Patientdatalagen): every read or change of patient data, by anyone, writes a row. */
+import type { Request } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { writeAccessLog } from '../db/access-log';
-import type { Actor } from '../workflows/encounter.messages';
+import type { AccessOutcome } from '../db/entities';
+import { principalId } from './auth';
+
+export interface AccessEvent {
+  action: string;
+  /** What was touched, e.g. 'encounter:<id>'. */
+  target: string;
+  patientIds?: Array<string | null>;
+  outcome?: AccessOutcome;
+  detail?: Record<string, unknown>;
+}
 
 /**
- * Writes one audit row per patient touched.
- * @param em - a request-scoped EntityManager (or the transaction of the change)
- * @param action - 'read' | 'create' | 'update' | …
- * @param target - what was accessed, e.g. 'encounter:<id>'
+ * Writes the caller's access: who (HSA-id, personnummer or client), as what, which patients, the
+ * outcome, this request's id and the client's address.
+ * @param em - the transaction of the change being logged, so both commit together (default: the request's)
  */
-export async function audit(
-  em: EntityManager,
-  actor: Actor,
-  action: string,
-  target: string,
-  patientIds: Array<string | null>,
-  detail?: Record<string, unknown>,
-): Promise<void> {
-  if (actor.role === 'patient' || actor.role === 'guardian') return;
-  await writeAccessLog(em, { actor: actor.id, role: actor.role, action, target, detail }, patientIds);
+export async function logAccess(req: Request, e: AccessEvent, em: EntityManager = req.em): Promise<void> {
+  const p = req.principal;
+  const role = !p
+    ? 'anonymous'
+    : p.kind === 'staff'
+      ? p.grants.map((g) => g.role).filter((r, i, a) => a.indexOf(r) === i).join(',')
+      : p.kind === 'person'
+        ? 'patient'
+        : 'machine';
+  await writeAccessLog(
+    em,
+    {
+      actor: p ? principalId(p) : 'anonymous',
+      role,
+      action: e.action,
+      target: e.target,
+      outcome: e.outcome ?? 'ok',
+      requestId: String(req.res?.getHeader('x-request-id') ?? '') || null,
+      clientAddress: req.ip ?? null,
+      detail: e.detail,
+    },
+    e.patientIds ?? [],
+  );
 }

@@ -1,48 +1,169 @@
-/** Who is calling: the actor and role from request headers (a stand-in until SITHS/e-ID login lands). */
+/**
+ * Who is calling. Browsers carry a server-side session (PostgreSQL) started by an e-ID or SITHS login;
+ * machine clients carry an OAuth bearer token (a JWT from the configured issuer, checked against its
+ * JWKS). Nothing a caller merely claims is trusted: staff roles are read from our `staff` table on
+ * every request, so a removed role or a deactivated member of staff stops at once.
+ */
 import type { RequestHandler } from 'express';
-import { z } from 'zod';
-import type { Actor } from '../workflows/encounter.messages';
+import session from 'express-session';
+import connectPgSimple from 'connect-pg-simple';
+import { Pool } from 'pg';
+import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { Config } from '../config';
+import { findStaffByHsaId, StaffMember } from '../db/staff';
 import { HttpError } from './errors';
+
+/** A person verified with e-ID (BankID / Freja eID+), acting for themself or for a child. */
+export interface PersonPrincipal {
+  kind: 'person';
+  personnummer: string;
+  name: string;
+  loa: 'loa3' | 'loa4';
+  method: 'bankid' | 'freja';
+}
+/** A member of staff verified with SITHS, with the grants our database gives them. */
+export interface StaffPrincipal extends StaffMember {
+  kind: 'staff';
+}
+/** A system calling with a client-credentials token. */
+export interface MachinePrincipal {
+  kind: 'machine';
+  clientId: string;
+  scopes: string[];
+}
+export type Principal = PersonPrincipal | StaffPrincipal | MachinePrincipal;
+
+/** What the session keeps (never the roles: those are looked up per request). */
+export type SessionLogin =
+  | { kind: 'person'; personnummer: string; name: string; loa: 'loa3' | 'loa4'; method: PersonPrincipal['method']; at: number }
+  | { kind: 'staff'; hsaId: string; at: number };
+
+declare module 'express-session' {
+  interface SessionData {
+    login?: SessionLogin;
+    /** Between the redirect to the IdP and its callback. */
+    pending?: { audience: 'patient' | 'staff'; state: string; nonce: string; verifier: string; returnTo: string };
+  }
+}
 
 declare module 'express-serve-static-core' {
   interface Request {
-    actor: Actor;
+    /** Set by `authenticate`; absent for an anonymous caller. */
+    principal?: Principal;
+    /** True when the principal came from a bearer token (no cookie, no CSRF). */
+    viaToken?: boolean;
   }
 }
 
-const ActorHeaders = z.object({
-  'x-actor-id': z.string().min(1, 'x-actor-id header is required'),
-  'x-actor-role': z.enum(['admin', 'clinician', 'patient', 'guardian', 'system']),
-  'x-actor-name': z.string().optional(),
-});
+/** The HSA-id, personnummer or client id: who the access log names. */
+export const principalId = (p: Principal): string =>
+  p.kind === 'staff' ? p.hsaId : p.kind === 'person' ? p.personnummer : `client:${p.clientId}`;
 
-/** Requires X-Actor-Id and X-Actor-Role; 401 naming the header otherwise. */
-export const requireActor: RequestHandler = (req, _res, next) => {
-  const parsed = ActorHeaders.safeParse(req.headers);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HttpError(401, `${String(issue.path[0])}: ${issue.message}`, String(issue.path[0]), 'unauthenticated');
-  }
-  const h = parsed.data;
-  req.actor = {
-    id: h['x-actor-id'],
-    role: h['x-actor-role'],
-    ...(h['x-actor-name'] ? { name: decodeHeader(h['x-actor-name']) } : {}),
+export interface SessionParts {
+  middleware: RequestHandler;
+  close(): Promise<void>;
+}
+
+/**
+ * Server-side sessions in PostgreSQL (connect-pg-simple, table `http_session`). The cookie holds
+ * only the signed session id: HttpOnly, SameSite=Lax, Secure when the public address is https.
+ */
+export function createSessions(config: Config): SessionParts {
+  const pool = new Pool({ connectionString: config.databaseUrl, max: 4, idleTimeoutMillis: 5000, allowExitOnIdle: true });
+  const PgStore = connectPgSimple(session);
+  const store = new PgStore({ pool, tableName: 'http_session', createTableIfMissing: false, pruneSessionInterval: 900 });
+  const secure = config.web.publicUrl.startsWith('https:');
+  const middleware = session({
+    name: secure ? '__Host-vardmote' : 'vardmote',
+    secret: config.session.secret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: secure,
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      path: '/',
+      maxAge: config.session.staff.idleMinutes * 60_000,
+    },
+  });
+  return {
+    middleware,
+    close: async () => {
+      store.close();
+      await pool.end();
+    },
   };
-  next();
-};
-
-function decodeHeader(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    throw new HttpError(400, 'x-actor-name: not valid percent-encoded UTF-8', 'x-actor-name', 'validation');
-  }
 }
 
-/** Staff roles only (administrator, clinician). */
-export const staffOnly: RequestHandler = (req, _res, next) => {
-  if (req.actor.role !== 'admin' && req.actor.role !== 'clinician')
-    throw new HttpError(403, 'staff only', 'x-actor-role', 'forbidden');
-  next();
-};
+/**
+ * Resolves `req.principal` from a bearer token or the session. A bad token is a 401; an expired
+ * session (idle or absolute) is ended and the caller is anonymous.
+ */
+export function authenticate(config: Config): RequestHandler {
+  const tokens = config.apiTokens;
+  let jwks: JWTVerifyGetKey | null = null;
+  const keys = async () => {
+    if (jwks) return jwks;
+    const res = await fetch(new URL('.well-known/openid-configuration', withSlash(tokens!.issuer)));
+    if (!res.ok) throw new Error(`discovery of ${tokens!.issuer} answered ${res.status}`);
+    const meta = (await res.json()) as { jwks_uri: string };
+    jwks = createRemoteJWKSet(new URL(meta.jwks_uri));
+    return jwks;
+  };
+
+  return async (req, _res, next) => {
+    const auth = req.headers.authorization;
+    if (auth !== undefined) {
+      const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(auth);
+      if (!m || !tokens) throw new HttpError(401, 'authorization: a Bearer token is required', 'authorization', 'unauthenticated');
+      try {
+        const { payload } = await jwtVerify(m[1], await keys(), {
+          issuer: tokens.issuer,
+          audience: tokens.audience,
+          typ: 'at+jwt',
+        });
+        req.principal = {
+          kind: 'machine',
+          clientId: String(payload.client_id ?? payload.sub),
+          scopes: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
+        };
+        req.viaToken = true;
+        return next();
+      } catch (err) {
+        req.log.info({ err: err instanceof Error ? err.message : String(err) }, 'bearer token refused');
+        throw new HttpError(401, 'authorization: the token is invalid or expired', 'authorization', 'unauthenticated');
+      }
+    }
+    const login = req.session?.login;
+    if (!login) return next();
+    const limits = login.kind === 'person' ? config.session.patient : config.session.staff;
+    if (Date.now() - login.at > limits.maxMinutes * 60_000) {
+      await endSession(req);
+      return next();
+    }
+    // Patient sessions are short: their idle time is the cookie's lifetime, renewed per request.
+    req.session.cookie.maxAge = limits.idleMinutes * 60_000;
+    if (login.kind === 'person') {
+      const { at: _at, ...person } = login;
+      req.principal = person;
+      return next();
+    }
+    const staff = await findStaffByHsaId(req.em, login.hsaId);
+    if (!staff) {
+      await endSession(req);
+      return next();
+    }
+    req.principal = { kind: 'staff', ...staff };
+    next();
+  };
+}
+
+/** Ends the session at our side (the row is deleted; the cookie no longer names anything). */
+export function endSession(req: Parameters<RequestHandler>[0]): Promise<void> {
+  return new Promise((resolve, reject) => (req.session ? req.session.destroy((e) => (e ? reject(e) : resolve())) : resolve()));
+}
+
+const withSlash = (u: string) => (u.endsWith('/') ? u : `${u}/`);

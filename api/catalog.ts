@@ -5,7 +5,8 @@ import { listCareUnits, listClinicians } from '../db/care';
 import { listOutbox } from '../db/outbox';
 import { listSlots } from '../db/slots';
 import type { AppDeps } from './deps';
-import { requireActor, staffOnly } from './auth';
+import { allow, Grantee } from './access';
+import { logAccess } from './audit';
 import { isoInstant } from './encounters/schemas';
 
 const SlotQuery = z.object({
@@ -16,15 +17,26 @@ const SlotQuery = z.object({
   free: z.enum(['true', 'false']).default('true'),
 });
 
+/** The booking catalogue holds no patient data: every logged-in user and reading machine may see it. */
+const CATALOG_READERS: Grantee[] = [
+  'care_admin',
+  'clinician',
+  'finance',
+  'quality_lead',
+  'sysadmin',
+  'patient',
+  'scope:encounters:read',
+];
+
 export function catalogRouter(_deps: AppDeps): Router {
   const router = Router();
-  router.get('/api/care-units', requireActor, async (req, res) => {
+  router.get('/api/care-units', allow(...CATALOG_READERS), async (req, res) => {
     res.json(await listCareUnits(req.em));
   });
-  router.get('/api/clinicians', requireActor, async (req, res) => {
+  router.get('/api/clinicians', allow(...CATALOG_READERS), async (req, res) => {
     res.json(await listClinicians(req.em));
   });
-  router.get('/api/slots', requireActor, async (req, res) => {
+  router.get('/api/slots', allow(...CATALOG_READERS), async (req, res) => {
     const q = SlotQuery.parse(req.query);
     res.json(
       await listSlots(req.em, {
@@ -36,8 +48,11 @@ export function catalogRouter(_deps: AppDeps): Router {
       }),
     );
   });
-  router.get('/api/outbox', requireActor, staffOnly, async (req, res) => {
-    res.json(await listOutbox(req.em, { withText: false }));
+  // Recipients' addresses are patient data: care administrators only, and logged.
+  router.get('/api/outbox', allow('care_admin'), async (req, res) => {
+    const messages = await listOutbox(req.em, { withText: false });
+    await logAccess(req, { action: 'list', target: 'outbox' });
+    res.set('cache-control', 'no-store').json(messages);
   });
   return router;
 }

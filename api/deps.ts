@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Orm } from '../db/orm';
-import type { IdentityProvider } from './identity/provider';
+import type { RelyingParties } from './identity/routes';
 import type { VideoRooms } from '../media/rooms';
 
 export interface HealthProbe {
@@ -18,8 +18,8 @@ export interface AppDeps {
   temporal: Client;
   logger: Logger;
   probes: HealthProbe[];
-  /** e-ID port; the test provider when absent. */
-  identity?: IdentityProvider;
+  /** OpenID Connect relying parties; built from the config when absent (tests inject tampered ones). */
+  relyingParties?: RelyingParties;
   /** Video rooms (to admit each meeting page's Janus token); from the config when absent. */
   rooms?: VideoRooms;
 }

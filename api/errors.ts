@@ -18,6 +18,9 @@ export class HttpError extends Error {
   }
 }
 
+/** csrf-sync's error code (set where it is configured, in app.ts). */
+export const CSRF_ERROR_CODE = 'EBADCSRFTOKEN';
+
 export const notFound = (what: string) => new HttpError(404, `${what} not found`, undefined, 'not-found');
 
 interface ErrorBody {
@@ -65,6 +68,11 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
       body: { error: f.type ?? 'conflict', message: f.message, ...(details.field ? { field: details.field } : {}) },
     };
   }
+  if ((err as { code?: string } | null)?.code === CSRF_ERROR_CODE)
+    return {
+      status: 403,
+      body: { error: 'csrf', message: 'x-csrf-token: the CSRF token is missing or wrong; reload the page', field: 'x-csrf-token' },
+    };
   if (err instanceof SyntaxError && 'body' in err)
     return { status: 400, body: { error: 'validation', message: 'request body is not valid JSON', field: '(body)' } };
   const parser = bodyParserError(err);
@@ -88,13 +96,25 @@ function bodyParserError(err: unknown): { status: number; body: ErrorBody } | nu
   return { status: e.status, body: { error: 'validation', message, field } };
 }
 
+const PAGE_TITLES: Record<number, string> = {
+  401: 'Inloggning krävs',
+  403: 'Ingen behörighet',
+  404: 'Hittades inte',
+  429: 'För många förfrågningar',
+};
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const { status, body } = toHttp(err);
   if (status >= 500) req.log?.error({ err }, 'unhandled error');
-  if (req.accepts(['json', 'html']) === 'html' && !req.path.startsWith('/api/')) {
-    res
-      .status(status)
-      .render('error', { title: status === 404 ? 'Hittades inte' : 'Fel', status, message: body.message });
+  const api = req.path.startsWith('/api/') || req.path.startsWith('/meet/api/');
+  if (req.accepts(['json', 'html']) === 'html' && !api) {
+    res.status(status).render('error', {
+      title: PAGE_TITLES[status] ?? 'Fel',
+      status,
+      message: body.message,
+      login: status === 401,
+      home: req.principal?.kind === 'person' ? '/mina-sidor' : '/admin',
+    });
     return;
   }
   res.status(status).json(body);

@@ -1,12 +1,16 @@
 /** The access log (Patientdatalagen): rows are only ever added, never changed or removed. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditLog } from './entities';
+import { AccessOutcome, AuditLog } from './entities';
 
 export interface AccessLogEntry {
+  /** HSA-id, personnummer, `client:<id>` or `system:<name>`. */
   actor: string;
   role: string;
   action: string;
   target: string;
+  outcome?: AccessOutcome;
+  requestId?: string | null;
+  clientAddress?: string | null;
   detail?: Record<string, unknown> | null;
 }
 
@@ -22,7 +26,14 @@ export async function writeAccessLog(
   const patients = patientIds.length ? patientIds : [null];
   await em.insertMany(
     AuditLog,
-    patients.map((patientId) => ({ ...entry, patientId, detail: entry.detail ?? null })),
+    patients.map((patientId) => ({
+      ...entry,
+      patientId,
+      outcome: entry.outcome ?? 'ok',
+      requestId: entry.requestId ?? null,
+      clientAddress: entry.clientAddress ?? null,
+      detail: entry.detail ?? null,
+    })),
   );
 }
 

@@ -41,6 +41,9 @@ export interface EncounterFilter {
   careUnitId?: string;
   clinicianId?: string;
   patientId?: string;
+  /** Only these units / patients (the caller's scope); an empty list matches nothing. */
+  careUnitIds?: string[];
+  patientIds?: string[];
   from?: string;
   to?: string;
   page: number;
@@ -62,6 +65,13 @@ export async function listEncounters(
   if (f.careUnitId) add('e.care_unit_id = ?', f.careUnitId);
   if (f.clinicianId) add('e.clinician_id = ?', f.clinicianId);
   if (f.patientId) add('e.patient_id = ?', f.patientId);
+  const anyOf = (column: string, ids: string[]) => {
+    if (ids.length === 0) return void where.push('false');
+    where.push(`${column} in (${ids.map(() => '?').join(', ')})`);
+    params.push(...ids);
+  };
+  if (f.careUnitIds) anyOf('e.care_unit_id', f.careUnitIds);
+  if (f.patientIds) anyOf('e.patient_id', f.patientIds);
   if (f.from) add('coalesce(e.scheduled_start, e.created_at) >= ?', f.from);
   if (f.to) add('coalesce(e.scheduled_start, e.created_at) < ?', f.to);
   const clause = where.length ? ` where ${where.join(' and ')}` : '';

@@ -6,11 +6,13 @@ import { PostgresDefaultNamingStrategy } from './naming';
 import { MigrationFoundation } from './migrations/20261123-foundation';
 import { MigrationEncounter } from './migrations/20261123-encounter';
 import { MigrationVideo } from './migrations/20261123-video';
+import { MigrationIdentity } from './migrations/20261124-identity';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
   { name: '20261123-encounter', class: MigrationEncounter },
   { name: '20261123-video', class: MigrationVideo },
+  { name: '20261124-identity', class: MigrationIdentity },
 ];
 
 export type Orm = MikroORM;

@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { GuardianLink, Patient, ProtectedIdentity } from './entities';
 import { insertIgnore } from './insert';
+import { decideProxy } from '../domain/guardianship';
 
 /** The patient's id for a normalised personnummer, or null. */
 export async function findPatientIdByPersonnummer(em: EntityManager, personnummer: string): Promise<string | null> {
@@ -61,4 +62,26 @@ export async function ensurePeople(
 ): Promise<void> {
   await insertIgnore(em, Patient, patients);
   await insertIgnore(em, GuardianLink, links);
+}
+
+/**
+ * The patients a person logged in with e-ID may act for: themself, and each child for whom the
+ * guardian proxy rules (RULES.md §4) allow it on `date`.
+ * @param personnummer - normalized (YYYYMMDD-XXXX)
+ */
+export async function actablePatients(
+  em: EntityManager,
+  personnummer: string,
+  date: string,
+): Promise<Array<{ patientId: string; actingAs: 'self' | 'guardian' }>> {
+  const self = await em.findOne(Patient, { personnummer });
+  if (!self) return [];
+  const out: Array<{ patientId: string; actingAs: 'self' | 'guardian' }> = [{ patientId: self.id, actingAs: 'self' }];
+  for (const link of await em.find(GuardianLink, { guardianId: self.id })) {
+    const child = await patientWithGuardians(em, link.childId);
+    if (!child) continue;
+    const decision = decideProxy({ ...child, verified: { personnummer, loa: 'loa3' }, date });
+    if (decision.allowed) out.push({ patientId: link.childId, actingAs: 'guardian' });
+  }
+  return out;
 }

@@ -7,6 +7,8 @@ import { isWorkingDay } from '../domain/working-days';
 import { ensureCare } from './care';
 import { ensurePeople } from './people';
 import { addSlots } from './slots';
+import { ensureStaff } from './staff';
+import type { StaffRoleName } from './entities';
 
 /** A valid 12-digit personnummer from birth date (YYYYMMDD) and a three-digit birth number. */
 export function demoPersonnummer(yyyymmdd: string, serial: string): string {
@@ -143,14 +145,129 @@ export const DEMO = {
       protectedIdentity: 'none' as const,
       email: 'olle.olsson@example.se',
     },
+    {
+      id: '00000000-0000-4000-8000-000000000210',
+      pnr: demoPersonnummer('19790823', '248'),
+      givenName: 'Johanna',
+      familyName: 'Berglund',
+      protectedIdentity: 'none' as const,
+      email: 'johanna.berglund@example.se',
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000211',
+      pnr: demoPersonnummer('20140310', '327'),
+      givenName: 'Maja',
+      familyName: 'Berglund',
+      protectedIdentity: 'none' as const,
+      email: null,
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000212',
+      pnr: demoPersonnummer('19750130', '159'),
+      givenName: 'Mikael',
+      familyName: 'Strand',
+      protectedIdentity: 'none' as const,
+      email: 'mikael.strand@example.se',
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000213',
+      pnr: demoPersonnummer('20090620', '284'),
+      givenName: 'Elsa',
+      familyName: 'Strand',
+      protectedIdentity: 'none' as const,
+      email: 'elsa.strand@example.se',
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000214',
+      pnr: demoPersonnummer('19721111', '335'),
+      givenName: 'Sven',
+      familyName: 'Svensson',
+      protectedIdentity: 'skyddad_folkbokforing' as const,
+      email: null,
+    },
   ],
   /** [guardian index, child index] into `patients`. */
   guardianLinks: [
     ['00000000-0000-4000-8000-000000000301', 3, 4],
     ['00000000-0000-4000-8000-000000000302', 5, 6],
     ['00000000-0000-4000-8000-000000000303', 7, 8],
+    ['00000000-0000-4000-8000-000000000304', 9, 10],
+    ['00000000-0000-4000-8000-000000000305', 11, 12],
   ] as const,
+  /** Staff who log in with SITHS: every clinician, and one member per other role. Unit index null: all units. */
+  staff: [
+    ...[0, 1, 2, 3].map((i) => ({ clinician: i })),
+    {
+      id: '00000000-0000-4000-8000-000000000401',
+      hsaId: 'SE2321000016-A101',
+      givenName: 'Eva',
+      familyName: 'Strömberg',
+      title: 'Vårdadministratör',
+      grants: [{ role: 'care_admin' as const, unit: 0 }],
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000402',
+      hsaId: 'SE2321000131-A101',
+      givenName: 'Ali',
+      familyName: 'Karimi',
+      title: 'Vårdadministratör',
+      grants: [{ role: 'care_admin' as const, unit: 1 }],
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000403',
+      hsaId: 'SE2321000016-F001',
+      givenName: 'Omar',
+      familyName: 'Said',
+      title: 'Ekonom',
+      grants: [{ role: 'finance' as const, unit: null }],
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000404',
+      hsaId: 'SE2321000016-Q001',
+      givenName: 'Helena',
+      familyName: 'Wik',
+      title: 'Kvalitetssamordnare',
+      grants: [{ role: 'quality_lead' as const, unit: null }],
+    },
+    {
+      id: '00000000-0000-4000-8000-000000000405',
+      hsaId: 'SE2321000016-X001',
+      givenName: 'Nils',
+      familyName: 'Dahl',
+      title: 'Systemförvaltare',
+      grants: [{ role: 'sysadmin' as const, unit: null }],
+    },
+  ] as Array<
+    | { clinician: number }
+    | {
+        id: string;
+        hsaId: string;
+        givenName: string;
+        familyName: string;
+        title: string;
+        grants: Array<{ role: StaffRoleName; unit: number | null }>;
+      }
+  >,
 };
+
+/** The demo staff as rows: a clinician's login shares the clinician's id and HSA-id. */
+export function demoStaff() {
+  return DEMO.staff.map((s) => {
+    if ('clinician' in s) {
+      const c = DEMO.clinicians[s.clinician];
+      return {
+        id: c.id.replace(/01(\d\d)$/, '41$1'),
+        hsaId: c.hsaId,
+        givenName: c.givenName,
+        familyName: c.familyName,
+        title: c.title,
+        grants: [{ role: 'clinician' as const, careUnitId: DEMO.units[c.unit].id }],
+      };
+    }
+    const { grants, ...rest } = s;
+    return { ...rest, grants: grants.map((g) => ({ role: g.role, careUnitId: g.unit === null ? null : DEMO.units[g.unit].id })) };
+  });
+}
 
 /**
  * Inserts the demo rows that are missing and 30-minute slots 09:00–12:00 Stockholm time on
@@ -168,6 +285,7 @@ export async function seedDemoData(em: EntityManager, today: string, days = 10):
       DEMO.patients.map(({ pnr, ...p }) => ({ ...p, personnummer: pnr })),
       DEMO.guardianLinks.map(([id, g, c]) => ({ id, guardianId: DEMO.patients[g].id, childId: DEMO.patients[c].id })),
     );
+    await ensureStaff(tx, demoStaff());
     const slots: Array<{ clinicianId: string; startsAt: Date; endsAt: Date }> = [];
     let day = today;
     for (let n = 0; n < days; day = addDays(day, 1)) {

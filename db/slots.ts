@@ -1,7 +1,7 @@
 /** Slots and bookings. The database forbids double booking (exclusion constraint, partial unique indexes), not this code. */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Booking, Slot } from './entities';
+import { Booking, Clinician, Slot } from './entities';
 import { insertIgnore } from './insert';
 
 export interface SlotView {
@@ -24,6 +24,17 @@ const view = (s: Slot): SlotView => ({
 export async function findSlot(em: EntityManager, id: string): Promise<SlotView | null> {
   const s = await em.findOne(Slot, { id });
   return s ? view(s) : null;
+}
+
+/** The slot with its clinician's care unit (booking checks the unit), or null. */
+export async function findSlotWithUnit(
+  em: EntityManager,
+  id: string,
+): Promise<(SlotView & { careUnitId: string }) | null> {
+  const s = await em.findOne(Slot, { id });
+  if (!s) return null;
+  const c = await em.findOneOrFail(Clinician, { id: s.clinicianId }, { fields: ['careUnitId'] });
+  return { ...view(s), careUnitId: c.careUnitId };
 }
 
 /** Slots from `from` (default now), optionally free ones only, of a clinician or unit; 500 at most, in time order. */

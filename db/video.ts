@@ -30,39 +30,58 @@ export async function insertJoinTokens(
   await em.insertMany(JoinToken, tokens);
 }
 
+/** Withdraws every link of an encounter that is not withdrawn yet; returns how many. */
+export async function revokeJoinTokens(em: EntityManager, encounterId: string): Promise<number> {
+  return em.nativeUpdate(JoinToken, { encounterId, revokedAt: null }, { revokedAt: new Date() });
+}
+
+/** A link as it stands, without using it: its encounter and role, or why it cannot be used. */
+export async function inspectJoinToken(
+  em: EntityManager,
+  tokenHash: string,
+  person: string,
+): Promise<{ encounterId: string; role: MeetRole } | { refused: 'unknown' | 'used' | 'expired' | 'revoked' }> {
+  const t = await em.findOne(JoinToken, { tokenHash });
+  if (!t) return { refused: 'unknown' };
+  if (t.revokedAt) return { refused: 'revoked' };
+  if (t.expiresAt.getTime() <= Date.now()) return { refused: 'expired' };
+  if (t.usedAt && t.openedBy !== person) return { refused: 'used' };
+  return { encounterId: t.encounterId, role: t.role };
+}
+
 /**
- * Uses a link: marks it used and starts the page's session in one statement, so two tabs racing for
- * one link cannot both win. Null when the link is unknown, used or expired.
+ * Uses a link for one person: marks it used and starts the page's session in one statement, so two
+ * people racing for one link cannot both win. The person who opened it may open it again (a new page
+ * session replaces the old). Null when the link is unknown, withdrawn, expired or someone else's.
  */
 export async function claimJoinToken(
   em: EntityManager,
   tokenHash: string,
+  person: string,
   session: { sessionKeyHash: string; publisherId: string },
 ): Promise<{ encounterId: string; role: MeetRole } | null> {
   const now = new Date();
   const claimed = await em.nativeUpdate(
     JoinToken,
-    { tokenHash, usedAt: null, expiresAt: { $gt: now } },
-    { usedAt: now, ...session },
+    { tokenHash, revokedAt: null, expiresAt: { $gt: now }, $or: [{ usedAt: null }, { openedBy: person }] },
+    { usedAt: now, openedBy: person, ...session },
   );
   if (claimed !== 1) return null;
   const t = await em.findOneOrFail(JoinToken, { tokenHash }, { fields: ['encounterId', 'role'] });
   return { encounterId: t.encounterId, role: t.role };
 }
 
-/** Why a link could not be used: unknown, used or expired. */
-export async function joinTokenRefusal(em: EntityManager, tokenHash: string): Promise<'unknown' | 'used' | 'expired'> {
-  const t = await em.findOne(JoinToken, { tokenHash }, { fields: ['usedAt'] });
-  return !t ? 'unknown' : t.usedAt ? 'used' : 'expired';
-}
-
 /** The page session behind a hashed meeting key. */
 export async function findMeetingSession(
   em: EntityManager,
   sessionKeyHash: string,
-): Promise<{ encounterId: string; role: MeetRole; publisherId: string } | null> {
-  const t = await em.findOne(JoinToken, { sessionKeyHash }, { fields: ['encounterId', 'role', 'publisherId'] });
-  return t ? { encounterId: t.encounterId, role: t.role, publisherId: t.publisherId! } : null;
+): Promise<{ encounterId: string; role: MeetRole; publisherId: string; openedBy: string } | null> {
+  const t = await em.findOne(
+    JoinToken,
+    { sessionKeyHash, revokedAt: null },
+    { fields: ['encounterId', 'role', 'publisherId', 'openedBy'] },
+  );
+  return t ? { encounterId: t.encounterId, role: t.role, publisherId: t.publisherId!, openedBy: t.openedBy ?? '' } : null;
 }
 
 /** Who published under a Janus publisher id, if it was one of our pages. */

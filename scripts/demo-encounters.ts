@@ -3,7 +3,9 @@ import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm';
 import { DEMO } from '../db/seed';
 import { createEncounter } from '../api/encounters/service';
-import { issueMeetingLinkUrls } from '../api/meet/links';
+import { issueMeetingLinks } from '../api/meet/links';
+import { writeAccessLog } from '../db/access-log';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { countEncounters, findMeetingAround } from '../db/encounters';
 import { addSlotIfFree, findFreeSlot } from '../db/slots';
 import { answerAll } from '../domain/eligibility';
@@ -11,6 +13,9 @@ import * as m from '../workflows/encounter.messages';
 
 const admin: m.Actor = { id: 'demo-admin', role: 'admin', name: 'Demo Administratör' };
 const yes = answerAll(true);
+/** The demo writes the same access-log row as the API, naming itself as the actor. */
+const logDemo = (tx: EntityManager, encounterId: string, patientId: string) =>
+  writeAccessLog(tx, { actor: 'system:demo', role: 'system', action: 'create', target: `encounter:${encounterId}` }, [patientId]);
 const clinicianActor = (c: (typeof DEMO.clinicians)[number]): m.Actor => ({
   id: c.id,
   role: 'clinician',
@@ -29,7 +34,7 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
       patientId: DEMO.patients[patient].id,
       careUnitId: unit.id,
       reason,
-    });
+    }, logDemo);
     return temporal.workflow.getHandle(workflowId);
   };
 
@@ -73,7 +78,7 @@ export async function startDemoVideoMeeting(
 ): Promise<{ patientUrl: string; clinicianUrl: string } | null> {
   const em = orm.em.fork();
   const links = (encounterId: string) =>
-    issueMeetingLinkUrls(em, encounterId, admin.id, { publicUrl, ttlSeconds: linkTtlSeconds });
+    issueMeetingLinks(em, encounterId, admin.id, { publicUrl, ttlSeconds: linkTtlSeconds });
   // A restart within the meeting's time gets fresh links to the same meeting.
   const running = await findMeetingAround(em, DEMO.patients[0].id, 10);
   if (running) return links(running);
@@ -91,7 +96,7 @@ export async function startDemoVideoMeeting(
       patientId: DEMO.patients[0].id,
       careUnitId: DEMO.units[doctor.unit].id,
       reason: 'Demo: videomöte nu',
-    });
+    }, logDemo);
     const handle = temporal.workflow.getHandle(workflowId);
     await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
     await handle.executeUpdate(m.recordIdentityUpdate, {

@@ -1,5 +1,6 @@
 /** Starts the embedded PostgreSQL, Temporal dev server and Janus for `npm start` and `npm test`. */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -17,6 +18,8 @@ export interface ServicePorts {
   janusWs: number;
   janusAdmin: number;
   web: number;
+  /** The embedded test identity provider (OpenID Connect). */
+  idp: number;
 }
 
 export interface StartOptions {
@@ -96,6 +99,15 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
         janus = 'running';
         log(`janus        ok  ${jHandle.version} on ws://127.0.0.1:${ports.janusWs} (${secs(t)})`);
       }
+    }
+    if (opts.env.OIDC_PATIENT_ISSUER || opts.env.OIDC_STAFF_ISSUER) {
+      log(`identity     external (${opts.env.OIDC_PATIENT_ISSUER ?? '–'}, ${opts.env.OIDC_STAFF_ISSUER ?? '–'})`);
+    } else {
+      const t = Date.now();
+      const idp = await startIdp(dataDir, ports, opts.env);
+      stops.push(idp.stop);
+      Object.assign(env, idp.env);
+      log(`identity     ok  test OpenID provider (not for production) on ${idp.env.OIDC_PATIENT_ISSUER} (${secs(t)})`);
     }
     return { env, janus, stop: stopAll };
   } catch (err) {
@@ -238,12 +250,52 @@ async function startJanus(
   return { version, stop: () => stopChild(child) };
 }
 
+/**
+ * The embedded test identity provider (scripts/test-idp) with fresh client secrets each run; the
+ * returned environment points the web process at it for patients, staff and machine tokens.
+ */
+async function startIdp(
+  dataDir: string,
+  ports: ServicePorts,
+  env: NodeJS.ProcessEnv,
+): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
+  const secret = () => randomBytes(24).toString('base64url');
+  const issuer = `http://127.0.0.1:${ports.idp}`;
+  const web = [`http://localhost:${ports.web}`, `http://127.0.0.1:${ports.web}`, ...(env.PUBLIC_URL ? [env.PUBLIC_URL] : [])];
+  const out = {
+    OIDC_PATIENT_ISSUER: issuer,
+    OIDC_PATIENT_CLIENT_SECRET: secret(),
+    OIDC_STAFF_ISSUER: issuer,
+    OIDC_STAFF_CLIENT_SECRET: secret(),
+    API_CLIENT_ID: 'vardmote-machine',
+    API_CLIENT_SECRET: secret(),
+  };
+  const child = startDaemon(
+    'idp',
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'scripts', 'test-idp', 'server.ts')],
+    dataDir,
+    { ...out, TEST_IDP_PORT: String(ports.idp), TEST_IDP_WEB_URLS: web.join(',') },
+  );
+  await waitFor('idp', child, 30_000, async () => {
+    const res = await fetch(`${issuer}/.well-known/openid-configuration`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  });
+  return { env: out, stop: () => stopChild(child) };
+}
+
 /** Spawns a server whose output goes to <dataDir>/<name>.log, remembering its pid for stale clean-up. */
-function startDaemon(name: string, bin: string, args: string[], dataDir: string): ChildProcess {
+function startDaemon(
+  name: string,
+  bin: string,
+  args: string[],
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): ChildProcess {
   const pidFile = path.join(dataDir, 'run', `${name}.pid`);
   killStale(pidFile);
   const logFd = fs.openSync(path.join(dataDir, `${name}.log`), 'a');
-  const child = spawn(bin, args, { stdio: ['ignore', logFd, logFd] });
+  const child = spawn(bin, args, { stdio: ['ignore', logFd, logFd], env: { ...process.env, ...extraEnv } });
   fs.closeSync(logFd);
   if (child.pid) fs.writeFileSync(pidFile, String(child.pid));
   child.once('exit', () => fs.rmSync(pidFile, { force: true }));

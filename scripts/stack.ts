@@ -16,6 +16,7 @@ const PORTS = {
   janusWs: 8188,
   janusAdmin: 7188,
   web: Number(process.env.PORT ?? 3000),
+  idp: 3100,
 };
 const log = (line: string) => process.stdout.write(`[vardmote] ${line}\n`);
 

@@ -11,6 +11,7 @@ export const TEST_PORTS = {
   janusWs: 8198,
   janusAdmin: 7198,
   web: 3099,
+  idp: 3199,
 };
 const log = (line: string) => process.stdout.write(`[test-stack] ${line}\n`);
 
@@ -20,7 +21,9 @@ async function main(): Promise<void> {
   const t = Date.now();
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Tests always run on their own embedded services, whatever the shell points at.
-  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JANUS_WS_URL']) delete env[k];
+  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JANUS_WS_URL', 'OIDC_PATIENT_ISSUER', 'OIDC_STAFF_ISSUER']) delete env[k];
+  // The web address tests use, so that login redirects come back to it; short test policies are allowed.
+  Object.assign(env, { PORT: String(TEST_PORTS.web), ALLOW_POLICY_OVERRIDE: 'true', RATE_LIMIT_API_PER_MINUTE: '100000' });
   const services = await startServices({
     dataDir: path.join(ROOT, '.data', 'test'),
     ports: TEST_PORTS,

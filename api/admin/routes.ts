@@ -1,24 +1,26 @@
 /** Back-office pages (server-rendered Handlebars): encounter list with a status chart, one encounter. */
-import { Router, Response } from 'express';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { Router, Request, Response } from 'express';
 import type { AppDeps } from '../deps';
-import { audit } from '../audit';
-import { issueEncounterMeetingLinks } from '../meet/links';
+import { actorForEncounter, allow, Grantee, unitsFor } from '../access';
+import { logAccess } from '../audit';
+import { issueLinksFor } from '../meet/routes';
 import { notFound } from '../errors';
 import { IdParam, ListEncounters } from '../encounters/schemas';
 import { countEncountersByStatus, getEncounterRow, listEncounters } from '../../db/encounters';
 import { listOutbox } from '../../db/outbox';
 import { liveState } from '../encounters/service';
-import { Actor, EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
+import { EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
 
-/** Until staff log in with SITHS, back-office pages act (and are audit-logged) as this user. */
-const UI_ACTOR: Actor = { id: 'admin-ui', role: 'admin', name: 'Back office' };
+/** Every member of staff sees the overview (counts only, no patient data). */
+const STAFF: Grantee[] = ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'];
+/** Who reads encounters in the back office, each within their care units. */
+const ENCOUNTER_READERS: Grantee[] = ['care_admin', 'clinician', 'quality_lead'];
 const ALL_STATUSES: EncounterStatus[] = [...STEPS, ...EXITS];
 
 export function adminRouter({ temporal, config }: AppDeps): Router {
   const router = Router();
 
-  router.get('/admin', async (req, res) => {
+  router.get('/admin', allow(...STAFF), async (req, res) => {
     const byStatus = await countEncountersByStatus(req.em);
     const max = Math.max(1, ...byStatus.values());
     const bars = ALL_STATUSES.map((s, i) => ({
@@ -36,11 +38,18 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
     });
   });
 
-  router.get('/admin/encounters', async (req, res) => {
+  router.get('/admin/encounters', allow(...ENCOUNTER_READERS), async (req, res) => {
     const q = ListEncounters.parse(req.query);
-    const em = req.em;
-    const page = await listEncounters(em, q);
-    await audit(em, UI_ACTOR, 'list', 'admin:encounters', [...new Set(page.items.map((i) => i.patientId))]);
+    const page = await listEncounters(req.em, {
+      ...q,
+      careUnitIds: unitsFor(req.principal!, ['care_admin', 'clinician', 'quality_lead']) ?? undefined,
+    });
+    await logAccess(req, {
+      action: 'list',
+      target: 'admin:encounters',
+      patientIds: [...new Set(page.items.map((i) => i.patientId))],
+    });
+    res.set('cache-control', 'no-store');
     const pages = Math.max(1, Math.ceil(page.total / q.pageSize));
     res.render('encounters/list', {
       title: 'Vårdmöten',
@@ -56,14 +65,16 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
   });
 
   const showEncounter = async (
-    em: EntityManager,
+    req: Request,
     id: string,
     res: Response,
     links?: { patientUrl: string; clinicianUrl: string; expiresAt: Date },
   ) => {
-    const row = await getEncounterRow(em, id);
+    const row = await getEncounterRow(req.em, id);
     if (!row) throw notFound('vårdmöte');
-    await audit(em, UI_ACTOR, 'read', `encounter:${id}`, [row.patientId]);
+    await actorForEncounter(req, row, ENCOUNTER_READERS);
+    await logAccess(req, { action: 'read', target: `encounter:${id}`, patientIds: [row.patientId] });
+    res.set('cache-control', 'no-store');
     const state = await liveState(temporal, row.workflowId);
     const status = (state?.status ?? row.status) as EncounterStatus;
     res.render('encounters/show', {
@@ -81,11 +92,15 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
     });
   };
 
-  router.get('/admin/encounters/:id', async (req, res) => showEncounter(req.em, IdParam.parse(req.params).id, res));
+  router.get('/admin/encounters/:id', allow(...ENCOUNTER_READERS), async (req, res) =>
+    showEncounter(req, IdParam.parse(req.params).id, res),
+  );
 
   /** Utkorg: every message the system has sent or stored (the embedded default has no SMTP server). */
-  router.get('/admin/outbox', async (req, res) => {
+  router.get('/admin/outbox', allow('care_admin'), async (req, res) => {
     const messages = await listOutbox(req.em, { withText: true });
+    await logAccess(req, { action: 'list', target: 'admin:outbox' });
+    res.set('cache-control', 'no-store');
     res.render('outbox/list', {
       title: 'Utkorg',
       messages,
@@ -99,13 +114,10 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
   });
 
   /** Möteslänkar: one-time links for the patient and the clinician, shown once. */
-  router.post('/admin/encounters/:id/meeting-links', async (req, res) => {
+  router.post('/admin/encounters/:id/meeting-links', allow('care_admin', 'clinician'), async (req, res) => {
     const { id } = IdParam.parse(req.params);
-    const links = await issueEncounterMeetingLinks(req.em, UI_ACTOR, id, {
-      publicUrl: config.web.publicUrl,
-      ttlSeconds: config.meet.linkTtlSeconds,
-    });
-    await showEncounter(req.em, id, res.status(201), links);
+    const links = await issueLinksFor(req, id, config);
+    await showEncounter(req, id, res.status(201), links);
   });
   return router;
 }

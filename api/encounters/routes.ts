@@ -2,111 +2,186 @@
 import { Router, Request } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { AppDeps } from '../deps';
-import { audit } from '../audit';
-import { requireActor } from '../auth';
-import { notFound } from '../errors';
-import type { IdentityProvider } from '../identity/provider';
+import { actorForEncounter, allow, Grantee, patientsFor, unitsFor } from '../access';
+import { logAccess } from '../audit';
+import { HttpError, notFound, toHttp } from '../errors';
 import * as m from '../../workflows/encounter.messages';
 import * as S from './schemas';
-import { getEncounterRow, listEncounters } from '../../db/encounters';
+import { EncounterRow, getEncounterRow, listEncounters } from '../../db/encounters';
+import { findSlotWithUnit } from '../../db/slots';
 import { createEncounter, liveState } from './service';
 
-export function encounterRouter(deps: AppDeps & { identity: IdentityProvider }): Router {
+/** Who may read encounters (each within their units or their own and their children's). */
+const READERS: Grantee[] = ['care_admin', 'clinician', 'quality_lead', 'patient', 'scope:encounters:read'];
+
+export function encounterRouter(deps: AppDeps): Router {
   const router = Router();
   const { temporal, config } = deps;
-  router.use('/api/encounters', requireActor);
 
-  router.post('/api/encounters', async (req, res) => {
+  router.post('/api/encounters', allow('care_admin', 'scope:encounters:write'), async (req, res) => {
     const body = S.CreateEncounter.parse(req.body);
-    const em = req.em;
-    const { id } = await createEncounter(em, temporal, config.temporal.taskQueue, req.actor, body);
+    if (body.policy && !config.allowPolicyOverride)
+      throw new HttpError(400, 'policy: timer policies are set by the system, not by callers', 'policy', 'validation');
+    const p = req.principal!;
+    const units = unitsFor(p, ['care_admin']);
+    if (units && !units.includes(body.careUnitId))
+      throw new HttpError(403, 'careUnitId: you are not a care administrator of this unit', 'careUnitId', 'forbidden');
+    const actor: m.Actor =
+      p.kind === 'machine' ? { id: `client:${p.clientId}`, role: 'system' } : { id: p.kind === 'staff' ? p.hsaId : '', role: 'admin', name: p.kind === 'staff' ? p.name : undefined };
+    const { id } = await createEncounter(req.em, temporal, config.temporal.taskQueue, actor, body, (tx, encounterId, patientId) =>
+      logAccess(req, { action: 'create', target: `encounter:${encounterId}`, patientIds: [patientId] }, tx),
+    );
     res
       .status(201)
       .location(`/api/encounters/${id}`)
-      .json(await getEncounterRow(em, id));
+      .json(await getEncounterRow(req.em, id));
   });
 
-  router.get('/api/encounters', async (req, res) => {
+  router.get('/api/encounters', allow(...READERS), async (req, res) => {
     const q = S.ListEncounters.parse(req.query);
-    const em = req.em;
-    const page = await listEncounters(em, q);
-    await audit(em, req.actor, 'list', 'encounters', [...new Set(page.items.map((i) => i.patientId))], {
-      filters: req.query,
+    const p = req.principal!;
+    const mine = await patientsFor(req.em, p);
+    const page = await listEncounters(req.em, {
+      ...q,
+      careUnitIds: unitsFor(p, ['care_admin', 'clinician', 'quality_lead']) ?? undefined,
+      patientIds: mine?.map((x) => x.patientId),
     });
-    res.json({ ...page, page: q.page, pageSize: q.pageSize });
+    await logAccess(req, {
+      action: 'list',
+      target: 'encounters',
+      patientIds: [...new Set(page.items.map((i) => i.patientId))],
+      detail: { filters: req.query },
+    });
+    res.set('cache-control', 'no-store').json({ ...page, page: q.page, pageSize: q.pageSize });
   });
 
-  router.get('/api/encounters/:id', async (req, res) => {
+  /** The encounter, if the caller may touch it in one of `roles` (404/403 otherwise, logged as refused). */
+  const encounterFor = async (req: Request, roles: readonly Grantee[]) => {
     const { id } = S.IdParam.parse(req.params);
-    const em = req.em;
-    const row = await getEncounterRow(em, id);
+    const row = await getEncounterRow(req.em, id);
     if (!row) throw notFound('encounter');
-    await audit(em, req.actor, 'read', `encounter:${id}`, [row.patientId]);
+    try {
+      return { row, actor: await actorForEncounter(req, row, roles) };
+    } catch (err) {
+      await logAccess(req, { action: 'access', target: `encounter:${id}`, patientIds: [row.patientId], outcome: 'refused' });
+      throw err;
+    }
+  };
+
+  router.get('/api/encounters/:id', allow(...READERS), async (req, res) => {
+    const { row } = await encounterFor(req, READERS);
+    await logAccess(req, { action: 'read', target: `encounter:${row.id}`, patientIds: [row.patientId] });
     // The workflow is the source of truth; the row may lag by one projection activity.
     const state = await liveState(temporal, row.workflowId);
-    res.json({
+    res.set('cache-control', 'no-store').json({
       ...row,
       ...(state ? { status: state.status, step: state.step, waitingFor: state.waitingFor } : {}),
       state,
     });
   });
 
-  /** Runs an update on the encounter's workflow and answers with the new state. */
-  const update = async <A>(req: Request, def: UpdateDefinition<m.EncounterState, [A]>, arg: A) => {
-    const { id } = S.IdParam.parse(req.params);
-    const em = req.em;
-    const row = await getEncounterRow(em, id);
-    if (!row) throw notFound('encounter');
-    await audit(em, req.actor, `update:${def.name}`, `encounter:${id}`, [row.patientId]);
-    return temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [arg] });
+  /**
+   * Runs an update on the encounter's workflow as the caller and answers with the new state; the
+   * access log says whether the workflow accepted or refused it.
+   */
+  const update = async <A>(
+    req: Request,
+    roles: readonly Grantee[],
+    def: UpdateDefinition<m.EncounterState, [A]>,
+    arg: (actor: m.Actor, row: EncounterRow) => A | Promise<A>,
+  ) => {
+    const { row, actor } = await encounterFor(req, roles);
+    const target = `encounter:${row.id}`;
+    try {
+      const state = await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [await arg(actor, row)] });
+      await logAccess(req, { action: `update:${def.name}`, target, patientIds: [row.patientId] });
+      return state;
+    } catch (err) {
+      const { status, body } = toHttp(err);
+      await logAccess(req, {
+        action: `update:${def.name}`,
+        target,
+        patientIds: [row.patientId],
+        outcome: status < 500 ? 'refused' : 'error',
+        detail: { status, error: body.error },
+      });
+      throw err;
+    }
   };
 
-  router.post('/api/encounters/:id/eligibility', async (req, res) => {
+  /** A slot the encounter may book: of its own care unit, not yet started. */
+  const bookableSlot = async (req: Request, row: EncounterRow, slotId: string) => {
+    const slot = await findSlotWithUnit(req.em, slotId);
+    if (!slot) throw new HttpError(404, `slotId: no slot ${slotId}`, 'slotId', 'not-found');
+    if (slot.careUnitId !== row.careUnitId)
+      throw new HttpError(409, 'slotId: the slot belongs to another care unit', 'slotId', 'conflict');
+    if (new Date(slot.startsAt).getTime() <= Date.now())
+      throw new HttpError(409, 'slotId: the slot has already started', 'slotId', 'conflict');
+    return slotId;
+  };
+
+  router.post('/api/encounters/:id/eligibility', allow('clinician'), async (req, res) => {
     const { answers } = S.Eligibility.parse(req.body);
-    res.json(await update(req, m.answerEligibilityUpdate, { actor: req.actor, answers }));
+    res.json(await update(req, ['clinician'], m.answerEligibilityUpdate, (actor) => ({ actor, answers })));
   });
-  router.post('/api/encounters/:id/identity', async (req, res) => {
-    const { assertion } = S.Identity.parse(req.body);
-    const claims = await deps.identity.verify(assertion);
-    res.json(await update(req, m.recordIdentityUpdate, { actor: req.actor, claims }));
+  // The identity step is the logged-in person: their verified e-ID, never a body.
+  router.post('/api/encounters/:id/identity', allow('patient'), async (req, res) => {
+    const p = req.principal!;
+    if (p.kind !== 'person') throw new HttpError(403, 'only the patient or a guardian can verify', undefined, 'forbidden');
+    res.json(
+      await update(req, ['patient'], m.recordIdentityUpdate, (actor) => ({
+        actor,
+        claims: { personnummer: p.personnummer, loa: p.loa, method: p.method },
+      })),
+    );
   });
-  router.post('/api/encounters/:id/booking', async (req, res) => {
+  router.post('/api/encounters/:id/booking', allow('care_admin', 'patient'), async (req, res) => {
     const { slotId } = S.SlotChoice.parse(req.body);
-    res.json(await update(req, m.bookUpdate, { actor: req.actor, slotId }));
+    res.json(
+      await update(req, ['care_admin', 'patient'], m.bookUpdate, async (actor, row) => ({
+        actor,
+        slotId: await bookableSlot(req, row, slotId),
+      })),
+    );
   });
-  router.post('/api/encounters/:id/reschedule', async (req, res) => {
+  router.post('/api/encounters/:id/reschedule', allow('care_admin', 'patient'), async (req, res) => {
     const { slotId } = S.SlotChoice.parse(req.body);
-    res.json(await update(req, m.rescheduleUpdate, { actor: req.actor, slotId }));
+    res.json(
+      await update(req, ['care_admin', 'patient'], m.rescheduleUpdate, async (actor, row) => ({
+        actor,
+        slotId: await bookableSlot(req, row, slotId),
+      })),
+    );
   });
-  router.post('/api/encounters/:id/checklist', async (req, res) => {
+  router.post('/api/encounters/:id/checklist', allow('clinician'), async (req, res) => {
     const { items } = S.Checklist.parse(req.body);
-    res.json(await update(req, m.confirmChecklistUpdate, { actor: req.actor, items }));
+    res.json(await update(req, ['clinician'], m.confirmChecklistUpdate, (actor) => ({ actor, items })));
   });
-  router.post('/api/encounters/:id/admit', async (req, res) => {
-    res.json(await update(req, m.admitPatientUpdate, { actor: req.actor }));
+  router.post('/api/encounters/:id/admit', allow('clinician'), async (req, res) => {
+    res.json(await update(req, ['clinician'], m.admitPatientUpdate, (actor) => ({ actor })));
   });
-  router.post('/api/encounters/:id/end', async (req, res) => {
-    res.json(await update(req, m.endSessionUpdate, { actor: req.actor }));
+  router.post('/api/encounters/:id/end', allow('clinician'), async (req, res) => {
+    res.json(await update(req, ['clinician'], m.endSessionUpdate, (actor) => ({ actor })));
   });
-  router.post('/api/encounters/:id/phone', async (req, res) => {
+  router.post('/api/encounters/:id/phone', allow('clinician'), async (req, res) => {
     const { error } = S.PhoneFallback.parse(req.body);
-    res.json(await update(req, m.switchToPhoneUpdate, { actor: req.actor, error }));
+    res.json(await update(req, ['clinician'], m.switchToPhoneUpdate, (actor) => ({ actor, error })));
   });
-  router.post('/api/encounters/:id/journal-note', async (req, res) => {
+  router.post('/api/encounters/:id/journal-note', allow('clinician'), async (req, res) => {
     const { text } = S.JournalNote.parse(req.body);
-    res.json(await update(req, m.submitJournalNoteUpdate, { actor: req.actor, text }));
+    res.json(await update(req, ['clinician'], m.submitJournalNoteUpdate, (actor) => ({ actor, text })));
   });
-  router.post('/api/encounters/:id/cancel', async (req, res) => {
+  router.post('/api/encounters/:id/cancel', allow('care_admin', 'patient'), async (req, res) => {
     const { reason } = S.Cancel.parse(req.body);
-    res.json(await update(req, m.cancelUpdate, { actor: req.actor, reason }));
+    res.json(await update(req, ['care_admin', 'patient'], m.cancelUpdate, (actor) => ({ actor, reason })));
   });
-  router.post('/api/encounters/:id/participants', async (req, res) => {
-    const { id } = S.IdParam.parse(req.params);
+  // Presence from a system that watches the meeting (Janus reports through its own event sink).
+  router.post('/api/encounters/:id/participants', allow('scope:participants'), async (req, res) => {
     const { role, event } = S.Participant.parse(req.body);
-    const row = await getEncounterRow(req.em, id);
-    if (!row) throw notFound('encounter');
+    const { row, actor } = await encounterFor(req, ['scope:participants']);
     const signal = event === 'joined' ? m.participantJoinedSignal : m.participantLeftSignal;
-    await temporal.workflow.getHandle(row.workflowId).signal(signal, { role, source: `api:${req.actor.id}` });
+    await temporal.workflow.getHandle(row.workflowId).signal(signal, { role, source: `api:${actor.id}` });
+    await logAccess(req, { action: `signal:${event}`, target: `encounter:${row.id}`, patientIds: [row.patientId] });
     res.status(202).json({ accepted: true });
   });
   return router;

@@ -60,7 +60,6 @@ export const Eligibility = z.object({
     )
     .strict(),
 });
-export const Identity = z.object({ assertion: z.unknown() });
 export const SlotChoice = z.object({ slotId: z.string().uuid() }).strict();
 export const Checklist = z.object({
   items: z

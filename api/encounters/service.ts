@@ -17,7 +17,6 @@ import {
   stateQuery,
 } from '../../workflows/encounter.messages';
 import { HttpError } from '../errors';
-import { audit } from '../audit';
 import type { CreateEncounter } from './schemas';
 
 /**
@@ -31,6 +30,8 @@ export async function createEncounter(
   taskQueue: string,
   actor: Actor,
   body: z.infer<typeof CreateEncounter>,
+  /** Writes the access-log row inside the same transaction as the encounter row. */
+  logCreate: (tx: EntityManager, encounterId: string, patientId: string) => Promise<void>,
 ): Promise<{ id: string; workflowId: string }> {
   let patientId = body.patientId;
   if (!patientId) {
@@ -56,7 +57,7 @@ export async function createEncounter(
   await temporal.workflow.start(encounterWorkflow, { workflowId, taskQueue, args: [input] });
   await em.transactional(async (tx) => {
     await insertEncounter(tx, { id, workflowId, patientId, careUnitId: body.careUnitId });
-    await audit(tx, actor, 'create', `encounter:${id}`, [patientId]);
+    await logCreate(tx, id, patientId!);
   });
   return { id, workflowId };
 }

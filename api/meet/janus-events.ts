@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
+import { allow } from '../access';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../deps';
@@ -79,7 +80,8 @@ export function janusEventRouter(deps: AppDeps): Router {
   const { temporal, config, logger } = deps;
   const expected = Buffer.from(`Basic ${Buffer.from(`janus:${config.janus.eventSecret}`).toString('base64')}`);
 
-  router.post('/janus/events', express.json({ limit: '5mb' }), async (req, res) => {
+  // Janus only: no user session counts here, the shared event secret does (checked below).
+  router.post('/janus/events', allow('anyone'), express.json({ limit: '5mb' }), async (req, res) => {
     const given = Buffer.from(req.header('authorization') ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
       throw new HttpError(401, 'authorization: wrong event secret', 'authorization', 'unauthenticated');

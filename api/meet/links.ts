@@ -1,54 +1,45 @@
-/** One-time meeting links: bound to an encounter and a role, short-lived, and usable once. */
+/**
+ * Meeting links: bound to an encounter and a role, short-lived, and good only together with a login.
+ * Following a link does nothing by itself (mail scanners fetch links); the logged-in person enters
+ * with a POST, which binds the link to them. New links withdraw the old ones.
+ */
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Actor, EncounterStatus, isTerminal } from '../../workflows/encounter.messages';
-import { audit } from '../audit';
-import { HttpError, notFound } from '../errors';
 import type { MeetRole } from '../../db/entities';
-import { getEncounterRow } from '../../db/encounters';
-import {
-  claimJoinToken,
-  findMeetingSession as findSessionByKeyHash,
-  insertJoinTokens,
-  joinTokenRefusal,
-} from '../../db/video';
+import { claimJoinToken, findMeetingSession as findSessionByKeyHash, inspectJoinToken, insertJoinTokens, revokeJoinTokens } from '../../db/video';
 
 export type { MeetRole };
-export type LinkRefusal = 'unknown' | 'expired' | 'used';
+export type LinkRefusal = 'unknown' | 'expired' | 'used' | 'revoked';
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
-/** Creates a patient and a clinician link; only their hashes are stored. */
+/**
+ * Withdraws the encounter's earlier links and creates a patient and a clinician link; only their
+ * hashes are stored. Answers with the two URLs under the public address.
+ */
 export async function issueMeetingLinks(
-  em: EntityManager,
-  encounterId: string,
-  createdBy: string,
-  ttlSeconds: number,
-): Promise<{ tokens: Record<MeetRole, string>; expiresAt: Date }> {
-  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
-  const tokens = { patient: newSecret(), clinician: newSecret() };
-  await insertJoinTokens(
-    em,
-    (['patient', 'clinician'] as const).map((role) => ({
-      tokenHash: hash(tokens[role]),
-      encounterId,
-      role,
-      createdBy,
-      expiresAt,
-    })),
-  );
-  return { tokens, expiresAt };
-}
-
-/** Issues both links and returns them as URLs under the public address. */
-export async function issueMeetingLinkUrls(
   em: EntityManager,
   encounterId: string,
   createdBy: string,
   opts: { publicUrl: string; ttlSeconds: number },
 ): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
-  const { tokens, expiresAt } = await issueMeetingLinks(em, encounterId, createdBy, opts.ttlSeconds);
+  const expiresAt = new Date(Date.now() + opts.ttlSeconds * 1000);
+  const tokens = { patient: newSecret(), clinician: newSecret() };
+  await em.transactional(async (tx) => {
+    await revokeJoinTokens(tx, encounterId);
+    await insertJoinTokens(
+      tx,
+      (['patient', 'clinician'] as const).map((role) => ({
+        tokenHash: hash(tokens[role]),
+        encounterId,
+        role,
+        createdBy,
+        expiresAt,
+      })),
+    );
+  });
   return {
     patientUrl: `${opts.publicUrl}/meet/${tokens.patient}`,
     clinicianUrl: `${opts.publicUrl}/meet/${tokens.clinician}`,
@@ -56,20 +47,17 @@ export async function issueMeetingLinkUrls(
   };
 }
 
-/** Staff asking for an encounter's links: 404 for no encounter, 409 once it has ended; audited. */
-export async function issueEncounterMeetingLinks(
+/** Withdraws every link of the encounter (and the meeting pages opened with them). */
+export const revokeMeetingLinks = (em: EntityManager, encounterId: string) => revokeJoinTokens(em, encounterId);
+
+/** What a link leads to, for this person, without using it. */
+export async function inspectMeetingLink(
   em: EntityManager,
-  actor: Actor,
-  encounterId: string,
-  opts: { publicUrl: string; ttlSeconds: number },
-): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
-  const row = await getEncounterRow(em, encounterId);
-  if (!row) throw notFound('encounter');
-  if (isTerminal(row.status as EncounterStatus))
-    throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
-  const links = await issueMeetingLinkUrls(em, encounterId, actor.id, opts);
-  await audit(em, actor, 'issue-meeting-links', `encounter:${encounterId}`, [row.patientId]);
-  return links;
+  token: string,
+  person: string,
+): Promise<{ encounterId: string; role: MeetRole } | { refused: LinkRefusal }> {
+  if (!TOKEN.test(token)) return { refused: 'unknown' };
+  return inspectJoinToken(em, hash(token), person);
 }
 
 /** The token a meeting page presents to Janus, derived from its key so that a reload asks for the same one. */
@@ -78,34 +66,31 @@ export const janusTokenFor = (pageKey: string) => createHash('sha256').update(`j
 export interface MeetingSession {
   encounterId: string;
   role: MeetRole;
-  /** The page's key for its own actions (sent as X-Meeting-Key). */
+  /** The page's key for its own actions (sent as X-Meeting-Key, next to the session cookie). */
   key: string;
   /** The id this participant publishes under in Janus; events map back to the role through it. */
   publisherId: string;
 }
 
-/**
- * Opens a link: marks it used and starts the page's session in one statement, so two tabs racing
- * for one link cannot both win.
- */
-export async function openMeetingLink(
+/** Enters through a link as `person`: binds it to them and starts a meeting page session. */
+export async function enterMeeting(
   em: EntityManager,
   token: string,
-): Promise<MeetingSession | { refused: LinkRefusal }> {
-  if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return { refused: 'unknown' };
+  person: string,
+): Promise<MeetingSession | null> {
+  if (!TOKEN.test(token)) return null;
   const key = newSecret();
   // String ids: the VideoRoom plugin runs with string_ids (room ids are encounter-<uuid>).
   const publisherId = `p-${randomBytes(12).toString('hex')}`;
-  const claimed = await claimJoinToken(em, hash(token), { sessionKeyHash: hash(key), publisherId });
-  if (claimed) return { ...claimed, key, publisherId };
-  return { refused: await joinTokenRefusal(em, hash(token)) };
+  const claimed = await claimJoinToken(em, hash(token), person, { sessionKeyHash: hash(key), publisherId });
+  return claimed ? { ...claimed, key, publisherId } : null;
 }
 
-/** The page session behind an X-Meeting-Key, or null. */
+/** The meeting page session behind an X-Meeting-Key, with who opened it, or null. */
 export async function findMeetingSession(
   em: EntityManager,
   key: string | undefined,
-): Promise<Omit<MeetingSession, 'key'> | null> {
+): Promise<(Omit<MeetingSession, 'key'> & { openedBy: string }) | null> {
   if (!key || key.length > 100) return null;
   return findSessionByKeyHash(em, hash(key));
 }

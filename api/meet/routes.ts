@@ -1,26 +1,37 @@
-/** Meeting pages (/meet/<token>) and their small API, plus the staff route that issues the links. */
+/**
+ * Meeting pages and their small API. A link leads to a login; the logged-in person (the patient, a
+ * guardian the rules allow, or the booked clinician) enters with a POST, and the page then acts with
+ * its session cookie, its CSRF token and its meeting key. The waiting room is the server's: the
+ * patient's page gets the room's Janus credentials only once the clinician has admitted them.
+ */
 import path from 'node:path';
-import { Router, Request } from 'express';
+import { Router, Request, Response } from 'express';
 import { buildSync } from 'esbuild';
 import { z } from 'zod';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { AppDeps } from '../deps';
-import { audit } from '../audit';
-import { requireActor, staffOnly } from '../auth';
+import { actorForEncounter, allow } from '../access';
+import { logAccess } from '../audit';
+import { principalId } from '../auth';
 import { HttpError, notFound } from '../errors';
-import { getEncounterRow } from '../../db/encounters';
+import { EncounterRow, getEncounterRow } from '../../db/encounters';
+import { recordDeviation } from '../../db/deviations';
+import { patientWithGuardians } from '../../db/people';
 import { findVideoRoom } from '../../db/video';
+import { decideProxy, ProxyRefusal } from '../../domain/guardianship';
+import { stockholmDateOf } from '../../domain/dates';
 import { liveState } from '../encounters/service';
 import * as S from '../encounters/schemas';
 import * as m from '../../workflows/encounter.messages';
 import { createRoomService } from '../../media/room-service';
 import {
+  enterMeeting,
   findMeetingSession,
-  issueEncounterMeetingLinks,
+  inspectMeetingLink,
+  issueMeetingLinks,
   janusTokenFor,
   LinkRefusal,
-  MeetRole,
-  openMeetingLink,
+  revokeMeetingLinks,
 } from './links';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -43,23 +54,37 @@ export function buildMeetingBundle(): void {
   bundled = true;
 }
 
-const REFUSALS: Record<LinkRefusal, { status: number; title: string; message: string }> = {
+const ASK_FOR_NEW = 'Be mottagningen om en ny länk.';
+const LINK_REFUSALS: Record<LinkRefusal, { status: number; title: string; message: string }> = {
   unknown: {
     status: 404,
     title: 'Länken är ogiltig',
     message: 'Länken finns inte. Kontrollera att du har kopierat hela länken, eller be mottagningen om en ny.',
   },
-  expired: {
-    status: 410,
-    title: 'Länken har gått ut',
-    message: 'Länken gällde bara en kort tid. Be mottagningen om en ny länk.',
-  },
+  expired: { status: 410, title: 'Länken har gått ut', message: `Länken gällde bara en kort tid. ${ASK_FOR_NEW}` },
   used: {
     status: 410,
     title: 'Länken är redan använd',
-    message: 'Varje länk fungerar en gång. Be mottagningen om en ny länk om du behöver ansluta igen.',
+    message: `Länken har redan öppnats av en annan person. ${ASK_FOR_NEW}`,
   },
+  revoked: { status: 410, title: 'Länken är återkallad', message: `Mottagningen har ersatt eller dragit in länken. ${ASK_FOR_NEW}` },
 };
+
+/** Why an e-ID login may not enter a patient's meeting, in words the person understands (RULES.md §4). */
+const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
+  'loa-too-low': 'Din e-legitimation har för låg tillitsnivå. Logga in med BankID eller Freja eID+.',
+  mismatch:
+    'Du är inte patienten i det här vårdmötet och inte registrerad vårdnadshavare. Länken kan ha hamnat hos fel person – kontakta mottagningen.',
+  'child-13-or-older': 'Från 13 år loggar barnet in med sin egen e-legitimation. Barnet behöver själv öppna länken.',
+  'child-protected':
+    'Ett barn med skyddad identitet kan inte företrädas av vårdnadshavare i e-tjänster. Kontakta mottagningen för ett annat sätt att mötas.',
+  'guardian-protected':
+    'En vårdnadshavare med skyddad identitet kan inte företräda barnet i e-tjänster. Kontakta mottagningen.',
+  'guardian-blocked': 'Mottagningen har spärrat vårdnadshavares åtkomst i e-tjänster för det här barnet.',
+};
+
+const refusedPage = (res: Response, status: number, title: string, message: string, reason: string) =>
+  res.status(status).render('meet/refused', { layout: 'meet', title, message, reason });
 
 export function meetRouter(deps: AppDeps): Router {
   buildMeetingBundle();
@@ -67,65 +92,154 @@ export function meetRouter(deps: AppDeps): Router {
   const { temporal, config } = deps;
   const rooms = deps.rooms ?? createRoomService(config);
 
-  router.post('/api/encounters/:id/meeting-links', requireActor, staffOnly, async (req, res) => {
-    const links = await issueEncounterMeetingLinks(req.em, req.actor, S.IdParam.parse(req.params).id, {
-      publicUrl: config.web.publicUrl,
-      ttlSeconds: config.meet.linkTtlSeconds,
-    });
-    res.status(201).json({ ...links, expiresAt: links.expiresAt.toISOString() });
+  router.post('/api/encounters/:id/meeting-links', allow('care_admin', 'clinician'), async (req, res) => {
+    const links = await issueLinksFor(req, S.IdParam.parse(req.params).id, config);
+    res.status(201).set('cache-control', 'no-store').json({ ...links, expiresAt: links.expiresAt.toISOString() });
+  });
+  router.delete('/api/encounters/:id/meeting-links', allow('care_admin', 'clinician'), async (req, res) => {
+    const row = await encounterRow(req, S.IdParam.parse(req.params).id);
+    await actorForEncounter(req, row, ['care_admin', 'clinician']);
+    const revoked = await revokeMeetingLinks(req.em, row.id);
+    await logAccess(req, { action: 'revoke-meeting-links', target: `encounter:${row.id}`, patientIds: [row.patientId] });
+    res.json({ revoked });
   });
 
-  router.get('/meet/:token', async (req, res) => {
-    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
-    const em = req.em;
-    const opened = await openMeetingLink(em, req.params.token);
-    if ('refused' in opened) {
-      const r = REFUSALS[opened.refused];
-      res
-        .status(r.status)
-        .render('meet/refused', { layout: 'meet', title: r.title, message: r.message, reason: opened.refused });
-      return;
+  /**
+   * Whether the logged-in caller may enter through this link. A person for the patient's link must
+   * be the patient or a guardian the rules allow (else a deviation); staff for the clinician's link
+   * must be the booked clinician.
+   */
+  const mayEnter = async (
+    req: Request,
+    row: EncounterRow,
+    role: 'patient' | 'clinician',
+  ): Promise<{ ok: true; actingAs: string } | { ok: false; status: number; title: string; message: string; reason: string }> => {
+    const p = req.principal!;
+    if (role === 'clinician') {
+      if (p.kind === 'staff' && p.clinicianId && p.clinicianId === row.clinicianId) return { ok: true, actingAs: 'clinician' };
+      return {
+        ok: false,
+        status: 403,
+        title: 'Länken gäller vårdgivaren',
+        message: 'Länken är till den vårdgivare som mötet är bokat med. Logga in med det kortet (SITHS).',
+        reason: 'not-booked-clinician',
+      };
     }
-    const row = await getEncounterRow(em, opened.encounterId);
-    if (!row) throw notFound('encounter');
-    await audit(
-      em,
-      { id: `meet:${opened.role}`, role: opened.role },
-      'open-meeting',
-      `encounter:${opened.encounterId}`,
-      [row.patientId],
-    );
+    if (p.kind !== 'person')
+      return {
+        ok: false,
+        status: 403,
+        title: 'Länken gäller patienten',
+        message: 'Länken är till patienten och öppnas med patientens e-legitimation (BankID eller Freja eID+).',
+        reason: 'not-a-person',
+      };
+    const people = await patientWithGuardians(req.em, row.patientId);
+    const decision = decideProxy({
+      ...people!,
+      verified: { personnummer: p.personnummer, loa: p.loa },
+      date: stockholmDateOf(new Date()),
+    });
+    if (decision.allowed) return { ok: true, actingAs: decision.actingAs };
+    // Someone else holds the patient's link: that is a deviation, once per person and encounter.
+    await recordDeviation(req.em, {
+      encounterId: row.id,
+      category: 'identity-failure',
+      severity: decision.reason === 'mismatch' ? 'high' : 'medium',
+      description: `Mötets patientlänk öppnades av en person som inte får företräda patienten (${decision.reason}).`,
+      dedupeKey: `meeting-link:${row.id}:${decision.reason}:${principalId(p)}`,
+    });
+    return { ok: false, status: 403, title: 'Du kan inte öppna det här mötet', message: PROXY_REFUSALS[decision.reason], reason: decision.reason };
+  };
+
+  /** The link, checked for the caller; renders the answer itself and returns null when it refused. */
+  const checkLink = async (req: Request, res: Response) => {
+    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
+    const token = String(req.params.token);
+    const p = req.principal;
+    const link = await inspectMeetingLink(req.em, token, p ? principalId(p) : '');
+    if ('refused' in link) {
+      const r = LINK_REFUSALS[link.refused];
+      refusedPage(res, r.status, r.title, r.message, link.refused);
+      return null;
+    }
+    if (!p) {
+      res.redirect(`/login/${link.role === 'clinician' ? 'staff' : 'patient'}?returnTo=${encodeURIComponent(`/meet/${token}`)}`);
+      return null;
+    }
+    const row = await encounterRow(req, link.encounterId);
+    const verdict = await mayEnter(req, row, link.role);
+    if (!verdict.ok) {
+      await logAccess(req, { action: 'open-meeting', target: `encounter:${row.id}`, patientIds: [row.patientId], outcome: 'refused', detail: { reason: verdict.reason } });
+      refusedPage(res, verdict.status, verdict.title, verdict.message, verdict.reason);
+      return null;
+    }
+    return { token, link, row, actingAs: verdict.actingAs };
+  };
+
+  // A GET only shows the way in (mail scanners and previews fetch links); entering is the POST below.
+  router.get('/meet/:token', allow('anyone'), async (req, res) => {
+    const ok = await checkLink(req, res);
+    if (!ok) return;
+    await logAccess(req, { action: 'view-meeting-link', target: `encounter:${ok.row.id}`, patientIds: [ok.row.patientId] });
+    res.render('meet/enter', {
+      layout: 'meet',
+      title: 'Gå till vårdmötet',
+      token: ok.token,
+      isClinician: ok.link.role === 'clinician',
+      who: req.principal!.kind === 'staff' ? req.principal!.name : (req.principal as { name: string }).name,
+      actingAsGuardian: ok.actingAs === 'guardian',
+      patientName: ok.row.patientName,
+      clinician: ok.row.clinicianName ? `${ok.row.clinicianTitle} ${ok.row.clinicianName}` : null,
+      startsAt: ok.row.scheduledStart,
+    });
+  });
+
+  router.post('/meet/:token', allow('patient', 'clinician'), async (req, res) => {
+    const ok = await checkLink(req, res);
+    if (!ok) return;
+    const entered = await enterMeeting(req.em, ok.token, principalId(req.principal!));
+    if (!entered) {
+      const r = LINK_REFUSALS.used;
+      return void refusedPage(res, r.status, r.title, r.message, 'used');
+    }
+    await logAccess(req, { action: 'open-meeting', target: `encounter:${ok.row.id}`, patientIds: [ok.row.patientId], detail: { actingAs: ok.actingAs } });
+    req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
+    res.redirect(303, `/meet/room/${entered.encounterId}`);
+  });
+
+  router.get('/meet/room/:id', allow('patient', 'clinician'), async (req, res) => {
+    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
+    const { id } = S.IdParam.parse(req.params);
+    const key = req.session.meetings?.[id];
+    const session = await findMeetingSession(req.em, key);
+    if (!session || session.openedBy !== principalId(req.principal!))
+      return void refusedPage(res, 403, 'Öppna mötet via din länk', 'Öppna mötet med länken du fick, igen.', 'no-meeting-session');
+    const row = await encounterRow(req, id);
+    await logAccess(req, { action: 'open-meeting-room', target: `encounter:${id}`, patientIds: [row.patientId] });
     res.render('meet/room', {
       layout: 'meet',
-      title: opened.role === 'clinician' ? 'Vårdmöte – vårdgivare' : 'Vårdmöte',
-      role: opened.role,
-      isClinician: opened.role === 'clinician',
+      title: session.role === 'clinician' ? 'Vårdmöte – vårdgivare' : 'Vårdmöte',
+      role: session.role,
+      isClinician: session.role === 'clinician',
       clinician: row.clinicianName ? { name: row.clinicianName, title: row.clinicianTitle } : null,
       checklist: m.CHECKLIST_ITEMS.map((k) => ({ key: k, label: m.CHECKLIST_LABELS_SV[k] })),
-      // Inside <script>: escape '<' so no name can close the tag.
+      // A JSON block, not a script: the page's CSP runs no inline code. '<' is escaped so no name can close the tag.
       meeting: JSON.stringify({
-        role: opened.role,
-        key: opened.key,
-        displayName:
-          opened.role === 'clinician' && row.clinicianName ? `${row.clinicianTitle} ${row.clinicianName}` : 'Patient',
+        role: session.role,
+        key: key!,
+        csrfToken: res.locals.csrfToken,
+        displayName: session.role === 'clinician' && row.clinicianName ? `${row.clinicianTitle} ${row.clinicianName}` : 'Patient',
       }).replace(/</g, '\\u003c'),
     });
   });
 
-  /** The meeting page's session (X-Meeting-Key) and the encounter behind it. */
+  /** The meeting page's session: its key, opened by this very person, and the encounter behind it. */
   const pageSession = async (req: Request) => {
-    const em = req.em;
-    const session = await findMeetingSession(em, req.header('x-meeting-key'));
-    if (!session)
-      throw new HttpError(
-        401,
-        'x-meeting-key: unknown meeting session; open the meeting link again',
-        'x-meeting-key',
-        'unauthenticated',
-      );
-    const row = await getEncounterRow(em, session.encounterId);
-    if (!row) throw notFound('encounter');
-    return { em, session, row };
+    const session = await findMeetingSession(req.em, req.header('x-meeting-key'));
+    if (!session || session.openedBy !== principalId(req.principal!))
+      throw new HttpError(401, 'x-meeting-key: unknown meeting session; open the meeting link again', 'x-meeting-key', 'unauthenticated');
+    const row = await encounterRow(req, session.encounterId);
+    return { session, row };
   };
 
   const view = (s: m.EncounterState) => ({
@@ -141,20 +255,29 @@ export function meetRouter(deps: AppDeps): Router {
     modality: s.modality,
   });
 
-  router.get('/meet/api/state', async (req, res) => {
+  const MEETING_PAGES = ['patient', 'clinician'] as const;
+
+  router.get('/meet/api/state', allow(...MEETING_PAGES), async (req, res) => {
     const { row } = await pageSession(req);
     const state = await liveState(temporal, row.workflowId);
     if (!state) throw notFound('encounter');
     res.set('cache-control', 'no-store').json(view(state));
   });
 
-  router.get('/meet/api/join', async (req, res) => {
-    const { em, session, row } = await pageSession(req);
-    const room = await findVideoRoom(em, row.id);
+  router.get('/meet/api/join', allow(...MEETING_PAGES), async (req, res) => {
+    const { session, row } = await pageSession(req);
+    const room = await findVideoRoom(req.em, row.id);
     if (!room || room.destroyedAt) throw new HttpError(409, 'the video room is not open', undefined, 'WrongStep');
+    if (session.role === 'patient') {
+      // The waiting room: no credentials, so no media either way, until the clinician admits.
+      const state = await liveState(temporal, row.workflowId);
+      if (!state?.sessionStartedAt)
+        throw new HttpError(409, 'Du är i väntrummet tills vårdgivaren släpper in dig.', undefined, 'WaitingRoom');
+    }
     // The room admits listed tokens only.
     const janusToken = janusTokenFor(req.header('x-meeting-key')!);
     await rooms.allow(room.roomId, room.secret, janusToken);
+    await logAccess(req, { action: 'join-video', target: `encounter:${row.id}`, patientIds: [row.patientId] });
     res.set('cache-control', 'no-store').json({
       wsUrl: config.janus.publicWsUrl,
       roomId: room.roomId,
@@ -164,28 +287,42 @@ export function meetRouter(deps: AppDeps): Router {
     });
   });
 
-  /** Runs a clinician action as the encounter's booked clinician. */
+  /** The patient's page says it is in the waiting room (or has left it): presence from the logged-in page. */
+  router.post('/meet/api/presence', allow('patient'), async (req, res) => {
+    const { present } = z.object({ present: z.boolean() }).strict().parse(req.body);
+    const { session, row } = await pageSession(req);
+    if (session.role !== 'patient') throw new HttpError(403, 'only the patient page reports waiting-room presence', undefined, 'forbidden');
+    const signal = present ? m.participantJoinedSignal : m.participantLeftSignal;
+    await temporal.workflow.getHandle(row.workflowId).signal(signal, { role: 'patient', source: 'waiting-room-page' });
+    await logAccess(req, { action: present ? 'enter-waiting-room' : 'leave-waiting-room', target: `encounter:${row.id}`, patientIds: [row.patientId] });
+    res.status(202).json({ accepted: true });
+  });
+
+  /** Runs a clinician action as the logged-in booked clinician. */
   const clinicianUpdate = async <A>(
     req: Request,
     def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>,
     arg: A,
   ) => {
-    const { em, session, row } = await pageSession(req);
-    if (session.role !== ('clinician' satisfies MeetRole))
-      throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
-    // The booked clinician, as reserved with the slot; the workflow's validator checks it again.
-    if (!row.clinicianId) throw new HttpError(409, 'the encounter is not booked', undefined, 'WrongStep');
-    const actor: m.Actor = { id: row.clinicianId, role: 'clinician', name: 'via meeting page' };
-    await audit(em, actor, `meet:${def.name}`, `encounter:${row.id}`, [row.patientId]);
-    return view(await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] }));
+    const { session, row } = await pageSession(req);
+    if (session.role !== 'clinician') throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
+    const actor = await actorForEncounter(req, row, ['clinician']);
+    try {
+      const state = await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] });
+      await logAccess(req, { action: `meet:${def.name}`, target: `encounter:${row.id}`, patientIds: [row.patientId] });
+      return view(state);
+    } catch (err) {
+      await logAccess(req, { action: `meet:${def.name}`, target: `encounter:${row.id}`, patientIds: [row.patientId], outcome: 'refused' });
+      throw err;
+    }
   };
 
-  router.post('/meet/api/checklist', async (req, res) =>
+  router.post('/meet/api/checklist', allow('clinician'), async (req, res) =>
     res.json(await clinicianUpdate(req, m.confirmChecklistUpdate, { items: S.Checklist.parse(req.body).items })),
   );
-  router.post('/meet/api/admit', async (req, res) => res.json(await clinicianUpdate(req, m.admitPatientUpdate, {})));
-  router.post('/meet/api/end', async (req, res) => res.json(await clinicianUpdate(req, m.endSessionUpdate, {})));
-  router.post('/meet/api/phone', async (req, res) =>
+  router.post('/meet/api/admit', allow('clinician'), async (req, res) => res.json(await clinicianUpdate(req, m.admitPatientUpdate, {})));
+  router.post('/meet/api/end', allow('clinician'), async (req, res) => res.json(await clinicianUpdate(req, m.endSessionUpdate, {})));
+  router.post('/meet/api/phone', allow('clinician'), async (req, res) =>
     res.json(
       await clinicianUpdate(req, m.switchToPhoneUpdate, {
         error: z.object({ error: z.string().min(1).max(1000) }).parse(req.body).error,
@@ -194,4 +331,35 @@ export function meetRouter(deps: AppDeps): Router {
   );
 
   return router;
+}
+
+/** Staff asking for an encounter's links: 404 for none, 403 outside their units, 409 once it has ended; logged. */
+export async function issueLinksFor(
+  req: Request,
+  encounterId: string,
+  config: AppDeps['config'],
+): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
+  const row = await encounterRow(req, encounterId);
+  await actorForEncounter(req, row, ['care_admin', 'clinician']);
+  if (m.isTerminal(row.status as m.EncounterStatus))
+    throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
+  const links = await issueMeetingLinks(req.em, encounterId, principalId(req.principal!), {
+    publicUrl: config.web.publicUrl,
+    ttlSeconds: config.meet.linkTtlSeconds,
+  });
+  await logAccess(req, { action: 'issue-meeting-links', target: `encounter:${encounterId}`, patientIds: [row.patientId] });
+  return links;
+}
+
+async function encounterRow(req: Request, id: string): Promise<EncounterRow> {
+  const row = await getEncounterRow(req.em, id);
+  if (!row) throw notFound('encounter');
+  return row;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Meeting page keys by encounter id, for the rooms this browser entered. */
+    meetings?: Record<string, string>;
+  }
 }

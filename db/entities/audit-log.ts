@@ -2,9 +2,12 @@
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
 import { createdAt, ref } from './columns';
 
+export const ACCESS_OUTCOMES = ['ok', 'refused', 'error'] as const;
+export type AccessOutcome = (typeof ACCESS_OUTCOMES)[number];
+
 export class AuditLog {
   /** Set by the database (bigserial, now()). */
-  [OptionalProps]?: 'id' | 'at';
+  [OptionalProps]?: 'id' | 'at' | 'outcome';
   id!: string;
   at: Date = new Date();
   actor!: string;
@@ -13,6 +16,10 @@ export class AuditLog {
   action!: string;
   target!: string;
   detail?: Record<string, unknown> | null;
+  /** 'refused' when the change was refused (by the authorization layer or the workflow). */
+  outcome: AccessOutcome = 'ok';
+  requestId?: string | null;
+  clientAddress?: string | null;
 }
 
 export const AuditLogSchema = new EntitySchema<AuditLog>({
@@ -28,5 +35,8 @@ export const AuditLogSchema = new EntitySchema<AuditLog>({
     action: { type: 'text' },
     target: { type: 'text' },
     detail: { type: 'json', nullable: true },
+    outcome: { enum: true, items: () => ACCESS_OUTCOMES, default: 'ok' },
+    requestId: { type: 'text', nullable: true },
+    clientAddress: { type: 'text', nullable: true },
   },
 });

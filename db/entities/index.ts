@@ -9,6 +9,7 @@ import { EligibilityAssessmentSchema } from './eligibility-assessment';
 import { EncounterSchema } from './encounter';
 import { GuardianLinkSchema } from './guardian-link';
 import { HighCostPeriodSchema } from './high-cost-period';
+import { HttpSessionSchema } from './http-session';
 import { IdentityCheckSchema } from './identity-check';
 import { JanusHandleSchema } from './janus-handle';
 import { JoinTokenSchema } from './join-token';
@@ -17,6 +18,8 @@ import { MeetingPresenceSchema } from './meeting-presence';
 import { OutboxMessageSchema } from './outbox-message';
 import { PatientSchema } from './patient';
 import { SlotSchema } from './slot';
+import { StaffSchema } from './staff';
+import { StaffRoleSchema } from './staff-role';
 import { VideoRoomSchema } from './video-room';
 
 export * from './audit-log';
@@ -29,6 +32,7 @@ export * from './eligibility-assessment';
 export * from './encounter';
 export * from './guardian-link';
 export * from './high-cost-period';
+export * from './http-session';
 export * from './identity-check';
 export * from './janus-handle';
 export * from './join-token';
@@ -37,6 +41,8 @@ export * from './meeting-presence';
 export * from './outbox-message';
 export * from './patient';
 export * from './slot';
+export * from './staff';
+export * from './staff-role';
 export * from './video-room';
 
 export const ENTITY_SCHEMAS = [
@@ -50,6 +56,7 @@ export const ENTITY_SCHEMAS = [
   EncounterSchema,
   GuardianLinkSchema,
   HighCostPeriodSchema,
+  HttpSessionSchema,
   IdentityCheckSchema,
   JanusHandleSchema,
   JoinTokenSchema,
@@ -58,5 +65,7 @@ export const ENTITY_SCHEMAS = [
   OutboxMessageSchema,
   PatientSchema,
   SlotSchema,
+  StaffSchema,
+  StaffRoleSchema,
   VideoRoomSchema,
 ];

@@ -17,6 +17,10 @@ export class JoinToken {
   sessionKeyHash?: string | null;
   /** …and its Janus publisher id. */
   publisherId?: string | null;
+  /** Set when the link was withdrawn (by staff, or because newer links were issued). */
+  revokedAt?: Date | null;
+  /** Who opened it: the HSA-id or personnummer of the logged-in person. */
+  openedBy?: string | null;
 }
 
 export const JoinTokenSchema = new EntitySchema<JoinToken>({
@@ -33,5 +37,7 @@ export const JoinTokenSchema = new EntitySchema<JoinToken>({
     usedAt: optionalTime,
     sessionKeyHash: { type: 'text', nullable: true, unique: true },
     publisherId: { type: 'text', nullable: true, unique: true },
+    revokedAt: optionalTime,
+    openedBy: { type: 'text', nullable: true },
   },
 });

@@ -1,7 +1,8 @@
 /**
  * The meeting page in the browser (bundled by esbuild into /static/meeting.js).
- * Janus signalling goes through janus-gateway-js; the page publishes its camera at once and shows the
- * other party only once the clinician has admitted the patient (the waiting room).
+ * Janus signalling goes through janus-gateway-js. The clinician's page joins the room when it opens;
+ * the patient's page waits in the waiting room with a local camera preview only, and gets the room's
+ * credentials from the server once the clinician has admitted them: no media flows before that.
  */
 import Client from 'janus-gateway-js/src/client';
 import type { JanusMessageLike, JanusPlugin, JanusSession } from 'janus-gateway-js';
@@ -9,6 +10,7 @@ import type { JanusMessageLike, JanusPlugin, JanusSession } from 'janus-gateway-
 interface PageConfig {
   role: 'patient' | 'clinician';
   key: string;
+  csrfToken: string;
   displayName: string;
 }
 interface JoinInfo {
@@ -31,7 +33,8 @@ interface MeetingState {
   modality: 'video' | 'phone';
 }
 
-const cfg = (window as unknown as { MEETING: PageConfig }).MEETING;
+// A JSON block rather than an inline script: the page's CSP allows no inline code.
+const cfg = JSON.parse(document.getElementById('meeting-config')!.textContent!) as PageConfig;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
 const say = (text: string) => {
   const el = $('status-text');
@@ -45,7 +48,11 @@ const debug: Record<string, unknown> & { errors: string[] } = ((
 async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   const res = await fetch(`/meet/api/${path}`, {
     method,
-    headers: { 'x-meeting-key': cfg.key, ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      'x-meeting-key': cfg.key,
+      'x-csrf-token': cfg.csrfToken,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = (await res.json()) as T & { message?: string };
@@ -91,6 +98,17 @@ function gathered(pc: RTCPeerConnection): Promise<void> {
   });
 }
 
+let preview: Promise<MediaStream> | null = null;
+/** The local camera, shown to oneself at once (a preview sends nothing anywhere). */
+function camera(): Promise<MediaStream> {
+  preview ??= navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } }).then((stream) => {
+    const local = $<HTMLVideoElement>('local-video');
+    if (local) local.srcObject = stream;
+    return stream;
+  });
+  return preview;
+}
+
 let session: JanusSession | null = null;
 let publisher: JanusPlugin | null = null;
 let subscribed = false;
@@ -116,9 +134,7 @@ async function publish(info: JoinInfo): Promise<void> {
     undefined,
     (m) => m.getPluginData('videoroom') === 'joined',
   );
-  const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } });
-  const local = $<HTMLVideoElement>('local-video');
-  if (local) local.srcObject = stream;
+  const stream = await camera();
   const pc = new RTCPeerConnection({ iceServers: [] });
   peers.push(pc);
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
@@ -239,6 +255,17 @@ function render(s: MeetingState): void {
 async function main(): Promise<void> {
   let info: JoinInfo | null = null;
   let busy = false;
+  let toldPresent = false;
+  // Leaving the waiting room (closing the tab) is presence too.
+  window.addEventListener('pagehide', () => {
+    if (toldPresent && !info)
+      void fetch('/meet/api/presence', {
+        method: 'POST',
+        keepalive: true,
+        headers: { 'x-meeting-key': cfg.key, 'x-csrf-token': cfg.csrfToken, 'content-type': 'application/json' },
+        body: JSON.stringify({ present: false }),
+      });
+  });
   const tick = async () => {
     if (busy) return;
     busy = true;
@@ -250,7 +277,16 @@ async function main(): Promise<void> {
         debug.phase = 'ended';
         return;
       }
-      if (s.roomOpen && !info) {
+      if (cfg.role === 'patient' && s.roomOpen && !s.admitted) {
+        await camera();
+        // Presence in the waiting room comes from this logged-in page, told once.
+        if (!toldPresent) {
+          await api('POST', 'presence', { present: true });
+          toldPresent = true;
+        }
+      }
+      // The clinician enters the room when it opens; the patient only once admitted (the server refuses earlier).
+      if (s.roomOpen && !info && (cfg.role === 'clinician' || s.admitted)) {
         info = await api<JoinInfo>('GET', 'join');
         await publish(info);
       }

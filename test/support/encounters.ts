@@ -1,6 +1,7 @@
 /** Driving encounters in tests: start one, move it along, wait for a status. */
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { createEncounter } from '../../api/encounters/service';
+import { writeAccessLog } from '../../db/access-log';
 import { answerAll } from '../../domain/eligibility';
 import * as m from '../../workflows/encounter.messages';
 import type { TestContext } from './env';
@@ -40,6 +41,8 @@ export async function startEncounter(
       careUnitId: f.unitId,
       policy: { ...FAST_POLICY, ...policy },
     },
+    (tx, encounterId, pid) =>
+      writeAccessLog(tx, { actor: 'test', role: 'system', action: 'create', target: `encounter:${encounterId}` }, [pid]),
   );
   return { id, handle: ctx.client.workflow.getHandle(workflowId) };
 }

@@ -32,6 +32,8 @@ export interface Fixture {
   guardianPnr: string;
   protectedChildId: string;
   protectedGuardianPnr: string;
+  /** HSA-ids of this unit's staff, one per role (finance and sysadmin for every unit). */
+  staff: Record<'careAdmin' | 'clinician' | 'otherClinician' | 'qualityLead' | 'finance' | 'sysadmin', string>;
 }
 
 /** A Stockholm unit with a doctor, an adult, a child with guardian and a protected child with guardian. */
@@ -48,6 +50,7 @@ export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stock
     guardianPnr: await personnummer(orm, '19820202'),
     protectedChildId: randomUUID(),
     protectedGuardianPnr: await personnummer(orm, '19830303'),
+    staff: { careAdmin: '', clinician: '', otherClinician: '', qualityLead: '', finance: '', sysadmin: '' },
   };
   const protectedGuardianId = randomUUID();
   await em.execute(
@@ -75,6 +78,27 @@ export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stock
       `insert into patient (id, personnummer, given_name, family_name, protected_identity, email) values (?, ?, ?, 'Testsson', ?, ?)`,
       [id, pnr, name, prot, `${id}@example.se`],
     );
+  }
+  const grants: Array<[keyof Fixture['staff'], string, string | null]> = [
+    ['clinician', 'clinician', f.unitId],
+    ['otherClinician', 'clinician', f.unitId],
+    ['careAdmin', 'care_admin', f.unitId],
+    ['qualityLead', 'quality_lead', f.unitId],
+    ['finance', 'finance', null],
+    ['sysadmin', 'sysadmin', null],
+  ];
+  for (const [key, role, unit] of grants) {
+    // A clinician logs in with the HSA-id of their clinician row; the others get their own.
+    const hsaId =
+      key === 'clinician' ? `HSA-${f.clinicianId}` : key === 'otherClinician' ? `HSA-${f.otherClinicianId}` : `HSA-${key}-${f.unitId}`;
+    const staffId = randomUUID();
+    await em.execute(`insert into staff (id, hsa_id, given_name, family_name, title) values (?, ?, ?, 'Test', 'Testroll')`, [
+      staffId,
+      hsaId,
+      key,
+    ]);
+    await em.execute('insert into staff_role (staff_id, role, care_unit_id) values (?, ?, ?)', [staffId, role, unit]);
+    f.staff[key] = hsaId;
   }
   await em.execute('insert into guardian_link (id, guardian_id, child_id) values (?, ?, ?), (?, ?, ?)', [
     randomUUID(),

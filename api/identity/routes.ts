@@ -1,0 +1,145 @@
+/** Login and logout: OpenID Connect for patients (BankID / Freja eID+) and staff (SITHS), sessions in PostgreSQL. */
+import { Router, Request } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { AppDeps } from '../deps';
+import { allow, Grantee } from '../access';
+import { logAccess } from '../audit';
+import { endSession, SessionLogin } from '../auth';
+import { HttpError } from '../errors';
+import { findStaffByHsaId } from '../../db/staff';
+import { parsePersonnummer } from '../../domain/personnummer';
+import { LoginError, RelyingParty } from './oidc';
+
+export type Audience = 'patient' | 'staff';
+export type RelyingParties = Partial<Record<Audience, RelyingParty>>;
+
+const AUDIENCES: Audience[] = ['patient', 'staff'];
+const HOME: Record<Audience, string> = { patient: '/mina-sidor', staff: '/admin' };
+const EVERYONE: Grantee[] = ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin', 'patient'];
+
+/** Only a path on this site: never another origin (`//evil`, `\\evil`, `https:`). */
+export function safeReturnTo(value: unknown, fallback: string): string {
+  return typeof value === 'string' && /^\/(?![/\\])[^\s\\]*$/.test(value) && value.length < 500 ? value : fallback;
+}
+
+const audienceOf = (v: string): Audience => {
+  if (!(AUDIENCES as string[]).includes(v)) throw new HttpError(404, 'page not found', undefined, 'not-found');
+  return v as Audience;
+};
+
+export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
+  const router = Router();
+  const { config } = deps;
+  const limiter = rateLimit({
+    windowMs: 60_000,
+    limit: config.rateLimits.loginPerMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) =>
+      void res.status(429).render('login/refused', {
+        layout: 'meet',
+        title: 'För många inloggningsförsök',
+        message: 'Vänta en minut och försök igen.',
+      }),
+  });
+
+  router.get('/login', allow('anyone'), (req, res) => {
+    const returnTo = safeReturnTo(req.query.returnTo, '');
+    const q = returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : '';
+    res.render('login/choose', {
+      layout: 'meet',
+      title: 'Logga in',
+      loggedOut: req.query.utloggad !== undefined,
+      patientUrl: `/login/patient${q}`,
+      staffUrl: `/login/staff${q}`,
+    });
+  });
+
+  router.get('/login/:audience', allow('anyone'), limiter, async (req, res) => {
+    const audience = audienceOf(String(req.params.audience));
+    const rp = parties[audience];
+    if (!rp) throw new HttpError(503, `login for ${audience} is not configured (OIDC_${audience.toUpperCase()}_ISSUER)`, undefined, 'unavailable');
+    const { url, pending } = await rp.begin();
+    req.session.pending = { audience, ...pending, returnTo: safeReturnTo(req.query.returnTo, HOME[audience]) };
+    res.set('cache-control', 'no-store').redirect(url);
+  });
+
+  router.get('/auth/callback/:audience', allow('anyone'), limiter, async (req, res) => {
+    const audience = audienceOf(String(req.params.audience));
+    const rp = parties[audience];
+    if (!rp) throw new HttpError(503, `login for ${audience} is not configured`, undefined, 'unavailable');
+    const pending = req.session.pending;
+    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+    try {
+      if (!pending || pending.audience !== audience)
+        throw new LoginError('state', 'Inloggningen hörde inte till den här webbläsaren. Försök igen.');
+      const claims = await rp.finish(query, pending);
+      const login = await loginFrom(req, audience, claims);
+      await regenerate(req);
+      req.session.login = login;
+      await logAccess(req, { action: 'login', target: `login:${audience}` });
+      res.redirect(303, pending.returnTo);
+    } catch (err) {
+      if (!(err instanceof LoginError)) throw err;
+      delete req.session.pending;
+      req.log.info({ reason: err.reason, audience }, 'login refused');
+      await logAccess(req, { action: 'login', target: `login:${audience}`, outcome: 'refused', detail: { reason: err.reason } });
+      res.status(err.reason === 'unknown-staff' ? 403 : 401).render('login/refused', {
+        layout: 'meet',
+        title: 'Inloggningen misslyckades',
+        message: err.message,
+        reason: err.reason,
+        retryUrl: `/login/${audience}`,
+      });
+    }
+  });
+
+  router.post('/logout', allow('anyone'), async (req, res) => {
+    if (req.principal) await logAccess(req, { action: 'logout', target: 'session' });
+    await endSession(req);
+    res.clearCookie(config.web.publicUrl.startsWith('https:') ? '__Host-vardmote' : 'vardmote', { path: '/' });
+    res.redirect(303, '/login?utloggad=1');
+  });
+
+  /** Who the session is, and the CSRF token a script sends as `x-csrf-token`. */
+  router.get('/api/me', allow(...EVERYONE), (req, res) => {
+    const p = req.principal!;
+    res.set('cache-control', 'no-store').json({
+      kind: p.kind,
+      name: p.kind === 'machine' ? p.clientId : p.name,
+      ...(p.kind === 'staff' ? { hsaId: p.hsaId, grants: p.grants, clinicianId: p.clinicianId } : {}),
+      csrfToken: res.locals.csrfToken ?? null,
+    });
+  });
+
+  /** What the session keeps for this login; staff must exist (and be active) in our staff table. */
+  async function loginFrom(req: Request, audience: Audience, claims: Record<string, unknown>): Promise<SessionLogin> {
+    const at = Date.now();
+    const loa: 'loa3' | 'loa4' = String(claims.acr).endsWith('loa4') ? 'loa4' : 'loa3';
+    const name =
+      typeof claims.name === 'string' ? claims.name : [claims.given_name, claims.family_name].filter(Boolean).join(' ');
+    if (audience === 'staff') {
+      const hsaId = claims[config.claims.hsaId];
+      if (typeof hsaId !== 'string' || !hsaId) throw new LoginError('claim', `Inloggningen saknade HSA-id (${config.claims.hsaId}).`);
+      if (!(await findStaffByHsaId(req.em, hsaId)))
+        throw new LoginError('unknown-staff', 'Du är inte upplagd som användare i Vårdmöte. Kontakta din systemförvaltare.');
+      return { kind: 'staff', hsaId, at };
+    }
+    const pnr = claims[config.claims.personnummer];
+    if (typeof pnr !== 'string') throw new LoginError('claim', 'Inloggningen saknade personnummer.');
+    let personnummer: string;
+    try {
+      personnummer = parsePersonnummer(pnr).normalized;
+    } catch {
+      throw new LoginError('claim', 'Inloggningen gav ett ogiltigt personnummer.');
+    }
+    const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
+    return { kind: 'person', personnummer, name: name || 'Patient', loa, method: amr.includes('freja') ? 'freja' : 'bankid', at };
+  }
+  return router;
+}
+
+/** A new session id at login (no session fixation), keeping nothing from before. */
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}

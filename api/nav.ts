@@ -1,0 +1,17 @@
+/** The back office's menu: each member of staff sees the pages their roles open. */
+import type { Principal } from './auth';
+import type { StaffRoleName } from '../db/entities';
+
+const ITEMS: Array<{ href: string; label: string; roles: StaffRoleName[] | 'patient' }> = [
+  { href: '/mina-sidor', label: 'Mina vårdmöten', roles: 'patient' },
+  { href: '/admin', label: 'Översikt', roles: ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'] },
+  { href: '/admin/encounters', label: 'Vårdmöten', roles: ['care_admin', 'clinician', 'quality_lead'] },
+  { href: '/admin/outbox', label: 'Utkorg', roles: ['care_admin'] },
+  { href: '/healthz', label: 'Driftstatus', roles: ['care_admin', 'sysadmin'] },
+];
+
+export function navFor(p: Principal): Array<{ href: string; label: string }> {
+  return ITEMS.filter((i) =>
+    i.roles === 'patient' ? p.kind === 'person' : p.kind === 'staff' && p.grants.some((g) => (i.roles as StaffRoleName[]).includes(g.role)),
+  ).map(({ href, label }) => ({ href, label }));
+}
