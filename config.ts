@@ -165,7 +165,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientSecret: secret ?? '',
       redirectUrl: e[`OIDC_${who}_REDIRECT_URL`] ?? `${publicUrl}/auth/callback/${path}`,
       scope: e[`OIDC_${who}_SCOPE`],
-      acrValues: e[`OIDC_${who}_ACR`].split(',').map((v) => v.trim()).filter(Boolean),
+      acrValues: e[`OIDC_${who}_ACR`]
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
     };
   };
   const oidc = { patient: oidcClient('PATIENT'), staff: oidcClient('STAFF') };

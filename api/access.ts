@@ -46,7 +46,11 @@ export function allow(...grantees: Grantee[]): RequestHandler {
       throw new HttpError(401, 'log in first: a session or a bearer token is required', undefined, 'unauthenticated');
     }
     if (permits(p, grantees)) return next();
-    await logAccess(req, { action: 'access', target: `${req.method} ${req.route?.path ?? req.path}`, outcome: 'refused' });
+    await logAccess(req, {
+      action: 'access',
+      target: `${req.method} ${req.route?.path ?? req.path}`,
+      outcome: 'refused',
+    });
     throw new HttpError(403, 'Du har inte behörighet till detta.', undefined, 'forbidden');
   }) as Guard;
   guard[RULE] = grantees;
@@ -60,10 +64,15 @@ export interface RouteEntry {
 }
 
 /** Every route of the app with its grantees (null: the route has no `allow`). */
-export function routeTable(app: Express): Array<Omit<RouteEntry, 'grantees'> & { grantees: readonly Grantee[] | null }> {
+export function routeTable(
+  app: Express,
+): Array<Omit<RouteEntry, 'grantees'> & { grantees: readonly Grantee[] | null }> {
   const out: Array<Omit<RouteEntry, 'grantees'> & { grantees: readonly Grantee[] | null }> = [];
   const walk = (stack: unknown[]) => {
-    for (const layer of stack as Array<{ route?: { path: string; methods: Record<string, boolean>; stack: Array<{ handle: unknown }> }; handle?: { stack?: unknown[] } }>) {
+    for (const layer of stack as Array<{
+      route?: { path: string; methods: Record<string, boolean>; stack: Array<{ handle: unknown }> };
+      handle?: { stack?: unknown[] };
+    }>) {
       if (layer.route) {
         const guard = layer.route.stack.map((l) => l.handle as Partial<Guard>).find((h) => h[RULE]);
         for (const method of Object.keys(layer.route.methods))
@@ -90,7 +99,10 @@ export function unitsFor(p: Principal, roles: readonly StaffRoleName[]): string[
 }
 
 /** The patients a caller may see: null for staff and machines (they are limited by unit instead). */
-export async function patientsFor(em: EntityManager, p: Principal): Promise<Array<{ patientId: string; actingAs: 'self' | 'guardian' }> | null> {
+export async function patientsFor(
+  em: EntityManager,
+  p: Principal,
+): Promise<Array<{ patientId: string; actingAs: 'self' | 'guardian' }> | null> {
   if (p.kind !== 'person') return null;
   return actablePatients(em, p.personnummer, stockholmDateOf(new Date()));
 }
@@ -109,11 +121,20 @@ export async function actorForEncounter(
   if (p.kind === 'person') {
     const mine = (await patientsFor(req.em, p))!.find((a) => a.patientId === encounter.patientId);
     if (!mine) throw new HttpError(404, 'encounter not found', undefined, 'not-found');
-    return { id: mine.actingAs === 'self' ? encounter.patientId : `guardian-of:${encounter.patientId}`, role: mine.actingAs === 'self' ? 'patient' : 'guardian', name: p.name };
+    return {
+      id: mine.actingAs === 'self' ? encounter.patientId : `guardian-of:${encounter.patientId}`,
+      role: mine.actingAs === 'self' ? 'patient' : 'guardian',
+      name: p.name,
+    };
   }
-  const staffRoles = roles.filter((r): r is StaffRoleName => r !== 'patient' && r !== 'anyone' && !r.startsWith('scope:'));
-  const inUnit = p.grants.filter((g) => staffRoles.includes(g.role) && (g.careUnitId === null || g.careUnitId === encounter.careUnitId));
-  if (!inUnit.length) throw new HttpError(403, 'Vårdmötet hör till en enhet där du inte har behörighet.', undefined, 'forbidden');
+  const staffRoles = roles.filter(
+    (r): r is StaffRoleName => r !== 'patient' && r !== 'anyone' && !r.startsWith('scope:'),
+  );
+  const inUnit = p.grants.filter(
+    (g) => staffRoles.includes(g.role) && (g.careUnitId === null || g.careUnitId === encounter.careUnitId),
+  );
+  if (!inUnit.length)
+    throw new HttpError(403, 'Vårdmötet hör till en enhet där du inte har behörighet.', undefined, 'forbidden');
   // A clinician acts as the bookable clinician (the workflow checks it is the booked one).
   if (inUnit.some((g) => g.role === 'clinician') && p.clinicianId && !inUnit.some((g) => g.role === 'care_admin'))
     return { id: p.clinicianId, role: 'clinician', name: p.name };

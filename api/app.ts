@@ -102,7 +102,8 @@ export function createApp(deps: AppDeps): App {
       legacyHeaders: false,
       skip: (req) => !isApiRequest(req),
       keyGenerator: (req) => (req.principal ? principalId(req.principal) : ipKeyGenerator(req.ip ?? '')),
-      handler: (_req, res) => void res.status(429).json({ error: 'rate-limited', message: 'too many requests; try again in a minute' }),
+      handler: (_req, res) =>
+        void res.status(429).json({ error: 'rate-limited', message: 'too many requests; try again in a minute' }),
     }),
   );
   // CSRF: every state-changing request of a logged-in browser carries the session's token (form field or header).

@@ -24,7 +24,10 @@ export async function logAccess(req: Request, e: AccessEvent, em: EntityManager 
   const role = !p
     ? 'anonymous'
     : p.kind === 'staff'
-      ? p.grants.map((g) => g.role).filter((r, i, a) => a.indexOf(r) === i).join(',')
+      ? p.grants
+          .map((g) => g.role)
+          .filter((r, i, a) => a.indexOf(r) === i)
+          .join(',')
       : p.kind === 'person'
         ? 'patient'
         : 'machine';

@@ -35,7 +35,14 @@ export type Principal = PersonPrincipal | StaffPrincipal | MachinePrincipal;
 
 /** What the session keeps (never the roles: those are looked up per request). */
 export type SessionLogin =
-  | { kind: 'person'; personnummer: string; name: string; loa: 'loa3' | 'loa4'; method: PersonPrincipal['method']; at: number }
+  | {
+      kind: 'person';
+      personnummer: string;
+      name: string;
+      loa: 'loa3' | 'loa4';
+      method: PersonPrincipal['method'];
+      at: number;
+    }
   | { kind: 'staff'; hsaId: string; at: number };
 
 declare module 'express-session' {
@@ -69,9 +76,19 @@ export interface SessionParts {
  * only the signed session id: HttpOnly, SameSite=Lax, Secure when the public address is https.
  */
 export function createSessions(config: Config): SessionParts {
-  const pool = new Pool({ connectionString: config.databaseUrl, max: 4, idleTimeoutMillis: 5000, allowExitOnIdle: true });
+  const pool = new Pool({
+    connectionString: config.databaseUrl,
+    max: 4,
+    idleTimeoutMillis: 5000,
+    allowExitOnIdle: true,
+  });
   const PgStore = connectPgSimple(session);
-  const store = new PgStore({ pool, tableName: 'http_session', createTableIfMissing: false, pruneSessionInterval: 900 });
+  const store = new PgStore({
+    pool,
+    tableName: 'http_session',
+    createTableIfMissing: false,
+    pruneSessionInterval: 900,
+  });
   const secure = config.web.publicUrl.startsWith('https:');
   const middleware = session({
     name: secure ? '__Host-vardmote' : 'vardmote',
@@ -118,7 +135,8 @@ export function authenticate(config: Config): RequestHandler {
     const auth = req.headers.authorization;
     if (auth !== undefined) {
       const m = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(auth);
-      if (!m || !tokens) throw new HttpError(401, 'authorization: a Bearer token is required', 'authorization', 'unauthenticated');
+      if (!m || !tokens)
+        throw new HttpError(401, 'authorization: a Bearer token is required', 'authorization', 'unauthenticated');
       try {
         const { payload } = await jwtVerify(m[1], await keys(), {
           issuer: tokens.issuer,
@@ -163,7 +181,9 @@ export function authenticate(config: Config): RequestHandler {
 
 /** Ends the session at our side (the row is deleted; the cookie no longer names anything). */
 export function endSession(req: Parameters<RequestHandler>[0]): Promise<void> {
-  return new Promise((resolve, reject) => (req.session ? req.session.destroy((e) => (e ? reject(e) : resolve())) : resolve()));
+  return new Promise((resolve, reject) =>
+    req.session ? req.session.destroy((e) => (e ? reject(e) : resolve())) : resolve(),
+  );
 }
 
 const withSlash = (u: string) => (u.endsWith('/') ? u : `${u}/`);

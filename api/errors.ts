@@ -71,7 +71,11 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
   if ((err as { code?: string } | null)?.code === CSRF_ERROR_CODE)
     return {
       status: 403,
-      body: { error: 'csrf', message: 'x-csrf-token: the CSRF token is missing or wrong; reload the page', field: 'x-csrf-token' },
+      body: {
+        error: 'csrf',
+        message: 'x-csrf-token: the CSRF token is missing or wrong; reload the page',
+        field: 'x-csrf-token',
+      },
     };
   if (err instanceof SyntaxError && 'body' in err)
     return { status: 400, body: { error: 'validation', message: 'request body is not valid JSON', field: '(body)' } };

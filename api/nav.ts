@@ -12,6 +12,8 @@ const ITEMS: Array<{ href: string; label: string; roles: StaffRoleName[] | 'pati
 
 export function navFor(p: Principal): Array<{ href: string; label: string }> {
   return ITEMS.filter((i) =>
-    i.roles === 'patient' ? p.kind === 'person' : p.kind === 'staff' && p.grants.some((g) => (i.roles as StaffRoleName[]).includes(g.role)),
+    i.roles === 'patient'
+      ? p.kind === 'person'
+      : p.kind === 'staff' && p.grants.some((g) => (i.roles as StaffRoleName[]).includes(g.role)),
   ).map(({ href, label }) => ({ href, label }));
 }

@@ -16,6 +16,7 @@ import { connect } from '../test/support/env';
 import {
   admitPatient,
   bookedEncounter,
+  enterInBrowser,
   meetingLinks,
   newPage,
   remoteVideoPlaying,
@@ -40,19 +41,20 @@ async function main(): Promise<void> {
   const ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
   const rooms = createJanusRooms({ wsUrl: ctx.config.janus.wsUrl, roomAdminKey: ctx.config.janus.roomAdminKey });
   const worker = await startTestWorker(ctx, { rooms });
+  const app = testApp(ctx);
   const server = await new Promise<Server>((resolve) => {
-    const s = testApp(ctx).listen(PORT, '127.0.0.1', () => resolve(s));
+    const s = app.listen(PORT, '127.0.0.1', () => resolve(s));
   });
   const browser = await launchChromium();
 
   /** Opens one meeting and admits the patient; resolves when both pages play the other's video. */
   const meeting = async () => {
-    const { id, handle } = await bookedEncounter(ctx, { noShowGraceSeconds: 300 });
-    const links = await meetingLinks(BASE, id);
+    const { id, handle, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 300 });
+    const links = await meetingLinks(app, id, f);
     const clinician = await newPage(browser, 'clinician');
     const patient = await newPage(browser, 'patient');
-    await clinician.goto(links.clinicianUrl);
-    await patient.goto(links.patientUrl);
+    await enterInBrowser(clinician, links.clinicianUrl, { hsaId: f.staff.clinician });
+    await enterInBrowser(patient, links.patientUrl, { personnummer: f.adultPnr });
     await waitForStatus(handle, 'video', 60_000);
     const admittedAt = await admitPatient(handle, clinician);
     await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
 
   await browser.close();
   await new Promise((r) => server.close(r));
+  await app.close();
   await worker.stop();
   await ctx.close();
 }

@@ -265,7 +265,10 @@ export function demoStaff() {
       };
     }
     const { grants, ...rest } = s;
-    return { ...rest, grants: grants.map((g) => ({ role: g.role, careUnitId: g.unit === null ? null : DEMO.units[g.unit].id })) };
+    return {
+      ...rest,
+      grants: grants.map((g) => ({ role: g.role, careUnitId: g.unit === null ? null : DEMO.units[g.unit].id })),
+    };
   });
 }
 

@@ -81,7 +81,9 @@ export async function findMeetingSession(
     { sessionKeyHash, revokedAt: null },
     { fields: ['encounterId', 'role', 'publisherId', 'openedBy'] },
   );
-  return t ? { encounterId: t.encounterId, role: t.role, publisherId: t.publisherId!, openedBy: t.openedBy ?? '' } : null;
+  return t
+    ? { encounterId: t.encounterId, role: t.role, publisherId: t.publisherId!, openedBy: t.openedBy ?? '' }
+    : null;
 }
 
 /** Who published under a Janus publisher id, if it was one of our pages. */

@@ -15,7 +15,9 @@ const admin: m.Actor = { id: 'demo-admin', role: 'admin', name: 'Demo Administra
 const yes = answerAll(true);
 /** The demo writes the same access-log row as the API, naming itself as the actor. */
 const logDemo = (tx: EntityManager, encounterId: string, patientId: string) =>
-  writeAccessLog(tx, { actor: 'system:demo', role: 'system', action: 'create', target: `encounter:${encounterId}` }, [patientId]);
+  writeAccessLog(tx, { actor: 'system:demo', role: 'system', action: 'create', target: `encounter:${encounterId}` }, [
+    patientId,
+  ]);
 const clinicianActor = (c: (typeof DEMO.clinicians)[number]): m.Actor => ({
   id: c.id,
   role: 'clinician',
@@ -30,11 +32,18 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
   const doctor = DEMO.clinicians[0];
   const clinician = clinicianActor(doctor);
   const start = async (patient: number, reason: string) => {
-    const { workflowId } = await createEncounter(em, temporal, taskQueue, admin, {
-      patientId: DEMO.patients[patient].id,
-      careUnitId: unit.id,
-      reason,
-    }, logDemo);
+    const { workflowId } = await createEncounter(
+      em,
+      temporal,
+      taskQueue,
+      admin,
+      {
+        patientId: DEMO.patients[patient].id,
+        careUnitId: unit.id,
+        reason,
+      },
+      logDemo,
+    );
     return temporal.workflow.getHandle(workflowId);
   };
 
@@ -92,11 +101,18 @@ export async function startDemoVideoMeeting(
       })) ?? (await addSlotIfFree(em, doctor.id, new Date(now + 60_000), new Date(now + 21 * 60_000)));
     if (!slotId) continue;
     const clinician = clinicianActor(doctor);
-    const { id, workflowId } = await createEncounter(em, temporal, taskQueue, admin, {
-      patientId: DEMO.patients[0].id,
-      careUnitId: DEMO.units[doctor.unit].id,
-      reason: 'Demo: videomöte nu',
-    }, logDemo);
+    const { id, workflowId } = await createEncounter(
+      em,
+      temporal,
+      taskQueue,
+      admin,
+      {
+        patientId: DEMO.patients[0].id,
+        careUnitId: DEMO.units[doctor.unit].id,
+        reason: 'Demo: videomöte nu',
+      },
+      logDemo,
+    );
     const handle = temporal.workflow.getHandle(workflowId);
     await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
     await handle.executeUpdate(m.recordIdentityUpdate, {

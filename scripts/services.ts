@@ -261,7 +261,11 @@ async function startIdp(
 ): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
   const secret = () => randomBytes(24).toString('base64url');
   const issuer = `http://127.0.0.1:${ports.idp}`;
-  const web = [`http://localhost:${ports.web}`, `http://127.0.0.1:${ports.web}`, ...(env.PUBLIC_URL ? [env.PUBLIC_URL] : [])];
+  const web = [
+    `http://localhost:${ports.web}`,
+    `http://127.0.0.1:${ports.web}`,
+    ...(env.PUBLIC_URL ? [env.PUBLIC_URL] : []),
+  ];
   const out = {
     OIDC_PATIENT_ISSUER: issuer,
     OIDC_PATIENT_CLIENT_SECRET: secret(),

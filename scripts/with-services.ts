@@ -21,9 +21,15 @@ async function main(): Promise<void> {
   const t = Date.now();
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Tests always run on their own embedded services, whatever the shell points at.
-  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JANUS_WS_URL', 'OIDC_PATIENT_ISSUER', 'OIDC_STAFF_ISSUER']) delete env[k];
+  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JANUS_WS_URL', 'OIDC_PATIENT_ISSUER', 'OIDC_STAFF_ISSUER'])
+    delete env[k];
   // The web address tests use, so that login redirects come back to it; short test policies are allowed.
-  Object.assign(env, { PORT: String(TEST_PORTS.web), ALLOW_POLICY_OVERRIDE: 'true', RATE_LIMIT_API_PER_MINUTE: '100000' });
+  Object.assign(env, {
+    PORT: String(TEST_PORTS.web),
+    ALLOW_POLICY_OVERRIDE: 'true',
+    RATE_LIMIT_API_PER_MINUTE: '100000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+  });
   const services = await startServices({
     dataDir: path.join(ROOT, '.data', 'test'),
     ports: TEST_PORTS,

@@ -27,9 +27,17 @@ export function encounterRouter(deps: AppDeps): Router {
     if (units && !units.includes(body.careUnitId))
       throw new HttpError(403, 'careUnitId: you are not a care administrator of this unit', 'careUnitId', 'forbidden');
     const actor: m.Actor =
-      p.kind === 'machine' ? { id: `client:${p.clientId}`, role: 'system' } : { id: p.kind === 'staff' ? p.hsaId : '', role: 'admin', name: p.kind === 'staff' ? p.name : undefined };
-    const { id } = await createEncounter(req.em, temporal, config.temporal.taskQueue, actor, body, (tx, encounterId, patientId) =>
-      logAccess(req, { action: 'create', target: `encounter:${encounterId}`, patientIds: [patientId] }, tx),
+      p.kind === 'machine'
+        ? { id: `client:${p.clientId}`, role: 'system' }
+        : { id: p.kind === 'staff' ? p.hsaId : '', role: 'admin', name: p.kind === 'staff' ? p.name : undefined };
+    const { id } = await createEncounter(
+      req.em,
+      temporal,
+      config.temporal.taskQueue,
+      actor,
+      body,
+      (tx, encounterId, patientId) =>
+        logAccess(req, { action: 'create', target: `encounter:${encounterId}`, patientIds: [patientId] }, tx),
     );
     res
       .status(201)
@@ -63,7 +71,12 @@ export function encounterRouter(deps: AppDeps): Router {
     try {
       return { row, actor: await actorForEncounter(req, row, roles) };
     } catch (err) {
-      await logAccess(req, { action: 'access', target: `encounter:${id}`, patientIds: [row.patientId], outcome: 'refused' });
+      await logAccess(req, {
+        action: 'access',
+        target: `encounter:${id}`,
+        patientIds: [row.patientId],
+        outcome: 'refused',
+      });
       throw err;
     }
   };
@@ -93,7 +106,9 @@ export function encounterRouter(deps: AppDeps): Router {
     const { row, actor } = await encounterFor(req, roles);
     const target = `encounter:${row.id}`;
     try {
-      const state = await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [await arg(actor, row)] });
+      const state = await temporal.workflow
+        .getHandle(row.workflowId)
+        .executeUpdate(def, { args: [await arg(actor, row)] });
       await logAccess(req, { action: `update:${def.name}`, target, patientIds: [row.patientId] });
       return state;
     } catch (err) {
@@ -127,7 +142,8 @@ export function encounterRouter(deps: AppDeps): Router {
   // The identity step is the logged-in person: their verified e-ID, never a body.
   router.post('/api/encounters/:id/identity', allow('patient'), async (req, res) => {
     const p = req.principal!;
-    if (p.kind !== 'person') throw new HttpError(403, 'only the patient or a guardian can verify', undefined, 'forbidden');
+    if (p.kind !== 'person')
+      throw new HttpError(403, 'only the patient or a guardian can verify', undefined, 'forbidden');
     res.json(
       await update(req, ['patient'], m.recordIdentityUpdate, (actor) => ({
         actor,

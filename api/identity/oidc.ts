@@ -122,8 +122,10 @@ export function createRelyingParty(settings: OidcClientConfig, opts: RelyingPart
 
 /** Names what went wrong for the log (the reason) and for the person (a Swedish message). */
 function refusalOf(err: unknown): LoginError {
-  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err);
-  if (/\bstate\b/i.test(text)) return new LoginError('state', `Inloggningen hörde inte till den här webbläsaren. ${RETRY}`);
+  const text =
+    err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err);
+  if (/\bstate\b/i.test(text))
+    return new LoginError('state', `Inloggningen hörde inte till den här webbläsaren. ${RETRY}`);
   if (/nonce/i.test(text)) return new LoginError('nonce', `Inloggningen hörde inte till den här webbläsaren. ${RETRY}`);
   if (err instanceof oidc.AuthorizationResponseError || err instanceof oidc.ResponseBodyError)
     return new LoginError('provider', `Inloggningstjänsten nekade inloggningen. ${RETRY}`);

@@ -58,7 +58,13 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
   router.get('/login/:audience', allow('anyone'), limiter, async (req, res) => {
     const audience = audienceOf(String(req.params.audience));
     const rp = parties[audience];
-    if (!rp) throw new HttpError(503, `login for ${audience} is not configured (OIDC_${audience.toUpperCase()}_ISSUER)`, undefined, 'unavailable');
+    if (!rp)
+      throw new HttpError(
+        503,
+        `login for ${audience} is not configured (OIDC_${audience.toUpperCase()}_ISSUER)`,
+        undefined,
+        'unavailable',
+      );
     const { url, pending } = await rp.begin();
     req.session.pending = { audience, ...pending, returnTo: safeReturnTo(req.query.returnTo, HOME[audience]) };
     res.set('cache-control', 'no-store').redirect(url);
@@ -83,7 +89,12 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
       if (!(err instanceof LoginError)) throw err;
       delete req.session.pending;
       req.log.info({ reason: err.reason, audience }, 'login refused');
-      await logAccess(req, { action: 'login', target: `login:${audience}`, outcome: 'refused', detail: { reason: err.reason } });
+      await logAccess(req, {
+        action: 'login',
+        target: `login:${audience}`,
+        outcome: 'refused',
+        detail: { reason: err.reason },
+      });
       res.status(err.reason === 'unknown-staff' ? 403 : 401).render('login/refused', {
         layout: 'meet',
         title: 'Inloggningen misslyckades',
@@ -120,9 +131,13 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
       typeof claims.name === 'string' ? claims.name : [claims.given_name, claims.family_name].filter(Boolean).join(' ');
     if (audience === 'staff') {
       const hsaId = claims[config.claims.hsaId];
-      if (typeof hsaId !== 'string' || !hsaId) throw new LoginError('claim', `Inloggningen saknade HSA-id (${config.claims.hsaId}).`);
+      if (typeof hsaId !== 'string' || !hsaId)
+        throw new LoginError('claim', `Inloggningen saknade HSA-id (${config.claims.hsaId}).`);
       if (!(await findStaffByHsaId(req.em, hsaId)))
-        throw new LoginError('unknown-staff', 'Du är inte upplagd som användare i Vårdmöte. Kontakta din systemförvaltare.');
+        throw new LoginError(
+          'unknown-staff',
+          'Du är inte upplagd som användare i Vårdmöte. Kontakta din systemförvaltare.',
+        );
       return { kind: 'staff', hsaId, at };
     }
     const pnr = claims[config.claims.personnummer];
@@ -134,7 +149,14 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
       throw new LoginError('claim', 'Inloggningen gav ett ogiltigt personnummer.');
     }
     const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
-    return { kind: 'person', personnummer, name: name || 'Patient', loa, method: amr.includes('freja') ? 'freja' : 'bankid', at };
+    return {
+      kind: 'person',
+      personnummer,
+      name: name || 'Patient',
+      loa,
+      method: amr.includes('freja') ? 'freja' : 'bankid',
+      at,
+    };
   }
   return router;
 }

@@ -6,7 +6,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MeetRole } from '../../db/entities';
-import { claimJoinToken, findMeetingSession as findSessionByKeyHash, inspectJoinToken, insertJoinTokens, revokeJoinTokens } from '../../db/video';
+import {
+  claimJoinToken,
+  findMeetingSession as findSessionByKeyHash,
+  inspectJoinToken,
+  insertJoinTokens,
+  revokeJoinTokens,
+} from '../../db/video';
 
 export type { MeetRole };
 export type LinkRefusal = 'unknown' | 'expired' | 'used' | 'revoked';
@@ -73,11 +79,7 @@ export interface MeetingSession {
 }
 
 /** Enters through a link as `person`: binds it to them and starts a meeting page session. */
-export async function enterMeeting(
-  em: EntityManager,
-  token: string,
-  person: string,
-): Promise<MeetingSession | null> {
+export async function enterMeeting(em: EntityManager, token: string, person: string): Promise<MeetingSession | null> {
   if (!TOKEN.test(token)) return null;
   const key = newSecret();
   // String ids: the VideoRoom plugin runs with string_ids (room ids are encounter-<uuid>).

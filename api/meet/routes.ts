@@ -67,7 +67,11 @@ const LINK_REFUSALS: Record<LinkRefusal, { status: number; title: string; messag
     title: 'Länken är redan använd',
     message: `Länken har redan öppnats av en annan person. ${ASK_FOR_NEW}`,
   },
-  revoked: { status: 410, title: 'Länken är återkallad', message: `Mottagningen har ersatt eller dragit in länken. ${ASK_FOR_NEW}` },
+  revoked: {
+    status: 410,
+    title: 'Länken är återkallad',
+    message: `Mottagningen har ersatt eller dragit in länken. ${ASK_FOR_NEW}`,
+  },
 };
 
 /** Why an e-ID login may not enter a patient's meeting, in words the person understands (RULES.md §4). */
@@ -94,13 +98,20 @@ export function meetRouter(deps: AppDeps): Router {
 
   router.post('/api/encounters/:id/meeting-links', allow('care_admin', 'clinician'), async (req, res) => {
     const links = await issueLinksFor(req, S.IdParam.parse(req.params).id, config);
-    res.status(201).set('cache-control', 'no-store').json({ ...links, expiresAt: links.expiresAt.toISOString() });
+    res
+      .status(201)
+      .set('cache-control', 'no-store')
+      .json({ ...links, expiresAt: links.expiresAt.toISOString() });
   });
   router.delete('/api/encounters/:id/meeting-links', allow('care_admin', 'clinician'), async (req, res) => {
     const row = await encounterRow(req, S.IdParam.parse(req.params).id);
     await actorForEncounter(req, row, ['care_admin', 'clinician']);
     const revoked = await revokeMeetingLinks(req.em, row.id);
-    await logAccess(req, { action: 'revoke-meeting-links', target: `encounter:${row.id}`, patientIds: [row.patientId] });
+    await logAccess(req, {
+      action: 'revoke-meeting-links',
+      target: `encounter:${row.id}`,
+      patientIds: [row.patientId],
+    });
     res.json({ revoked });
   });
 
@@ -113,10 +124,13 @@ export function meetRouter(deps: AppDeps): Router {
     req: Request,
     row: EncounterRow,
     role: 'patient' | 'clinician',
-  ): Promise<{ ok: true; actingAs: string } | { ok: false; status: number; title: string; message: string; reason: string }> => {
+  ): Promise<
+    { ok: true; actingAs: string } | { ok: false; status: number; title: string; message: string; reason: string }
+  > => {
     const p = req.principal!;
     if (role === 'clinician') {
-      if (p.kind === 'staff' && p.clinicianId && p.clinicianId === row.clinicianId) return { ok: true, actingAs: 'clinician' };
+      if (p.kind === 'staff' && p.clinicianId && p.clinicianId === row.clinicianId)
+        return { ok: true, actingAs: 'clinician' };
       return {
         ok: false,
         status: 403,
@@ -148,7 +162,13 @@ export function meetRouter(deps: AppDeps): Router {
       description: `Mötets patientlänk öppnades av en person som inte får företräda patienten (${decision.reason}).`,
       dedupeKey: `meeting-link:${row.id}:${decision.reason}:${principalId(p)}`,
     });
-    return { ok: false, status: 403, title: 'Du kan inte öppna det här mötet', message: PROXY_REFUSALS[decision.reason], reason: decision.reason };
+    return {
+      ok: false,
+      status: 403,
+      title: 'Du kan inte öppna det här mötet',
+      message: PROXY_REFUSALS[decision.reason],
+      reason: decision.reason,
+    };
   };
 
   /** The link, checked for the caller; renders the answer itself and returns null when it refused. */
@@ -163,13 +183,21 @@ export function meetRouter(deps: AppDeps): Router {
       return null;
     }
     if (!p) {
-      res.redirect(`/login/${link.role === 'clinician' ? 'staff' : 'patient'}?returnTo=${encodeURIComponent(`/meet/${token}`)}`);
+      res.redirect(
+        `/login/${link.role === 'clinician' ? 'staff' : 'patient'}?returnTo=${encodeURIComponent(`/meet/${token}`)}`,
+      );
       return null;
     }
     const row = await encounterRow(req, link.encounterId);
     const verdict = await mayEnter(req, row, link.role);
     if (!verdict.ok) {
-      await logAccess(req, { action: 'open-meeting', target: `encounter:${row.id}`, patientIds: [row.patientId], outcome: 'refused', detail: { reason: verdict.reason } });
+      await logAccess(req, {
+        action: 'open-meeting',
+        target: `encounter:${row.id}`,
+        patientIds: [row.patientId],
+        outcome: 'refused',
+        detail: { reason: verdict.reason },
+      });
       refusedPage(res, verdict.status, verdict.title, verdict.message, verdict.reason);
       return null;
     }
@@ -180,7 +208,11 @@ export function meetRouter(deps: AppDeps): Router {
   router.get('/meet/:token', allow('anyone'), async (req, res) => {
     const ok = await checkLink(req, res);
     if (!ok) return;
-    await logAccess(req, { action: 'view-meeting-link', target: `encounter:${ok.row.id}`, patientIds: [ok.row.patientId] });
+    await logAccess(req, {
+      action: 'view-meeting-link',
+      target: `encounter:${ok.row.id}`,
+      patientIds: [ok.row.patientId],
+    });
     res.render('meet/enter', {
       layout: 'meet',
       title: 'Gå till vårdmötet',
@@ -202,7 +234,12 @@ export function meetRouter(deps: AppDeps): Router {
       const r = LINK_REFUSALS.used;
       return void refusedPage(res, r.status, r.title, r.message, 'used');
     }
-    await logAccess(req, { action: 'open-meeting', target: `encounter:${ok.row.id}`, patientIds: [ok.row.patientId], detail: { actingAs: ok.actingAs } });
+    await logAccess(req, {
+      action: 'open-meeting',
+      target: `encounter:${ok.row.id}`,
+      patientIds: [ok.row.patientId],
+      detail: { actingAs: ok.actingAs },
+    });
     req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
     res.redirect(303, `/meet/room/${entered.encounterId}`);
   });
@@ -213,7 +250,13 @@ export function meetRouter(deps: AppDeps): Router {
     const key = req.session.meetings?.[id];
     const session = await findMeetingSession(req.em, key);
     if (!session || session.openedBy !== principalId(req.principal!))
-      return void refusedPage(res, 403, 'Öppna mötet via din länk', 'Öppna mötet med länken du fick, igen.', 'no-meeting-session');
+      return void refusedPage(
+        res,
+        403,
+        'Öppna mötet via din länk',
+        'Öppna mötet med länken du fick, igen.',
+        'no-meeting-session',
+      );
     const row = await encounterRow(req, id);
     await logAccess(req, { action: 'open-meeting-room', target: `encounter:${id}`, patientIds: [row.patientId] });
     res.render('meet/room', {
@@ -228,7 +271,8 @@ export function meetRouter(deps: AppDeps): Router {
         role: session.role,
         key: key!,
         csrfToken: res.locals.csrfToken,
-        displayName: session.role === 'clinician' && row.clinicianName ? `${row.clinicianTitle} ${row.clinicianName}` : 'Patient',
+        displayName:
+          session.role === 'clinician' && row.clinicianName ? `${row.clinicianTitle} ${row.clinicianName}` : 'Patient',
       }).replace(/</g, '\\u003c'),
     });
   });
@@ -237,7 +281,12 @@ export function meetRouter(deps: AppDeps): Router {
   const pageSession = async (req: Request) => {
     const session = await findMeetingSession(req.em, req.header('x-meeting-key'));
     if (!session || session.openedBy !== principalId(req.principal!))
-      throw new HttpError(401, 'x-meeting-key: unknown meeting session; open the meeting link again', 'x-meeting-key', 'unauthenticated');
+      throw new HttpError(
+        401,
+        'x-meeting-key: unknown meeting session; open the meeting link again',
+        'x-meeting-key',
+        'unauthenticated',
+      );
     const row = await encounterRow(req, session.encounterId);
     return { session, row };
   };
@@ -291,10 +340,15 @@ export function meetRouter(deps: AppDeps): Router {
   router.post('/meet/api/presence', allow('patient'), async (req, res) => {
     const { present } = z.object({ present: z.boolean() }).strict().parse(req.body);
     const { session, row } = await pageSession(req);
-    if (session.role !== 'patient') throw new HttpError(403, 'only the patient page reports waiting-room presence', undefined, 'forbidden');
+    if (session.role !== 'patient')
+      throw new HttpError(403, 'only the patient page reports waiting-room presence', undefined, 'forbidden');
     const signal = present ? m.participantJoinedSignal : m.participantLeftSignal;
     await temporal.workflow.getHandle(row.workflowId).signal(signal, { role: 'patient', source: 'waiting-room-page' });
-    await logAccess(req, { action: present ? 'enter-waiting-room' : 'leave-waiting-room', target: `encounter:${row.id}`, patientIds: [row.patientId] });
+    await logAccess(req, {
+      action: present ? 'enter-waiting-room' : 'leave-waiting-room',
+      target: `encounter:${row.id}`,
+      patientIds: [row.patientId],
+    });
     res.status(202).json({ accepted: true });
   });
 
@@ -305,14 +359,20 @@ export function meetRouter(deps: AppDeps): Router {
     arg: A,
   ) => {
     const { session, row } = await pageSession(req);
-    if (session.role !== 'clinician') throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
+    if (session.role !== 'clinician')
+      throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
     const actor = await actorForEncounter(req, row, ['clinician']);
     try {
       const state = await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] });
       await logAccess(req, { action: `meet:${def.name}`, target: `encounter:${row.id}`, patientIds: [row.patientId] });
       return view(state);
     } catch (err) {
-      await logAccess(req, { action: `meet:${def.name}`, target: `encounter:${row.id}`, patientIds: [row.patientId], outcome: 'refused' });
+      await logAccess(req, {
+        action: `meet:${def.name}`,
+        target: `encounter:${row.id}`,
+        patientIds: [row.patientId],
+        outcome: 'refused',
+      });
       throw err;
     }
   };
@@ -320,8 +380,12 @@ export function meetRouter(deps: AppDeps): Router {
   router.post('/meet/api/checklist', allow('clinician'), async (req, res) =>
     res.json(await clinicianUpdate(req, m.confirmChecklistUpdate, { items: S.Checklist.parse(req.body).items })),
   );
-  router.post('/meet/api/admit', allow('clinician'), async (req, res) => res.json(await clinicianUpdate(req, m.admitPatientUpdate, {})));
-  router.post('/meet/api/end', allow('clinician'), async (req, res) => res.json(await clinicianUpdate(req, m.endSessionUpdate, {})));
+  router.post('/meet/api/admit', allow('clinician'), async (req, res) =>
+    res.json(await clinicianUpdate(req, m.admitPatientUpdate, {})),
+  );
+  router.post('/meet/api/end', allow('clinician'), async (req, res) =>
+    res.json(await clinicianUpdate(req, m.endSessionUpdate, {})),
+  );
   router.post('/meet/api/phone', allow('clinician'), async (req, res) =>
     res.json(
       await clinicianUpdate(req, m.switchToPhoneUpdate, {
@@ -347,7 +411,11 @@ export async function issueLinksFor(
     publicUrl: config.web.publicUrl,
     ttlSeconds: config.meet.linkTtlSeconds,
   });
-  await logAccess(req, { action: 'issue-meeting-links', target: `encounter:${encounterId}`, patientIds: [row.patientId] });
+  await logAccess(req, {
+    action: 'issue-meeting-links',
+    target: `encounter:${encounterId}`,
+    patientIds: [row.patientId],
+  });
   return links;
 }
 

@@ -16,7 +16,11 @@ export function patientRouter({ temporal }: AppDeps): Router {
     const page = mine.length
       ? await listEncounters(req.em, { patientIds: mine.map((x) => x.patientId), page: 1, pageSize: 50 })
       : { items: [], total: 0 };
-    await logAccess(req, { action: 'list', target: 'mina-sidor', patientIds: [...new Set(page.items.map((i) => i.patientId))] });
+    await logAccess(req, {
+      action: 'list',
+      target: 'mina-sidor',
+      patientIds: [...new Set(page.items.map((i) => i.patientId))],
+    });
     res.set('cache-control', 'no-store').render('patient/home', {
       layout: 'meet',
       title: 'Mina vårdmöten',
@@ -33,7 +37,8 @@ export function patientRouter({ temporal }: AppDeps): Router {
   // The identity step: the logged-in person's own e-ID (LoA3) is what the workflow checks against the patient.
   router.post('/mina-sidor/vardmoten/:id/legitimera', allow('patient'), async (req, res) => {
     const p = req.principal!;
-    if (p.kind !== 'person') throw new HttpError(403, 'Bara patienten eller en vårdnadshavare kan legitimera sig.', undefined, 'forbidden');
+    if (p.kind !== 'person')
+      throw new HttpError(403, 'Bara patienten eller en vårdnadshavare kan legitimera sig.', undefined, 'forbidden');
     const { id } = IdParam.parse(req.params);
     const row = await getEncounterRow(req.em, id);
     if (!row) throw notFound('vårdmöte');
@@ -44,7 +49,12 @@ export function patientRouter({ temporal }: AppDeps): Router {
       });
       await logAccess(req, { action: 'update:recordIdentity', target: `encounter:${id}`, patientIds: [row.patientId] });
     } catch (err) {
-      await logAccess(req, { action: 'update:recordIdentity', target: `encounter:${id}`, patientIds: [row.patientId], outcome: toHttp(err).status < 500 ? 'refused' : 'error' });
+      await logAccess(req, {
+        action: 'update:recordIdentity',
+        target: `encounter:${id}`,
+        patientIds: [row.patientId],
+        outcome: toHttp(err).status < 500 ? 'refused' : 'error',
+      });
       throw err;
     }
     res.redirect(303, '/mina-sidor?klart');

@@ -101,11 +101,13 @@ function gathered(pc: RTCPeerConnection): Promise<void> {
 let preview: Promise<MediaStream> | null = null;
 /** The local camera, shown to oneself at once (a preview sends nothing anywhere). */
 function camera(): Promise<MediaStream> {
-  preview ??= navigator.mediaDevices.getUserMedia({ audio: true, video: { width: 640, height: 480 } }).then((stream) => {
-    const local = $<HTMLVideoElement>('local-video');
-    if (local) local.srcObject = stream;
-    return stream;
-  });
+  preview ??= navigator.mediaDevices
+    .getUserMedia({ audio: true, video: { width: 640, height: 480 } })
+    .then((stream) => {
+      const local = $<HTMLVideoElement>('local-video');
+      if (local) local.srcObject = stream;
+      return stream;
+    });
   return preview;
 }
 

@@ -51,18 +51,16 @@ export function testIdentities(today = new Date().toISOString().slice(0, 10)): T
   // The same adult once more with an e-ID below LoA3 (a weaker e-legitimation): must be refused.
   const anna = people[0];
   people.push({ ...anna, sub: `${anna.sub}-loa2`, acr: LOA2, note: `${anna.note}, e-legitimation på nivå 2 (LoA2)` });
-  const staff = demoStaff().map(
-    (s): TestIdentity => ({
-      sub: `staff-${s.hsaId}`,
-      kind: 'staff',
-      name: `${s.givenName} ${s.familyName}`,
-      givenName: s.givenName,
-      familyName: s.familyName,
-      acr: LOA3,
-      note: `${s.title} (${s.grants.map((g) => g.role).join(', ')})`,
-      hsaId: s.hsaId,
-    }),
-  );
+  const staff = demoStaff().map((s): TestIdentity => ({
+    sub: `staff-${s.hsaId}`,
+    kind: 'staff',
+    name: `${s.givenName} ${s.familyName}`,
+    givenName: s.givenName,
+    familyName: s.familyName,
+    acr: LOA3,
+    note: `${s.title} (${s.grants.map((g) => g.role).join(', ')})`,
+    hsaId: s.hsaId,
+  }));
   return [...people, ...staff];
 }
 
@@ -82,10 +80,21 @@ export function claimsOf(id: TestIdentity): Record<string, string> {
  * Any other identity, typed on the login page (tests and trials with their own people): the subject
  * carries it, `pnr-<12 digits>` or `hsa-<HSA-id>`.
  */
-export function customIdentity(input: { personnummer?: string; hsaId?: string; name?: string; acr?: string }): TestIdentity | null {
+export function customIdentity(input: {
+  personnummer?: string;
+  hsaId?: string;
+  name?: string;
+  acr?: string;
+}): TestIdentity | null {
   const name = input.name?.trim() || 'Testperson Testsson';
   const [givenName, ...rest] = name.split(' ');
-  const base = { name, givenName, familyName: rest.join(' ') || 'Testsson', acr: input.acr === 'loa2' ? LOA2 : LOA3, note: 'egen testidentitet' };
+  const base = {
+    name,
+    givenName,
+    familyName: rest.join(' ') || 'Testsson',
+    acr: input.acr === 'loa2' ? LOA2 : LOA3,
+    note: 'egen testidentitet',
+  };
   const pnr = input.personnummer?.replace(/\D/g, '');
   if (pnr && /^\d{12}$/.test(pnr)) return { ...base, sub: `pnr-${pnr}`, kind: 'person', personnummer: pnr };
   const hsa = input.hsaId?.trim();

@@ -89,7 +89,15 @@ export function createTestProvider(issuer: string, opts: TestIdpOptions): Provid
     },
     discovery: { vardmote_test_provider: true },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    ttl: { ClientCredentials: 600, Session: 600, Interaction: 600, Grant: 600, IdToken: 600, AccessToken: 600, AuthorizationCode: 60 },
+    ttl: {
+      ClientCredentials: 600,
+      Session: 600,
+      Interaction: 600,
+      Grant: 600,
+      IdToken: 600,
+      AccessToken: 600,
+      AuthorizationCode: 60,
+    },
     renderError: (ctx, out) => {
       ctx.type = 'html';
       ctx.body = `<!doctype html><html lang="sv"><meta charset="utf-8"><title>Inloggningen misslyckades</title><h1>Inloggningen misslyckades</h1><p>${Handlebars.escapeExpression(String(out.error_description ?? out.error))}</p>`;

@@ -1,38 +1,38 @@
-/** Smoke test of every back-office GET: no 5xx, Swedish labels, Stockholm times. */
+/** Smoke test of every back-office GET: no 5xx, Swedish labels, Stockholm times, and meeting links behind a login. */
 import request from 'supertest';
 import * as m from '../../workflows/encounter.messages';
 import { makeFixture, makeSlot } from '../support/fixtures';
 import { admin, startEncounter, throughIdentity, waitForState } from '../support/encounters';
 import { useApiStack } from '../support/app';
+import { login } from '../support/login';
 
 const stack = useApiStack();
 it('renders the overview with a status chart, the list and one encounter', async () => {
   const f = await makeFixture(stack.ctx.orm);
+  const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
   const { id } = await startEncounter(stack.ctx, f, f.adultId);
-  const home = await request(stack.app).get('/admin').expect(200);
+  const home = await staff.get('/admin').expect(200);
   expect(home.text).toContain('<svg class="chart"');
   expect(home.text).toContain('Lämplighetsbedömning');
-  const list = await request(stack.app).get('/admin/encounters').expect(200);
+  expect(home.text).toContain('Logga ut');
+  const list = await staff.get('/admin/encounters').expect(200);
   expect(list.text).toContain(`/admin/encounters/${id}`);
-  const show = await request(stack.app).get(`/admin/encounters/${id}`).expect(200);
+  const show = await staff.get(`/admin/encounters/${id}`).expect(200);
   expect(show.text).toContain('Vuxen Testsson');
   expect(show.text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
-  await request(stack.app)
-    .get('/admin/encounters/7a1c0a57-1111-4111-8111-111111111111')
-    .set('accept', 'text/html')
-    .expect(404);
-  const bad = await request(stack.app)
-    .get('/admin/encounters')
-    .query({ page: 'x' })
-    .set('accept', 'text/html')
-    .expect(400);
+  await staff.get('/admin/encounters/7a1c0a57-1111-4111-8111-111111111111').set('accept', 'text/html').expect(404);
+  const bad = await staff.get('/admin/encounters').query({ page: 'x' }).set('accept', 'text/html').expect(400);
   expect(bad.text).toContain('page');
+  // Without a login, a page sends you to log in.
+  const anon = await request(stack.app).get('/admin/encounters').expect(302);
+  expect(anon.headers.location).toBe('/login?returnTo=%2Fadmin%2Fencounters');
 });
 
-it('staff create one-time meeting links (Möteslänkar) from the encounter page once it is booked', async () => {
+it("meeting links need the patient's own e-ID login; a GET does not use them up; new links revoke old ones", async () => {
   const f = await makeFixture(stack.ctx.orm);
+  const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
   const { id, handle } = await startEncounter(stack.ctx, f, f.adultId, { roomOpensBeforeSeconds: 0 });
-  expect((await request(stack.app).get(`/admin/encounters/${id}`).expect(200)).text).not.toContain('Skapa möteslänkar');
+  expect((await staff.get(`/admin/encounters/${id}`).expect(200)).text).not.toContain('Skapa möteslänkar');
   await throughIdentity(handle, f);
   const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 3600);
   await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
@@ -41,15 +41,43 @@ it('staff create one-time meeting links (Möteslänkar) from the encounter page 
     handle,
     (s) => s.status === 'pre-meeting' && s.timeline.some((t) => t.event === 'invitation-sent'),
   );
-  expect((await request(stack.app).get(`/admin/encounters/${id}`).expect(200)).text).toContain('Skapa möteslänkar');
-  const page = await request(stack.app).post(`/admin/encounters/${id}/meeting-links`).expect(201);
+  expect((await staff.get(`/admin/encounters/${id}`).expect(200)).text).toContain('Skapa möteslänkar');
+  // A form post without the CSRF token is refused.
+  await staff.agent.post(`/admin/encounters/${id}/meeting-links`).type('form').send({}).expect(403);
+  const first = await staff
+    .post(`/admin/encounters/${id}/meeting-links`)
+    .type('form')
+    .send({ _csrf: staff.csrf })
+    .expect(201);
+  const oldPatientUrl = [...first.text.matchAll(/href="(http[^"]+\/meet\/[A-Za-z0-9_-]{43})"/g)].map((x) => x[1])[0];
+  const page = await staff
+    .post(`/admin/encounters/${id}/meeting-links`)
+    .type('form')
+    .send({ _csrf: staff.csrf })
+    .expect(201);
   const urls = [...page.text.matchAll(/href="(http[^"]+\/meet\/[A-Za-z0-9_-]{43})"/g)].map((x) => x[1]);
   expect(new Set(urls).size).toBe(2);
   // The invitation (kallelse) sent at booking is readable in the Utkorg.
-  const outbox = await request(stack.app).get('/admin/outbox').expect(200);
+  const outbox = await staff.get('/admin/outbox').expect(200);
   expect(outbox.text).toContain(`/admin/encounters/${id}`);
   expect(outbox.text).toMatch(/Kallelse|kallelse/);
-  const patientPage = await request(stack.app).get(new URL(urls[0]).pathname).expect(200);
-  expect(patientPage.text).toContain('Läkare Maria Test');
-  await request(stack.app).get(new URL(urls[0]).pathname).expect(410);
+
+  const path = new URL(urls[0]).pathname;
+  // The link alone is not enough: it leads to the patient login.
+  const anon = await request(stack.app).get(path).expect(302);
+  expect(anon.headers.location).toBe(`/login/patient?returnTo=${encodeURIComponent(path)}`);
+  const patient = await login(stack.app, { personnummer: f.adultPnr });
+  // Twice: a GET (a mail scanner, a preview) never uses the link.
+  await patient.get(path).expect(200);
+  const enter = await patient.get(path).expect(200);
+  expect(enter.text).toContain('Gå till väntrummet');
+  const entered = await patient.post(path).type('form').send({ _csrf: patient.csrf }).expect(303);
+  const room = await patient.get(entered.headers.location).expect(200);
+  expect(room.text).toContain('Läkare Maria Test');
+  // Bound to the patient now: someone else with the link is refused.
+  const other = await login(stack.app, { personnummer: f.guardianPnr });
+  const refused = await other.get(path).expect(410);
+  expect(refused.text).toContain('Länken är redan använd');
+  // The first links were revoked when the second were issued.
+  expect((await patient.get(new URL(oldPatientUrl).pathname).expect(410)).text).toContain('återkallad');
 });

@@ -1,26 +1,32 @@
 /** Bad input at the edge gets a 4xx naming what was wrong, never a 5xx, and writes nothing. */
 import request from 'supertest';
 import { useApiStack } from '../support/app';
+import { makeFixture } from '../support/fixtures';
+import { LoggedIn, login } from '../support/login';
 
 const stack = useApiStack();
-const admin = { 'x-actor-id': 'admin-edge', 'x-actor-role': 'admin' };
+let admin: LoggedIn;
+let unitId: string;
 const encounterCount = async () => stack.ctx.orm.em.fork().count('Encounter', {});
 
-it('a malformed percent-encoded x-actor-name header is a 400 naming the header', async () => {
-  const res = await request(stack.app)
-    .get('/api/care-units')
-    .set({ ...admin, 'x-actor-name': '%E0%A4%A' });
-  expect(res.status).toBe(400);
-  expect(res.body.field).toBe('x-actor-name');
+beforeAll(async () => {
+  const f = await makeFixture(stack.ctx.orm);
+  unitId = f.unitId;
+  admin = await login(stack.app, { hsaId: f.staff.careAdmin });
+});
+
+it('a malformed Authorization header is a 401 naming the header', async () => {
+  const res = await request(stack.app).get('/api/care-units').set('authorization', 'Basic %E0%A4%A');
+  expect(res.status).toBe(401);
+  expect(res.body.field).toBe('authorization');
 });
 
 it('a JSON body in a charset other than UTF-8 is a 415 and creates nothing', async () => {
   const before = await encounterCount();
-  const res = await request(stack.app)
+  const res = await admin
     .post('/api/encounters')
-    .set(admin)
     .set('content-type', 'application/json; charset=latin1')
-    .send(Buffer.from('{"personnummer":"19850314-2385"}', 'latin1'));
+    .send(Buffer.from(`{"personnummer":"19850314-2385","careUnitId":"${unitId}"}`, 'latin1'));
   expect(res.status).toBe(415);
   expect(res.body.field).toBe('content-type');
   expect(await encounterCount()).toBe(before);
@@ -28,9 +34,8 @@ it('a JSON body in a charset other than UTF-8 is a 415 and creates nothing', asy
 
 it('a body over 256 kB is a 413 and creates nothing', async () => {
   const before = await encounterCount();
-  const res = await request(stack.app)
+  const res = await admin
     .post('/api/encounters')
-    .set(admin)
     .set('content-type', 'application/json')
     .send(JSON.stringify({ reason: 'x'.repeat(300 * 1024) }));
   expect(res.status).toBe(413);
@@ -40,8 +45,26 @@ it('a body over 256 kB is a 413 and creates nothing', async () => {
 it.each(['0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z'])(
   'an out-of-range date (%s) on /api/slots is a 400 naming the field',
   async (from) => {
-    const res = await request(stack.app).get('/api/slots').query({ from }).set(admin);
+    const res = await admin.get('/api/slots').query({ from });
     expect(res.status).toBe(400);
     expect(res.body.field).toBe('from');
   },
 );
+
+it('a logged-in change without the CSRF token is a 403 naming the token, and creates nothing', async () => {
+  const before = await encounterCount();
+  const res = await admin.agent.post('/api/encounters').send({ personnummer: '19850314-2385', careUnitId: unitId });
+  expect(res.status).toBe(403);
+  expect(res.body.field).toBe('x-csrf-token');
+  expect(await encounterCount()).toBe(before);
+});
+
+it('responses carry the security headers; patient data is never cached', async () => {
+  const res = await admin.get('/api/encounters').expect(200);
+  expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['cache-control']).toBe('no-store');
+  const cookie = (await request(stack.app).get('/login/patient')).headers['set-cookie']?.[0] ?? '';
+  expect(cookie).toMatch(/HttpOnly/);
+  expect(cookie).toMatch(/SameSite=Lax/);
+});

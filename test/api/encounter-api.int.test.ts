@@ -31,7 +31,12 @@ async function waitForStatus(id: string, status: string): Promise<Record<string,
 
 it('drives one encounter from creation to closed over HTTP, each step by the person whose step it is', async () => {
   const created = await admin
-    .post('/api/encounters', { personnummer: f.adultPnr, careUnitId: f.unitId, reason: 'Uppföljning', policy: FAST_POLICY })
+    .post('/api/encounters', {
+      personnummer: f.adultPnr,
+      careUnitId: f.unitId,
+      reason: 'Uppföljning',
+      policy: FAST_POLICY,
+    })
     .expect(201);
   const id = created.body.id as string;
   expect(created.headers.location).toBe(`/api/encounters/${id}`);
@@ -78,10 +83,17 @@ it('drives one encounter from creation to closed over HTTP, each step by the per
   // PDL: every read and change names the real person (HSA-id or personnummer), the request and the address.
   const audit = await stack.ctx.orm.em
     .fork()
-    .execute<Array<{ actor: string; action: string; outcome: string; request_id: string | null; client_address: string | null }>>(
-      'select actor, action, outcome, request_id, client_address from audit_log where patient_id = ? order by id',
-      [f.adultId],
-    );
+    .execute<
+      Array<{
+        actor: string;
+        action: string;
+        outcome: string;
+        request_id: string | null;
+        client_address: string | null;
+      }>
+    >('select actor, action, outcome, request_id, client_address from audit_log where patient_id = ? order by id', [
+      f.adultId,
+    ]);
   expect(audit.map((a) => `${a.actor} ${a.action}`)).toEqual(
     expect.arrayContaining([
       `${f.staff.careAdmin} create`,
@@ -97,8 +109,12 @@ it('drives one encounter from creation to closed over HTTP, each step by the per
 });
 
 it('a patient sees only their own encounters; a machine client reads with a read scope only', async () => {
-  const mine = await admin.post('/api/encounters', { patientId: f.adultId, careUnitId: f.unitId, policy: FAST_POLICY }).expect(201);
-  const childs = await admin.post('/api/encounters', { patientId: f.childId, careUnitId: f.unitId, policy: FAST_POLICY }).expect(201);
+  const mine = await admin
+    .post('/api/encounters', { patientId: f.adultId, careUnitId: f.unitId, policy: FAST_POLICY })
+    .expect(201);
+  const childs = await admin
+    .post('/api/encounters', { patientId: f.childId, careUnitId: f.unitId, policy: FAST_POLICY })
+    .expect(201);
   const list = await patient.get('/api/encounters').expect(200);
   const ids = list.body.items.map((i: { id: string }) => i.id);
   expect(ids).toContain(mine.body.id);
@@ -116,7 +132,8 @@ it('a patient sees only their own encounters; a machine client reads with a read
     .send({ patientId: f.adultId, careUnitId: f.unitId })
     .expect(403);
   await request(stack.app).get('/api/encounters').set('authorization', 'Bearer not.a.token').expect(401);
-  for (const e of [mine, childs]) await admin.post(`/api/encounters/${e.body.id}/cancel`, { reason: 'test klart' }).expect(200);
+  for (const e of [mine, childs])
+    await admin.post(`/api/encounters/${e.body.id}/cancel`, { reason: 'test klart' }).expect(200);
 });
 
 describe('errors', () => {
@@ -141,12 +158,16 @@ describe('errors', () => {
       .post('/api/encounters', { patientId: '7a1c0a57-1111-4111-8111-111111111111', careUnitId: f.unitId })
       .expect(404);
     expect(missing.body.field).toBe('patientId');
-    const created = await admin.post('/api/encounters', { patientId: f.adultId, careUnitId: f.unitId, policy: FAST_POLICY }).expect(201);
+    const created = await admin
+      .post('/api/encounters', { patientId: f.adultId, careUnitId: f.unitId, policy: FAST_POLICY })
+      .expect(201);
     const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 600);
     const wrongStep = await admin.post(`/api/encounters/${created.body.id}/booking`, { slotId: slot.id }).expect(409);
     expect(wrongStep.body).toMatchObject({ error: 'WrongStep', message: expect.stringContaining('eligibility') });
     // A patient is not a clinician: the authorization layer refuses before the workflow is asked.
-    const wrongRole = await patient.post(`/api/encounters/${created.body.id}/eligibility`, { answers: YES }).expect(403);
+    const wrongRole = await patient
+      .post(`/api/encounters/${created.body.id}/eligibility`, { answers: YES })
+      .expect(403);
     expect(wrongRole.body).toMatchObject({ error: 'forbidden' });
     const missingAnswer = await clinician
       .post(`/api/encounters/${created.body.id}/eligibility`, { answers: { ...YES, suitsPatient: undefined } })
@@ -155,13 +176,17 @@ describe('errors', () => {
     await admin.post(`/api/encounters/${created.body.id}/cancel`, { reason: 'test klart' }).expect(200);
     const refused = await stack.ctx.orm.em
       .fork()
-      .execute<Array<{ n: string }>>("select count(*) as n from audit_log where actor = ? and outcome = 'refused'", [f.adultPnr]);
+      .execute<Array<{ n: string }>>("select count(*) as n from audit_log where actor = ? and outcome = 'refused'", [
+        f.adultPnr,
+      ]);
     expect(Number(refused[0].n)).toBeGreaterThan(0);
   });
 
   it('booking refuses a slot of another care unit and one that has already started', async () => {
     const other = await makeFixture(stack.ctx.orm);
-    const created = await admin.post('/api/encounters', { patientId: f.adultId, careUnitId: f.unitId, policy: FAST_POLICY }).expect(201);
+    const created = await admin
+      .post('/api/encounters', { patientId: f.adultId, careUnitId: f.unitId, policy: FAST_POLICY })
+      .expect(201);
     const id = created.body.id as string;
     await clinician.post(`/api/encounters/${id}/eligibility`, { answers: YES }).expect(200);
     await patient.post(`/api/encounters/${id}/identity`, {}).expect(200);

@@ -13,6 +13,8 @@ import {
   waitForStatus,
 } from '../support/encounters';
 import { makeFixture, makeSlot } from '../support/fixtures';
+import { enterOverHttp, meetingLinks } from '../support/meeting';
+import { login, Who } from '../support/login';
 
 jest.setTimeout(60_000);
 
@@ -43,22 +45,16 @@ async function inVideo(policy: Partial<m.EncounterPolicy> = {}) {
   const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 2, 5);
   await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
   await waitForStatus(handle, 'video');
-  const links = (
-    await request(stack.app)
-      .post(`/api/encounters/${id}/meeting-links`)
-      .set({ 'x-actor-id': admin.id, 'x-actor-role': 'admin' })
-      .expect(201)
-  ).body as { patientUrl: string; clinicianUrl: string };
-  const open = async (url: string) => {
-    const html = (await request(stack.app).get(new URL(url).pathname).expect(200)).text;
-    const { key } = JSON.parse(/window\.MEETING = (\{.*?\});/.exec(html)![1]) as { key: string };
-    const join = (await request(stack.app).get('/meet/api/join').set('x-meeting-key', key).expect(200)).body as {
-      roomId: string;
-      publisherId: string;
-    };
-    return { key, ...join };
+  const links = await meetingLinks(stack.app, id, f);
+  const roomId = (await handle.query(m.stateQuery)).room!.roomId;
+  const open = async (url: string, who: Who) => ({ roomId, ...(await enterOverHttp(stack.ctx, stack.app, url, who)) });
+  return {
+    id,
+    f,
+    handle,
+    patient: await open(links.patientUrl, { personnummer: f.adultPnr }),
+    clinician: await open(links.clinicianUrl, { hsaId: f.staff.clinician }),
   };
-  return { id, f, handle, patient: await open(links.patientUrl), clinician: await open(links.clinicianUrl) };
 }
 
 const videoroom = (
@@ -87,7 +83,7 @@ it('refuses events without the shared secret and changes nothing', async () => {
 });
 
 it('joined/leaving become signals once; repeats, stale and foreign events change nothing', async () => {
-  const { handle, patient } = await inVideo();
+  const { handle, patient, f } = await inVideo();
   const handleId = Math.floor(Math.random() * 1e9);
   expect(
     (await post([videoroom('joined', patient.roomId, patient.publisherId, 1000, handleId)]).expect(200)).body,
@@ -104,9 +100,8 @@ it('joined/leaving become signals once; repeats, stale and foreign events change
   const s = await handle.query(m.stateQuery);
   expect(s.patientPresent).toBe(true);
   // Care administrators see it on the encounter page.
-  expect((await request(stack.app).get(`/admin/encounters/${s.encounterId}`).expect(200)).text).toContain(
-    'patient: i väntrummet',
-  );
+  const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
+  expect((await staff.get(`/admin/encounters/${s.encounterId}`).expect(200)).text).toContain('patient: i väntrummet');
   expect(s.timeline.filter((t) => t.event === 'patient-joined')).toHaveLength(1);
 
   // ICE failing on the patient's handle: one video-failure deviation, however often Janus says it.
@@ -127,15 +122,11 @@ it('joined/leaving become signals once; repeats, stale and foreign events change
 
 it('the clinician switches to phone from the meeting page: a deviation with the Janus error, the patient cannot', async () => {
   const { id, f, handle, patient, clinician } = await inVideo();
-  const refused = await request(stack.app)
-    .post('/meet/api/phone')
-    .set('x-meeting-key', patient.key)
-    .send({ error: 'x' });
+  const refused = await patient.user.post('/meet/api/phone', { error: 'x' }).set('x-meeting-key', patient.key);
   expect(refused.status).toBe(403);
-  const res = await request(stack.app)
-    .post('/meet/api/phone')
-    .set('x-meeting-key', clinician.key)
-    .send({ error: 'Janus: ICE failed (no candidates)' });
+  const res = await clinician.user
+    .post('/meet/api/phone', { error: 'Janus: ICE failed (no candidates)' })
+    .set('x-meeting-key', clinician.key);
   expect(res.status).toBe(200);
   expect(res.body.modality).toBe('phone');
   const [dev] = await deviationsOf(id);
@@ -146,7 +137,7 @@ it('the clinician switches to phone from the meeting page: a deviation with the 
   expect((await handle.query(m.stateQuery)).timeline.find((t) => t.event === 'switched-to-phone')?.detail).toEqual({
     error: 'Janus: ICE failed (no candidates)',
   });
-  await request(stack.app).post('/meet/api/end').set('x-meeting-key', clinician.key).expect(200);
+  await clinician.user.post('/meet/api/end', {}).set('x-meeting-key', clinician.key).expect(200);
   await handle.executeUpdate(m.submitJournalNoteUpdate, {
     args: [{ actor: clinicianOf(f), text: 'Telefonsamtal efter videofel.' }],
   });
@@ -154,10 +145,15 @@ it('the clinician switches to phone from the meeting page: a deviation with the 
   await maybeRecordHistory(handle, 'phone-fallback');
 });
 
-it('meeting-page actions need the page key', async () => {
-  const res = await request(stack.app).get('/meet/api/state');
+it('meeting-page actions need a login and the page key of that same person', async () => {
+  expect((await request(stack.app).get('/meet/api/state')).status).toBe(401);
+  const { patient, clinician } = await inVideo();
+  const res = await patient.user.get('/meet/api/state');
   expect(res.status).toBe(401);
   expect(res.body.field).toBe('x-meeting-key');
+  // Another person's key does not work with this login.
+  expect((await patient.user.get('/meet/api/state').set('x-meeting-key', clinician.key)).status).toBe(401);
+  expect((await patient.user.get('/meet/api/state').set('x-meeting-key', patient.key)).status).toBe(200);
 });
 
 it('media down during the session: a short drop is only noted, one that lasts becomes a video-failure deviation', async () => {

@@ -11,7 +11,15 @@ import { launchChromium } from '../support/browser';
 import { waitForState, waitForStatus } from '../support/encounters';
 import { connect, TestContext } from '../support/env';
 import { janusSessionIds } from '../support/janus-admin';
-import { admitPatient, bookedEncounter, meetingLinks, newPage, remoteVideoPlaying } from '../support/meeting';
+import {
+  admitPatient,
+  bookedEncounter,
+  enterInBrowser,
+  enterOverHttp,
+  meetingLinks,
+  newPage,
+  remoteVideoPlaying,
+} from '../support/meeting';
 import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
 
 jest.setTimeout(120_000);
@@ -21,6 +29,7 @@ const BASE = `http://127.0.0.1:${PORT}`;
 let ctx: TestContext;
 let worker: TestWorker;
 let server: Server;
+let app: ReturnType<typeof testApp>;
 let browser: Browser;
 let rooms: ReturnType<typeof createJanusRooms>;
 
@@ -30,7 +39,8 @@ beforeAll(async () => {
   rooms = createJanusRooms({ wsUrl: ctx.config.janus.wsUrl, roomAdminKey: ctx.config.janus.roomAdminKey });
   worker = await startTestWorker(ctx, { rooms });
   server = await new Promise<Server>((resolve) => {
-    const s = testApp(ctx).listen(PORT, '127.0.0.1', () => resolve(s));
+    app = testApp(ctx);
+    const s = app.listen(PORT, '127.0.0.1', () => resolve(s));
   });
   browser = await launchChromium();
 });
@@ -41,17 +51,20 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   await new Promise((r) => server?.close(r));
+  await app?.close();
   await worker?.stop();
   await ctx?.close();
 });
 
-it('clinician confirms the checklist, admits the patient, both see video, ending destroys the room and moves to documentation', async () => {
+it('both log in, the clinician admits the patient, both see video, ending destroys the room and moves to documentation', async () => {
   const { id, handle, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 90 });
-  const links = await meetingLinks(BASE, id);
+  const links = await meetingLinks(app, id, f);
   const clinician = await newPage(browser, 'clinician');
   const patient = await newPage(browser, 'patient');
-  await clinician.goto(links.clinicianUrl);
-  await patient.goto(links.patientUrl);
+  const patientJoins: string[] = [];
+  patient.on('request', (r) => r.url().includes('/meet/api/join') && patientJoins.push(r.url()));
+  await enterInBrowser(clinician, links.clinicianUrl, { hsaId: f.staff.clinician });
+  await enterInBrowser(patient, links.patientUrl, { personnummer: f.adultPnr });
 
   await waitForStatus(handle, 'video');
   const roomId = (await handle.query(m.stateQuery)).room!.roomId;
@@ -59,11 +72,24 @@ it('clinician confirms the checklist, admits the patient, both see video, ending
   // The clinician's name and title are visible to the patient.
   await expect(patient.locator('#name-badge').textContent()).resolves.toContain('Läkare Maria Test');
 
-  // The patient waits: joined (a Janus event, via the sink) but not admitted, no remote video yet.
+  // The patient waits: present (told by the logged-in page) but not admitted. The server enforces it:
+  // the patient's page has asked for no room credentials, and asking now is refused; no video either way.
   await waitForState(handle, (s) => s.patientPresent, 45_000);
   await expect(patient.locator('#waiting-room').isVisible()).resolves.toBe(true);
   await expect(clinician.locator('#admit').isDisabled()).resolves.toBe(true);
+  await clinician.waitForFunction(
+    () => (window as unknown as { vardmote: { phase: string } }).vardmote.phase === 'published',
+  );
   await expect(remoteVideoPlaying(patient, 1000)).rejects.toThrow();
+  await expect(remoteVideoPlaying(clinician, 1000)).rejects.toThrow();
+  expect(patientJoins).toEqual([]);
+  const early = await patient.evaluate(async () => {
+    const cfg = JSON.parse(document.getElementById('meeting-config')!.textContent!) as { key: string };
+    const res = await fetch('/meet/api/join', { headers: { 'x-meeting-key': cfg.key } });
+    return { status: res.status, body: await res.text() };
+  });
+  expect(early.status).toBe(409);
+  expect(early.body).not.toContain('pin');
   const admittedAt = await admitPatient(handle, clinician);
 
   await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
@@ -85,7 +111,7 @@ it('clinician confirms the checklist, admits the patient, both see video, ending
   );
 
   const timeline = (await handle.query(m.stateQuery)).timeline;
-  expect(timeline.find((t) => t.event === 'patient-joined')?.actor.id).toBe('janus');
+  expect(timeline.find((t) => t.event === 'patient-joined')?.actor.id).toBe('waiting-room-page');
   expect(timeline.find((t) => t.event === 'clinician-joined')?.actor.id).toBe('janus');
   expect(timeline.map((t) => t.event)).toEqual(
     expect.arrayContaining(['checklist-confirmed', 'patient-admitted', 'session-ended']),
@@ -99,10 +125,10 @@ it('clinician confirms the checklist, admits the patient, both see video, ending
 });
 
 it('the patient never joins: no-show after the grace period and the room is destroyed', async () => {
-  const { id, handle } = await bookedEncounter(ctx, { noShowGraceSeconds: 10 });
-  const links = await meetingLinks(BASE, id);
+  const { id, handle, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 10 });
+  const links = await meetingLinks(app, id, f);
   const clinician = await newPage(browser);
-  await clinician.goto(links.clinicianUrl);
+  await enterInBrowser(clinician, links.clinicianUrl, { hsaId: f.staff.clinician });
   await waitForState(handle, (s) => s.clinicianPresent, 45_000);
   const roomId = (await handle.query(m.stateQuery)).room!.roomId;
   expect(await handle.result()).toMatchObject({ status: 'no-show' });
@@ -111,26 +137,28 @@ it('the patient never joins: no-show after the grace period and the room is dest
   await maybeRecordHistory(handle, 'video-no-show');
 });
 
-it('a wrong, expired or reused link gets a clear page and no Janus handle', async () => {
-  const { id } = await bookedEncounter(ctx, { noShowGraceSeconds: 60 });
-  const first = await meetingLinks(BASE, id);
-  const second = await meetingLinks(BASE, id);
+it('a wrong, expired, revoked or used link gets a clear page and no Janus handle', async () => {
+  const { id, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 60 });
+  const first = await meetingLinks(app, id, f);
+  const second = await meetingLinks(app, id, f);
+  // The second links replaced (revoked) the first; then the second patient link is used by the patient
+  // over HTTP (no browser, so no Janus session) and the clinician link is made to expire.
+  await enterOverHttp(ctx, app, second.patientUrl, { personnummer: f.adultPnr });
   await ctx.orm.em
     .fork()
     .execute(
-      `update join_token set expires_at = now() - interval '1 minute' where encounter_id = ? and used_at is null and created_at = (select max(created_at) from join_token where encounter_id = ?)`,
-      [id, id],
+      `update join_token set expires_at = now() - interval '1 minute' where encounter_id = ? and role = 'clinician' and revoked_at is null`,
+      [id],
     );
-  // Use the first patient link once, from a plain HTTP client (no browser, so no Janus session).
-  expect((await fetch(first.patientUrl)).status).toBe(200);
 
   const before = await janusSessionIds(ctx.config.janus.adminUrl, ctx.config.janus.adminSecret);
   const page = await newPage(browser);
   const cases: Array<[string, number, string]> = [
     [`${BASE}/meet/${'x'.repeat(43)}`, 404, 'Länken är ogiltig'],
     [`${BASE}/meet/not-even-a-token`, 404, 'Länken är ogiltig'],
-    [second.patientUrl, 410, 'Länken har gått ut'],
-    [first.patientUrl, 410, 'Länken är redan använd'],
+    [second.clinicianUrl, 410, 'Länken har gått ut'],
+    [first.patientUrl, 410, 'Länken är återkallad'],
+    [second.patientUrl, 410, 'Länken är redan använd'],
   ];
   for (const [url, status, title] of cases) {
     const res = await page.goto(url);

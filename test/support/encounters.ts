@@ -42,7 +42,9 @@ export async function startEncounter(
       policy: { ...FAST_POLICY, ...policy },
     },
     (tx, encounterId, pid) =>
-      writeAccessLog(tx, { actor: 'test', role: 'system', action: 'create', target: `encounter:${encounterId}` }, [pid]),
+      writeAccessLog(tx, { actor: 'test', role: 'system', action: 'create', target: `encounter:${encounterId}` }, [
+        pid,
+      ]),
   );
   return { id, handle: ctx.client.workflow.getHandle(workflowId) };
 }

@@ -90,13 +90,16 @@ export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stock
   for (const [key, role, unit] of grants) {
     // A clinician logs in with the HSA-id of their clinician row; the others get their own.
     const hsaId =
-      key === 'clinician' ? `HSA-${f.clinicianId}` : key === 'otherClinician' ? `HSA-${f.otherClinicianId}` : `HSA-${key}-${f.unitId}`;
+      key === 'clinician'
+        ? `HSA-${f.clinicianId}`
+        : key === 'otherClinician'
+          ? `HSA-${f.otherClinicianId}`
+          : `HSA-${key}-${f.unitId}`;
     const staffId = randomUUID();
-    await em.execute(`insert into staff (id, hsa_id, given_name, family_name, title) values (?, ?, ?, 'Test', 'Testroll')`, [
-      staffId,
-      hsaId,
-      key,
-    ]);
+    await em.execute(
+      `insert into staff (id, hsa_id, given_name, family_name, title) values (?, ?, ?, 'Test', 'Testroll')`,
+      [staffId, hsaId, key],
+    );
     await em.execute('insert into staff_role (staff_id, role, care_unit_id) values (?, ?, ?)', [staffId, role, unit]);
     f.staff[key] = hsaId;
   }

@@ -7,9 +7,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 
 export type Who =
-  | { personnummer: string; name?: string; loa?: 'loa2' | 'loa3' }
-  | { hsaId: string; name?: string }
-  | { sub: string };
+  { personnummer: string; name?: string; loa?: 'loa2' | 'loa3' } | { hsaId: string; name?: string } | { sub: string };
 
 /** A tiny cookie jar for the identity provider's side. */
 class Jar {
@@ -60,7 +58,12 @@ export async function throughProvider(authorizationUrl: string, who: Who): Promi
         ? { sub: who.sub }
         : 'hsaId' in who
           ? { sub: 'custom', hsaId: who.hsaId, name: who.name ?? 'Test Personal' }
-          : { sub: 'custom', personnummer: who.personnummer.replace('-', ''), name: who.name ?? 'Test Person', acr: who.loa ?? 'loa3' };
+          : {
+              sub: 'custom',
+              personnummer: who.personnummer.replace('-', ''),
+              name: who.name ?? 'Test Person',
+              acr: who.loa ?? 'loa3',
+            };
   }
   throw new Error('too many redirects at the provider');
 }

@@ -1,9 +1,12 @@
 /** Real meetings for tests and the video benchmark: a booked encounter, its links, Chromium pages. */
+import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import * as m from '../../workflows/encounter.messages';
+import type { Express } from 'express';
 import { admin, startEncounter, throughIdentity, waitForState } from './encounters';
 import type { TestContext } from './env';
-import { makeFixture, makeSlot } from './fixtures';
+import { Fixture, makeFixture, makeSlot } from './fixtures';
+import { login, Who } from './login';
 
 /** A booked encounter (its own unit and clinician) whose room opens in a moment. */
 export async function bookedEncounter(ctx: TestContext, policy: Partial<m.EncounterPolicy>) {
@@ -19,16 +22,54 @@ export async function bookedEncounter(ctx: TestContext, policy: Partial<m.Encoun
   return { id, handle, f };
 }
 
+/** New links for the encounter, asked for by the unit's care administrator (logged in). */
 export async function meetingLinks(
-  baseUrl: string,
+  app: Express,
   encounterId: string,
+  f: Fixture,
 ): Promise<{ patientUrl: string; clinicianUrl: string }> {
-  const res = await fetch(`${baseUrl}/api/encounters/${encounterId}/meeting-links`, {
-    method: 'POST',
-    headers: { 'x-actor-id': admin.id, 'x-actor-role': 'admin' },
-  });
-  if (res.status !== 201) throw new Error(`meeting-links answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as { patientUrl: string; clinicianUrl: string };
+  const staff = await login(app, { hsaId: f.staff.careAdmin });
+  return (await staff.post(`/api/encounters/${encounterId}/meeting-links`).expect(201)).body as {
+    patientUrl: string;
+    clinicianUrl: string;
+  };
+}
+
+/**
+ * Enters a meeting over HTTP as `who`: login, the link's page, the POST that enters, the room page.
+ * Returns the logged-in agent, the page's meeting key and the Janus publisher id it was given.
+ */
+export async function enterOverHttp(ctx: TestContext, app: Express, url: string, who: Who) {
+  const user = await login(app, who);
+  const path = new URL(url).pathname;
+  await user.get(path).expect(200);
+  const entered = await user.post(path).type('form').send({ _csrf: user.csrf }).expect(303);
+  const html = (await user.get(entered.headers.location).expect(200)).text;
+  const { key } = JSON.parse(/<script type="application\/json" id="meeting-config">(.*?)<\/script>/.exec(html)![1]) as {
+    key: string;
+  };
+  const [{ publisher_id: publisherId }] = await ctx.orm.em
+    .fork()
+    .execute<Array<{ publisher_id: string }>>('select publisher_id from join_token where session_key_hash = ?', [
+      createHash('sha256').update(key).digest('hex'),
+    ]);
+  return { user, key, publisherId };
+}
+
+/**
+ * In a browser: opens the link, logs in at the test provider as `who` (typed as an own test identity)
+ * and enters the meeting.
+ */
+export async function enterInBrowser(page: Page, url: string, who: { personnummer: string } | { hsaId: string }) {
+  await page.goto(url);
+  await page.waitForURL(/\/interaction\//);
+  await page.click('details summary');
+  if ('hsaId' in who) await page.fill('input[name=hsaId]', who.hsaId);
+  else await page.fill('input[name=personnummer]', who.personnummer.replace('-', ''));
+  await page.click('form.custom button[type=submit]');
+  await page.waitForSelector('#enter');
+  await page.click('#enter');
+  await page.waitForSelector('#status-text');
 }
 
 /** A page in its own browser context; its errors go to stdout to explain a failure. */
