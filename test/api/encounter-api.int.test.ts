@@ -81,19 +81,15 @@ it('drives one encounter from creation to closed over HTTP, each step by the per
   }
   expect(listed).toContain(id);
   // PDL: every read and change names the real person (HSA-id or personnummer), the request and the address.
-  const audit = await stack.ctx.orm.em
-    .fork()
-    .execute<
-      Array<{
-        actor: string;
-        action: string;
-        outcome: string;
-        request_id: string | null;
-        client_address: string | null;
-      }>
-    >('select actor, action, outcome, request_id, client_address from audit_log where patient_id = ? order by id', [
-      f.adultId,
-    ]);
+  const audit = await stack.ctx.orm.em.fork().execute<
+    Array<{
+      actor: string;
+      action: string;
+      outcome: string;
+      request_id: string | null;
+      client_address: string | null;
+    }>
+  >('select actor, action, outcome, request_id, client_address from audit_log where patient_id = ? order by id', [f.adultId]);
   expect(audit.map((a) => `${a.actor} ${a.action}`)).toEqual(
     expect.arrayContaining([
       `${f.staff.careAdmin} create`,
