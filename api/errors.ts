@@ -77,6 +77,12 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
         field: 'x-csrf-token',
       },
     };
+  // The router could not percent-decode a path parameter.
+  if (err instanceof URIError)
+    return {
+      status: 400,
+      body: { error: 'validation', message: 'path: not valid percent-encoded UTF-8', field: '(path)' },
+    };
   if (err instanceof SyntaxError && 'body' in err)
     return { status: 400, body: { error: 'validation', message: 'request body is not valid JSON', field: '(body)' } };
   const parser = bodyParserError(err);
