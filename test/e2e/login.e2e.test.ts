@@ -1,0 +1,186 @@
+/**
+ * Logging in through the embedded test provider in a real browser, as the demo identities listed on
+ * its page: who may open a patient's meeting (RULES.md §4 guardian proxy), and what each staff role
+ * may see in the back office.
+ */
+import type { Server } from 'node:http';
+import type { Browser, Page } from 'playwright-core';
+import { DEMO, seedDemoData } from '../../db/seed';
+import { stockholmDateOf } from '../../domain/dates';
+import { testApp } from '../support/app';
+import { launchChromium } from '../support/browser';
+import { startEncounter } from '../support/encounters';
+import { connect, TestContext } from '../support/env';
+import type { Fixture } from '../support/fixtures';
+import { login } from '../support/login';
+import { newPage } from '../support/meeting';
+import { startTestWorker, TestWorker } from '../support/worker';
+
+jest.setTimeout(120_000);
+
+const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
+const BASE = `http://127.0.0.1:${PORT}`;
+let ctx: TestContext;
+let worker: TestWorker;
+let server: Server;
+let app: ReturnType<typeof testApp>;
+let browser: Browser;
+
+const person = (i: number) => `person-${DEMO.patients[i].id.slice(-3)}`;
+const staffSub = (hsaId: string) => `staff-${hsaId}`;
+const byName = (given: string) => DEMO.patients.findIndex((p) => p.givenName === given);
+const [SODERMALM, BORAS] = DEMO.units;
+
+beforeAll(async () => {
+  ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
+  await seedDemoData(ctx.orm.em.fork(), stockholmDateOf(new Date()), 1);
+  worker = await startTestWorker(ctx);
+  app = testApp(ctx);
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(PORT, '127.0.0.1', () => resolve(s));
+  });
+  browser = await launchChromium();
+});
+afterEach(async () => {
+  for (const context of browser?.contexts() ?? []) await context.close();
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await app?.close();
+  await worker?.stop();
+  await ctx?.close();
+});
+
+/** An encounter for a demo patient at a demo unit, and fresh meeting links from that unit's care administrator. */
+async function encounterWithLinks(patient: number, unit = SODERMALM) {
+  const { id } = await startEncounter(ctx, { unitId: unit.id } as Fixture, DEMO.patients[patient].id);
+  const admin = DEMO.staff.find(
+    (s) => 'grants' in s && s.grants.some((g) => g.role === 'care_admin' && DEMO.units[g.unit!] === unit),
+  );
+  const staff = await login(app, { hsaId: (admin as { hsaId: string }).hsaId });
+  const links = (await staff.post(`/api/encounters/${id}/meeting-links`).expect(201)).body as { patientUrl: string };
+  return { id, patientUrl: links.patientUrl.replace(/^http:\/\/[^/]+/, BASE) };
+}
+
+/** Opens a URL that needs a login (choosing patient or staff login where asked) and picks a listed identity on the provider's page. */
+async function loginAt(page: Page, url: string, sub: string) {
+  await page.goto(url);
+  if (new URL(page.url()).pathname === '/login')
+    await page.click(`a[href^="/login/${sub.startsWith('staff-') ? 'staff' : 'patient'}"]`);
+  await page.waitForURL(/\/interaction\//);
+  await expect(page.locator('.warning').textContent()).resolves.toContain('Testleverantör');
+  await page.click(`button[data-sub="${sub}"]`);
+  await page.waitForLoadState('domcontentloaded');
+}
+
+const deviations = (encounterId: string) =>
+  ctx.orm.em
+    .fork()
+    .execute<Array<{ category: string; description: string }>>(
+      'select category, description from deviation where encounter_id = ?',
+      [encounterId],
+    );
+
+describe('patients and guardians (RULES.md §4)', () => {
+  it("a guardian of a 12-year-old may open the child's meeting", async () => {
+    const { patientUrl } = await encounterWithLinks(byName('Maja'));
+    const page = await newPage(browser, 'guardian');
+    await loginAt(page, patientUrl, person(byName('Johanna')));
+    await expect(page.locator('main').textContent()).resolves.toContain('vårdnadshavare för Maja Berglund');
+    await page.click('#enter');
+    await page.waitForURL(/\/meet\/room\//);
+    await expect(page.locator('#status-text').isVisible()).resolves.toBe(true);
+  });
+
+  it('a guardian of a child with protected identity is refused with a clear message, and it is a deviation', async () => {
+    const { id, patientUrl } = await encounterWithLinks(byName('Nora'));
+    const page = await newPage(browser, 'protected');
+    await loginAt(page, patientUrl, person(byName('Karin')));
+    await expect(page.locator('h1').textContent()).resolves.toBe('Du kan inte öppna det här mötet');
+    await expect(page.locator('main').textContent()).resolves.toContain('skyddad identitet');
+    expect(await page.locator('#enter').count()).toBe(0);
+    expect(await deviations(id)).toEqual([
+      expect.objectContaining({
+        category: 'identity-failure',
+        description: expect.stringContaining('child-protected'),
+      }),
+    ]);
+  });
+
+  it('a guardian of a 15-year-old is told the child logs in with their own e-ID', async () => {
+    const { patientUrl } = await encounterWithLinks(byName('Olle'));
+    const page = await newPage(browser, 'teen');
+    await loginAt(page, patientUrl, person(byName('Per')));
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'Från 13 år loggar barnet in med sin egen e-legitimation',
+    );
+  });
+
+  it("the wrong person with a patient's link is refused, and a deviation is recorded", async () => {
+    const { id, patientUrl } = await encounterWithLinks(byName('Anna'));
+    const page = await newPage(browser, 'stranger');
+    await loginAt(page, patientUrl, person(byName('Erik')));
+    await expect(page.locator('main').textContent()).resolves.toContain('Du är inte patienten i det här vårdmötet');
+    expect(await deviations(id)).toEqual([
+      expect.objectContaining({ category: 'identity-failure', description: expect.stringContaining('mismatch') }),
+    ]);
+    // The patient herself still can: a stranger's attempt did not use the link up.
+    const own = await newPage(browser, 'anna');
+    await loginAt(own, patientUrl, person(byName('Anna')));
+    await expect(own.locator('#enter').isVisible()).resolves.toBe(true);
+  });
+
+  it('an e-ID below LoA3 is refused at login', async () => {
+    const page = await newPage(browser, 'loa2');
+    await loginAt(page, `${BASE}/mina-sidor`, `${person(0)}-loa2`);
+    await expect(page.locator('main').textContent()).resolves.toContain('för låg tillitsnivå');
+  });
+});
+
+describe('staff roles', () => {
+  const roles = DEMO.staff.filter((s): s is Extract<(typeof DEMO.staff)[number], { hsaId: string }> => 'hsaId' in s);
+  const may: Record<string, string[]> = {
+    care_admin: ['/admin', '/admin/encounters', '/admin/outbox'],
+    finance: ['/admin'],
+    quality_lead: ['/admin', '/admin/encounters'],
+    sysadmin: ['/admin'],
+  };
+  const pages = ['/admin', '/admin/encounters', '/admin/outbox'];
+
+  it.each(roles.map((r) => [r.grants[0].role, r]))(
+    '%s sees what the role may and gets a 403 page for the rest',
+    async (role, member) => {
+      const page = await newPage(browser, String(role));
+      await loginAt(page, `${BASE}/admin`, staffSub(member.hsaId));
+      await page.waitForURL(`${BASE}/admin`);
+      await expect(page.locator('header .who').textContent()).resolves.toContain(member.familyName);
+      for (const path of pages) {
+        const res = await page.goto(`${BASE}${path}`);
+        if (may[role as string].includes(path)) expect(res!.status()).toBe(200);
+        else {
+          expect(res!.status()).toBe(403);
+          await expect(page.locator('h1').textContent()).resolves.toBe('Ingen behörighet');
+        }
+      }
+      // The menu offers only what the role may open.
+      const menu = await page.locator('nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      for (const path of pages) expect(menu.includes(path)).toBe(may[role as string].includes(path));
+    },
+  );
+
+  it("a clinician sees only their own unit's encounters, and another unit's encounter is refused", async () => {
+    const mine = await startEncounter(ctx, { unitId: SODERMALM.id } as Fixture, DEMO.patients[0].id);
+    const theirs = await startEncounter(ctx, { unitId: BORAS.id } as Fixture, DEMO.patients[1].id);
+    // The list reads the projection, written by the workflow's first activity.
+    await new Promise((r) => setTimeout(r, 1500));
+    const page = await newPage(browser, 'clinician');
+    await loginAt(page, `${BASE}/admin/encounters?pageSize=200`, staffSub(DEMO.clinicians[0].hsaId));
+    const html = await page.content();
+    expect(html).toContain(`/admin/encounters/${mine.id}`);
+    expect(html).not.toContain(`/admin/encounters/${theirs.id}`);
+    expect(html).not.toContain(BORAS.name);
+    const res = await page.goto(`${BASE}/admin/encounters/${theirs.id}`);
+    expect(res!.status()).toBe(403);
+  });
+});
