@@ -8,6 +8,7 @@ import { seedDemoData } from '../db/seed';
 import { stockholmDateOf } from '../domain/dates';
 import { ROOT, secs, startServices, stopChild } from './services';
 import { seedDemoEncounters, startDemoVideoMeeting } from './demo-encounters';
+import { testIdentities } from './test-idp/identities';
 
 const PORTS = {
   postgres: 54329,
@@ -103,18 +104,23 @@ async function main(): Promise<void> {
 
     log(`ready in ${secs(started)}`);
     log(`  back office   http://localhost:${PORTS.web}/admin`);
-    log(`  API           http://localhost:${PORTS.web}/api/encounters   (headers X-Actor-Id, X-Actor-Role)`);
+    log(`  log in        http://localhost:${PORTS.web}/login`);
+    log(
+      `  API           http://localhost:${PORTS.web}/api/encounters   (a session, or a bearer token: see the README)`,
+    );
     log(`  health        http://localhost:${PORTS.web}/healthz`);
     if (!process.env.TEMPORAL_ADDRESS) log(`  Temporal UI   http://localhost:${PORTS.temporalUi}`);
     log(`  PostgreSQL    ${config.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
     log(`  Janus         ${services.janus === 'unavailable' ? 'not running (video unavailable)' : config.janus.wsUrl}`);
     if (video) {
-      log('  try a video meeting now (open each link once, in two browser windows):');
+      log('  try a video meeting now: open each link in its own browser window (or a private one) and log in,');
+      log('  as the clinician the meeting is booked with (vårdgivare) and as patient Anna Andersson (patient):');
       log(`    vårdgivare  ${video.clinicianUrl}`);
       log(`    patient     ${video.patientUrl}`);
     } else if (services.janus !== 'unavailable') {
       log('  (no demo video meeting: no demo clinician has free time right now; create links from an encounter page)');
     }
+    if (services.env.OIDC_PATIENT_ISSUER) printTestIdentities(services.env.OIDC_PATIENT_ISSUER);
     log('Ctrl-C stops everything.');
   } catch (err) {
     log(`FAILED: ${describe(err)}`);
@@ -142,6 +148,26 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<{ checks: 
 void main();
 
 /** An error with its chain of causes (Temporal wraps activity and update failures). */
+/** The demo identities of the embedded test provider, one line each: who to log in as. */
+function printTestIdentities(issuer: string): void {
+  const ids = testIdentities(stockholmDateOf(new Date()));
+  const pick = (pred: (i: (typeof ids)[number]) => boolean) => ids.find(pred)!;
+  const people = [
+    pick((i) => i.name === 'Anna Andersson' && i.acr.endsWith('loa3')),
+    pick((i) => i.name === 'Johanna Berglund'),
+    pick((i) => i.name === 'Karin Nilsson'),
+    pick((i) => i.acr.endsWith('loa2')),
+  ];
+  log(
+    `  identity      TEST provider ${issuer} (not real e-ID; refuses NODE_ENV=production); pick one on its login page:`,
+  );
+  for (const p of people) log(`    patient      ${p.name.padEnd(18)} ${p.personnummer}  ${p.note}`);
+  for (const role of ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin']) {
+    const s = pick((i) => i.kind === 'staff' && i.note.includes(`(${role}`));
+    log(`    ${role.padEnd(13)}${s.name.padEnd(18)} ${s.hsaId}`);
+  }
+}
+
 function describe(err: unknown): string {
   const parts: string[] = [];
   for (let e: unknown = err; e; e = (e as Error).cause) parts.push(e instanceof Error ? e.message : String(e));
