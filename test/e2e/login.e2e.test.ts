@@ -71,7 +71,9 @@ async function loginAt(page: Page, url: string, sub: string) {
   await page.waitForURL(/\/interaction\//);
   await expect(page.locator('.warning').textContent()).resolves.toContain('Testleverantör');
   await page.click(`button[data-sub="${sub}"]`);
-  await page.waitForLoadState('domcontentloaded');
+  // Back at the app: the page asked for, or the login's refusal page at the callback.
+  await page.waitForURL((u) => u.origin === BASE && !u.pathname.startsWith('/login'));
+  await page.waitForLoadState('load');
 }
 
 const deviations = (encounterId: string) =>
@@ -172,8 +174,7 @@ describe('staff roles', () => {
   it("a clinician sees only their own unit's encounters, and another unit's encounter is refused", async () => {
     const mine = await startEncounter(ctx, { unitId: SODERMALM.id } as Fixture, DEMO.patients[0].id);
     const theirs = await startEncounter(ctx, { unitId: BORAS.id } as Fixture, DEMO.patients[1].id);
-    // The list reads the projection, written by the workflow's first activity.
-    await new Promise((r) => setTimeout(r, 1500));
+    // startEncounter writes the encounter row at once, so the list shows both at once.
     const page = await newPage(browser, 'clinician');
     await loginAt(page, `${BASE}/admin/encounters?pageSize=200`, staffSub(DEMO.clinicians[0].hsaId));
     const html = await page.content();
