@@ -87,7 +87,13 @@ export async function startDemoVideoMeeting(
 ): Promise<{ patientUrl: string; clinicianUrl: string } | null> {
   const em = orm.em.fork();
   const links = (encounterId: string) =>
-    issueMeetingLinks(em, encounterId, admin.id, { publicUrl, ttlSeconds: linkTtlSeconds });
+    issueMeetingLinks(em, encounterId, admin.id, { publicUrl, ttlSeconds: linkTtlSeconds }, (tx) =>
+      writeAccessLog(
+        tx,
+        { actor: 'system:demo', role: 'system', action: 'issue-meeting-links', target: `encounter:${encounterId}` },
+        [DEMO.patients[0].id],
+      ),
+    );
   // A restart within the meeting's time gets fresh links to the same meeting.
   const running = await findMeetingAround(em, DEMO.patients[0].id, 10);
   if (running) return links(running);

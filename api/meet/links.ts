@@ -30,6 +30,8 @@ export async function issueMeetingLinks(
   encounterId: string,
   createdBy: string,
   opts: { publicUrl: string; ttlSeconds: number },
+  /** Writes the access-log row in the same transaction. */
+  log: (tx: EntityManager) => Promise<void>,
 ): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + opts.ttlSeconds * 1000);
   const tokens = { patient: newSecret(), clinician: newSecret() };
@@ -45,6 +47,7 @@ export async function issueMeetingLinks(
         expiresAt,
       })),
     );
+    await log(tx);
   });
   return {
     patientUrl: `${opts.publicUrl}/meet/${tokens.patient}`,

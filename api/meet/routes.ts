@@ -106,11 +106,14 @@ export function meetRouter(deps: AppDeps): Router {
   router.delete('/api/encounters/:id/meeting-links', allow('care_admin', 'clinician'), async (req, res) => {
     const row = await encounterRow(req, S.IdParam.parse(req.params).id);
     await actorForEncounter(req, row, ['care_admin', 'clinician']);
-    const revoked = await revokeMeetingLinks(req.em, row.id);
-    await logAccess(req, {
-      action: 'revoke-meeting-links',
-      target: `encounter:${row.id}`,
-      patientIds: [row.patientId],
+    const revoked = await req.em.transactional(async (tx) => {
+      const n = await revokeMeetingLinks(tx, row.id);
+      await logAccess(
+        req,
+        { action: 'revoke-meeting-links', target: `encounter:${row.id}`, patientIds: [row.patientId] },
+        tx,
+      );
+      return n;
     });
     res.json({ revoked });
   });
@@ -229,17 +232,26 @@ export function meetRouter(deps: AppDeps): Router {
   router.post('/meet/:token', allow('patient', 'clinician'), async (req, res) => {
     const ok = await checkLink(req, res);
     if (!ok) return;
-    const entered = await enterMeeting(req.em, ok.token, principalId(req.principal!));
+    // Binding the link and its access-log row commit together.
+    const entered = await req.em.transactional(async (tx) => {
+      const e = await enterMeeting(tx, ok.token, principalId(req.principal!));
+      if (e)
+        await logAccess(
+          req,
+          {
+            action: 'open-meeting',
+            target: `encounter:${ok.row.id}`,
+            patientIds: [ok.row.patientId],
+            detail: { actingAs: ok.actingAs },
+          },
+          tx,
+        );
+      return e;
+    });
     if (!entered) {
       const r = LINK_REFUSALS.used;
       return void refusedPage(res, r.status, r.title, r.message, 'used');
     }
-    await logAccess(req, {
-      action: 'open-meeting',
-      target: `encounter:${ok.row.id}`,
-      patientIds: [ok.row.patientId],
-      detail: { actingAs: ok.actingAs },
-    });
     req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
     res.redirect(303, `/meet/room/${entered.encounterId}`);
   });
@@ -407,16 +419,18 @@ export async function issueLinksFor(
   await actorForEncounter(req, row, ['care_admin', 'clinician']);
   if (m.isTerminal(row.status as m.EncounterStatus))
     throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
-  const links = await issueMeetingLinks(req.em, encounterId, principalId(req.principal!), {
-    publicUrl: config.web.publicUrl,
-    ttlSeconds: config.meet.linkTtlSeconds,
-  });
-  await logAccess(req, {
-    action: 'issue-meeting-links',
-    target: `encounter:${encounterId}`,
-    patientIds: [row.patientId],
-  });
-  return links;
+  return issueMeetingLinks(
+    req.em,
+    encounterId,
+    principalId(req.principal!),
+    { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds },
+    (tx) =>
+      logAccess(
+        req,
+        { action: 'issue-meeting-links', target: `encounter:${encounterId}`, patientIds: [row.patientId] },
+        tx,
+      ),
+  );
 }
 
 async function encounterRow(req: Request, id: string): Promise<EncounterRow> {
