@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     logger.info(`web listening on http://${config.web.host}:${config.web.port}`),
   );
   const shutdown = () => {
-    server.close(() => void Promise.all([orm.close(), connection.close()]).finally(() => process.exit(0)));
+    server.close(() => void Promise.all([app.close(), orm.close(), connection.close()]).finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.on('SIGTERM', shutdown);
