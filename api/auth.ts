@@ -179,6 +179,14 @@ export function authenticate(config: Config): RequestHandler {
   };
 }
 
+/**
+ * Stores the session now. Call it before redirecting: express-session otherwise saves while the
+ * redirect's headers are already on their way, and the browser's next request can arrive first.
+ */
+export function saveSession(req: Parameters<RequestHandler>[0]): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
+}
+
 /** Ends the session at our side (the row is deleted; the cookie no longer names anything). */
 export function endSession(req: Parameters<RequestHandler>[0]): Promise<void> {
   return new Promise((resolve, reject) =>

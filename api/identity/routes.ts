@@ -4,7 +4,7 @@ import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../deps';
 import { allow, Grantee } from '../access';
 import { logAccess } from '../audit';
-import { endSession, SessionLogin } from '../auth';
+import { endSession, saveSession, SessionLogin } from '../auth';
 import { HttpError } from '../errors';
 import { findStaffByHsaId } from '../../db/staff';
 import { parsePersonnummer } from '../../domain/personnummer';
@@ -67,6 +67,7 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
       );
     const { url, pending } = await rp.begin();
     req.session.pending = { audience, ...pending, returnTo: safeReturnTo(req.query.returnTo, HOME[audience]) };
+    await saveSession(req);
     res.set('cache-control', 'no-store').redirect(url);
   });
 
@@ -83,6 +84,7 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
       const login = await loginFrom(req, audience, claims);
       await regenerate(req);
       req.session.login = login;
+      await saveSession(req);
       await logAccess(req, { action: 'login', target: `login:${audience}` });
       res.redirect(303, pending.returnTo);
     } catch (err) {

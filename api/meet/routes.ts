@@ -12,7 +12,7 @@ import type { UpdateDefinition } from '@temporalio/client';
 import type { AppDeps } from '../deps';
 import { actorForEncounter, allow } from '../access';
 import { logAccess } from '../audit';
-import { principalId } from '../auth';
+import { principalId, saveSession } from '../auth';
 import { HttpError, notFound } from '../errors';
 import { EncounterRow, getEncounterRow } from '../../db/encounters';
 import { recordDeviation } from '../../db/deviations';
@@ -253,6 +253,7 @@ export function meetRouter(deps: AppDeps): Router {
       return void refusedPage(res, r.status, r.title, r.message, 'used');
     }
     req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
+    await saveSession(req);
     res.redirect(303, `/meet/room/${entered.encounterId}`);
   });
 

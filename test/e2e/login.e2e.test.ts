@@ -72,7 +72,18 @@ async function loginAt(page: Page, url: string, sub: string) {
   await expect(page.locator('.warning').textContent()).resolves.toContain('Testleverantör');
   await page.click(`button[data-sub="${sub}"]`);
   // Back at the app: the page asked for, or the login's refusal page at the callback.
-  await page.waitForURL((u) => u.origin === BASE && !u.pathname.startsWith('/login'));
+  await page
+    .waitForURL((u) => u.origin === BASE && !u.pathname.startsWith('/login'))
+    .catch(async (err: Error) => {
+      throw new Error(
+        `${err.message}\n  at ${page.url()}: ${(
+          await page
+            .locator('body')
+            .innerText()
+            .catch(() => '')
+        ).slice(0, 300)}`,
+      );
+    });
   await page.waitForLoadState('load');
 }
 

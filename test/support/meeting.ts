@@ -76,7 +76,18 @@ export async function enterInBrowser(page: Page, url: string, who: { personnumme
 export async function newPage(browser: Browser, name = 'page'): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (err) => process.stdout.write(`[${name}] page error: ${err.message}\n`));
-  page.on('console', (msg) => msg.type() === 'error' && process.stdout.write(`[${name}] console: ${msg.text()}\n`));
+  // Failed requests by URL (Chromium's own console line for them names no URL); expected 4xx pages show here too.
+  page.on(
+    'response',
+    (r) => r.status() >= 400 && process.stdout.write(`[${name}] ${r.status()} ${r.request().method()} ${r.url()}\n`),
+  );
+  page.on(
+    'console',
+    (msg) =>
+      msg.type() === 'error' &&
+      !msg.text().startsWith('Failed to load resource') &&
+      process.stdout.write(`[${name}] console: ${msg.text()}\n`),
+  );
   return page;
 }
 
