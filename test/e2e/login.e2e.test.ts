@@ -3,62 +3,31 @@
  * its page: who may open a patient's meeting (RULES.md §4 guardian proxy), and what each staff role
  * may see in the back office.
  */
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import { BASE, useBrowserStack } from '../support/browser-stack';
+import type { Page } from 'playwright-core';
 import { DEMO, seedDemoData } from '../../db/seed';
 import { stockholmDateOf } from '../../domain/dates';
-import { testApp } from '../support/app';
-import { launchChromium } from '../support/browser';
 import { startEncounter } from '../support/encounters';
-import { connect, TestContext } from '../support/env';
 import type { Fixture } from '../support/fixtures';
 import { login } from '../support/login';
 import { newPage } from '../support/meeting';
-import { startTestWorker, TestWorker } from '../support/worker';
 
 jest.setTimeout(120_000);
-
-const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
-const BASE = `http://127.0.0.1:${PORT}`;
-let ctx: TestContext;
-let worker: TestWorker;
-let server: Server;
-let app: ReturnType<typeof testApp>;
-let browser: Browser;
 
 const person = (i: number) => `person-${DEMO.patients[i].id.slice(-3)}`;
 const staffSub = (hsaId: string) => `staff-${hsaId}`;
 const byName = (given: string) => DEMO.patients.findIndex((p) => p.givenName === given);
 const [SODERMALM, BORAS] = DEMO.units;
 
-beforeAll(async () => {
-  ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
-  await seedDemoData(ctx.orm.em.fork(), stockholmDateOf(new Date()), 1);
-  worker = await startTestWorker(ctx);
-  app = testApp(ctx);
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(PORT, '127.0.0.1', () => resolve(s));
-  });
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  for (const context of browser?.contexts() ?? []) await context.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await app?.close();
-  await worker?.stop();
-  await ctx?.close();
-});
+const stack = useBrowserStack((ctx) => seedDemoData(ctx.orm.em.fork(), stockholmDateOf(new Date()), 1));
 
 /** An encounter for a demo patient at a demo unit, and fresh meeting links from that unit's care administrator. */
 async function encounterWithLinks(patient: number, unit = SODERMALM) {
-  const { id } = await startEncounter(ctx, { unitId: unit.id } as Fixture, DEMO.patients[patient].id);
+  const { id } = await startEncounter(stack.ctx, { unitId: unit.id } as Fixture, DEMO.patients[patient].id);
   const admin = DEMO.staff.find(
     (s) => 'grants' in s && s.grants.some((g) => g.role === 'care_admin' && DEMO.units[g.unit!] === unit),
   );
-  const staff = await login(app, { hsaId: (admin as { hsaId: string }).hsaId });
+  const staff = await login(stack.app, { hsaId: (admin as { hsaId: string }).hsaId });
   const links = (await staff.post(`/api/encounters/${id}/meeting-links`).expect(201)).body as { patientUrl: string };
   return { id, patientUrl: links.patientUrl.replace(/^http:\/\/[^/]+/, BASE) };
 }
@@ -88,7 +57,7 @@ async function loginAt(page: Page, url: string, sub: string) {
 }
 
 const deviations = (encounterId: string) =>
-  ctx.orm.em
+  stack.ctx.orm.em
     .fork()
     .execute<Array<{ category: string; description: string }>>(
       'select category, description from deviation where encounter_id = ?',
@@ -98,7 +67,7 @@ const deviations = (encounterId: string) =>
 describe('patients and guardians (RULES.md §4)', () => {
   it("a guardian of a 12-year-old may open the child's meeting", async () => {
     const { patientUrl } = await encounterWithLinks(byName('Maja'));
-    const page = await newPage(browser, 'guardian');
+    const page = await newPage(stack.browser, 'guardian');
     await loginAt(page, patientUrl, person(byName('Johanna')));
     await expect(page.locator('main').textContent()).resolves.toContain('vårdnadshavare för Maja Berglund');
     await page.click('#enter');
@@ -108,7 +77,7 @@ describe('patients and guardians (RULES.md §4)', () => {
 
   it('a guardian of a child with protected identity is refused with a clear message, and it is a deviation', async () => {
     const { id, patientUrl } = await encounterWithLinks(byName('Nora'));
-    const page = await newPage(browser, 'protected');
+    const page = await newPage(stack.browser, 'protected');
     await loginAt(page, patientUrl, person(byName('Karin')));
     await expect(page.locator('h1').textContent()).resolves.toBe('Du kan inte öppna det här mötet');
     await expect(page.locator('main').textContent()).resolves.toContain('skyddad identitet');
@@ -123,7 +92,7 @@ describe('patients and guardians (RULES.md §4)', () => {
 
   it('a guardian of a 15-year-old is told the child logs in with their own e-ID', async () => {
     const { patientUrl } = await encounterWithLinks(byName('Olle'));
-    const page = await newPage(browser, 'teen');
+    const page = await newPage(stack.browser, 'teen');
     await loginAt(page, patientUrl, person(byName('Per')));
     await expect(page.locator('main').textContent()).resolves.toContain(
       'Från 13 år loggar barnet in med sin egen e-legitimation',
@@ -132,20 +101,20 @@ describe('patients and guardians (RULES.md §4)', () => {
 
   it("the wrong person with a patient's link is refused, and a deviation is recorded", async () => {
     const { id, patientUrl } = await encounterWithLinks(byName('Anna'));
-    const page = await newPage(browser, 'stranger');
+    const page = await newPage(stack.browser, 'stranger');
     await loginAt(page, patientUrl, person(byName('Erik')));
     await expect(page.locator('main').textContent()).resolves.toContain('Du är inte patienten i det här vårdmötet');
     expect(await deviations(id)).toEqual([
       expect.objectContaining({ category: 'identity-failure', description: expect.stringContaining('mismatch') }),
     ]);
     // The patient herself still can: a stranger's attempt did not use the link up.
-    const own = await newPage(browser, 'anna');
+    const own = await newPage(stack.browser, 'anna');
     await loginAt(own, patientUrl, person(byName('Anna')));
     await expect(own.locator('#enter').isVisible()).resolves.toBe(true);
   });
 
   it('an e-ID below LoA3 is refused at login', async () => {
-    const page = await newPage(browser, 'loa2');
+    const page = await newPage(stack.browser, 'loa2');
     await loginAt(page, `${BASE}/mina-sidor`, `${person(0)}-loa2`);
     await expect(page.locator('main').textContent()).resolves.toContain('för låg tillitsnivå');
   });
@@ -164,7 +133,7 @@ describe('staff roles', () => {
   it.each(roles.map((r) => [r.grants[0].role, r]))(
     '%s sees what the role may and gets a 403 page for the rest',
     async (role, member) => {
-      const page = await newPage(browser, String(role));
+      const page = await newPage(stack.browser, String(role));
       await loginAt(page, `${BASE}/admin`, staffSub(member.hsaId));
       await page.waitForURL(`${BASE}/admin`);
       await expect(page.locator('header .who').textContent()).resolves.toContain(member.familyName);
@@ -183,10 +152,10 @@ describe('staff roles', () => {
   );
 
   it("a clinician sees only their own unit's encounters, and another unit's encounter is refused", async () => {
-    const mine = await startEncounter(ctx, { unitId: SODERMALM.id } as Fixture, DEMO.patients[0].id);
-    const theirs = await startEncounter(ctx, { unitId: BORAS.id } as Fixture, DEMO.patients[1].id);
+    const mine = await startEncounter(stack.ctx, { unitId: SODERMALM.id } as Fixture, DEMO.patients[0].id);
+    const theirs = await startEncounter(stack.ctx, { unitId: BORAS.id } as Fixture, DEMO.patients[1].id);
     // startEncounter writes the encounter row at once, so the list shows both at once.
-    const page = await newPage(browser, 'clinician');
+    const page = await newPage(stack.browser, 'clinician');
     await loginAt(page, `${BASE}/admin/encounters?pageSize=200`, staffSub(DEMO.clinicians[0].hsaId));
     const html = await page.content();
     expect(html).toContain(`/admin/encounters/${mine.id}`);

@@ -2,14 +2,9 @@
  * Real video meetings: Janus, the web process, a worker and two headless Chromium pages with fake
  * camera and microphone. Janus' events reach the web process' event sink and drive the workflow.
  */
-import type { Server } from 'node:http';
-import type { Browser } from 'playwright-core';
-import { createJanusRooms } from '../../media/janus-rooms';
+import { BASE, useBrowserStack } from '../support/browser-stack';
 import * as m from '../../workflows/encounter.messages';
-import { testApp } from '../support/app';
-import { launchChromium } from '../support/browser';
 import { waitForState, waitForStatus } from '../support/encounters';
-import { connect, TestContext } from '../support/env';
 import { janusSessionIds } from '../support/janus-admin';
 import {
   admitPatient,
@@ -20,47 +15,17 @@ import {
   newPage,
   remoteVideoPlaying,
 } from '../support/meeting';
-import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
+import { maybeRecordHistory } from '../support/worker';
 
 jest.setTimeout(120_000);
 
-const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
-const BASE = `http://127.0.0.1:${PORT}`;
-let ctx: TestContext;
-let worker: TestWorker;
-let server: Server;
-let app: ReturnType<typeof testApp>;
-let browser: Browser;
-let rooms: ReturnType<typeof createJanusRooms>;
-
-beforeAll(async () => {
-  // The web process must listen where Janus' event handler posts (scripts/with-services.ts).
-  ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
-  rooms = createJanusRooms({ wsUrl: ctx.config.janus.wsUrl, roomAdminKey: ctx.config.janus.roomAdminKey });
-  worker = await startTestWorker(ctx, { rooms });
-  server = await new Promise<Server>((resolve) => {
-    app = testApp(ctx);
-    const s = app.listen(PORT, '127.0.0.1', () => resolve(s));
-  });
-  browser = await launchChromium();
-});
-afterEach(async () => {
-  // Each test's pages leave with it, so no page keeps talking to Janus during the next test.
-  for (const context of browser?.contexts() ?? []) await context.close();
-});
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await app?.close();
-  await worker?.stop();
-  await ctx?.close();
-});
+const stack = useBrowserStack();
 
 it('both log in, the clinician admits the patient, both see video, ending destroys the room and moves to documentation', async () => {
-  const { id, handle, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 90 });
-  const links = await meetingLinks(app, id, f);
-  const clinician = await newPage(browser, 'clinician');
-  const patient = await newPage(browser, 'patient');
+  const { id, handle, f } = await bookedEncounter(stack.ctx, { noShowGraceSeconds: 90 });
+  const links = await meetingLinks(stack.app, id, f);
+  const clinician = await newPage(stack.browser, 'clinician');
+  const patient = await newPage(stack.browser, 'patient');
   const patientJoins: string[] = [];
   patient.on('request', (r) => r.url().includes('/meet/api/join') && patientJoins.push(r.url()));
   await enterInBrowser(clinician, links.clinicianUrl, { hsaId: f.staff.clinician });
@@ -68,7 +33,7 @@ it('both log in, the clinician admits the patient, both see video, ending destro
 
   await waitForStatus(handle, 'video');
   const roomId = (await handle.query(m.stateQuery)).room!.roomId;
-  expect(await rooms.exists(roomId)).toBe(true);
+  expect(await stack.rooms.exists(roomId)).toBe(true);
   // The clinician's name and title are visible to the patient.
   await expect(patient.locator('#name-badge').textContent()).resolves.toContain('Läkare Maria Test');
 
@@ -103,7 +68,7 @@ it('both log in, the clinician admits the patient, both see video, ending destro
 
   await clinician.click('#end');
   await waitForStatus(handle, 'documentation');
-  expect(await rooms.exists(roomId)).toBe(false);
+  expect(await stack.rooms.exists(roomId)).toBe(false);
   await patient.waitForFunction(
     () =>
       document.body.dataset.status === 'documentation' ||
@@ -125,34 +90,34 @@ it('both log in, the clinician admits the patient, both see video, ending destro
 });
 
 it('the patient never joins: no-show after the grace period and the room is destroyed', async () => {
-  const { id, handle, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 10 });
-  const links = await meetingLinks(app, id, f);
-  const clinician = await newPage(browser);
+  const { id, handle, f } = await bookedEncounter(stack.ctx, { noShowGraceSeconds: 10 });
+  const links = await meetingLinks(stack.app, id, f);
+  const clinician = await newPage(stack.browser);
   await enterInBrowser(clinician, links.clinicianUrl, { hsaId: f.staff.clinician });
   await waitForState(handle, (s) => s.clinicianPresent, 45_000);
   const roomId = (await handle.query(m.stateQuery)).room!.roomId;
   expect(await handle.result()).toMatchObject({ status: 'no-show' });
-  expect(await rooms.exists(roomId)).toBe(false);
+  expect(await stack.rooms.exists(roomId)).toBe(false);
   await clinician.waitForSelector('#ended:not([hidden])');
   await maybeRecordHistory(handle, 'video-no-show');
 });
 
 it('a wrong, expired, revoked or used link gets a clear page and no Janus handle', async () => {
-  const { id, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 60 });
-  const first = await meetingLinks(app, id, f);
-  const second = await meetingLinks(app, id, f);
+  const { id, f } = await bookedEncounter(stack.ctx, { noShowGraceSeconds: 60 });
+  const first = await meetingLinks(stack.app, id, f);
+  const second = await meetingLinks(stack.app, id, f);
   // The second links replaced (revoked) the first; then the second patient link is used by the patient
   // over HTTP (no browser, so no Janus session) and the clinician link is made to expire.
-  await enterOverHttp(ctx, app, second.patientUrl, { personnummer: f.adultPnr });
-  await ctx.orm.em
+  await enterOverHttp(stack.ctx, stack.app, second.patientUrl, { personnummer: f.adultPnr });
+  await stack.ctx.orm.em
     .fork()
     .execute(
       `update join_token set expires_at = now() - interval '1 minute' where encounter_id = ? and role = 'clinician' and revoked_at is null`,
       [id],
     );
 
-  const before = await janusSessionIds(ctx.config.janus.adminUrl, ctx.config.janus.adminSecret);
-  const page = await newPage(browser);
+  const before = await janusSessionIds(stack.ctx.config.janus.adminUrl, stack.ctx.config.janus.adminSecret);
+  const page = await newPage(stack.browser);
   const cases: Array<[string, number, string]> = [
     [`${BASE}/meet/${'x'.repeat(43)}`, 404, 'Länken är ogiltig'],
     [`${BASE}/meet/not-even-a-token`, 404, 'Länken är ogiltig'],
@@ -168,6 +133,6 @@ it('a wrong, expired, revoked or used link gets a clear page and no Janus handle
   }
   await new Promise((r) => setTimeout(r, 1500));
   // No new Janus session appeared (earlier pages' sessions may end meanwhile, so compare ids, not counts).
-  const after = await janusSessionIds(ctx.config.janus.adminUrl, ctx.config.janus.adminSecret);
+  const after = await janusSessionIds(stack.ctx.config.janus.adminUrl, stack.ctx.config.janus.adminSecret);
   expect(after.filter((id) => !before.includes(id))).toEqual([]);
 });

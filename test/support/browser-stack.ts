@@ -1,0 +1,55 @@
+/**
+ * Jest hooks for browser tests: the web app listening where Janus' event handler posts and the login
+ * redirects return (scripts/with-services.ts), a worker with real Janus rooms, and Chromium. Each
+ * test's pages close with it.
+ */
+import type { Server } from 'node:http';
+import type { Browser } from 'playwright-core';
+import { createJanusRooms } from '../../media/janus-rooms';
+import { testApp } from './app';
+import { launchChromium } from './browser';
+import { connect, TestContext } from './env';
+import { startTestWorker, TestWorker } from './worker';
+
+export const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
+export const BASE = `http://127.0.0.1:${PORT}`;
+
+export interface BrowserStack {
+  ctx: TestContext;
+  worker: TestWorker;
+  app: ReturnType<typeof testApp>;
+  browser: Browser;
+  rooms: ReturnType<typeof createJanusRooms>;
+}
+
+/** @param prepare - runs once the database is reachable, before the worker starts (e.g. demo data) */
+export function useBrowserStack(prepare?: (ctx: TestContext) => Promise<unknown>): BrowserStack {
+  const stack = {} as BrowserStack;
+  let server: Server | undefined;
+  beforeAll(async () => {
+    stack.ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
+    await prepare?.(stack.ctx);
+    stack.rooms = createJanusRooms({
+      wsUrl: stack.ctx.config.janus.wsUrl,
+      roomAdminKey: stack.ctx.config.janus.roomAdminKey,
+    });
+    stack.worker = await startTestWorker(stack.ctx, { rooms: stack.rooms });
+    stack.app = testApp(stack.ctx);
+    server = await new Promise<Server>((resolve) => {
+      const s = stack.app.listen(PORT, '127.0.0.1', () => resolve(s));
+    });
+    stack.browser = await launchChromium();
+  });
+  afterEach(async () => {
+    // No page keeps talking to Janus or polling during the next test.
+    for (const context of stack.browser?.contexts() ?? []) await context.close();
+  });
+  afterAll(async () => {
+    await stack.browser?.close();
+    await new Promise((r) => (server ? server.close(r) : r(undefined)));
+    await stack.app?.close();
+    await stack.worker?.stop();
+    await stack.ctx?.close();
+  });
+  return stack;
+}
