@@ -7,12 +7,14 @@ import { MigrationFoundation } from './migrations/20261123-foundation';
 import { MigrationEncounter } from './migrations/20261123-encounter';
 import { MigrationVideo } from './migrations/20261123-video';
 import { MigrationIdentity } from './migrations/20261124-identity';
+import { MigrationBackoffice } from './migrations/20261124-backoffice';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
   { name: '20261123-encounter', class: MigrationEncounter },
   { name: '20261123-video', class: MigrationVideo },
   { name: '20261124-identity', class: MigrationIdentity },
+  { name: '20261124-backoffice', class: MigrationBackoffice },
 ];
 
 export type Orm = MikroORM;

@@ -5,6 +5,7 @@ import { CareUnitSchema } from './care-unit';
 import { ChargeSchema } from './charge';
 import { ClinicianSchema } from './clinician';
 import { DeviationSchema } from './deviation';
+import { DeviationEventSchema } from './deviation-event';
 import { EligibilityAssessmentSchema } from './eligibility-assessment';
 import { EncounterSchema } from './encounter';
 import { GuardianLinkSchema } from './guardian-link';
@@ -28,6 +29,7 @@ export * from './care-unit';
 export * from './charge';
 export * from './clinician';
 export * from './deviation';
+export * from './deviation-event';
 export * from './eligibility-assessment';
 export * from './encounter';
 export * from './guardian-link';
@@ -52,6 +54,7 @@ export const ENTITY_SCHEMAS = [
   ChargeSchema,
   ClinicianSchema,
   DeviationSchema,
+  DeviationEventSchema,
   EligibilityAssessmentSchema,
   EncounterSchema,
   GuardianLinkSchema,

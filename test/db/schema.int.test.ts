@@ -24,3 +24,19 @@ it('the schema generator finds no difference between the entities and the migrat
   const diff = await ctx.orm.schema.getUpdateSchemaSQL({ wrap: false, safe: false, dropTables: true });
   expect(diff.trim()).toBe('');
 });
+
+it('the access log is append-only in the database: the app role can neither change nor remove a row (Patientdatalagen)', async () => {
+  const em = ctx.orm.em.fork();
+  await em.execute(
+    "insert into audit_log (actor, role, action, target) values ('test', 'system', 'read', 'append-only-test')",
+  );
+  await expect(
+    em.execute("update audit_log set actor = 'someone else' where target = 'append-only-test'"),
+  ).rejects.toThrow(/append-only: UPDATE is not allowed/);
+  await expect(em.execute("delete from audit_log where target = 'append-only-test'")).rejects.toThrow(
+    /append-only: DELETE is not allowed/,
+  );
+  await expect(em.execute('truncate audit_log')).rejects.toThrow(/append-only: TRUNCATE is not allowed/);
+  const rows = await em.execute("select actor from audit_log where target = 'append-only-test'");
+  expect(rows).toEqual([{ actor: 'test' }]);
+});
