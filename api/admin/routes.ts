@@ -5,6 +5,15 @@ import { actorForEncounter, allow, Grantee, unitsFor } from '../access';
 import { logAccess } from '../audit';
 import { issueLinksFor } from '../meet/routes';
 import { notFound } from '../errors';
+import {
+  CHARGE_LABELS,
+  EVENT_LABELS,
+  OUTCOME_LABELS,
+  ROLE_LABELS,
+  statusLabel,
+  sv,
+  WAITING_LABELS,
+} from '../../admin-ui/labels';
 import { IdParam, ListEncounters } from '../encounters/schemas';
 import { countEncountersByStatus, getEncounterRow, listEncounters } from '../../db/encounters';
 import { listOutbox } from '../../db/outbox';
@@ -53,7 +62,11 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
     const pages = Math.max(1, Math.ceil(page.total / q.pageSize));
     res.render('encounters/list', {
       title: 'Vårdmöten',
-      items: page.items.map((i) => ({ ...i, statusLabel: STATUS_LABELS_SV[i.status as EncounterStatus] ?? i.status })),
+      items: page.items.map((i) => ({
+        ...i,
+        statusLabel: statusLabel(i.status),
+        waitingFor: i.waitingFor ? sv(WAITING_LABELS, i.waitingFor) : null,
+      })),
       total: page.total,
       statuses: ALL_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS_SV[s], selected: s === q.status })),
       page: q.page,
@@ -86,6 +99,20 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
         label: STATUS_LABELS_SV[s],
         done: STEPS.indexOf(s) < STEPS.indexOf(state?.step ?? 'requested'),
         current: s === state?.step,
+      })),
+      waitingFor: state?.waitingFor ? sv(WAITING_LABELS, state.waitingFor) : null,
+      timeline: (state?.timeline ?? []).map((t) => ({
+        at: t.at,
+        step: statusLabel(t.step),
+        event: sv(EVENT_LABELS, t.event),
+        who: t.actor.name ?? (t.actor.role === 'system' ? 'systemet' : t.actor.id),
+        role: sv(ROLE_LABELS, t.actor.role),
+        outcome: sv(OUTCOME_LABELS, t.outcome),
+      })),
+      charges: (state?.charges ?? []).map((c) => ({
+        ...c,
+        label: sv(CHARGE_LABELS, c.kind),
+        reason: sv(OUTCOME_LABELS, c.reason),
       })),
       canInvite: state !== null && ['pre-meeting', 'video'].includes(state.status),
       links,

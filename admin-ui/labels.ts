@@ -1,0 +1,99 @@
+/**
+ * Swedish words for the workflow's code words: what staff read on every page. The code names stay
+ * English (in the API, the workflow and the database); nothing here is stored.
+ */
+import type { ChargeKind } from '../db/entities';
+import { STATUS_LABELS_SV, type EncounterStatus, type Role } from '../workflows/encounter.messages';
+
+export const EVENT_LABELS: Record<string, string> = {
+  // Entering a step or ending in an exit is recorded under the status itself.
+  ...STATUS_LABELS_SV,
+  requested: 'Vårdmöte begärt',
+  'eligibility-answered': 'Lämplighetsfrågorna besvarade',
+  'identity-verified': 'Identitet bekräftad med e-legitimation',
+  'identity-refused': 'Identitet nekad',
+  booked: 'Tid bokad',
+  rescheduled: 'Ombokad',
+  'invitation-sent': 'Kallelse skickad',
+  'checklist-confirmed': 'Checklistan bekräftad',
+  'clinician-joined': 'Vårdgivaren anslöt',
+  'patient-joined': 'Patienten anslöt',
+  'clinician-left': 'Vårdgivaren lämnade',
+  'patient-left': 'Patienten lämnade',
+  'patient-admitted': 'Patienten insläppt',
+  'video-problem': 'Videoproblem',
+  'media-up': 'Bilden tillbaka',
+  'media-down': 'Bildbortfall',
+  'switched-to-phone': 'Bytt till telefon',
+  'session-ended': 'Mötet avslutat',
+  'documentation-reminder': 'Påminnelse om journalanteckning',
+  'documentation-overdue': 'Journalanteckningen är försenad',
+  'journal-note-written': 'Journalanteckning signerad',
+  'fee-decided': 'Avgift beslutad',
+};
+
+export const OUTCOME_LABELS: Record<string, string> = {
+  created: 'skapat',
+  entered: 'påbörjat',
+  ended: 'avslutat',
+  eligible: 'lämpligt för digitalt möte',
+  'not-eligible': 'inte lämpligt – hänvisas till fysiskt besök',
+  self: 'patienten själv',
+  guardian: 'vårdnadshavare',
+  'loa-too-low': 'för låg tillitsnivå',
+  mismatch: 'fel person',
+  'child-13-or-older': 'barnet är 13 år eller äldre',
+  'child-protected': 'barnet har skyddad identitet',
+  'guardian-protected': 'vårdnadshavaren har skyddad identitet',
+  'guardian-blocked': 'vårdnadshavaren är spärrad',
+  reserved: 'reserverad',
+  late: 'sent (mindre än 24 timmar före)',
+  'in-time': 'i tid',
+  confirmed: 'bekräftad',
+  'in-session': 'i mötet',
+  'waiting-room': 'i väntrummet',
+  phone: 'telefon',
+  video: 'video',
+  signed: 'signerad',
+  sent: 'skickad',
+  deviation: 'avvikelse registrerad',
+  patient: 'patienten',
+  clinician: 'vårdgivaren',
+  'exempt-age': 'avgiftsfri på grund av ålder',
+  'free-card': 'frikort',
+  partial: 'delavgift upp till högkostnadsskyddet',
+  full: 'hel avgift',
+  'ICE failed': 'anslutningen misslyckades (ICE)',
+};
+
+/** What the workflow waits for, by the (English) sentence its state carries. */
+export const WAITING_LABELS: Record<string, string> = {
+  'clinician: answer the four eligibility questions': 'vårdgivaren ska besvara de fyra lämplighetsfrågorna',
+  'patient: log in with e-ID (BankID or Freja eID+)': 'patienten ska legitimera sig med BankID eller Freja eID+',
+  'administrator or patient: book a slot': 'administratören eller patienten ska boka en tid',
+  'clinician: confirm the pre-meeting checklist': 'vårdgivaren ska bekräfta checklistan före mötet',
+  'patient: join the waiting room': 'patienten ska ansluta till väntrummet',
+  'clinician: admit the patient': 'vårdgivaren ska släppa in patienten',
+  'clinician: end the meeting': 'vårdgivaren ska avsluta mötet',
+  'clinician: write the journal note': 'vårdgivaren ska skriva journalanteckningen',
+};
+
+export const ROLE_LABELS: Record<Role, string> = {
+  admin: 'vårdadministratör',
+  clinician: 'vårdgivare',
+  patient: 'patient',
+  guardian: 'vårdnadshavare',
+  system: 'systemet',
+};
+
+export const CHARGE_LABELS: Record<ChargeKind, string> = {
+  visit: 'Patientavgift',
+  'no-show': 'Avgift för uteblivet besök',
+  'late-cancel': 'Avgift för sen avbokning',
+};
+
+/** The Swedish word, or a neutral Swedish placeholder (never the code word) when one is missing. */
+export const sv = (table: Record<string, string>, code: string | null | undefined): string =>
+  code == null ? '' : (table[code] ?? 'övrigt');
+
+export const statusLabel = (s: string) => STATUS_LABELS_SV[s as EncounterStatus] ?? 'okänd status';

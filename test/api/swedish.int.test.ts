@@ -1,0 +1,88 @@
+/**
+ * Staff read Swedish: no English code word of the workflow (statuses, steps, timeline events,
+ * outcomes, "waiting for" sentences) appears in the text of a rendered back-office page, for
+ * encounters that went every way.
+ */
+import * as m from '../../workflows/encounter.messages';
+import { EVENT_LABELS, OUTCOME_LABELS, WAITING_LABELS } from '../../admin-ui/labels';
+import { useApiStack } from '../support/app';
+import {
+  admin,
+  clinicianOf,
+  runSession,
+  startEncounter,
+  throughIdentity,
+  waitForStatus,
+  YES,
+} from '../support/encounters';
+import { makeFixture, makeSlot } from '../support/fixtures';
+import { login } from '../support/login';
+
+jest.setTimeout(90_000);
+const stack = useApiStack();
+
+/** Code words that are also ordinary Swedish words, so they may appear in Swedish text. */
+const ALSO_SWEDISH = new Set(['video', 'patient', 'sent', 'full']);
+const CODE_WORDS = [
+  ...new Set([
+    ...m.STEPS,
+    ...m.EXITS,
+    ...Object.keys(EVENT_LABELS),
+    ...Object.keys(OUTCOME_LABELS),
+    ...Object.keys(WAITING_LABELS),
+    'admin',
+    'clinician',
+    'guardian',
+    'system',
+    'no-show',
+    'late-cancel',
+  ]),
+].filter((w) => !ALSO_SWEDISH.has(w));
+
+/** The text a person reads: no tags, attributes, scripts or styles. */
+const textOf = (html: string) =>
+  html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/g, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&#x27;|&#39;/g, "'")
+    .replace(/&quot;/g, '"');
+
+const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const englishIn = (text: string) =>
+  CODE_WORDS.filter((w) => new RegExp(`(^|[^\\p{L}-])${escape(w)}($|[^\\p{L}-])`, 'u').test(text));
+
+it('no page of the back office shows an English code word', async () => {
+  const f = await makeFixture(stack.ctx.orm);
+  const ids: string[] = [];
+  // Closed with a fee, through every step.
+  const done = await startEncounter(stack.ctx, f, f.adultId, { roomOpensBeforeSeconds: 1 });
+  await throughIdentity(done.handle, f);
+  const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 2, 1);
+  await done.handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await runSession(done.handle, f);
+  await done.handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Klart.' }] });
+  await waitForStatus(done.handle, 'closed');
+  ids.push(done.id);
+  // Referred to a physical visit, cancelled, and one still waiting for its eligibility answers.
+  const referred = await startEncounter(stack.ctx, f, f.adultId);
+  await referred.handle.executeUpdate(m.answerEligibilityUpdate, {
+    args: [{ actor: clinicianOf(f), answers: { ...YES, withoutPhysicalMeeting: false } }],
+  });
+  const cancelled = await startEncounter(stack.ctx, f, f.childId);
+  await cancelled.handle.executeUpdate(m.cancelUpdate, { args: [{ actor: admin, reason: 'Patienten avbokade' }] });
+  const waiting = await startEncounter(stack.ctx, f, f.adultId);
+  ids.push(referred.id, cancelled.id, waiting.id);
+
+  const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
+  const pages = ['/admin', '/admin/encounters', '/admin/outbox', ...ids.map((id) => `/admin/encounters/${id}`)];
+  const found: Record<string, string[]> = {};
+  for (const path of pages) {
+    const res = await staff.get(path).expect(200);
+    const words = englishIn(textOf(res.text));
+    if (words.length) found[path] = words;
+  }
+  expect(found).toEqual({});
+  // The check itself can fail: a page showing a code word is caught.
+  expect(englishIn('Status: pre-meeting')).toEqual(['pre-meeting']);
+});
