@@ -43,3 +43,12 @@ export async function accessLogFor(
 ): Promise<AuditLog[]> {
   return em.find(AuditLog, where, { orderBy: { id: 'asc' } });
 }
+
+/** Has this actor logged this action for this patient in the last `seconds`? (Repeated polls of one page count once.) */
+export async function loggedWithin(
+  em: EntityManager,
+  where: { actor: string; action: string; patientId: string },
+  seconds: number,
+): Promise<boolean> {
+  return (await em.count(AuditLog, { ...where, at: { $gt: new Date(Date.now() - seconds * 1000) } })) > 0;
+}

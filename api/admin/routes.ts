@@ -1,32 +1,27 @@
 /** Back-office pages (server-rendered Handlebars): encounter list with a status chart, one encounter. */
-import { Router, Request, Response } from 'express';
+import { Router } from 'express';
 import type { AppDeps } from '../deps';
-import { actorForEncounter, allow, Grantee, unitsFor } from '../access';
+import { actorForEncounter, allow, Grantee, permits, unitsFor } from '../access';
+import { principalId } from '../auth';
+import { notFound } from '../errors';
+import { liveState } from '../encounters/service';
+import { loggedWithin } from '../../db/access-log';
+import { registerEncounterActions } from './actions';
 import { logAccess } from '../audit';
 import { issueLinksFor } from '../meet/routes';
-import { notFound } from '../errors';
-import {
-  CHARGE_LABELS,
-  EVENT_LABELS,
-  OUTCOME_LABELS,
-  ROLE_LABELS,
-  statusLabel,
-  sv,
-  WAITING_LABELS,
-} from '../../admin-ui/labels';
+import { statusLabel, sv, WAITING_LABELS } from '../../admin-ui/labels';
+import { encounterPage, ENCOUNTER_READERS } from './encounter-page';
 import { IdParam, ListEncounters } from '../encounters/schemas';
 import { countEncountersByStatus, getEncounterRow, listEncounters } from '../../db/encounters';
 import { listOutbox } from '../../db/outbox';
-import { liveState } from '../encounters/service';
 import { EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
 
 /** Every member of staff sees the overview (counts only, no patient data). */
 const STAFF: Grantee[] = ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'];
-/** Who reads encounters in the back office, each within their care units. */
-const ENCOUNTER_READERS: Grantee[] = ['care_admin', 'clinician', 'quality_lead'];
 const ALL_STATUSES: EncounterStatus[] = [...STEPS, ...EXITS];
 
-export function adminRouter({ temporal, config }: AppDeps): Router {
+export function adminRouter(deps: AppDeps): Router {
+  const { temporal, config } = deps;
   const router = Router();
 
   router.get('/admin', allow(...STAFF), async (req, res) => {
@@ -68,6 +63,7 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
         waitingFor: i.waitingFor ? sv(WAITING_LABELS, i.waitingFor) : null,
       })),
       total: page.total,
+      canCreate: permits(req.principal!, ['care_admin']),
       statuses: ALL_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS_SV[s], selected: s === q.status })),
       page: q.page,
       pages,
@@ -77,50 +73,35 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
     });
   });
 
-  const showEncounter = async (
-    req: Request,
-    id: string,
-    res: Response,
-    links?: { patientUrl: string; clinicianUrl: string; expiresAt: Date },
-  ) => {
+  const showEncounter = encounterPage(temporal);
+  // Before '/admin/encounters/:id', so that 'new' is not taken for an id.
+  registerEncounterActions(router, deps, showEncounter);
+
+  /** The page's live state (its script polls it): what changed, without patient details. */
+  router.get('/admin/encounters/:id/live', allow(...ENCOUNTER_READERS), async (req, res) => {
+    const { id } = IdParam.parse(req.params);
     const row = await getEncounterRow(req.em, id);
     if (!row) throw notFound('vårdmöte');
     await actorForEncounter(req, row, ENCOUNTER_READERS);
-    await logAccess(req, { action: 'read', target: `encounter:${id}`, patientIds: [row.patientId] });
-    res.set('cache-control', 'no-store');
+    // Watching one page is one access: logged once a minute, not on every poll.
+    if (
+      !(await loggedWithin(
+        req.em,
+        { actor: principalId(req.principal!), action: 'watch', patientId: row.patientId },
+        60,
+      ))
+    )
+      await logAccess(req, { action: 'watch', target: `encounter:${id}`, patientIds: [row.patientId] });
     const state = await liveState(temporal, row.workflowId);
-    const status = (state?.status ?? row.status) as EncounterStatus;
-    res.render('encounters/show', {
-      title: `Vårdmöte ${row.patientName}`,
-      row,
-      state,
-      statusLabel: STATUS_LABELS_SV[status],
-      steps: STEPS.map((s) => ({
-        label: STATUS_LABELS_SV[s],
-        done: STEPS.indexOf(s) < STEPS.indexOf(state?.step ?? 'requested'),
-        current: s === state?.step,
-      })),
-      waitingFor: state?.waitingFor ? sv(WAITING_LABELS, state.waitingFor) : null,
-      timeline: (state?.timeline ?? []).map((t) => ({
-        at: t.at,
-        step: statusLabel(t.step),
-        event: sv(EVENT_LABELS, t.event),
-        who: t.actor.name ?? (t.actor.role === 'system' ? 'systemet' : t.actor.id),
-        role: sv(ROLE_LABELS, t.actor.role),
-        outcome: sv(OUTCOME_LABELS, t.outcome),
-      })),
-      charges: (state?.charges ?? []).map((c) => ({
-        ...c,
-        label: sv(CHARGE_LABELS, c.kind),
-        reason: sv(OUTCOME_LABELS, c.reason),
-      })),
-      canInvite: state !== null && ['pre-meeting', 'video'].includes(state.status),
-      links,
+    res.set('cache-control', 'no-store').json({
+      status: state?.status ?? row.status,
+      statusLabel: statusLabel(state?.status ?? row.status),
+      events: state?.timeline.length ?? 0,
     });
-  };
+  });
 
   router.get('/admin/encounters/:id', allow(...ENCOUNTER_READERS), async (req, res) =>
-    showEncounter(req, IdParam.parse(req.params).id, res),
+    showEncounter(req, res, IdParam.parse(req.params).id),
   );
 
   /** Utkorg: every message the system has sent or stored (the embedded default has no SMTP server). */
@@ -144,7 +125,7 @@ export function adminRouter({ temporal, config }: AppDeps): Router {
   router.post('/admin/encounters/:id/meeting-links', allow('care_admin', 'clinician'), async (req, res) => {
     const { id } = IdParam.parse(req.params);
     const links = await issueLinksFor(req, id, config);
-    await showEncounter(req, id, res.status(201), links);
+    await showEncounter(req, res.status(201), id, { links });
   });
   return router;
 }

@@ -8,7 +8,7 @@ import { HttpError, notFound, toHttp } from '../errors';
 import * as m from '../../workflows/encounter.messages';
 import * as S from './schemas';
 import { EncounterRow, getEncounterRow, listEncounters } from '../../db/encounters';
-import { findSlotWithUnit } from '../../db/slots';
+import { bookableSlot } from './booking';
 import { createEncounter, liveState } from './service';
 
 /** Who may read encounters (each within their units or their own and their children's). */
@@ -124,17 +124,6 @@ export function encounterRouter(deps: AppDeps): Router {
     }
   };
 
-  /** A slot the encounter may book: of its own care unit, not yet started. */
-  const bookableSlot = async (req: Request, row: EncounterRow, slotId: string) => {
-    const slot = await findSlotWithUnit(req.em, slotId);
-    if (!slot) throw new HttpError(404, `slotId: no slot ${slotId}`, 'slotId', 'not-found');
-    if (slot.careUnitId !== row.careUnitId)
-      throw new HttpError(409, 'slotId: the slot belongs to another care unit', 'slotId', 'conflict');
-    if (new Date(slot.startsAt).getTime() <= Date.now())
-      throw new HttpError(409, 'slotId: the slot has already started', 'slotId', 'conflict');
-    return slotId;
-  };
-
   router.post('/api/encounters/:id/eligibility', allow('clinician'), async (req, res) => {
     const { answers } = S.Eligibility.parse(req.body);
     res.json(await update(req, ['clinician'], m.answerEligibilityUpdate, (actor) => ({ actor, answers })));
@@ -156,7 +145,7 @@ export function encounterRouter(deps: AppDeps): Router {
     res.json(
       await update(req, ['care_admin', 'patient'], m.bookUpdate, async (actor, row) => ({
         actor,
-        slotId: await bookableSlot(req, row, slotId),
+        slotId: await bookableSlot(req.em, row, slotId),
       })),
     );
   });
@@ -165,7 +154,7 @@ export function encounterRouter(deps: AppDeps): Router {
     res.json(
       await update(req, ['care_admin', 'patient'], m.rescheduleUpdate, async (actor, row) => ({
         actor,
-        slotId: await bookableSlot(req, row, slotId),
+        slotId: await bookableSlot(req.em, row, slotId),
       })),
     );
   });

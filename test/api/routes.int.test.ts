@@ -59,6 +59,14 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['GET', '/admin/encounters/:id', ['care_admin', 'clinician', 'quality_lead']],
   ['GET', '/admin/outbox', ['care_admin']],
   ['POST', '/admin/encounters/:id/meeting-links', ['care_admin', 'clinician']],
+  ['GET', '/admin/encounters/new', ['care_admin']],
+  ['POST', '/admin/encounters', ['care_admin']],
+  ['POST', '/admin/encounters/:id/book', ['care_admin']],
+  ['POST', '/admin/encounters/:id/reschedule', ['care_admin']],
+  ['POST', '/admin/encounters/:id/cancel', ['care_admin']],
+  ['POST', '/admin/encounters/:id/no-show-reason', ['care_admin']],
+  ['POST', '/admin/encounters/:id/meeting-links/revoke', ['care_admin', 'clinician']],
+  ['GET', '/admin/encounters/:id/live', ['care_admin', 'clinician', 'quality_lead']],
 ];
 
 const stack = useApiStack();

@@ -57,16 +57,26 @@ export async function enterOverHttp(ctx: TestContext, app: Express, url: string,
 }
 
 /**
- * In a browser: opens the link, logs in at the test provider as `who` (typed as an own test identity)
- * and enters the meeting.
+ * In a browser: opens a URL that needs a login (choosing patient or staff login where the app asks)
+ * and logs in at the test provider as `who`, typed as an own test identity.
  */
-export async function enterInBrowser(page: Page, url: string, who: { personnummer: string } | { hsaId: string }) {
+export async function loginInBrowser(page: Page, url: string, who: { personnummer: string } | { hsaId: string }) {
   await page.goto(url);
+  if (new URL(page.url()).pathname === '/login')
+    await page.click(`a[href^="/login/${'hsaId' in who ? 'staff' : 'patient'}"]`);
   await page.waitForURL(/\/interaction\//);
   await page.click('details summary');
   if ('hsaId' in who) await page.fill('input[name=hsaId]', who.hsaId);
   else await page.fill('input[name=personnummer]', who.personnummer.replace('-', ''));
+  const origin = new URL(url).origin;
   await page.click('form.custom button[type=submit]');
+  await page.waitForURL((u) => u.origin === origin && !u.pathname.startsWith('/login'));
+  await page.waitForLoadState('load');
+}
+
+/** In a browser: opens a meeting link, logs in as `who` and enters the meeting. */
+export async function enterInBrowser(page: Page, url: string, who: { personnummer: string } | { hsaId: string }) {
+  await loginInBrowser(page, url, who);
   await page.waitForSelector('#enter');
   await page.click('#enter');
   await page.waitForSelector('#status-text');

@@ -1,0 +1,29 @@
+/* global document, fetch, DOMParser, setInterval */
+// The encounter page follows its encounter: every 2 s it asks what changed and, when the status or the
+// timeline moved, swaps in the fresh state, actions and timeline. Without JavaScript the page still works.
+(function () {
+  const live = document.getElementById('live');
+  if (!live) return;
+  const swap = (doc, id) => {
+    const now = document.getElementById(id);
+    const next = doc.getElementById(id);
+    // Never pull a form from under someone typing in it.
+    if (now && next && !now.contains(document.activeElement)) now.replaceWith(next);
+  };
+  const tick = async () => {
+    try {
+      const res = await fetch(live.dataset.liveUrl, { headers: { accept: 'application/json' } });
+      if (!res.ok) return;
+      const s = await res.json();
+      const current = document.getElementById('live');
+      if (s.status === current.dataset.status && String(s.events) === current.dataset.events) return;
+      const page = await fetch(live.dataset.liveUrl.replace(/\/live$/, ''), { headers: { accept: 'text/html' } });
+      if (!page.ok) return;
+      const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
+      for (const id of ['live', 'actions', 'live-timeline']) swap(doc, id);
+    } catch {
+      // A missed poll is fine; the next one tries again.
+    }
+  };
+  setInterval(tick, 2000);
+})();

@@ -1,0 +1,99 @@
+/** One encounter's back-office page: its live state in Swedish, and exactly the actions its step allows. */
+import type { Request, Response } from 'express';
+import type { Client } from '@temporalio/client';
+import { actorForEncounter, Grantee, permits } from '../access';
+import { logAccess } from '../audit';
+import { notFound } from '../errors';
+import {
+  CHARGE_LABELS,
+  EVENT_LABELS,
+  OUTCOME_LABELS,
+  ROLE_LABELS,
+  statusLabel,
+  sv,
+  WAITING_LABELS,
+} from '../../admin-ui/labels';
+import { getEncounterRow } from '../../db/encounters';
+import { listClinicians } from '../../db/care';
+import { listSlots } from '../../db/slots';
+import { liveState } from '../encounters/service';
+import { EncounterStatus, STATUS_LABELS_SV, STEPS } from '../../workflows/encounter.messages';
+
+/** Who reads encounters in the back office, each within their care units. */
+export const ENCOUNTER_READERS: Grantee[] = ['care_admin', 'clinician', 'quality_lead'];
+
+export interface PageExtras {
+  links?: { patientUrl: string; clinicianUrl: string; expiresAt: Date };
+  /** A refusal to show above the actions, in Swedish. */
+  error?: string;
+  notice?: string;
+}
+
+const CANCELLABLE: EncounterStatus[] = ['requested', 'eligibility', 'identity', 'booking', 'pre-meeting', 'video'];
+
+export function encounterPage(temporal: Client) {
+  return async (req: Request, res: Response, id: string, extras: PageExtras = {}) => {
+    const row = await getEncounterRow(req.em, id);
+    if (!row) throw notFound('vårdmöte');
+    await actorForEncounter(req, row, ENCOUNTER_READERS);
+    await logAccess(req, { action: 'read', target: `encounter:${id}`, patientIds: [row.patientId] });
+    res.set('cache-control', 'no-store');
+    const state = await liveState(temporal, row.workflowId);
+    const status = (state?.status ?? row.status) as EncounterStatus;
+    const admin = permits(req.principal!, ['care_admin']);
+    const canBook = admin && state !== null && (status === 'booking' || status === 'pre-meeting');
+    const slots = canBook ? await freeSlots(req, row.careUnitId) : [];
+    res.render('encounters/show', {
+      title: `Vårdmöte ${row.patientName}`,
+      row,
+      state,
+      statusLabel: STATUS_LABELS_SV[status],
+      steps: STEPS.map((s) => ({
+        label: STATUS_LABELS_SV[s],
+        done: STEPS.indexOf(s) < STEPS.indexOf(state?.step ?? 'requested'),
+        current: s === state?.step,
+      })),
+      waitingFor: state?.waitingFor ? sv(WAITING_LABELS, state.waitingFor) : null,
+      timeline: (state?.timeline ?? []).map((t) => ({
+        at: t.at,
+        step: statusLabel(t.step),
+        event: sv(EVENT_LABELS, t.event),
+        who: t.actor.name ?? (t.actor.role === 'system' ? 'systemet' : t.actor.id),
+        role: sv(ROLE_LABELS, t.actor.role),
+        outcome: sv(OUTCOME_LABELS, t.outcome),
+      })),
+      charges: (state?.charges ?? []).map((c) => ({
+        ...c,
+        label: sv(CHARGE_LABELS, c.kind),
+        reason: sv(OUTCOME_LABELS, c.reason),
+      })),
+      actions: {
+        book: status === 'booking' && canBook,
+        reschedule: status === 'pre-meeting' && canBook,
+        cancel: admin && CANCELLABLE.includes(status),
+        links: state !== null && ['pre-meeting', 'video'].includes(status),
+        noShowReason: admin && status === 'no-show',
+      },
+      slots,
+      ...extras,
+    });
+  };
+}
+
+/** The unit's free slots in the coming two weeks, with the clinician's name, for the booking form. */
+async function freeSlots(req: Request, careUnitId: string) {
+  const now = Date.now();
+  const [slots, clinicians] = [
+    await listSlots(req.em, {
+      careUnitId,
+      from: new Date(now + 60_000).toISOString(),
+      to: new Date(now + 14 * 86_400_000).toISOString(),
+      freeOnly: true,
+    }),
+    await listClinicians(req.em),
+  ];
+  const names = new Map(clinicians.map((c) => [c.id, `${c.givenName} ${c.familyName}, ${c.title}`]));
+  return slots
+    .slice(0, 200)
+    .map((s) => ({ id: s.id, startsAt: s.startsAt, clinician: names.get(s.clinicianId) ?? '' }));
+}

@@ -1,0 +1,112 @@
+/**
+ * The care administrator's back office in a real browser: create an encounter, watch it move on
+ * without reloading, book, reschedule, cancel another; refusals in Swedish. Screenshots of the main
+ * pages go to test-results/screenshots/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import * as m from '../../workflows/encounter.messages';
+import { BASE, useBrowserStack } from '../support/browser-stack';
+import { clinicianOf, waitForStatus, YES } from '../support/encounters';
+import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
+import { loginInBrowser, newPage } from '../support/meeting';
+
+jest.setTimeout(120_000);
+const stack = useBrowserStack();
+const SHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+const shot = async (page: Page, name: string) => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+};
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await makeFixture(stack.ctx.orm);
+});
+
+const statusText = (page: Page) => page.locator('#status-label').textContent();
+
+it('a care administrator creates, watches, books, reschedules and cancels encounters', async () => {
+  const [first, second] = [
+    await makeSlot(stack.ctx.orm, f.clinicianId, 3600, 30),
+    await makeSlot(stack.ctx.orm, f.clinicianId, 7200, 30),
+  ];
+  const page = await newPage(stack.browser, 'care-admin');
+  await loginInBrowser(page, `${BASE}/admin/encounters`, { hsaId: f.staff.careAdmin });
+  await shot(page, 'encounters-list');
+  await page.click('a[href="/admin/encounters/new"]');
+
+  // A wrong personnummer is refused in Swedish, and nothing is created.
+  await page.fill('input[name=personnummer]', '19811228-9875');
+  await page.click('#new-encounter button[type=submit]');
+  await expect(page.locator('#form-error').textContent()).resolves.toContain('kontrollsiffran stämmer inte');
+
+  await page.fill('input[name=personnummer]', f.adultPnr);
+  await page.fill('input[name=reason]', 'Uppföljning av blodtryck');
+  await page.click('#new-encounter button[type=submit]');
+  await page.waitForURL(/\/admin\/encounters\/[0-9a-f-]{36}$/);
+  const id = page.url().split('/').pop()!;
+  await expect(statusText(page)).resolves.toMatch(/Begärd|Lämplighetsbedömning/);
+  await shot(page, 'encounter-new');
+
+  // The clinician and the patient do their steps elsewhere; this page follows without a reload.
+  const handle = stack.ctx.client.workflow.getHandle(m.encounterWorkflowId(id));
+  let reloaded = false;
+  page.on('framenavigated', (frame) => frame === page.mainFrame() && (reloaded = true));
+  await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinicianOf(f), answers: YES }] });
+  await handle.executeUpdate(m.recordIdentityUpdate, {
+    args: [
+      {
+        actor: { id: f.adultId, role: 'patient' },
+        claims: { personnummer: f.adultPnr, loa: 'loa3', method: 'bankid' },
+      },
+    ],
+  });
+  await page.waitForFunction(() => document.getElementById('status-label')?.textContent === 'Bokning', undefined, {
+    timeout: 15_000,
+  });
+  await page.waitForSelector('#book-form');
+  expect(reloaded).toBe(false);
+
+  await page.selectOption('#book-form select[name=slotId]', first.id);
+  await page.click('#book-form button[type=submit]');
+  await page.waitForSelector('#reschedule-form');
+  await expect(statusText(page)).resolves.toBe('Förberedelse');
+  await page.selectOption('#reschedule-form select[name=slotId]', second.id);
+  await page.click('#reschedule-form button[type=submit]');
+  await page.waitForFunction(() => document.body.innerText.includes('Ombokad'));
+  expect((await handle.query(m.stateQuery)).slot?.slotId).toBe(second.id);
+  await shot(page, 'encounter-booked');
+
+  await page.fill('#cancel-form input[name=reason]', 'Patienten ringde och avbokade');
+  await page.click('#cancel-form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('status-label')?.textContent === 'Avbokad');
+  await waitForStatus(handle, 'cancelled');
+  expect(await page.locator('#cancel-form').count()).toBe(0);
+});
+
+it('a booking the workflow refuses is shown in Swedish on the page', async () => {
+  const slot = await makeSlot(stack.ctx.orm, f.otherClinicianId, 3600, 30);
+  const page = await newPage(stack.browser, 'care-admin-2');
+  await loginInBrowser(page, `${BASE}/admin/encounters/new`, { hsaId: f.staff.careAdmin });
+  await page.fill('input[name=personnummer]', f.adultPnr);
+  await page.click('#new-encounter button[type=submit]');
+  await page.waitForURL(/\/admin\/encounters\/[0-9a-f-]{36}$/);
+  const id = page.url().split('/').pop()!;
+  // Posting a booking while the encounter still waits for its eligibility answers: the workflow refuses.
+  const res = await page.evaluate(
+    async ({ id, slotId }) => {
+      const csrf = (document.querySelector('input[name=_csrf]') as HTMLInputElement).value;
+      const r = await fetch(`/admin/encounters/${id}/book`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, slotId }).toString(),
+      });
+      return { status: r.status, text: await r.text() };
+    },
+    { id, slotId: slot.id },
+  );
+  expect(res.status).toBe(409);
+  expect(res.text).toContain('Det går inte i vårdmötets nuvarande steg');
+});
