@@ -97,3 +97,19 @@ export const sv = (table: Record<string, string>, code: string | null | undefine
   code == null ? '' : (table[code] ?? 'övrigt');
 
 export const statusLabel = (s: string) => STATUS_LABELS_SV[s as EncounterStatus] ?? 'okänd status';
+
+export const DEVIATION_CATEGORY_LABELS: Record<string, string> = {
+  'missing-documentation': 'Journalanteckning saknas eller är sen',
+  'late-answer': 'Sent svar på meddelande',
+  'no-show': 'Uteblivet besök',
+  'identity-failure': 'Identifiering misslyckades',
+  'video-failure': 'Videon fungerade inte',
+  'late-cancellation': 'Sen avbokning',
+  other: 'Övrigt',
+};
+export const DEVIATION_SEVERITY_LABELS: Record<string, string> = { low: 'Låg', medium: 'Medel', high: 'Hög' };
+export const DEVIATION_STATUS_LABELS: Record<string, string> = {
+  new: 'Ny',
+  under_review: 'Under utredning',
+  closed: 'Avslutad',
+};

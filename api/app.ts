@@ -15,6 +15,7 @@ import { CSRF_ERROR_CODE, errorHandler, notFound } from './errors';
 import { healthRouter } from './health';
 import { catalogRouter } from './catalog';
 import { adminRouter } from './admin/routes';
+import { deviationRouter } from './admin/deviations';
 import { encounterRouter } from './encounters/routes';
 import { identityRouter, RelyingParties } from './identity/routes';
 import { createRelyingParty } from './identity/oidc';
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps): App {
     res.redirect(req.principal?.kind === 'person' ? '/mina-sidor' : req.principal ? '/admin' : '/login'),
   );
   app.use(adminRouter(deps));
+  app.use(deviationRouter(deps));
 
   app.use((_req, _res, next) => next(notFound('page')));
   app.use(errorHandler);

@@ -62,3 +62,66 @@ export async function reviewDeviation(
     });
   });
 }
+
+export interface DeviationRow {
+  id: string;
+  encounterId: string | null;
+  category: DeviationCategory;
+  severity: DeviationSeverity;
+  status: DeviationStatus;
+  description: string;
+  action: string | null;
+  createdAt: string;
+  closedAt: string | null;
+  careUnitId: string | null;
+  careUnitName: string | null;
+  patientId: string | null;
+}
+
+export interface DeviationFilter {
+  category?: DeviationCategory;
+  severity?: DeviationSeverity;
+  status?: DeviationStatus;
+  careUnitId?: string;
+  /** Only these units (the caller's scope); null: all. */
+  careUnitIds?: string[] | null;
+  /** Created from (inclusive) / before (exclusive), instants. */
+  from?: string;
+  to?: string;
+  limit: number;
+}
+
+// A read model across three tables, as the encounter list's: plain SQL reads clearest.
+const DEVIATION_SQL = `select d.id, d.encounter_id as "encounterId", d.category, d.severity, d.status, d.description,
+  d.action, d.created_at as "createdAt", d.closed_at as "closedAt", e.care_unit_id as "careUnitId",
+  u.name as "careUnitName", e.patient_id as "patientId"
+  from deviation d left join encounter e on e.id = d.encounter_id left join care_unit u on u.id = e.care_unit_id`;
+
+/** Deviations newest first, with their encounter's unit: the quality lead's list and the CSV export. */
+export async function listDeviations(em: EntityManager, f: DeviationFilter): Promise<DeviationRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, ...v: unknown[]) => (where.push(sql), params.push(...v));
+  if (f.category) add('d.category = ?', f.category);
+  if (f.severity) add('d.severity = ?', f.severity);
+  if (f.status) add('d.status = ?', f.status);
+  if (f.careUnitId) add('e.care_unit_id = ?', f.careUnitId);
+  if (f.careUnitIds?.length === 0) add('false');
+  else if (f.careUnitIds) add(`e.care_unit_id in (${f.careUnitIds.map(() => '?').join(', ')})`, ...f.careUnitIds);
+  if (f.from) add('d.created_at >= ?', f.from);
+  if (f.to) add('d.created_at < ?', f.to);
+  const clause = where.length ? ` where ${where.join(' and ')}` : '';
+  return em.execute<DeviationRow[]>(`${DEVIATION_SQL}${clause} order by d.created_at desc, d.id limit ?`, [
+    ...params,
+    f.limit,
+  ]);
+}
+
+export async function findDeviation(em: EntityManager, id: string): Promise<DeviationRow | null> {
+  const [row] = await em.execute<DeviationRow[]>(`${DEVIATION_SQL} where d.id = ?`, [id]);
+  return row ?? null;
+}
+
+export async function deviationHistory(em: EntityManager, deviationId: string): Promise<DeviationEvent[]> {
+  return em.find(DeviationEvent, { deviationId }, { orderBy: { id: 'asc' } });
+}

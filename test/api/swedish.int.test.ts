@@ -75,7 +75,14 @@ it('no page of the back office shows an English code word', async () => {
   ids.push(referred.id, cancelled.id, waiting.id);
 
   const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
-  const pages = ['/admin', '/admin/encounters', '/admin/outbox', ...ids.map((id) => `/admin/encounters/${id}`)];
+  const pages = [
+    '/admin',
+    '/admin/encounters',
+    '/admin/outbox',
+    '/admin/deviations',
+    '/admin/encounters/new',
+    ...ids.map((id) => `/admin/encounters/${id}`),
+  ];
   const found: Record<string, string[]> = {};
   for (const path of pages) {
     const res = await staff.get(path).expect(200);

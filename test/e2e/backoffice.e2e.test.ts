@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import * as m from '../../workflows/encounter.messages';
 import { BASE, useBrowserStack } from '../support/browser-stack';
-import { clinicianOf, waitForStatus, YES } from '../support/encounters';
+import { clinicianOf, startEncounter, waitForStatus, YES } from '../support/encounters';
+import { recordDeviation } from '../../db/deviations';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
 import { loginInBrowser, newPage } from '../support/meeting';
 
@@ -109,4 +110,63 @@ it('a booking the workflow refuses is shown in Swedish on the page', async () =>
   );
   expect(res.status).toBe(409);
   expect(res.text).toContain('Det går inte i vårdmötets nuvarande steg');
+});
+
+it('a quality lead reviews a deviation to closed with an action and exports the month as CSV', async () => {
+  const { id: encounterId } = await startEncounter(stack.ctx, f, f.adultId);
+  const deviationId = await recordDeviation(stack.ctx.orm.em.fork(), {
+    encounterId,
+    category: 'no-show',
+    severity: 'medium',
+    description: 'Patienten anslöt inte inom 15 minuter.',
+    dedupeKey: `no-show:${encounterId}`,
+  });
+  const page = await newPage(stack.browser, 'quality-lead');
+  await loginInBrowser(page, `${BASE}/admin/deviations?category=no-show`, { hsaId: f.staff.qualityLead });
+  await shot(page, 'deviations-list');
+  await page.click(`tr[data-deviation="${deviationId}"] a`);
+  await expect(page.locator('#deviation-status').textContent()).resolves.toBe('Ny');
+  await page.fill('#start-review input[name=note]', 'Kontaktar patienten');
+  await page.click('#start-review button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('deviation-status')?.textContent === 'Under utredning');
+  // Closing without an action is not possible (the field is required, and the server checks it too).
+  await page.fill('#close-deviation textarea[name=action]', 'Påminnelse-SMS införs dagen före besöket.');
+  await page.click('#close-deviation button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('deviation-status')?.textContent === 'Avslutad');
+  const history = await page.locator('table tbody tr').allTextContents();
+  expect(history).toHaveLength(2);
+  expect(history[1]).toContain('Påminnelse-SMS');
+  expect(history[1]).toContain(f.staff.qualityLead);
+  await expect(page.locator('#encounter-link').getAttribute('href')).resolves.toBe(`/admin/encounters/${encounterId}`);
+  await shot(page, 'deviation-closed');
+
+  const month = new Date().toISOString().slice(0, 7);
+  await page.goto(`${BASE}/admin/deviations?from=${month}-01&to=${new Date().toISOString().slice(0, 10)}`);
+  const csv = await page.evaluate(async () => {
+    const href = (document.getElementById('csv-export') as HTMLAnchorElement).href;
+    const r = await fetch(href);
+    return { type: r.headers.get('content-type'), text: await r.text() };
+  });
+  expect(csv.type).toBe('text/csv; charset=utf-8');
+  const lines = csv.text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\n');
+  expect(lines[0]).toBe(
+    'avvikelse_id;skapad;kategori;kategori_text;allvarlighet;status;enhet;vardmote_id;beskrivning;atgard;avslutad',
+  );
+  const row = lines.find((l) => l.startsWith(deviationId))!;
+  expect(row.split(';')).toEqual([
+    deviationId,
+    expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/),
+    'no-show',
+    'Uteblivet besök',
+    'medium',
+    'closed',
+    expect.stringContaining('Testenheten'),
+    encounterId,
+    'Patienten anslöt inte inom 15 minuter.',
+    'Påminnelse-SMS införs dagen före besöket.',
+    expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/),
+  ]);
 });

@@ -1,0 +1,206 @@
+/**
+ * Avvikelser: the quality lead's list (filters by category, severity, unit, status and period), one
+ * deviation with its encounter and history, the review new → under review → closed with the action
+ * taken, and a CSV export of a period for the region's deviation system (columns in the README).
+ */
+import { Router } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { AppDeps } from '../deps';
+import { allow, permits, unitsFor } from '../access';
+import type { StaffRoleName } from '../../db/entities';
+import { logAccess } from '../audit';
+import { principalId } from '../auth';
+import { HttpError, notFound } from '../errors';
+import { IdParam } from '../encounters/schemas';
+import { listCareUnits } from '../../db/care';
+import { deviationHistory, findDeviation, listDeviations, reviewDeviation } from '../../db/deviations';
+import { DEVIATION_CATEGORIES, DEVIATION_SEVERITIES, DEVIATION_STATUSES } from '../../db/entities';
+import { stockholmTime } from '../../admin-ui/helpers';
+import {
+  DEVIATION_CATEGORY_LABELS,
+  DEVIATION_SEVERITY_LABELS,
+  DEVIATION_STATUS_LABELS,
+  sv,
+} from '../../admin-ui/labels';
+import { STOCKHOLM } from '../../domain/dates';
+import { TZDate } from '@date-fns/tz';
+
+const READERS: StaffRoleName[] = ['quality_lead', 'care_admin'];
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const empty = (v: unknown) => (v === '' ? undefined : v);
+const Filter = z.object({
+  category: z.preprocess(empty, z.enum(DEVIATION_CATEGORIES).optional()),
+  severity: z.preprocess(empty, z.enum(DEVIATION_SEVERITIES).optional()),
+  status: z.preprocess(empty, z.enum(DEVIATION_STATUSES).optional()),
+  careUnitId: z.preprocess(empty, z.string().uuid().optional()),
+  from: z.preprocess(empty, day.optional()),
+  to: z.preprocess(empty, day.optional()),
+});
+const Review = z.discriminatedUnion('toStatus', [
+  z.object({ toStatus: z.literal('under_review'), note: z.string().trim().max(2000).optional() }),
+  z.object({
+    toStatus: z.literal('closed'),
+    action: z.string().trim().min(1, 'skriv vilken åtgärd som vidtogs').max(2000),
+  }),
+]);
+
+/** Stockholm midnight of a day as an instant (a period is whole Swedish days). */
+const startOfDay = (d: string) => {
+  const [y, m, dd] = d.split('-').map(Number);
+  return new Date(new TZDate(y, m - 1, dd, STOCKHOLM).getTime()).toISOString();
+};
+const nextDay = (d: string) => {
+  const [y, m, dd] = d.split('-').map(Number);
+  return new Date(new TZDate(y, m - 1, dd + 1, STOCKHOLM).getTime()).toISOString();
+};
+
+export function deviationRouter(_deps: AppDeps): Router {
+  const router = Router();
+
+  const query = async (req: Parameters<Parameters<Router['get']>[1]>[0], limit: number) => {
+    const f = Filter.parse(req.query);
+    const rows = await listDeviations(req.em, {
+      ...f,
+      from: f.from ? startOfDay(f.from) : undefined,
+      to: f.to ? nextDay(f.to) : undefined,
+      careUnitIds: unitsFor(req.principal!, READERS),
+      limit,
+    });
+    return { f, rows };
+  };
+
+  router.get('/admin/deviations', allow(...READERS), async (req, res) => {
+    const { f, rows } = await query(req, 500);
+    await logAccess(req, {
+      action: 'list',
+      target: 'admin:deviations',
+      patientIds: [...new Set(rows.map((r) => r.patientId))],
+    });
+    const options = (values: readonly string[], labels: Record<string, string>, selected?: string) =>
+      values.map((v) => ({ value: v, label: labels[v], selected: v === selected }));
+    res.render('deviations/list', {
+      title: 'Avvikelser',
+      items: rows.map((r) => ({
+        ...r,
+        category: sv(DEVIATION_CATEGORY_LABELS, r.category),
+        severity: sv(DEVIATION_SEVERITY_LABELS, r.severity),
+        statusLabel: sv(DEVIATION_STATUS_LABELS, r.status),
+      })),
+      categories: options(DEVIATION_CATEGORIES, DEVIATION_CATEGORY_LABELS, f.category),
+      severities: options(DEVIATION_SEVERITIES, DEVIATION_SEVERITY_LABELS, f.severity),
+      statuses: options(DEVIATION_STATUSES, DEVIATION_STATUS_LABELS, f.status),
+      units: (await listCareUnits(req.em)).map((u) => ({
+        value: u.id,
+        label: u.name,
+        selected: u.id === f.careUnitId,
+      })),
+      filter: f,
+      csvUrl: `/admin/deviations.csv?${new URLSearchParams(Object.entries(f).filter(([, v]) => v) as string[][]).toString()}`,
+    });
+  });
+
+  router.get('/admin/deviations.csv', allow(...READERS), async (req, res) => {
+    const { f, rows } = await query(req, 100_000);
+    await logAccess(req, {
+      action: 'export',
+      target: 'admin:deviations.csv',
+      patientIds: [...new Set(rows.map((r) => r.patientId))],
+      detail: { ...f },
+    });
+    const csv = stringify(
+      rows.map((r) => [
+        r.id,
+        stockholmTime(r.createdAt),
+        r.category,
+        sv(DEVIATION_CATEGORY_LABELS, r.category),
+        r.severity,
+        r.status,
+        r.careUnitName ?? '',
+        r.encounterId ?? '',
+        r.description,
+        r.action ?? '',
+        r.closedAt ? stockholmTime(r.closedAt) : '',
+      ]),
+      {
+        header: true,
+        delimiter: ';',
+        columns: [
+          'avvikelse_id',
+          'skapad',
+          'kategori',
+          'kategori_text',
+          'allvarlighet',
+          'status',
+          'enhet',
+          'vardmote_id',
+          'beskrivning',
+          'atgard',
+          'avslutad',
+        ],
+      },
+    );
+    const name = `avvikelser_${f.from ?? 'start'}_${f.to ?? 'idag'}.csv`;
+    // A BOM so that spreadsheet programs read the Swedish letters as UTF-8.
+    res
+      .set('content-type', 'text/csv; charset=utf-8')
+      .set('content-disposition', `attachment; filename="${name}"`)
+      .send(`\uFEFF${csv}`);
+  });
+
+  router.get('/admin/deviations/:id', allow(...READERS), async (req, res) => {
+    const { id } = IdParam.parse(req.params);
+    const d = await findDeviation(req.em, id);
+    const units = unitsFor(req.principal!, READERS);
+    if (!d || (units && (!d.careUnitId || !units.includes(d.careUnitId)))) throw notFound('avvikelse');
+    await logAccess(req, { action: 'read', target: `deviation:${id}`, patientIds: [d.patientId] });
+    const history = await deviationHistory(req.em, id);
+    res.render('deviations/show', {
+      title: sv(DEVIATION_CATEGORY_LABELS, d.category),
+      d: {
+        ...d,
+        severityLabel: sv(DEVIATION_SEVERITY_LABELS, d.severity),
+        statusLabel: sv(DEVIATION_STATUS_LABELS, d.status),
+      },
+      history: history.map((h) => ({
+        ...h,
+        from: h.fromStatus ? sv(DEVIATION_STATUS_LABELS, h.fromStatus) : '–',
+        to: sv(DEVIATION_STATUS_LABELS, h.toStatus),
+      })),
+      canReview: permits(req.principal!, ['quality_lead']) && d.status !== 'closed',
+      canStart: d.status === 'new',
+    });
+  });
+
+  router.post('/admin/deviations/:id/review', allow('quality_lead'), async (req, res) => {
+    const { id } = IdParam.parse(req.params);
+    const d = await findDeviation(req.em, id);
+    const units = unitsFor(req.principal!, ['quality_lead']);
+    if (!d || (units && (!d.careUnitId || !units.includes(d.careUnitId)))) throw notFound('avvikelse');
+    const form = Review.safeParse(req.body);
+    if (!form.success)
+      throw new HttpError(
+        400,
+        `${form.error.issues[0].path.join('.')}: ${form.error.issues[0].message}`,
+        form.error.issues[0].path.join('.'),
+        'validation',
+      );
+    if (d.status === 'closed') throw new HttpError(409, 'Avvikelsen är redan avslutad.', 'toStatus', 'conflict');
+    const p = req.principal!;
+    await reviewDeviation(
+      req.em,
+      id,
+      { actor: principalId(p), actorName: p.kind === 'staff' ? p.name : '' },
+      form.data.toStatus === 'closed'
+        ? { toStatus: 'closed', action: form.data.action }
+        : { toStatus: 'under_review', note: form.data.note || null },
+    );
+    await logAccess(req, {
+      action: `review:${form.data.toStatus}`,
+      target: `deviation:${id}`,
+      patientIds: [d.patientId],
+    });
+    res.redirect(303, `/admin/deviations/${id}`);
+  });
+  return router;
+}
