@@ -125,3 +125,14 @@ export async function findDeviation(em: EntityManager, id: string): Promise<Devi
 export async function deviationHistory(em: EntityManager, deviationId: string): Promise<DeviationEvent[]> {
   return em.find(DeviationEvent, { deviationId }, { orderBy: { id: 'asc' } });
 }
+
+/** Open deviations (new or under review) per category, within units (null: all). */
+export async function countOpenDeviations(em: EntityManager, careUnitIds: string[] | null): Promise<Map<string, number>> {
+  const scope = careUnitIds ? ` and e.care_unit_id in (${careUnitIds.map(() => '?').join(', ') || 'null'})` : '';
+  const rows = await em.execute<Array<{ category: string; n: string }>>(
+    `select d.category, count(*) as n from deviation d left join encounter e on e.id = d.encounter_id
+     where d.status <> 'closed'${scope} group by d.category`,
+    careUnitIds ?? [],
+  );
+  return new Map(rows.map((r) => [r.category, Number(r.n)]));
+}

@@ -86,15 +86,24 @@ export async function listEncounters(
   return { items, total: Number(total) };
 }
 
-/** How many encounters are in each status (the overview chart). */
-export async function countEncountersByStatus(em: EntityManager): Promise<Map<string, number>> {
-  const rows = await em
+/** How many encounters are in each status, optionally scheduled in [from, to) and within units (the overview). */
+export async function countEncountersByStatus(
+  em: EntityManager,
+  f: { careUnitIds?: string[] | null; from?: Date; to?: Date } = {},
+): Promise<Map<string, number>> {
+  const qb = em
     .createQueryBuilder(Encounter)
     .select(['status', raw('count(*) as n')])
-    .groupBy('status')
-    .execute<Array<{ status: string; n: string }>>();
+    .groupBy('status');
+  if (f.careUnitIds) qb.andWhere({ careUnitId: { $in: f.careUnitIds.length ? f.careUnitIds : [NO_UNIT] } });
+  if (f.from) qb.andWhere({ scheduledStart: { $gte: f.from } });
+  if (f.to) qb.andWhere({ scheduledStart: { $lt: f.to } });
+  const rows = await qb.execute<Array<{ status: string; n: string }>>();
   return new Map(rows.map((r) => [r.status, Number(r.n)]));
 }
+
+/** Matches no unit: an empty scope must count nothing. */
+const NO_UNIT = '00000000-0000-0000-0000-000000000000';
 
 export async function countEncounters(em: EntityManager): Promise<number> {
   return em.count(Encounter, {});

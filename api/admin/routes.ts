@@ -12,20 +12,54 @@ import { issueLinksFor } from '../meet/routes';
 import { statusLabel, sv, WAITING_LABELS } from '../../admin-ui/labels';
 import { encounterPage, ENCOUNTER_READERS } from './encounter-page';
 import { IdParam, ListEncounters } from '../encounters/schemas';
+import { listCareUnits, listClinicians } from '../../db/care';
+import { findPatientIdByPersonnummer } from '../../db/people';
+import { parsePersonnummer } from '../../domain/personnummer';
+import { z } from 'zod';
 import { countEncountersByStatus, getEncounterRow, listEncounters } from '../../db/encounters';
+import { countOpenDeviations } from '../../db/deviations';
+import { addDays, isoWeekday, stockholmDateOf, STOCKHOLM } from '../../domain/dates';
+import { TZDate } from '@date-fns/tz';
 import { listOutbox } from '../../db/outbox';
 import { EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
 
 /** Every member of staff sees the overview (counts only, no patient data). */
 const STAFF: Grantee[] = ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'];
 const ALL_STATUSES: EncounterStatus[] = [...STEPS, ...EXITS];
+const calendarDay = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
+    .optional(),
+);
+const blank = (v: unknown) => (v === '' ? undefined : v);
+/** The list page's query: the API's filters, with whole Stockholm days and a personnummer search. */
+const AdminListQuery = ListEncounters.extend({
+  status: z.preprocess(blank, z.string().optional()),
+  careUnitId: z.preprocess(blank, z.string().uuid().optional()),
+  clinicianId: z.preprocess(blank, z.string().uuid().optional()),
+  from: calendarDay,
+  to: calendarDay,
+  personnummer: z.preprocess(blank, z.string().max(20).optional()),
+});
+/** Matches no patient: a personnummer we do not know finds nothing. */
+const NO_PATIENT = '00000000-0000-0000-0000-000000000000';
+/** 00:00 in Stockholm of a calendar day, as an instant. */
+const stockholmMidnight = (day: string) => {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(new TZDate(y, m - 1, d, STOCKHOLM).getTime());
+};
 
 export function adminRouter(deps: AppDeps): Router {
   const { temporal, config } = deps;
   const router = Router();
 
   router.get('/admin', allow(...STAFF), async (req, res) => {
-    const byStatus = await countEncountersByStatus(req.em);
+    const p = req.principal!;
+    const readsEncounters = permits(p, ENCOUNTER_READERS);
+    const units = readsEncounters ? unitsFor(p, ['care_admin', 'clinician', 'quality_lead']) : [];
+    const byStatus = await countEncountersByStatus(req.em, { careUnitIds: units });
     const max = Math.max(1, ...byStatus.values());
     const bars = ALL_STATUSES.map((s, i) => ({
       status: s,
@@ -34,27 +68,94 @@ export function adminRouter(deps: AppDeps): Router {
       y: i * 26,
       width: Math.round(((byStatus.get(s) ?? 0) / max) * 300),
     }));
+    // Today and this week in Stockholm, as instants for the list's filters.
+    const today = stockholmDateOf(new Date());
+    const monday = addDays(today, 1 - isoWeekday(today));
+    const [dayStart, dayEnd, weekStart, weekEnd] = [today, addDays(today, 1), monday, addDays(monday, 7)].map(
+      stockholmMidnight,
+    );
+    const todays = await countEncountersByStatus(req.em, { careUnitIds: units, from: dayStart, to: dayEnd });
+    const noShows =
+      (await countEncountersByStatus(req.em, { careUnitIds: units, from: weekStart, to: weekEnd })).get('no-show') ?? 0;
+    const open = await countOpenDeviations(req.em, units);
+    const listUrl = (q: Record<string, string>) => `/admin/encounters?${new URLSearchParams(q).toString()}`;
+    const range = (from: string, to: string) => ({ from, to });
     res.render('home', {
       title: 'Översikt',
+      readsEncounters,
       bars,
       chartHeight: bars.length * 26,
       total: [...byStatus.values()].reduce((a, b) => a + b, 0),
+      today: ALL_STATUSES.filter((s) => todays.get(s)).map((s) => ({
+        label: STATUS_LABELS_SV[s],
+        n: todays.get(s),
+        href: listUrl({ status: s, ...range(today, today) }),
+      })),
+      cards: [
+        {
+          id: 'in-video',
+          label: 'I väntrum eller videomöte nu',
+          n: byStatus.get('video') ?? 0,
+          href: listUrl({ status: 'video' }),
+        },
+        {
+          id: 'open-deviations',
+          label: 'Öppna avvikelser',
+          n: [...open.values()].reduce((a, b) => a + b, 0),
+          href: '/admin/deviations?status=new',
+        },
+        {
+          id: 'overdue-documentation',
+          label: 'Försenade journalanteckningar',
+          n: open.get('missing-documentation') ?? 0,
+          href: '/admin/deviations?category=missing-documentation',
+        },
+        {
+          id: 'no-shows-week',
+          label: 'Uteblivna besök den här veckan',
+          n: noShows,
+          href: listUrl({ status: 'no-show', ...range(monday, addDays(monday, 6)) }),
+        },
+      ],
     });
   });
 
   router.get('/admin/encounters', allow(...ENCOUNTER_READERS), async (req, res) => {
-    const q = ListEncounters.parse(req.query);
+    const q = AdminListQuery.parse(req.query);
+    const scope = unitsFor(req.principal!, ['care_admin', 'clinician', 'quality_lead']);
+    let patientId = q.patientId;
+    if (q.personnummer)
+      patientId =
+        (await findPatientIdByPersonnummer(req.em, parsePersonnummer(q.personnummer).normalized)) ?? NO_PATIENT;
     const page = await listEncounters(req.em, {
       ...q,
-      careUnitIds: unitsFor(req.principal!, ['care_admin', 'clinician', 'quality_lead']) ?? undefined,
+      patientId,
+      from: q.from ? stockholmMidnight(q.from).toISOString() : undefined,
+      to: q.to ? stockholmMidnight(addDays(q.to, 1)).toISOString() : undefined,
+      careUnitIds: scope ?? undefined,
     });
     await logAccess(req, {
       action: 'list',
       target: 'admin:encounters',
       patientIds: [...new Set(page.items.map((i) => i.patientId))],
+      detail: q.personnummer ? { search: 'personnummer' } : undefined,
     });
     res.set('cache-control', 'no-store');
     const pages = Math.max(1, Math.ceil(page.total / q.pageSize));
+    const units = (await listCareUnits(req.em)).filter((u) => !scope || scope.includes(u.id));
+    const clinicians = (await listClinicians(req.em)).filter((c) => units.some((u) => u.id === c.careUnitId));
+    // The filters, kept in the pager's links.
+    const keep = Object.fromEntries(
+      Object.entries({
+        status: q.status,
+        careUnitId: q.careUnitId,
+        clinicianId: q.clinicianId,
+        from: q.from,
+        to: q.to,
+        personnummer: q.personnummer,
+      }).filter(([, v]) => v),
+    ) as Record<string, string>;
+    const at = (n: number) => `?${new URLSearchParams({ ...keep, page: String(n) }).toString()}`;
     res.render('encounters/list', {
       title: 'Vårdmöten',
       items: page.items.map((i) => ({
@@ -65,11 +166,17 @@ export function adminRouter(deps: AppDeps): Router {
       total: page.total,
       canCreate: permits(req.principal!, ['care_admin']),
       statuses: ALL_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS_SV[s], selected: s === q.status })),
+      units: units.map((u) => ({ value: u.id, label: u.name, selected: u.id === q.careUnitId })),
+      clinicians: clinicians.map((c) => ({
+        value: c.id,
+        label: `${c.givenName} ${c.familyName}`,
+        selected: c.id === q.clinicianId,
+      })),
+      filter: q,
       page: q.page,
       pages,
-      prev: q.page > 1 ? q.page - 1 : null,
-      next: q.page < pages ? q.page + 1 : null,
-      status: q.status ?? '',
+      prev: q.page > 1 ? at(q.page - 1) : null,
+      next: q.page < pages ? at(q.page + 1) : null,
     });
   });
 

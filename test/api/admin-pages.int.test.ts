@@ -5,6 +5,7 @@ import { makeFixture, makeSlot } from '../support/fixtures';
 import { admin, startEncounter, throughIdentity, waitForState } from '../support/encounters';
 import { useApiStack } from '../support/app';
 import { login } from '../support/login';
+import { recordDeviation } from '../../db/deviations';
 
 const stack = useApiStack();
 it('renders the overview with a status chart, the list and one encounter', async () => {
@@ -80,4 +81,42 @@ it("meeting links need the patient's own e-ID login; a GET does not use them up;
   expect(refused.text).toContain('Länken är redan använd');
   // The first links were revoked when the second were issued.
   expect((await patient.get(new URL(oldPatientUrl).pathname).expect(410)).text).toContain('återkallad');
+});
+
+it('the overview counts what needs attention and links to the filtered lists; the list filters by personnummer, clinician and day', async () => {
+  const f = await makeFixture(stack.ctx.orm);
+  const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
+  const booked = await startEncounter(stack.ctx, f, f.adultId);
+  await throughIdentity(booked.handle, f);
+  const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 3600);
+  await booked.handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await waitForState(booked.handle, (s) => s.status === 'pre-meeting');
+  const other = await startEncounter(stack.ctx, f, f.childId);
+  await recordDeviation(stack.ctx.orm.em.fork(), {
+    encounterId: other.id,
+    category: 'missing-documentation',
+    severity: 'medium',
+    description: 'Ingen journalanteckning inom 24 timmar.',
+    dedupeKey: `doc:${other.id}`,
+  });
+
+  const home = (await staff.get('/admin').expect(200)).text;
+  const card = (id: string) => Number(new RegExp(`id="${id}"[^>]*><span class="n">(\\d+)<`).exec(home)?.[1]);
+  expect(card('open-deviations')).toBe(1);
+  expect(card('overdue-documentation')).toBe(1);
+  // Only this unit's encounters count (the care administrator's scope): one booked today.
+  const today = /<ul class="today"><li><a href="([^"]+)">Förberedelse: 1<\/a>/.exec(home);
+  expect(today).not.toBeNull();
+  const list = (await staff.get(today![1].replace(/&amp;/g, '&').replace(/&#x3D;/g, '=')).expect(200)).text;
+  expect(list).toContain(`/admin/encounters/${booked.id}`);
+  expect(list).not.toContain(`/admin/encounters/${other.id}`);
+
+  const byPnr = (await staff.get('/admin/encounters').query({ personnummer: f.adultPnr }).expect(200)).text;
+  expect(byPnr).toContain(`/admin/encounters/${booked.id}`);
+  expect(byPnr).not.toContain(`/admin/encounters/${other.id}`);
+  const byClinician = (await staff.get('/admin/encounters').query({ clinicianId: f.otherClinicianId }).expect(200))
+    .text;
+  expect(byClinician).not.toContain(`/admin/encounters/${booked.id}`);
+  const unknown = (await staff.get('/admin/encounters').query({ personnummer: '19121212-1212' }).expect(200)).text;
+  expect(unknown).toContain('Inga vårdmöten.');
 });
