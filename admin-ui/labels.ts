@@ -113,3 +113,48 @@ export const DEVIATION_STATUS_LABELS: Record<string, string> = {
   under_review: 'Under utredning',
   closed: 'Avslutad',
 };
+
+const ACCESS_ACTIONS: Record<string, string> = {
+  access: 'försökte nå',
+  create: 'skapade',
+  export: 'exporterade',
+  'issue-meeting-links': 'skapade möteslänkar',
+  'join-video': 'anslöt till videorummet',
+  list: 'listade',
+  login: 'loggade in',
+  logout: 'loggade ut',
+  'no-show-reason': 'angav orsak till uteblivet besök',
+  'open-meeting': 'öppnade mötet',
+  'open-meeting-room': 'öppnade mötesrummet',
+  read: 'läste',
+  'revoke-meeting-links': 'återkallade möteslänkar',
+  'view-meeting-link': 'visade möteslänken',
+  watch: 'följde vårdmötet',
+  'enter-waiting-room': 'gick in i väntrummet',
+  'leave-waiting-room': 'lämnade väntrummet',
+};
+
+/** An access-log action in Swedish: 'update:book' → 'ändrade (Tid bokad)'-style, by its prefix. */
+export function accessActionLabel(action: string): string {
+  const [kind, name] = action.split(':');
+  if (name === undefined) return ACCESS_ACTIONS[action] ?? 'övrig åtgärd';
+  if (kind === 'update' || kind === 'meet') return `ändrade vårdmötet (${UPDATE_LABELS[name] ?? 'övrigt'})`;
+  if (kind === 'review') return `granskade avvikelse (${DEVIATION_STATUS_LABELS[name] ?? 'övrigt'})`;
+  if (kind === 'signal') return 'rapporterade närvaro';
+  return 'övrig åtgärd';
+}
+
+const UPDATE_LABELS: Record<string, string> = {
+  answerEligibility: 'lämplighetsfrågor',
+  recordIdentity: 'identifiering',
+  book: 'bokning',
+  reschedule: 'ombokning',
+  confirmChecklist: 'checklista',
+  admitPatient: 'släppte in patienten',
+  endSession: 'avslutade mötet',
+  switchToPhone: 'bytte till telefon',
+  submitJournalNote: 'journalanteckning',
+  cancel: 'avbokning',
+};
+
+export const ACCESS_OUTCOME_LABELS: Record<string, string> = { ok: 'genomförd', refused: 'nekad', error: 'fel' };

@@ -16,6 +16,7 @@ import { healthRouter } from './health';
 import { catalogRouter } from './catalog';
 import { adminRouter } from './admin/routes';
 import { deviationRouter } from './admin/deviations';
+import { logRouter } from './admin/logs';
 import { encounterRouter } from './encounters/routes';
 import { identityRouter, RelyingParties } from './identity/routes';
 import { createRelyingParty } from './identity/oidc';
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps): App {
   );
   app.use(adminRouter(deps));
   app.use(deviationRouter(deps));
+  app.use(logRouter(deps));
 
   app.use((_req, _res, next) => next(notFound('page')));
   app.use(errorHandler);

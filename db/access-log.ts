@@ -52,3 +52,55 @@ export async function loggedWithin(
 ): Promise<boolean> {
   return (await em.count(AuditLog, { ...where, at: { $gt: new Date(Date.now() - seconds * 1000) } })) > 0;
 }
+
+export interface AccessRow {
+  id: string;
+  at: string;
+  actor: string;
+  actorName: string | null;
+  role: string;
+  action: string;
+  target: string;
+  outcome: string;
+  patientId: string | null;
+  patientName: string | null;
+  personnummer: string | null;
+  requestId: string | null;
+  clientAddress: string | null;
+}
+
+// Who (staff names by HSA-id) and whom (patients): a read model over three tables, in SQL.
+const ACCESS_SQL = `select a.id, a.at, a.actor, s.given_name || ' ' || s.family_name as "actorName", a.role, a.action, a.target,
+  a.outcome, a.patient_id as "patientId", p.given_name || ' ' || p.family_name as "patientName", p.personnummer,
+  a.request_id as "requestId", a.client_address as "clientAddress"
+  from audit_log a left join staff s on s.hsa_id = a.actor left join patient p on p.id = a.patient_id`;
+
+/** Access-log rows by patient, by actor (HSA-id or personnummer) and period, newest first. */
+export async function searchAccessLog(
+  em: EntityManager,
+  f: { patientId?: string; actor?: string; from?: string; to?: string; limit: number },
+): Promise<AccessRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, v: unknown) => {
+    where.push(sql);
+    params.push(v);
+  };
+  if (f.patientId) add('a.patient_id = ?', f.patientId);
+  if (f.actor) add('a.actor = ?', f.actor);
+  if (f.from) add('a.at >= ?', f.from);
+  if (f.to) add('a.at < ?', f.to);
+  const clause = where.length ? ` where ${where.join(' and ')}` : '';
+  return em.execute<AccessRow[]>(`${ACCESS_SQL}${clause} order by a.at desc, a.id desc limit ?`, [...params, f.limit]);
+}
+
+/** A random sample of accesses to patient data in a period, for systematic log follow-up (HSLF-FS 2016:40). */
+export async function sampleAccessLog(
+  em: EntityManager,
+  f: { from: string; to: string; n: number },
+): Promise<AccessRow[]> {
+  return em.execute<AccessRow[]>(
+    `${ACCESS_SQL} where a.patient_id is not null and a.at >= ? and a.at < ? order by random() limit ?`,
+    [f.from, f.to, f.n],
+  );
+}

@@ -127,7 +127,10 @@ export async function deviationHistory(em: EntityManager, deviationId: string): 
 }
 
 /** Open deviations (new or under review) per category, within units (null: all). */
-export async function countOpenDeviations(em: EntityManager, careUnitIds: string[] | null): Promise<Map<string, number>> {
+export async function countOpenDeviations(
+  em: EntityManager,
+  careUnitIds: string[] | null,
+): Promise<Map<string, number>> {
   const scope = careUnitIds ? ` and e.care_unit_id in (${careUnitIds.map(() => '?').join(', ') || 'null'})` : '';
   const rows = await em.execute<Array<{ category: string; n: string }>>(
     `select d.category, count(*) as n from deviation d left join encounter e on e.id = d.encounter_id

@@ -71,6 +71,9 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['GET', '/admin/deviations.csv', ['quality_lead', 'care_admin']],
   ['GET', '/admin/deviations/:id', ['quality_lead', 'care_admin']],
   ['POST', '/admin/deviations/:id/review', ['quality_lead']],
+  ['GET', '/admin/logs', ['quality_lead', 'sysadmin']],
+  ['GET', '/admin/logs/extract', ['quality_lead', 'sysadmin']],
+  ['GET', '/admin/logs/sample', ['quality_lead', 'sysadmin']],
 ];
 
 const stack = useApiStack();
