@@ -17,6 +17,7 @@ import { catalogRouter } from './catalog';
 import { adminRouter } from './admin/routes';
 import { deviationRouter } from './admin/deviations';
 import { logRouter } from './admin/logs';
+import { followupRouter } from './admin/followup';
 import { encounterRouter } from './encounters/routes';
 import { identityRouter, RelyingParties } from './identity/routes';
 import { createRelyingParty } from './identity/oidc';
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps): App {
   app.use(adminRouter(deps));
   app.use(deviationRouter(deps));
   app.use(logRouter(deps));
+  app.use(followupRouter(deps));
 
   app.use((_req, _res, next) => next(notFound('page')));
   app.use(errorHandler);

@@ -7,6 +7,7 @@ const ITEMS: Array<{ href: string; label: string; roles: StaffRoleName[] | 'pati
   { href: '/admin', label: 'Översikt', roles: ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'] },
   { href: '/admin/encounters', label: 'Vårdmöten', roles: ['care_admin', 'clinician', 'quality_lead'] },
   { href: '/admin/deviations', label: 'Avvikelser', roles: ['quality_lead', 'care_admin'] },
+  { href: '/admin/followup', label: 'Uppföljning', roles: ['quality_lead', 'care_admin'] },
   { href: '/admin/outbox', label: 'Utkorg', roles: ['care_admin'] },
   { href: '/admin/logs', label: 'Loggar', roles: ['quality_lead', 'sysadmin'] },
   { href: '/healthz', label: 'Driftstatus', roles: ['care_admin', 'sysadmin'] },

@@ -74,6 +74,8 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['GET', '/admin/logs', ['quality_lead', 'sysadmin']],
   ['GET', '/admin/logs/extract', ['quality_lead', 'sysadmin']],
   ['GET', '/admin/logs/sample', ['quality_lead', 'sysadmin']],
+  ['GET', '/admin/followup', ['quality_lead', 'care_admin']],
+  ['GET', '/admin/followup.csv', ['quality_lead', 'care_admin']],
 ];
 
 const stack = useApiStack();

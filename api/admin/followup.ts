@@ -1,0 +1,127 @@
+/** Uppföljning: per month and care unit, outcomes, no-show rate, documentation in time, time to note, deviations; charts, tables and CSV. */
+import { Router, Request } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import type { AppDeps } from '../deps';
+import { allow, unitsFor } from '../access';
+import { logAccess } from '../audit';
+import type { StaffRoleName } from '../../db/entities';
+import { monthlyDeviations, monthlyFigures } from '../../db/followup';
+import { stackedBars } from '../../admin-ui/charts';
+import { DEVIATION_CATEGORY_LABELS, sv } from '../../admin-ui/labels';
+import { stockholmDateOf } from '../../domain/dates';
+
+const READERS: StaffRoleName[] = ['quality_lead', 'care_admin'];
+const month = z.preprocess(
+  (v) => (v === '' ? undefined : v),
+  z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM')
+    .optional(),
+);
+const Query = z.object({ from: month, to: month });
+
+const OUTCOMES = [
+  { key: 'closed', label: 'Genomförda', cls: 's-closed' },
+  { key: 'referred', label: 'Hänvisade till fysiskt besök', cls: 's-referred' },
+  { key: 'identityFailed', label: 'Identifiering misslyckades', cls: 's-identity' },
+  { key: 'cancelled', label: 'Avbokade', cls: 's-cancelled' },
+  { key: 'noShow', label: 'Uteblivna', cls: 's-noshow' },
+];
+const percent = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)} %`);
+const hours = (v: number | null) => (v === null ? '–' : `${v.toFixed(1).replace('.', ',')} h`);
+
+/** The months asked for, default the last six up to this one (Stockholm). */
+function period(req: Request) {
+  const q = Query.parse(req.query);
+  const now = stockholmDateOf(new Date()).slice(0, 7);
+  const [y, m] = now.split('-').map(Number);
+  const sixAgo = new Date(Date.UTC(y, m - 6, 1)).toISOString().slice(0, 7);
+  return { from: q.from ?? sixAgo, to: q.to ?? now };
+}
+
+export function followupRouter(_deps: AppDeps): Router {
+  const router = Router();
+
+  const load = async (req: Request) => {
+    const { from, to } = period(req);
+    const scope = { fromMonth: from, toMonth: to, careUnitIds: unitsFor(req.principal!, READERS) };
+    const [figures, deviations] = [await monthlyFigures(req.em, scope), await monthlyDeviations(req.em, scope)];
+    // Aggregates only (no patient is named), still an access to patient data in bulk: logged.
+    await logAccess(req, { action: 'read', target: 'admin:followup', detail: { from, to } });
+    return { from, to, figures, deviations };
+  };
+
+  router.get('/admin/followup', allow(...READERS), async (req, res) => {
+    const { from, to, figures, deviations } = await load(req);
+    const months = [...new Set(figures.map((f) => f.month))];
+    const byMonth = months.map((mo) => {
+      const rows = figures.filter((f) => f.month === mo);
+      const values: Record<string, number> = {};
+      for (const o of OUTCOMES) values[o.key] = rows.reduce((a, r) => a + (r[o.key as keyof typeof r] as number), 0);
+      return { label: mo, values };
+    });
+    const categories = [...new Set(deviations.map((d) => d.category))];
+    const devMonths = [...new Set(deviations.map((d) => d.month))];
+    res.render('followup/show', {
+      title: 'Uppföljning',
+      from,
+      to,
+      outcomes: stackedBars(byMonth, OUTCOMES),
+      deviationChart: stackedBars(
+        devMonths.map((mo) => ({
+          label: mo,
+          values: Object.fromEntries(deviations.filter((d) => d.month === mo).map((d) => [d.category, d.n])),
+        })),
+        categories.map((c, i) => ({ key: c, label: sv(DEVIATION_CATEGORY_LABELS, c), cls: `s-cat${i % 6}` })),
+      ),
+      rows: figures.map((f) => ({
+        ...f,
+        noShowRate: percent(f.noShowRate),
+        documentedInTimeShare: percent(f.documentedInTimeShare),
+        medianHoursToNote: hours(f.medianHoursToNote),
+      })),
+      deviations: deviations.map((d) => ({ ...d, category: sv(DEVIATION_CATEGORY_LABELS, d.category) })),
+      csvUrl: `/admin/followup.csv?from=${from}&to=${to}`,
+    });
+  });
+
+  router.get('/admin/followup.csv', allow(...READERS), async (req, res) => {
+    const { from, to, figures } = await load(req);
+    const csv = stringify(
+      figures.map((f) => [
+        f.month,
+        f.careUnitName,
+        f.closed,
+        f.referred,
+        f.identityFailed,
+        f.cancelled,
+        f.noShow,
+        f.noShowRate === null ? '' : f.noShowRate.toFixed(3),
+        f.documentedInTimeShare === null ? '' : f.documentedInTimeShare.toFixed(3),
+        f.medianHoursToNote === null ? '' : f.medianHoursToNote.toFixed(2),
+      ]),
+      {
+        header: true,
+        delimiter: ';',
+        columns: [
+          'manad',
+          'enhet',
+          'genomforda',
+          'hanvisade',
+          'identifiering_misslyckad',
+          'avbokade',
+          'uteblivna',
+          'andel_uteblivna',
+          'andel_dokumenterade_i_tid',
+          'median_timmar_till_anteckning',
+        ],
+      },
+    );
+    res
+      .set('content-type', 'text/csv; charset=utf-8')
+      .set('content-disposition', `attachment; filename="uppfoljning_${from}_${to}.csv"`)
+      .send(`\uFEFF${csv}`);
+  });
+  return router;
+}

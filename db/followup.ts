@@ -1,0 +1,80 @@
+/**
+ * Uppföljning: monthly figures per care unit for quality leads and care administrators. Aggregates
+ * over several tables read clearest as SQL; months are Stockholm calendar months of the meeting time
+ * (or of the request, for encounters never booked).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export interface MonthUnitFigures {
+  month: string;
+  careUnitId: string;
+  careUnitName: string;
+  closed: number;
+  referred: number;
+  identityFailed: number;
+  cancelled: number;
+  noShow: number;
+  /** Of the encounters that were to take place (closed + no-show). */
+  noShowRate: number | null;
+  /** Closed encounters without a missing-documentation deviation, of all closed. */
+  documentedInTimeShare: number | null;
+  /** Hours from the meeting's start to the signed note, median. */
+  medianHoursToNote: number | null;
+}
+
+const MONTH = `to_char(coalesce(e.scheduled_start, e.created_at) at time zone 'Europe/Stockholm', 'YYYY-MM')`;
+
+export async function monthlyFigures(
+  em: EntityManager,
+  f: { fromMonth: string; toMonth: string; careUnitIds: string[] | null },
+): Promise<MonthUnitFigures[]> {
+  const scope = f.careUnitIds ? `and e.care_unit_id in (${f.careUnitIds.map(() => '?').join(', ') || 'null'})` : '';
+  const rows = await em.execute<Array<Record<string, string | null>>>(
+    `select ${MONTH} as month, e.care_unit_id as "careUnitId", u.name as "careUnitName",
+       count(*) filter (where e.status = 'closed') as closed,
+       count(*) filter (where e.status = 'referred-to-physical') as referred,
+       count(*) filter (where e.status = 'identity-failed') as "identityFailed",
+       count(*) filter (where e.status = 'cancelled') as cancelled,
+       count(*) filter (where e.status = 'no-show') as "noShow",
+       count(*) filter (where e.status = 'closed' and not exists (
+         select 1 from deviation d where d.encounter_id = e.id and d.category = 'missing-documentation')) as "documentedInTime",
+       percentile_cont(0.5) within group (order by extract(epoch from (n.signed_at - e.scheduled_start)) / 3600)
+         filter (where n.id is not null and e.scheduled_start is not null) as "medianHoursToNote"
+     from encounter e join care_unit u on u.id = e.care_unit_id left join journal_note n on n.encounter_id = e.id
+     where ${MONTH} between ? and ? ${scope}
+     group by 1, 2, 3 order by 1, 3`,
+    [f.fromMonth, f.toMonth, ...(f.careUnitIds ?? [])],
+  );
+  return rows.map((r) => {
+    const n = (k: string) => Number(r[k] ?? 0);
+    const happened = n('closed') + n('noShow');
+    return {
+      month: r.month!,
+      careUnitId: r.careUnitId!,
+      careUnitName: r.careUnitName!,
+      closed: n('closed'),
+      referred: n('referred'),
+      identityFailed: n('identityFailed'),
+      cancelled: n('cancelled'),
+      noShow: n('noShow'),
+      noShowRate: happened ? n('noShow') / happened : null,
+      documentedInTimeShare: n('closed') ? n('documentedInTime') / n('closed') : null,
+      medianHoursToNote: r.medianHoursToNote === null ? null : Number(r.medianHoursToNote),
+    };
+  });
+}
+
+/** Deviations per month and category (of the deviation's creation), within units. */
+export async function monthlyDeviations(
+  em: EntityManager,
+  f: { fromMonth: string; toMonth: string; careUnitIds: string[] | null },
+): Promise<Array<{ month: string; category: string; n: number }>> {
+  const month = `to_char(d.created_at at time zone 'Europe/Stockholm', 'YYYY-MM')`;
+  const scope = f.careUnitIds ? `and e.care_unit_id in (${f.careUnitIds.map(() => '?').join(', ') || 'null'})` : '';
+  const rows = await em.execute<Array<{ month: string; category: string; n: string }>>(
+    `select ${month} as month, d.category, count(*) as n from deviation d left join encounter e on e.id = d.encounter_id
+     where ${month} between ? and ? ${scope} group by 1, 2 order by 1, 2`,
+    [f.fromMonth, f.toMonth, ...(f.careUnitIds ?? [])],
+  );
+  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
