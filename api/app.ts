@@ -18,6 +18,7 @@ import { adminRouter } from './admin/routes';
 import { deviationRouter } from './admin/deviations';
 import { logRouter } from './admin/logs';
 import { followupRouter } from './admin/followup';
+import { clinicianRouter } from './admin/clinician';
 import { encounterRouter } from './encounters/routes';
 import { identityRouter, RelyingParties } from './identity/routes';
 import { createRelyingParty } from './identity/oidc';
@@ -145,6 +146,7 @@ export function createApp(deps: AppDeps): App {
   app.use(deviationRouter(deps));
   app.use(logRouter(deps));
   app.use(followupRouter(deps));
+  app.use(clinicianRouter(deps));
 
   app.use((_req, _res, next) => next(notFound('page')));
   app.use(errorHandler);

@@ -234,3 +234,21 @@ export async function writeJournalNote(
 export async function findJournalNote(em: EntityManager, encounterId: string): Promise<JournalNote | null> {
   return em.findOne(JournalNote, { encounterId });
 }
+
+/**
+ * A clinician's work list: their booked encounters still to meet or document, and the encounters of
+ * their units that wait for the eligibility questions; soonest first.
+ */
+export async function clinicianWorklist(
+  em: EntityManager,
+  clinicianId: string,
+  unitIds: string[],
+): Promise<EncounterRow[]> {
+  const units = unitIds.length ? unitIds : ['00000000-0000-0000-0000-000000000000'];
+  return em.execute<EncounterRow[]>(
+    `${ROW_SQL} where (e.clinician_id = ? and e.status in ('pre-meeting', 'video', 'documentation'))
+       or (e.status = 'eligibility' and e.care_unit_id in (${units.map(() => '?').join(', ')}))
+     order by coalesce(e.scheduled_start, e.created_at), e.id limit 200`,
+    [clinicianId, ...units],
+  );
+}

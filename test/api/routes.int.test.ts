@@ -76,6 +76,10 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['GET', '/admin/logs/sample', ['quality_lead', 'sysadmin']],
   ['GET', '/admin/followup', ['quality_lead', 'care_admin']],
   ['GET', '/admin/followup.csv', ['quality_lead', 'care_admin']],
+  ['GET', '/admin/mina-moten', ['clinician']],
+  ['POST', '/admin/mina-moten/:id/eligibility', ['clinician']],
+  ['POST', '/admin/mina-moten/:id/checklist', ['clinician']],
+  ['POST', '/admin/mina-moten/:id/journal-note', ['clinician']],
 ];
 
 const stack = useApiStack();

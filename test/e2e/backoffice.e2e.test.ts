@@ -8,7 +8,15 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import * as m from '../../workflows/encounter.messages';
 import { BASE, useBrowserStack } from '../support/browser-stack';
-import { clinicianOf, startEncounter, waitForStatus, YES } from '../support/encounters';
+import {
+  admin,
+  clinicianOf,
+  runSession,
+  startEncounter,
+  throughIdentity,
+  waitForStatus,
+  YES,
+} from '../support/encounters';
 import { recordDeviation } from '../../db/deviations';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
 import { loginInBrowser, newPage } from '../support/meeting';
@@ -169,4 +177,31 @@ it('a quality lead reviews a deviation to closed with an action and exports the 
     'Påminnelse-SMS införs dagen före besöket.',
     expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/),
   ]);
+});
+
+it('a clinician answers the eligibility questions and signs the journal note from Mina möten', async () => {
+  const waiting = await startEncounter(stack.ctx, f, f.guardianId);
+  const met = await startEncounter(stack.ctx, f, f.adultId, { roomOpensBeforeSeconds: 1 });
+  await throughIdentity(met.handle, f);
+  const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 2, 1);
+  await met.handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await runSession(met.handle, f);
+  await waitForStatus(met.handle, 'documentation');
+
+  const page = await newPage(stack.browser, 'clinician');
+  await loginInBrowser(page, `${BASE}/admin/mina-moten`, { hsaId: f.staff.clinician });
+  await shot(page, 'mina-moten');
+  const item = page.locator(`[data-encounter="${waiting.id}"]`);
+  for (const q of ['withoutPhysicalMeeting', 'suitsPatient', 'enoughInformation', 'followUpPossible'])
+    await item.locator(`input[name=${q}][value=ja]`).check();
+  await item.locator('button[type=submit]').click();
+  await waitForStatus(waiting.handle, 'identity');
+
+  const note = page.locator(`[data-encounter="${met.id}"] textarea[name=text]`);
+  await note.fill('Bedömning via video: förbättrad, ingen ny åtgärd.');
+  await page.locator(`[data-encounter="${met.id}"] button[type=submit]`).click();
+  await page.waitForURL(`${BASE}/admin/mina-moten`);
+  const state = await waitForStatus(met.handle, 'closed');
+  expect(state.timeline.find((t) => t.event === 'journal-note-written')?.actor.id).toBe(f.clinicianId);
+  expect(await page.locator(`[data-encounter="${met.id}"]`).count()).toBe(0);
 });

@@ -1,0 +1,117 @@
+/**
+ * Mina möten: a clinician's own work — encounters waiting for the four eligibility questions in their
+ * units, their booked meetings (with the pre-meeting checklist) and the journal notes they must write.
+ */
+import { Router, Request, Response } from 'express';
+import type { UpdateDefinition } from '@temporalio/client';
+import { z } from 'zod';
+import type { AppDeps } from '../deps';
+import { actorForEncounter, allow, unitsFor } from '../access';
+import { logAccess } from '../audit';
+import { HttpError, notFound, toHttp } from '../errors';
+import { IdParam } from '../encounters/schemas';
+import { clinicianWorklist, getEncounterRow } from '../../db/encounters';
+import { listCareUnits } from '../../db/care';
+import { ELIGIBILITY_QUESTIONS } from '../../domain/eligibility';
+import { statusLabel } from '../../admin-ui/labels';
+import * as m from '../../workflows/encounter.messages';
+
+const yesNo = z.enum(['ja', 'nej'], { message: 'svara ja eller nej' }).transform((v) => v === 'ja');
+const EligibilityForm = z.object(
+  Object.fromEntries(ELIGIBILITY_QUESTIONS.map((q) => [q.key, yesNo])) as Record<
+    (typeof ELIGIBILITY_QUESTIONS)[number]['key'],
+    typeof yesNo
+  >,
+);
+const NoteForm = z.object({ text: z.string().trim().min(1, 'skriv journalanteckningen').max(20_000) });
+
+export function clinicianRouter({ temporal }: AppDeps): Router {
+  const router = Router();
+
+  const render = async (req: Request, res: Response, error?: string) => {
+    const p = req.principal!;
+    if (p.kind !== 'staff' || !p.clinicianId)
+      throw new HttpError(403, 'Mina möten är för vårdgivare med bokningsbara tider.', undefined, 'forbidden');
+    const units = unitsFor(p, ['clinician']) ?? (await listCareUnits(req.em)).map((u) => u.id);
+    const rows = await clinicianWorklist(req.em, p.clinicianId, units);
+    await logAccess(req, {
+      action: 'list',
+      target: 'admin:mina-moten',
+      patientIds: [...new Set(rows.map((r) => r.patientId))],
+    });
+    res.set('cache-control', 'no-store').render('clinician/worklist', {
+      title: 'Mina möten',
+      error,
+      questions: ELIGIBILITY_QUESTIONS,
+      checklist: m.CHECKLIST_ITEMS.map((k) => ({ key: k, label: m.CHECKLIST_LABELS_SV[k] })),
+      items: rows.map((r) => ({
+        ...r,
+        statusLabel: statusLabel(r.status),
+        eligibility: r.status === 'eligibility',
+        checklist: r.status === 'pre-meeting' || r.status === 'video',
+        note: r.status === 'documentation',
+      })),
+    });
+  };
+
+  router.get('/admin/mina-moten', allow('clinician'), (req, res) => render(req, res));
+
+  /** Runs the clinician's update; a refusal shows the list again with the reason in Swedish. */
+  const act = async <A>(
+    req: Request,
+    res: Response,
+    def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>,
+    arg: A,
+  ) => {
+    const { id } = IdParam.parse(req.params);
+    const row = await getEncounterRow(req.em, id);
+    if (!row) throw notFound('vårdmöte');
+    try {
+      const actor = await actorForEncounter(req, row, ['clinician']);
+      await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] });
+      await logAccess(req, { action: `update:${def.name}`, target: `encounter:${id}`, patientIds: [row.patientId] });
+      res.redirect(303, '/admin/mina-moten');
+    } catch (err) {
+      const { status, body } = toHttp(err);
+      if (status >= 500) throw err;
+      await logAccess(req, {
+        action: `update:${def.name}`,
+        target: `encounter:${id}`,
+        patientIds: [row.patientId],
+        outcome: 'refused',
+      });
+      res.status(status);
+      await render(
+        req,
+        res,
+        body.error === 'WrongActor'
+          ? 'Det här vårdmötet är bokat med en annan vårdgivare.'
+          : 'Det gick inte i vårdmötets nuvarande steg.',
+      );
+    }
+  };
+  const form = <T>(schema: z.ZodType<T>, req: Request): T => {
+    const parsed = schema.safeParse(req.body);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      throw new HttpError(400, `${i.path.join('.')}: ${i.message}`, i.path.join('.'), 'validation');
+    }
+    return parsed.data;
+  };
+
+  router.post('/admin/mina-moten/:id/eligibility', allow('clinician'), (req, res) =>
+    act(req, res, m.answerEligibilityUpdate, { answers: form(EligibilityForm, req) }),
+  );
+  router.post('/admin/mina-moten/:id/checklist', allow('clinician'), (req, res) =>
+    act(req, res, m.confirmChecklistUpdate, {
+      items: Object.fromEntries(m.CHECKLIST_ITEMS.map((k) => [k, req.body?.[k] === 'on'])) as Record<
+        m.ChecklistItem,
+        boolean
+      >,
+    }),
+  );
+  router.post('/admin/mina-moten/:id/journal-note', allow('clinician'), (req, res) =>
+    act(req, res, m.submitJournalNoteUpdate, { text: form(NoteForm, req).text }),
+  );
+  return router;
+}
