@@ -147,6 +147,7 @@ export function createApp(deps: AppDeps): App {
   app.use(logRouter(deps));
   app.use(followupRouter(deps));
   app.use(clinicianRouter(deps));
+  if (deps.extraRouter) app.use(deps.extraRouter);
 
   app.use((_req, _res, next) => next(notFound('page')));
   app.use(errorHandler);

@@ -20,6 +20,8 @@ export interface AppDeps {
   probes: HealthProbe[];
   /** OpenID Connect relying parties; built from the config when absent (tests inject tampered ones). */
   relyingParties?: RelyingParties;
+  /** Extra routes mounted last (benchmarks put their baseline route here); each needs its allow(…) too. */
+  extraRouter?: import('express').Router;
   /** Video rooms (to admit each meeting page's Janus token); from the config when absent. */
   rooms?: VideoRooms;
 }

@@ -48,7 +48,12 @@ export interface EncounterFilter {
   to?: string;
   page: number;
   pageSize: number;
+  /** Continue after this row (the cursor of the previous page's last row); the page number then only labels. */
+  after?: { at: string; id: string };
 }
+
+/** Counting stops here: an exact count of a million rows costs more than the page itself. */
+export const COUNT_CAP = 10_000;
 
 /**
  * One page of encounters, newest first by scheduled start (or creation). The indexes it leans on are
@@ -57,7 +62,7 @@ export interface EncounterFilter {
 export async function listEncounters(
   em: EntityManager,
   f: EncounterFilter,
-): Promise<{ items: EncounterRow[]; total: number }> {
+): Promise<{ items: Array<EncounterRow & { cursor: string }>; total: number; totalCapped: boolean }> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => (where.push(sql), params.push(v));
@@ -74,16 +79,35 @@ export async function listEncounters(
   if (f.patientIds) anyOf('e.patient_id', f.patientIds);
   if (f.from) add('coalesce(e.scheduled_start, e.created_at) >= ?', f.from);
   if (f.to) add('coalesce(e.scheduled_start, e.created_at) < ?', f.to);
-  const clause = where.length ? ` where ${where.join(' and ')}` : '';
+  const filterClause = where.length ? ` where ${where.join(' and ')}` : '';
   const [{ total }] = await em.execute<Array<{ total: string }>>(
-    `select count(*) as total from encounter e${clause}`,
+    `select count(*) as total from (select 1 from encounter e${filterClause} limit ${COUNT_CAP + 1}) t`,
     params,
   );
-  const items = await em.execute<EncounterRow[]>(
-    `${ROW_SQL}${clause} order by coalesce(e.scheduled_start, e.created_at) desc, e.id limit ? offset ?`,
-    [...params, f.pageSize, (f.page - 1) * f.pageSize],
+  if (f.after) {
+    where.push('(coalesce(e.scheduled_start, e.created_at), e.id) < (?::timestamptz, ?::uuid)');
+    params.push(f.after.at, f.after.id);
+  }
+  const clause = where.length ? ` where ${where.join(' and ')}` : '';
+  const items = await em.execute<Array<EncounterRow & { at: Date }>>(
+    `${ROW_SQL.replace(' from encounter e', ', coalesce(e.scheduled_start, e.created_at) as at from encounter e')}${clause}
+     order by coalesce(e.scheduled_start, e.created_at) desc, e.id desc limit ? offset ?`,
+    [...params, f.pageSize, f.after ? 0 : (f.page - 1) * f.pageSize],
   );
-  return { items, total: Number(total) };
+  return {
+    items: items.map(({ at, ...row }) => ({ ...row, cursor: encodeCursor(at, row.id) })),
+    total: Math.min(Number(total), COUNT_CAP),
+    totalCapped: Number(total) > COUNT_CAP,
+  };
+}
+
+/** A row's place in the list, opaque to callers: base64url of 'instant|id'. */
+export const encodeCursor = (at: Date | string, id: string) =>
+  Buffer.from(`${new Date(at).toISOString()}|${id}`).toString('base64url');
+export function decodeCursor(cursor: string): { at: string; id: string } | null {
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  if (!at || !id || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) return null;
+  return { at, id };
 }
 
 /** How many encounters are in each status, optionally scheduled in [from, to) and within units (the overview). */

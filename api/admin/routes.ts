@@ -141,7 +141,7 @@ export function adminRouter(deps: AppDeps): Router {
       detail: q.personnummer ? { search: 'personnummer' } : undefined,
     });
     res.set('cache-control', 'no-store');
-    const pages = Math.max(1, Math.ceil(page.total / q.pageSize));
+    const pages = page.totalCapped ? null : Math.max(1, Math.ceil(page.total / q.pageSize));
     const units = (await listCareUnits(req.em)).filter((u) => !scope || scope.includes(u.id));
     const clinicians = (await listClinicians(req.em)).filter((c) => units.some((u) => u.id === c.careUnitId));
     // The filters, kept in the pager's links.
@@ -155,7 +155,8 @@ export function adminRouter(deps: AppDeps): Router {
         personnummer: q.personnummer,
       }).filter(([, v]) => v),
     ) as Record<string, string>;
-    const at = (n: number) => `?${new URLSearchParams({ ...keep, page: String(n) }).toString()}`;
+    const at = (n: number, after?: string) =>
+      `?${new URLSearchParams({ ...keep, page: String(n), ...(after ? { after } : {}) }).toString()}`;
     res.render('encounters/list', {
       title: 'Vårdmöten',
       items: page.items.map((i) => ({
@@ -163,7 +164,7 @@ export function adminRouter(deps: AppDeps): Router {
         statusLabel: statusLabel(i.status),
         waitingFor: i.waitingFor ? sv(WAITING_LABELS, i.waitingFor) : null,
       })),
-      total: page.total,
+      total: page.totalCapped ? `över ${page.total.toLocaleString('sv-SE')}` : page.total,
       canCreate: permits(req.principal!, ['care_admin']),
       statuses: ALL_STATUSES.map((s) => ({ value: s, label: STATUS_LABELS_SV[s], selected: s === q.status })),
       units: units.map((u) => ({ value: u.id, label: u.name, selected: u.id === q.careUnitId })),
@@ -176,7 +177,7 @@ export function adminRouter(deps: AppDeps): Router {
       page: q.page,
       pages,
       prev: q.page > 1 ? at(q.page - 1) : null,
-      next: q.page < pages ? at(q.page + 1) : null,
+      next: page.items.length === q.pageSize ? at(q.page + 1, page.items.at(-1)!.cursor) : null,
     });
   });
 

@@ -60,7 +60,12 @@ export function encounterRouter(deps: AppDeps): Router {
       patientIds: [...new Set(page.items.map((i) => i.patientId))],
       detail: { filters: req.query },
     });
-    res.set('cache-control', 'no-store').json({ ...page, page: q.page, pageSize: q.pageSize });
+    res.set('cache-control', 'no-store').json({
+      ...page,
+      page: q.page,
+      pageSize: q.pageSize,
+      nextCursor: page.items.length === q.pageSize ? page.items.at(-1)!.cursor : null,
+    });
   });
 
   /** The encounter, if the caller may touch it in one of `roles` (404/403 otherwise, logged as refused). */

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ELIGIBILITY_KEYS } from '../../domain/eligibility';
 import { CHECKLIST_ITEMS } from '../../workflows/encounter.messages';
+import { decodeCursor } from '../../db/encounters';
 
 /** An ISO 8601 instant with offset, within years the database and the calendar rules handle. */
 export const isoInstant = z
@@ -46,8 +47,18 @@ export const ListEncounters = z.object({
   patientId: z.string().uuid().optional(),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
-  page: z.coerce.number().int().min(1).default(1),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  /** The previous page's `nextCursor`: continue after it (fast at any depth). */
+  after: z
+    .string()
+    .max(200)
+    .transform((v, ctx) => {
+      const c = decodeCursor(v);
+      if (!c) ctx.addIssue({ code: 'custom', message: 'not a cursor from this list' });
+      return c ?? undefined;
+    })
+    .optional(),
 });
 
 export const Eligibility = z.object({

@@ -28,6 +28,17 @@ export const EncounterSchema = new EntitySchema<Encounter>({
     // The list pages: by status and unit in time order, and a clinician's day (db/encounters.ts listEncounters).
     { name: 'encounter_list_idx', properties: ['status', 'careUnitId', 'scheduledStart'] },
     { name: 'encounter_clinician_idx', properties: ['clinicianId', 'scheduledStart'] },
+    // Cursor paging newest first (db/encounters.ts listEncounters), unfiltered, by unit and by status.
+    ...(
+      [
+        ['encounter_when_idx', ''],
+        ['encounter_unit_when_idx', 'care_unit_id, '],
+        ['encounter_status_when_idx', 'status, '],
+      ] as const
+    ).map(([name, lead]) => ({
+      name,
+      expression: `create index ${name} on encounter (${lead}(coalesce(scheduled_start, created_at)) desc, id desc)`,
+    })),
   ],
   properties: {
     id: { type: 'uuid', primary: true },

@@ -195,3 +195,26 @@ describe('errors', () => {
     await admin.post(`/api/encounters/${id}/cancel`, { reason: 'test klart' }).expect(200);
   });
 });
+
+it('the list pages by cursor: the next page continues after the last row, whatever the depth; a bad cursor is a 400', async () => {
+  const g = await makeFixture(stack.ctx.orm);
+  const staff = await login(stack.app, { hsaId: g.staff.careAdmin });
+  const ids: string[] = [];
+  for (const p of [g.adultId, g.childId, g.guardianId])
+    ids.push(
+      (await staff.post('/api/encounters', { patientId: p, careUnitId: g.unitId, policy: FAST_POLICY }).expect(201))
+        .body.id,
+    );
+  const first = (await staff.get('/api/encounters').query({ careUnitId: g.unitId, pageSize: 2 }).expect(200)).body;
+  expect(first.items).toHaveLength(2);
+  expect(first.total).toBe(3);
+  const second = (
+    await staff.get('/api/encounters').query({ careUnitId: g.unitId, pageSize: 2, after: first.nextCursor }).expect(200)
+  ).body;
+  const seen = [...first.items, ...second.items].map((i: { id: string }) => i.id);
+  expect(new Set(seen)).toEqual(new Set(ids));
+  expect(second.nextCursor).toBeNull();
+  const bad = await staff.get('/api/encounters').query({ after: 'bm90LWEtY3Vyc29y' }).expect(400);
+  expect(bad.body.field).toBe('after');
+  for (const id of ids) await staff.post(`/api/encounters/${id}/cancel`, { reason: 'test klart' }).expect(200);
+});
