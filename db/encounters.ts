@@ -50,6 +50,8 @@ export interface EncounterFilter {
   pageSize: number;
   /** Continue after this row (the cursor of the previous page's last row); the page number then only labels. */
   after?: { at: string; id: string };
+  /** Newest first (default) or oldest first; the same indexes serve both, read backwards. */
+  sort?: 'newest' | 'oldest';
 }
 
 /** Counting stops here: an exact count of a million rows costs more than the page itself. */
@@ -84,14 +86,16 @@ export async function listEncounters(
     `select count(*) as total from (select 1 from encounter e${filterClause} limit ${COUNT_CAP + 1}) t`,
     params,
   );
+  const oldest = f.sort === 'oldest';
   if (f.after) {
-    where.push('(coalesce(e.scheduled_start, e.created_at), e.id) < (?::timestamptz, ?::uuid)');
+    where.push(`(coalesce(e.scheduled_start, e.created_at), e.id) ${oldest ? '>' : '<'} (?::timestamptz, ?::uuid)`);
     params.push(f.after.at, f.after.id);
   }
+  const dir = oldest ? 'asc' : 'desc';
   const clause = where.length ? ` where ${where.join(' and ')}` : '';
   const items = await em.execute<Array<EncounterRow & { at: Date }>>(
     `${ROW_SQL.replace(' from encounter e', ', coalesce(e.scheduled_start, e.created_at) as at from encounter e')}${clause}
-     order by coalesce(e.scheduled_start, e.created_at) desc, e.id desc limit ? offset ?`,
+     order by coalesce(e.scheduled_start, e.created_at) ${dir}, e.id ${dir} limit ? offset ?`,
     [...params, f.pageSize, f.after ? 0 : (f.page - 1) * f.pageSize],
   );
   return {

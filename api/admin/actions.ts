@@ -7,6 +7,7 @@ import type { Request, Response, Router } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
+import type { StaffRoleName } from '../../db/entities';
 import { actorForEncounter, allow, unitsFor } from '../access';
 import { logAccess } from '../audit';
 import { principalId } from '../auth';
@@ -97,13 +98,14 @@ export function registerEncounterActions(router: Router, { temporal, config }: A
     res: Response,
     def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>,
     arg: (row: NonNullable<Awaited<ReturnType<typeof getEncounterRow>>>) => Promise<A> | A,
+    roles: StaffRoleName[] = ['care_admin'],
   ) => {
     const { id } = IdParam.parse(req.params);
     const row = await getEncounterRow(req.em, id);
     if (!row) throw notFound('vårdmöte');
     const target = `encounter:${id}`;
     try {
-      const actor = await actorForEncounter(req, row, ['care_admin']);
+      const actor = await actorForEncounter(req, row, roles);
       await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...(await arg(row)), actor }] });
       await logAccess(req, { action: `update:${def.name}`, target, patientIds: [row.patientId] });
       res.redirect(303, `/admin/encounters/${id}`);
@@ -138,6 +140,21 @@ export function registerEncounterActions(router: Router, { temporal, config }: A
       if (!form.success) throw new HttpError(400, 'reason: write a reason', 'reason', 'validation');
       return { reason: form.data.reason };
     }),
+  );
+
+  // The booked clinician, when video fails: the failure becomes a deviation with what they saw.
+  router.post('/admin/encounters/:id/phone', allow('clinician'), (req, res) =>
+    act(
+      req,
+      res,
+      m.switchToPhoneUpdate,
+      () => {
+        const form = z.object({ error: z.string().trim().min(1).max(1000) }).safeParse(req.body);
+        if (!form.success) throw new HttpError(400, 'error: describe what failed', 'error', 'validation');
+        return { error: form.data.error };
+      },
+      ['clinician'],
+    ),
   );
 
   // Why the patient did not come: a note on the encounter's no-show deviation, for the quality lead.

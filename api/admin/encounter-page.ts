@@ -73,6 +73,11 @@ export function encounterPage(temporal: Client) {
         cancel: admin && CANCELLABLE.includes(status),
         links: state !== null && ['pre-meeting', 'video'].includes(status),
         noShowReason: admin && status === 'no-show',
+        phone:
+          status === 'video' &&
+          state?.modality === 'video' &&
+          req.principal!.kind === 'staff' &&
+          req.principal!.clinicianId === row.clinicianId,
       },
       slots,
       ...extras,

@@ -147,6 +147,7 @@ export function adminRouter(deps: AppDeps): Router {
     // The filters, kept in the pager's links.
     const keep = Object.fromEntries(
       Object.entries({
+        sort: q.sort === 'oldest' ? 'oldest' : undefined,
         status: q.status,
         careUnitId: q.careUnitId,
         clinicianId: q.clinicianId,

@@ -49,6 +49,7 @@ export const ListEncounters = z.object({
   to: isoInstant.optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  sort: z.enum(['newest', 'oldest']).default('newest'),
   /** The previous page's `nextCursor`: continue after it (fast at any depth). */
   after: z
     .string()

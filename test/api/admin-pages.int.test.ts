@@ -120,3 +120,31 @@ it('the overview counts what needs attention and links to the filtered lists; th
   const unknown = (await staff.get('/admin/encounters').query({ personnummer: '19121212-1212' }).expect(200)).text;
   expect(unknown).toContain('Inga vårdmöten.');
 });
+
+it('the booked clinician switches a failing video meeting to phone from the encounter page; a care administrator cannot', async () => {
+  const f = await makeFixture(stack.ctx.orm);
+  const { id, handle } = await startEncounter(stack.ctx, f, f.adultId, {
+    roomOpensBeforeSeconds: 1,
+    noShowGraceSeconds: 120,
+  });
+  await throughIdentity(handle, f);
+  const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 2, 5);
+  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await waitForState(handle, (s) => s.status === 'video');
+  const clinician = await login(stack.app, { hsaId: f.staff.clinician });
+  expect((await clinician.get(`/admin/encounters/${id}`).expect(200)).text).toContain('Byt till telefon');
+  const careAdmin = await login(stack.app, { hsaId: f.staff.careAdmin });
+  expect((await careAdmin.get(`/admin/encounters/${id}`).expect(200)).text).not.toContain('Ring patienten i stället');
+  await careAdmin
+    .post(`/admin/encounters/${id}/phone`)
+    .type('form')
+    .send({ _csrf: careAdmin.csrf, error: 'x' })
+    .expect(403);
+  await clinician
+    .post(`/admin/encounters/${id}/phone`)
+    .type('form')
+    .send({ _csrf: clinician.csrf, error: 'Patienten hörde inget ljud' })
+    .expect(303);
+  expect((await handle.query(m.stateQuery)).modality).toBe('phone');
+  await handle.executeUpdate(m.cancelUpdate, { args: [{ actor: admin, reason: 'test klart' }] }).catch(() => undefined);
+});

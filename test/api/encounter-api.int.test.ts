@@ -214,6 +214,12 @@ it('the list pages by cursor: the next page continues after the last row, whatev
   const seen = [...first.items, ...second.items].map((i: { id: string }) => i.id);
   expect(new Set(seen)).toEqual(new Set(ids));
   expect(second.nextCursor).toBeNull();
+  const oldest = (
+    await staff.get('/api/encounters').query({ careUnitId: g.unitId, sort: 'oldest', pageSize: 3 }).expect(200)
+  ).body;
+  expect(oldest.items.map((i: { id: string }) => i.id)).toEqual(
+    [...first.items, ...second.items].map((i: { id: string }) => i.id).reverse(),
+  );
   const bad = await staff.get('/api/encounters').query({ after: 'bm90LWEtY3Vyc29y' }).expect(400);
   expect(bad.body.field).toBe('after');
   for (const id of ids) await staff.post(`/api/encounters/${id}/cancel`, { reason: 'test klart' }).expect(200);

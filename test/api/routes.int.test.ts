@@ -65,6 +65,7 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['POST', '/admin/encounters/:id/reschedule', ['care_admin']],
   ['POST', '/admin/encounters/:id/cancel', ['care_admin']],
   ['POST', '/admin/encounters/:id/no-show-reason', ['care_admin']],
+  ['POST', '/admin/encounters/:id/phone', ['clinician']],
   ['POST', '/admin/encounters/:id/meeting-links/revoke', ['care_admin', 'clinician']],
   ['GET', '/admin/encounters/:id/live', ['care_admin', 'clinician', 'quality_lead']],
   ['GET', '/admin/deviations', ['quality_lead', 'care_admin']],
