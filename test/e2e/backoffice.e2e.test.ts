@@ -88,11 +88,15 @@ it('a care administrator creates, watches, books, reschedules and cancels encoun
   expect((await handle.query(m.stateQuery)).slot?.slotId).toBe(second.id);
   await shot(page, 'encounter-booked');
 
+  // Another encounter, cancelled from its page with a reason.
+  const other = await startEncounter(stack.ctx, f, f.childId);
+  await page.goto(`${BASE}/admin/encounters/${other.id}`);
   await page.fill('#cancel-form input[name=reason]', 'Patienten ringde och avbokade');
   await page.click('#cancel-form button[type=submit]');
   await page.waitForFunction(() => document.getElementById('status-label')?.textContent === 'Avbokad');
-  await waitForStatus(handle, 'cancelled');
+  await waitForStatus(other.handle, 'cancelled');
   expect(await page.locator('#cancel-form').count()).toBe(0);
+  expect((await handle.query(m.stateQuery)).status).toBe('pre-meeting');
 });
 
 it('a booking the workflow refuses is shown in Swedish on the page', async () => {
