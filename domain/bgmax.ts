@@ -72,8 +72,11 @@ function records(text: string): Array<{ line: number; raw: string; rec: string }
   const out: Array<{ line: number; raw: string; rec: string }> = [];
   lines.forEach((l, i) => {
     // 8-column tab stops put a tabbed field back in its column (one of Bankgirot's samples has a tab).
-    let raw = '';
-    for (const ch of l) raw += ch === '\t' ? ' '.repeat(8 - (raw.length % 8)) : ch;
+    let raw = l;
+    if (l.includes('\t')) {
+      raw = '';
+      for (const ch of l) raw += ch === '\t' ? ' '.repeat(8 - (raw.length % 8)) : ch;
+    }
     if (raw.trim() === '') return;
     if (raw.length > WIDTH)
       throw new InvalidBgMaxError(`record is ${raw.length} characters, at most ${WIDTH}`, i + 1, 'record-too-long');
