@@ -120,7 +120,12 @@ async function main(): Promise<void> {
     } else if (services.janus !== 'unavailable') {
       log('  (no demo video meeting: no demo clinician has free time right now; create links from an encounter page)');
     }
-    if (services.env.OIDC_PATIENT_ISSUER) printTestIdentities(services.env.OIDC_PATIENT_ISSUER);
+    if (services.env.OIDC_PATIENT_ISSUER) {
+      printTestIdentities(services.env.OIDC_PATIENT_ISSUER);
+      log(
+        `  API client    ${services.env.API_CLIENT_ID} / ${services.env.API_CLIENT_SECRET} (client credentials at ${services.env.OIDC_STAFF_ISSUER}/token, this run only)`,
+      );
+    }
     log('Ctrl-C stops everything.');
   } catch (err) {
     log(`FAILED: ${describe(err)}`);
