@@ -86,3 +86,9 @@ export function stockholmDateOf(instant: string | Date, field = 'instant'): stri
 export function compareDates(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** 00:00 in Stockholm on a calendar day ('YYYY-MM-DD'), as an instant: a period of whole Swedish days starts here. */
+export function stockholmMidnight(day: string): Date {
+  const [y, m, d] = day.split('-').map(Number);
+  return new Date(new TZDate(y, m - 1, d, STOCKHOLM).getTime());
+}

@@ -3,7 +3,7 @@
  * deviation with its encounter and history, the review new → under review → closed with the action
  * taken, and a CSV export of a period for the region's deviation system (columns in the README).
  */
-import { Router } from 'express';
+import { Router, Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
@@ -23,19 +23,17 @@ import {
   DEVIATION_STATUS_LABELS,
   sv,
 } from '../../admin-ui/labels';
-import { STOCKHOLM } from '../../domain/dates';
-import { TZDate } from '@date-fns/tz';
+import { addDays, stockholmMidnight } from '../../domain/dates';
+import { optional, optionalDay } from '../forms';
 
 const READERS: StaffRoleName[] = ['quality_lead', 'care_admin'];
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
-const empty = (v: unknown) => (v === '' ? undefined : v);
 const Filter = z.object({
-  category: z.preprocess(empty, z.enum(DEVIATION_CATEGORIES).optional()),
-  severity: z.preprocess(empty, z.enum(DEVIATION_SEVERITIES).optional()),
-  status: z.preprocess(empty, z.enum(DEVIATION_STATUSES).optional()),
-  careUnitId: z.preprocess(empty, z.string().uuid().optional()),
-  from: z.preprocess(empty, day.optional()),
-  to: z.preprocess(empty, day.optional()),
+  category: optional(z.enum(DEVIATION_CATEGORIES)),
+  severity: optional(z.enum(DEVIATION_SEVERITIES)),
+  status: optional(z.enum(DEVIATION_STATUSES)),
+  careUnitId: optional(z.string().uuid()),
+  from: optionalDay,
+  to: optionalDay,
 });
 const Review = z.discriminatedUnion('toStatus', [
   z.object({ toStatus: z.literal('under_review'), note: z.string().trim().max(2000).optional() }),
@@ -45,25 +43,15 @@ const Review = z.discriminatedUnion('toStatus', [
   }),
 ]);
 
-/** Stockholm midnight of a day as an instant (a period is whole Swedish days). */
-const startOfDay = (d: string) => {
-  const [y, m, dd] = d.split('-').map(Number);
-  return new Date(new TZDate(y, m - 1, dd, STOCKHOLM).getTime()).toISOString();
-};
-const nextDay = (d: string) => {
-  const [y, m, dd] = d.split('-').map(Number);
-  return new Date(new TZDate(y, m - 1, dd + 1, STOCKHOLM).getTime()).toISOString();
-};
-
 export function deviationRouter(_deps: AppDeps): Router {
   const router = Router();
 
-  const query = async (req: Parameters<Parameters<Router['get']>[1]>[0], limit: number) => {
+  const query = async (req: Request, limit: number) => {
     const f = Filter.parse(req.query);
     const rows = await listDeviations(req.em, {
       ...f,
-      from: f.from ? startOfDay(f.from) : undefined,
-      to: f.to ? nextDay(f.to) : undefined,
+      from: f.from ? stockholmMidnight(f.from).toISOString() : undefined,
+      to: f.to ? stockholmMidnight(addDays(f.to, 1)).toISOString() : undefined,
       careUnitIds: unitsFor(req.principal!, READERS),
       limit,
     });

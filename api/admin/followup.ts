@@ -10,16 +10,10 @@ import { monthlyDeviations, monthlyFigures } from '../../db/followup';
 import { stackedBars } from '../../admin-ui/charts';
 import { DEVIATION_CATEGORY_LABELS, sv } from '../../admin-ui/labels';
 import { stockholmDateOf } from '../../domain/dates';
+import { optionalMonth } from '../forms';
 
 const READERS: StaffRoleName[] = ['quality_lead', 'care_admin'];
-const month = z.preprocess(
-  (v) => (v === '' ? undefined : v),
-  z
-    .string()
-    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM')
-    .optional(),
-);
-const Query = z.object({ from: month, to: month });
+const Query = z.object({ from: optionalMonth, to: optionalMonth });
 
 const OUTCOMES = [
   { key: 'closed', label: 'Genomförda', cls: 's-closed' },

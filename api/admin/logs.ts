@@ -6,37 +6,26 @@
  */
 import { Router, Request } from 'express';
 import { z } from 'zod';
-import { TZDate } from '@date-fns/tz';
 import type { AppDeps } from '../deps';
 import { allow } from '../access';
 import { logAccess } from '../audit';
 import { findPatient, findPatientIdByPersonnummer } from '../../db/people';
 import { AccessRow, sampleAccessLog, searchAccessLog } from '../../db/access-log';
 import { accessActionLabel, ACCESS_OUTCOME_LABELS, sv } from '../../admin-ui/labels';
-import { addDays, stockholmDateOf, STOCKHOLM } from '../../domain/dates';
+import { addDays, stockholmDateOf, stockholmMidnight } from '../../domain/dates';
+import { optional, optionalDay } from '../forms';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { HttpError } from '../errors';
 
-const blank = (v: unknown) => (v === '' ? undefined : v);
-const day = z.preprocess(
-  blank,
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-    .optional(),
-);
 const Search = z.object({
-  personnummer: z.preprocess(blank, z.string().max(20).optional()),
-  hsaId: z.preprocess(blank, z.string().max(64).optional()),
-  from: day,
-  to: day,
+  personnummer: optional(z.string().max(20)),
+  hsaId: optional(z.string().max(64)),
+  from: optionalDay,
+  to: optionalDay,
 });
-const Sample = z.object({ from: day, to: day, n: z.coerce.number().int().min(1).max(200).default(25) });
+const Sample = z.object({ from: optionalDay, to: optionalDay, n: z.coerce.number().int().min(1).max(200).default(25) });
 
-const midnight = (d: string) => {
-  const [y, m, dd] = d.split('-').map(Number);
-  return new Date(new TZDate(y, m - 1, dd, STOCKHOLM).getTime()).toISOString();
-};
+const midnight = (day: string) => stockholmMidnight(day).toISOString();
 
 /** The patient behind a personnummer (400 for an invalid one, none for one we do not know). */
 async function patientOf(req: Request, personnummer: string | undefined) {

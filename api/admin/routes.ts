@@ -18,38 +18,25 @@ import { parsePersonnummer } from '../../domain/personnummer';
 import { z } from 'zod';
 import { countEncountersByStatus, getEncounterRow, listEncounters } from '../../db/encounters';
 import { countOpenDeviations } from '../../db/deviations';
-import { addDays, isoWeekday, stockholmDateOf, STOCKHOLM } from '../../domain/dates';
-import { TZDate } from '@date-fns/tz';
+import { addDays, isoWeekday, stockholmDateOf, stockholmMidnight } from '../../domain/dates';
+import { optional, optionalDay } from '../forms';
 import { listOutbox } from '../../db/outbox';
 import { EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
 
 /** Every member of staff sees the overview (counts only, no patient data). */
 const STAFF: Grantee[] = ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'];
 const ALL_STATUSES: EncounterStatus[] = [...STEPS, ...EXITS];
-const calendarDay = z.preprocess(
-  (v) => (v === '' ? undefined : v),
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-    .optional(),
-);
-const blank = (v: unknown) => (v === '' ? undefined : v);
 /** The list page's query: the API's filters, with whole Stockholm days and a personnummer search. */
 const AdminListQuery = ListEncounters.extend({
-  status: z.preprocess(blank, z.string().optional()),
-  careUnitId: z.preprocess(blank, z.string().uuid().optional()),
-  clinicianId: z.preprocess(blank, z.string().uuid().optional()),
-  from: calendarDay,
-  to: calendarDay,
-  personnummer: z.preprocess(blank, z.string().max(20).optional()),
+  status: optional(z.string()),
+  careUnitId: optional(z.string().uuid()),
+  clinicianId: optional(z.string().uuid()),
+  from: optionalDay,
+  to: optionalDay,
+  personnummer: optional(z.string().max(20)),
 });
 /** Matches no patient: a personnummer we do not know finds nothing. */
 const NO_PATIENT = '00000000-0000-0000-0000-000000000000';
-/** 00:00 in Stockholm of a calendar day, as an instant. */
-const stockholmMidnight = (day: string) => {
-  const [y, m, d] = day.split('-').map(Number);
-  return new Date(new TZDate(y, m - 1, d, STOCKHOLM).getTime());
-};
 
 export function adminRouter(deps: AppDeps): Router {
   const { temporal, config } = deps;
