@@ -50,6 +50,14 @@ const EnvSchema = z.object({
     .regex(/^smtps?:\/\//)
     .optional(),
   MAIL_FROM: z.string().default('Vårdmöte <no-reply@vardmote.local>'),
+  // Finance: the provider's bankgiro and name on every invoice, and the payment terms (RULES.md §2: ≥ 30 days).
+  FINANCE_BANKGIRO: z
+    .string()
+    .regex(/^\d{3,4}-\d{4}$/, 'must be a bankgiro number like 5555-5555')
+    .optional(),
+  FINANCE_PAYEE: z.string().min(2).default('Vårdmöte demo-vårdgivare'),
+  INVOICE_DUE_DAYS: z.coerce.number().int().min(30, 'must be at least 30 days (RULES.md §2)').default(30),
+  CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
   NODE_ENV: z.string().default('development'),
   /** Signs the session cookie; required in production (at least 32 characters). */
   SESSION_SECRET: z.string().min(32).optional(),
@@ -86,6 +94,15 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/** Bankgirot's own example number; outside production only. */
+export const DEMO_BANKGIRO = '5555-5555';
+
+export interface FinanceSettings {
+  bankgiro: string;
+  payee: string;
+  dueDays: number;
+}
+
 export interface Config {
   databaseUrl: string;
   temporal: {
@@ -107,6 +124,8 @@ export interface Config {
   meet: { linkTtlSeconds: number };
   web: { host: string; port: number; publicUrl: string };
   mail: { smtpUrl?: string; from: string };
+  finance: FinanceSettings;
+  chromiumPath: string;
   production: boolean;
   session: {
     secret: string;
@@ -178,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const k of ['JANUS_ADMIN_SECRET', 'JANUS_ROOM_ADMIN_KEY', 'JANUS_EVENT_SECRET'] as const)
       if (e[k].startsWith('dev-')) problems.push(`${k}: the development default never runs in production`);
     if (e.ALLOW_POLICY_OVERRIDE) problems.push('ALLOW_POLICY_OVERRIDE: for tests only, never in production');
+    if (!e.FINANCE_BANKGIRO) problems.push("FINANCE_BANKGIRO: set the provider's bankgiro number for invoices");
   }
   if (problems.length) throw new ConfigError(problems);
   const tokenIssuer = e.API_TOKEN_ISSUER ?? oidc.staff?.issuer;
@@ -206,6 +226,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     meet: { linkTtlSeconds: e.MEET_LINK_TTL_SECONDS },
     web: { host: e.HOST, port: e.PORT, publicUrl },
     mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    finance: { bankgiro: e.FINANCE_BANKGIRO ?? DEMO_BANKGIRO, payee: e.FINANCE_PAYEE, dueDays: e.INVOICE_DUE_DAYS },
+    chromiumPath: e.CHROMIUM_PATH,
     production,
     session: {
       secret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,

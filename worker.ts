@@ -6,6 +6,7 @@ import { createSmtpMailer, outboxOnlyMailer } from './activities/mail';
 import { loadConfig, temporalConnectionOptions } from './config';
 import { createOrm } from './db/orm';
 import { createRoomService } from './media/room-service';
+import { createPdfRenderer } from './documents/pdf';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,16 +14,25 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const orm = await createOrm(config.databaseUrl);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const pdf = createPdfRenderer(config.chromiumPath);
   const mailer = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : outboxOnlyMailer;
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
-    activities: createActivities({ orm, mailer, rooms: createRoomService(config), faults: faultsFromEnv(logger) }),
+    activities: createActivities({
+      orm,
+      mailer,
+      pdf,
+      finance: config.finance,
+      rooms: createRoomService(config),
+      faults: faultsFromEnv(logger),
+    }),
   });
   logger.info(`worker polling task queue ${config.temporal.taskQueue}`);
   await worker.run();
+  await pdf.close();
   await orm.close();
   await connection.close();
 }

@@ -1,8 +1,9 @@
 /** All activities of the worker, composed from each capability's factory. */
 import { createEncounterActivities, EncounterActivityDeps } from './encounter';
+import { createInvoiceActivities, InvoiceActivityDeps } from './invoice';
 
-export type ActivityDeps = EncounterActivityDeps;
+export type ActivityDeps = EncounterActivityDeps & InvoiceActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createEncounterActivities(deps) };
+  return { ...createEncounterActivities(deps), ...createInvoiceActivities(deps) };
 }

@@ -3,6 +3,7 @@
  * Run: npm run bench (fresh embedded services on the test ports). BENCH_N, BENCH_CONCURRENCY tune it.
  */
 import { NativeConnection, Runtime, DefaultLogger, Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { createPdfRenderer } from '../documents/pdf';
 import { createActivities } from '../activities';
 import { createFakeRooms } from '../media/rooms';
 import * as m from '../workflows/encounter.messages';
@@ -55,7 +56,13 @@ async function main(): Promise<void> {
     connection,
     taskQueue: ctx.config.temporal.taskQueue,
     workflowBundle,
-    activities: createActivities({ orm: ctx.orm, mailer: captureMailer(), rooms: createFakeRooms() }),
+    activities: createActivities({
+      orm: ctx.orm,
+      mailer: captureMailer(),
+      rooms: createFakeRooms(),
+      pdf: createPdfRenderer(ctx.config.chromiumPath),
+      finance: ctx.config.finance,
+    }),
   });
   const running = worker.run();
   console.log(

@@ -43,7 +43,7 @@ export async function findCareUnit(em: EntityManager, id: string): Promise<CareU
 /** Inserts units and clinicians that are missing (demo and test data). */
 export async function ensureCare(
   em: EntityManager,
-  units: Array<Omit<CareUnit, 'createdAt'>>,
+  units: Array<Omit<CareUnit, 'createdAt' | 'invoicing'> & Partial<Pick<CareUnit, 'invoicing'>>>,
   clinicians: Array<Omit<Clinician, 'createdAt'>>,
 ): Promise<void> {
   await insertIgnore(em, CareUnit, units);

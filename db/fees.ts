@@ -73,3 +73,17 @@ export async function saveHighCostPeriod(
 export async function insertCharge(tx: EntityManager, c: Omit<Charge, 'createdAt'>): Promise<void> {
   await tx.insert(Charge, c);
 }
+
+/** What billing a charge needs: its patient, the encounter's unit and that unit's invoicing, and when it was made. */
+export async function chargeBilling(em: EntityManager, chargeId: string) {
+  const charge = await em.findOne(Charge, { id: chargeId });
+  if (!charge) return null;
+  const e = await em.findOneOrFail(Encounter, { id: charge.encounterId }, { fields: ['careUnitId'] });
+  const unit = await em.findOneOrFail(CareUnit, { id: e.careUnitId }, { fields: ['invoicing'] });
+  return {
+    patientId: charge.patientId,
+    careUnitId: e.careUnitId,
+    invoicing: unit.invoicing,
+    createdAt: charge.createdAt,
+  };
+}

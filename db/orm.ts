@@ -8,6 +8,7 @@ import { MigrationEncounter } from './migrations/20261123-encounter';
 import { MigrationVideo } from './migrations/20261123-video';
 import { MigrationIdentity } from './migrations/20261124-identity';
 import { MigrationBackoffice } from './migrations/20261124-backoffice';
+import { MigrationFinance } from './migrations/20261124-finance';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -15,6 +16,7 @@ export const MIGRATIONS = [
   { name: '20261123-video', class: MigrationVideo },
   { name: '20261124-identity', class: MigrationIdentity },
   { name: '20261124-backoffice', class: MigrationBackoffice },
+  { name: '20261124-finance', class: MigrationFinance },
 ];
 
 export type Orm = MikroORM;

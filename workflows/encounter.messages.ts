@@ -1,6 +1,7 @@
 /** Signals, updates, queries and types of the encounter workflow; the API imports these too. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EligibilityAnswers } from '../domain/eligibility';
+import type { InvoicePolicy } from './invoice.messages';
 
 export type Role = 'admin' | 'clinician' | 'patient' | 'guardian' | 'system';
 export interface Actor {
@@ -60,6 +61,8 @@ export interface EncounterPolicy {
   activityTimeoutSeconds: number;
   /** Janus receiving no video from a participant this long during the session is a video failure (absent in older encounters: 20 s). */
   mediaDownGraceSeconds?: number;
+  /** The waits of the invoices this encounter's charges start (absent: the production defaults). */
+  invoice?: InvoicePolicy;
 }
 
 export const DEFAULT_POLICY: EncounterPolicy = {

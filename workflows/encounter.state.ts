@@ -1,5 +1,17 @@
 /** The encounter's in-workflow state, its guards and the side effects each step shares; deterministic, no I/O. */
-import { ActivityFailure, ApplicationFailure, condition, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { invoiceWorkflow } from './invoice';
+import { DEFAULT_INVOICE_POLICY, invoiceWorkflowId } from './invoice.messages';
 import type { EncounterActivities } from '../activities/encounter';
 import type { ChargeKind } from '../activities/encounter/fees';
 import { stockholmDateOf } from '../domain/dates';
@@ -144,11 +156,31 @@ export class EncounterMachine {
     this.slotVersion++;
   }
 
-  /** Decides and records a charge of `kind` for the visit date, and keeps it in the state. */
+  /** Decides and records a charge of `kind` for the visit date, keeps it in the state, and bills it. */
   async charge(kind: ChargeKind, visitDate: string) {
     const fee = await this.acts.recordFee({ encounterId: this.id, kind, visitDate, modality: this.state.modality });
     this.state.charges.push({ kind, ...fee });
+    // Encounters recorded before invoicing existed replay without it.
+    if (patched('invoicing') && fee.chargeOre > 0) await this.bill(fee.chargeId);
     return fee;
+  }
+
+  /**
+   * Starts the charge's invoice workflow, which outlives the encounter. A monthly invoice already
+   * collecting this month's charges takes this one too: it reads them from the database when it issues.
+   */
+  private async bill(chargeId: string): Promise<void> {
+    const billing = await this.acts.billingOf({ chargeId });
+    try {
+      await startChild(invoiceWorkflow, {
+        workflowId: invoiceWorkflowId(billing.billingKey),
+        args: [{ ...billing, policy: this.input.policy.invoice ?? DEFAULT_INVOICE_POLICY }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    this.record('invoicing-started', SYSTEM, billing.mode, { chargeId });
   }
 
   /** Today's late-cancel fee (a late cancellation or patient rebooking). */

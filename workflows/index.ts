@@ -1,2 +1,3 @@
 /** Every workflow the worker runs (the bundle entry for `workflowsPath`). */
 export { encounterWorkflow } from './encounter';
+export { invoiceWorkflow } from './invoice';

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ChargeKind } from '../../db/entities';
 import {
+  chargeBilling,
   feeContext,
   findCharge,
   findHighCostPeriod,
@@ -14,6 +15,9 @@ import type { Orm } from '../../db/orm';
 import { decideFee, HighCostPeriod, listFeeOre, noShowFeeOre } from '../../domain/fees';
 import { ageOn } from '../../domain/personnummer';
 import { businessFailure } from '../errors';
+import { stockholmDateOf } from '../../domain/dates';
+import { monthOf } from '../../domain/invoices';
+import { billingKeyFor, InvoiceInput } from '../../workflows/invoice.messages';
 
 export type { ChargeKind };
 
@@ -31,6 +35,23 @@ export interface FeeFaults {
 
 export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: FeeFaults }) {
   return {
+    /** How a charge is billed: its own invoice, or the patient's monthly one at the unit (care_unit.invoicing). */
+    async billingOf(input: { chargeId: string }): Promise<Omit<InvoiceInput, 'policy'>> {
+      const em = orm.em.fork();
+      const b = await chargeBilling(em, input.chargeId);
+      if (!b) throw businessFailure('NotFound', `charge ${input.chargeId} does not exist`);
+      const mode = b.invoicing;
+      const month = monthOf(stockholmDateOf(b.createdAt));
+      const key = { mode, chargeId: input.chargeId, patientId: b.patientId, careUnitId: b.careUnitId, month };
+      return {
+        billingKey: billingKeyFor(key),
+        patientId: b.patientId,
+        careUnitId: b.careUnitId,
+        mode,
+        ...(mode === 'per-encounter' ? { chargeId: input.chargeId } : { month }),
+      };
+    },
+
     /**
      * Records the encounter's charge of `kind`. The patient row is locked for the whole
      * transaction so two encounters of one patient finishing at once see each other's fees;

@@ -13,9 +13,9 @@ import { renderMail } from './render';
 
 export * from './mailer';
 
-export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer }) {
-  /** Outbox first (unique idempotency key), then send; a retry after a send never sends twice. */
-  async function deliver(
+/** Outbox first (unique idempotency key), then send; a retry after a send never sends twice. */
+export function createDelivery({ orm, mailer }: { orm: Orm; mailer: Mailer }) {
+  return async function deliver(
     key: string,
     encounterId: string | null,
     msg: MailMessage,
@@ -38,7 +38,11 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
       await markMailFailed(em, row.id, String(err));
       throw err;
     }
-  }
+  };
+}
+
+export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer }) {
+  const deliver = createDelivery({ orm, mailer });
 
   return {
     /** Renders the kallelse with the information sheet and sends it to the patient (or guardian). */

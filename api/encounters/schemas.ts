@@ -22,6 +22,16 @@ export const PolicyOverrides = z
     lateCancelSeconds: z.number().int().min(0),
     activityTimeoutSeconds: z.number().int().min(1),
     mediaDownGraceSeconds: z.number().int().min(1),
+    invoice: z
+      .object({
+        reminderAfterDueSeconds: z.number().int().min(0),
+        reminderTermsDays: z.number().int().min(1),
+        dueSeconds: z.number().int().min(1),
+        collectSeconds: z.number().int().min(0),
+        reminderSeconds: z.number().int().min(1),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();

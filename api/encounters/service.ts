@@ -12,10 +12,12 @@ import {
   Actor,
   DEFAULT_POLICY,
   EncounterInput,
+  EncounterPolicy,
   EncounterState,
   encounterWorkflowId,
   stateQuery,
 } from '../../workflows/encounter.messages';
+import { DEFAULT_INVOICE_POLICY } from '../../workflows/invoice.messages';
 import { HttpError } from '../errors';
 import type { CreateEncounter } from './schemas';
 
@@ -52,7 +54,7 @@ export async function createEncounter(
     careUnitId: body.careUnitId,
     requestedBy: actor,
     reason: body.reason,
-    policy: { ...DEFAULT_POLICY, ...body.policy },
+    policy: policyFrom(body.policy),
   };
   await temporal.workflow.start(encounterWorkflow, { workflowId, taskQueue, args: [input] });
   await em.transactional(async (tx) => {
@@ -69,4 +71,10 @@ export async function liveState(temporal: Client, workflowId: string): Promise<E
   } catch {
     return null;
   }
+}
+
+/** The production policy with a test's overrides (allowed only with ALLOW_POLICY_OVERRIDE). */
+function policyFrom(overrides: z.infer<typeof CreateEncounter>['policy']): EncounterPolicy {
+  const { invoice, ...rest } = overrides ?? {};
+  return { ...DEFAULT_POLICY, ...rest, ...(invoice ? { invoice: { ...DEFAULT_INVOICE_POLICY, ...invoice } } : {}) };
 }

@@ -4,6 +4,9 @@ import { createdAt } from './columns';
 
 export const REGIONS = ['stockholm', 'vgr'] as const;
 export type Region = (typeof REGIONS)[number];
+/** How a unit's charges are invoiced: each visit on its own, or one invoice a month (RULES.md §2). */
+export const INVOICING = ['per-encounter', 'monthly'] as const;
+export type Invoicing = (typeof INVOICING)[number];
 
 export class CareUnit {
   id!: string;
@@ -12,6 +15,7 @@ export class CareUnit {
   region!: Region;
   freeBelowAge!: number;
   freeFromAge!: number;
+  invoicing: Invoicing = 'per-encounter';
   createdAt: Date = new Date();
 }
 
@@ -29,6 +33,7 @@ export const CareUnitSchema = new EntitySchema<CareUnit>({
     region: { enum: true, items: () => REGIONS },
     freeBelowAge: { type: 'integer' },
     freeFromAge: { type: 'integer' },
+    invoicing: { enum: true, items: () => INVOICING, default: 'per-encounter' },
     createdAt,
   },
 });

@@ -1,5 +1,10 @@
 /** Every entity schema, in one list for the ORM: one per table (test/db/schema.int.test.ts checks them against the migrations). */
 import { AuditLogSchema } from './audit-log';
+import { PaymentSchema } from './payment';
+import { InvoiceSeriesSchema } from './invoice-series';
+import { InvoiceLineSchema } from './invoice-line';
+import { InvoiceSchema } from './invoice';
+import { BgmaxImportSchema } from './bgmax-import';
 import { BookingSchema } from './booking';
 import { CareUnitSchema } from './care-unit';
 import { ChargeSchema } from './charge';
@@ -24,6 +29,11 @@ import { StaffRoleSchema } from './staff-role';
 import { VideoRoomSchema } from './video-room';
 
 export * from './audit-log';
+export * from './payment';
+export * from './invoice-series';
+export * from './invoice-line';
+export * from './invoice';
+export * from './bgmax-import';
 export * from './booking';
 export * from './care-unit';
 export * from './charge';
@@ -49,6 +59,11 @@ export * from './video-room';
 
 export const ENTITY_SCHEMAS = [
   AuditLogSchema,
+  PaymentSchema,
+  InvoiceSeriesSchema,
+  InvoiceLineSchema,
+  InvoiceSchema,
+  BgmaxImportSchema,
   BookingSchema,
   CareUnitSchema,
   ChargeSchema,

@@ -1,6 +1,7 @@
 /** Activities on a real PostgreSQL: idempotent when run twice, and the database forbids double booking. */
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../activities';
+import { createPdfRenderer } from '../../documents/pdf';
 import { createFakeRooms } from '../../media/rooms';
 import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
@@ -14,7 +15,13 @@ const mailer = captureMailer();
 
 beforeAll(async () => {
   ctx = await connect();
-  acts = createActivities({ orm: ctx.orm, mailer, rooms: createFakeRooms() });
+  acts = createActivities({
+    orm: ctx.orm,
+    mailer,
+    rooms: createFakeRooms(),
+    pdf: createPdfRenderer(ctx.config.chromiumPath),
+    finance: ctx.config.finance,
+  });
 });
 beforeEach(async () => {
   f = await makeFixture(ctx.orm);

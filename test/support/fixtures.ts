@@ -54,8 +54,16 @@ export async function makeFixture(orm: Orm, region: 'stockholm' | 'vgr' = 'stock
   };
   const protectedGuardianId = randomUUID();
   await em.execute(
-    'insert into care_unit (id, name, hsa_id, region, free_below_age, free_from_age) values (?, ?, ?, ?, ?, ?)',
-    [f.unitId, `Testenheten ${f.unitId.slice(0, 4)}`, `HSA-${f.unitId}`, region, region === 'vgr' ? 20 : 18, 85],
+    'insert into care_unit (id, name, hsa_id, region, free_below_age, free_from_age, invoicing) values (?, ?, ?, ?, ?, ?, ?)',
+    [
+      f.unitId,
+      `Testenheten ${f.unitId.slice(0, 4)}`,
+      `HSA-${f.unitId}`,
+      region,
+      region === 'vgr' ? 20 : 18,
+      85,
+      region === 'vgr' ? 'monthly' : 'per-encounter',
+    ],
   );
   for (const [id, name] of [
     [f.clinicianId, 'Maria'],

@@ -15,6 +15,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import type { Mailer, MailMessage } from '../../activities/mail';
 import { createFakeRooms, VideoRooms } from '../../media/rooms';
+import { createPdfRenderer } from '../../documents/pdf';
 import type { TestContext } from './env';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -61,11 +62,12 @@ export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRoo
   const connection = await NativeConnection.connect({ address: ctx.config.temporal.address });
   const mailer = captureMailer();
   const rooms = opts.rooms ?? createFakeRooms();
+  const pdf = createPdfRenderer(ctx.config.chromiumPath);
   const worker = await Worker.create({
     connection,
     taskQueue: ctx.config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ orm: ctx.orm, mailer, rooms }),
+    activities: createActivities({ orm: ctx.orm, mailer, rooms, pdf, finance: ctx.config.finance }),
   });
   const running = worker.run();
   return {
@@ -74,6 +76,7 @@ export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRoo
     stop: async () => {
       worker.shutdown();
       await running;
+      await pdf.close();
       await connection.close();
     },
   };

@@ -49,6 +49,13 @@ function stubActivities() {
     closeVideoRoom: track('closeVideoRoom', async () => undefined),
     sendInvitation: track('sendInvitation', async () => ({ outboxId: 'o1', status: 'sent' })),
     sendDocumentationReminder: track('sendDocumentationReminder', async () => ({ outboxId: 'o2', status: 'sent' })),
+    billingOf: track('billingOf', async ({ chargeId }) => ({
+      billingKey: `charge:${chargeId}`,
+      patientId: 'p1',
+      careUnitId: 'u1',
+      mode: 'per-encounter' as const,
+      chargeId,
+    })),
   };
   return { acts, calls, startSlotAt: (iso: string) => (slotStart = iso) };
 }
@@ -84,7 +91,8 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: stubs.acts,
+      // The charge's invoice workflow starts here too; with nothing to invoice it ends at once.
+      activities: { ...stubs.acts, issueInvoice: async () => null },
     });
     await worker.runUntil(async () => body(await start(taskQueue), stubs));
     return stubs.calls;

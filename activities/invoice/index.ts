@@ -1,0 +1,294 @@
+/** Invoice activities: issue (gap-free number, OCR, document), send with its PDF, follow the balance, credit a charge. */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { CHARGE_LABELS } from '../../admin-ui/labels';
+import type { FinanceSettings } from '../../config';
+import { findCareUnit } from '../../db/care';
+import type { Charge, Invoice, Patient } from '../../db/entities';
+import { findHighCostPeriod, lockPatient } from '../../db/fees';
+import {
+  chargeOnInvoice,
+  findInvoice,
+  findInvoiceByKey,
+  insertInvoice,
+  invoiceLines,
+  payerFor,
+  takeNumber,
+  uninvoicedCharges,
+  updateInvoice,
+} from '../../db/invoices';
+import type { Orm } from '../../db/orm';
+import { findPatient, mailAddressFor } from '../../db/people';
+import { stockholmDateOf } from '../../domain/dates';
+import { ceilingFor, periodEnd } from '../../domain/fees';
+import { dueDateFor, invoiceLabel, isSettled, ocrForInvoice, SERIES } from '../../domain/invoices';
+import type { PdfRenderer } from '../../documents/pdf';
+import { InvoiceDocument, renderInvoiceDocument } from '../../documents/render';
+import { businessFailure } from '../errors';
+import { createDelivery, Mailer } from '../mail';
+
+export interface InvoiceActivityDeps {
+  orm: Orm;
+  mailer: Mailer;
+  pdf: PdfRenderer;
+  finance: FinanceSettings;
+}
+
+export interface IssuedInvoice {
+  invoiceId: string;
+  label: string;
+  amountOre: number;
+  dueDate: string;
+}
+
+const REASON_TEXT: Record<string, string> = {
+  partial: 'delbelopp, högkostnadsskyddet nås',
+  'free-card': 'frikort, 0 kr',
+  'exempt-age': 'avgiftsfri ålder, 0 kr',
+};
+
+function lineText(c: Charge): string {
+  const base = CHARGE_LABELS[c.kind];
+  const extra = REASON_TEXT[c.reason];
+  return extra ? `${base} (${extra})` : base;
+}
+
+const maskedBirth = (pnr: string) => `${pnr.slice(0, 8)}-****`;
+const fullName = (p: Patient) => `${p.givenName} ${p.familyName}`;
+
+export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceActivityDeps) {
+  const deliver = createDelivery({ orm, mailer });
+
+  /** The document's data for an invoice row as it stands (title and reminder set by the caller). */
+  async function documentFor(em: EntityManager, inv: Invoice): Promise<InvoiceDocument> {
+    const [patient, payer, unit, lines, period] = [
+      (await findPatient(em, inv.patientId))!,
+      (await findPatient(em, inv.payerId))!,
+      (await findCareUnit(em, inv.careUnitId))!,
+      await invoiceLines(em, inv.id),
+      await findHighCostPeriod(em, inv.patientId, inv.issueDate),
+    ];
+    const credited = inv.creditsInvoiceId ? await findInvoice(em, inv.creditsInvoiceId) : null;
+    const ceiling = period ? ceilingFor(period.startDate) : 0;
+    return {
+      title: inv.kind === 'credit-note' ? 'Kreditfaktura' : 'Faktura',
+      number: invoiceLabel(inv.series, inv.number),
+      payee: finance.payee,
+      unitName: unit.name,
+      issueDate: inv.issueDate,
+      dueDate: inv.dueDate ?? null,
+      credits: credited ? invoiceLabel(credited.series, credited.number) : null,
+      payerName: fullName(payer),
+      payerIsGuardian: payer.id !== patient.id,
+      patientName: fullName(patient),
+      patientBirth: maskedBirth(patient.personnummer),
+      lines: lines.map((l) => ({ visitDate: l.visitDate, description: l.description, amountOre: l.amountOre })),
+      totalOre: inv.amountOre,
+      creditNote: inv.kind === 'credit-note',
+      reason: null,
+      reminder: false,
+      reminderDueDate: null,
+      ocr: inv.ocr ?? null,
+      bankgiro: finance.bankgiro,
+      highCost: period
+        ? {
+            startDate: period.startDate,
+            endDate: periodEnd(period.startDate),
+            paidOre: period.paidOre,
+            ceilingOre: ceiling,
+            remainingOre: Math.max(0, ceiling - period.paidOre),
+            freeCardUntil: period.freeCardUntil ?? null,
+          }
+        : null,
+    };
+  }
+
+  async function balance(em: EntityManager, invoiceId: string) {
+    const inv = await findInvoice(em, invoiceId);
+    if (!inv) throw businessFailure('NotFound', `invoice ${invoiceId} does not exist`);
+    return {
+      status: inv.status,
+      settled: isSettled(inv.status),
+      remainingOre: inv.amountOre - inv.creditedOre - inv.paidOre,
+    };
+  }
+
+  return {
+    /**
+     * Bills the patient's uninvoiced charges at the unit — one charge, or all created before the
+     * monthly cut-off — on one invoice with the next F number and its OCR. Returns null when there
+     * is nothing to pay. Idempotent per billing key: a retry returns the invoice already issued.
+     */
+    async issueInvoice(input: {
+      billingKey: string;
+      patientId: string;
+      careUnitId: string;
+      chargeId?: string;
+      createdBefore?: string;
+    }): Promise<IssuedInvoice | null> {
+      return orm.em.fork().transactional(async (tx) => {
+        // The patient's lock orders this after any fee being decided and any other billing of theirs.
+        await lockPatient(tx, input.patientId);
+        const existing = await findInvoiceByKey(tx, input.billingKey);
+        if (existing)
+          return {
+            invoiceId: existing.id,
+            label: invoiceLabel(existing.series, existing.number),
+            amountOre: existing.amountOre,
+            dueDate: existing.dueDate!,
+          };
+        const charges = await uninvoicedCharges(tx, {
+          patientId: input.patientId,
+          careUnitId: input.careUnitId,
+          chargeId: input.chargeId,
+          createdBefore: input.createdBefore ? new Date(input.createdBefore) : undefined,
+        });
+        const amountOre = charges.reduce((sum, c) => sum + c.amountOre, 0);
+        if (amountOre === 0) return null;
+        const issueDate = stockholmDateOf(new Date());
+        const patient = (await findPatient(tx, input.patientId))!;
+        const payer = await payerFor(tx, patient, issueDate);
+        const number = await takeNumber(tx, SERIES.invoice);
+        const invoice: Omit<Invoice, 'createdAt' | 'paidOre' | 'creditedOre'> = {
+          id: randomUUID(),
+          series: SERIES.invoice,
+          number,
+          kind: 'invoice',
+          creditsInvoiceId: null,
+          billingKey: input.billingKey,
+          patientId: patient.id,
+          payerId: payer.id,
+          careUnitId: input.careUnitId,
+          issueDate,
+          dueDate: dueDateFor(issueDate, finance.dueDays),
+          ocr: ocrForInvoice(number),
+          amountOre,
+          status: 'open',
+          documentHtml: '',
+        };
+        const lines = charges.map((c) => ({
+          chargeId: c.id,
+          credit: false,
+          amountOre: c.amountOre,
+          description: lineText(c),
+          visitDate: c.visitDate,
+        }));
+        await insertInvoice(tx, invoice, lines);
+        const inv = (await findInvoice(tx, invoice.id))!;
+        inv.documentHtml = renderInvoiceDocument(await documentFor(tx, inv));
+        await tx.flush();
+        return { invoiceId: inv.id, label: invoiceLabel(inv.series, number), amountOre, dueDate: inv.dueDate! };
+      });
+    },
+
+    /** Mails the invoice, its reminder or a credit note to the payer, with the document as a PDF; once per kind. */
+    async sendInvoiceDocument(input: {
+      invoiceId: string;
+      document: 'invoice' | 'reminder' | 'credit-note';
+      reminderDueDate?: string;
+    }): Promise<{ outboxId: string; status: string }> {
+      const em = orm.em.fork();
+      const inv = await findInvoice(em, input.invoiceId);
+      if (!inv) throw businessFailure('NotFound', `invoice ${input.invoiceId} does not exist`);
+      let html = inv.documentHtml;
+      const label = invoiceLabel(inv.series, inv.number);
+      if (input.document === 'reminder') {
+        const doc = await documentFor(em, inv);
+        const remaining = inv.amountOre - inv.creditedOre - inv.paidOre;
+        html = renderInvoiceDocument({
+          ...doc,
+          title: 'Betalningspåminnelse',
+          reminder: true,
+          reminderDueDate: input.reminderDueDate ?? null,
+          totalOre: remaining,
+        });
+      }
+      const title = { invoice: 'Faktura', reminder: 'Betalningspåminnelse', 'credit-note': 'Kreditfaktura' }[
+        input.document
+      ];
+      const to = (await findPatient(em, inv.payerId))?.email ?? (await mailAddressFor(em, inv.patientId));
+      const file = await pdf.render(html);
+      return deliver(`invoice:${inv.id}:${input.document}`, null, {
+        to: to ?? `payer-${inv.payerId}@invalid.local`,
+        subject: `${title} ${label} från ${finance.payee}`,
+        html,
+        text: `${title} ${label}. Dokumentet finns som PDF i bilagan.`,
+        attachments: [{ filename: `${label}.pdf`, content: file, contentType: 'application/pdf' }],
+      });
+    },
+
+    /** Where the invoice stands: its status and whether there is anything left to wait for. */
+    async invoiceBalance(input: { invoiceId: string }) {
+      return balance(orm.em.fork(), input.invoiceId);
+    },
+
+    /** Marks the invoice reminded, overdue or closed (each once) and returns its balance. */
+    async markInvoice(input: { invoiceId: string; mark: 'reminded' | 'overdue' | 'closed' }) {
+      const em = orm.em.fork();
+      await em.transactional((tx) => updateInvoice(tx, input.invoiceId, { [input.mark]: true }));
+      return balance(em, input.invoiceId);
+    },
+
+    /**
+     * Waives one charge of the invoice with a credit note (next K number) — never by editing the
+     * invoice. Visit fees count towards the high-cost ceiling and are not waived here.
+     */
+    async creditCharge(input: {
+      invoiceId: string;
+      chargeId: string;
+      reason: string;
+      actor: { id: string; name: string };
+    }): Promise<{ creditNoteId: string; label: string; amountOre: number }> {
+      return orm.em.fork().transactional(async (tx) => {
+        const inv = await findInvoice(tx, input.invoiceId);
+        if (!inv || inv.kind !== 'invoice') throw businessFailure('NotFound', 'no such invoice', 'invoiceId');
+        await lockPatient(tx, inv.patientId);
+        const found = await chargeOnInvoice(tx, inv.id, input.chargeId);
+        if (!found) throw businessFailure('NotFound', 'the charge is not on this invoice', 'chargeId');
+        if (found.credited) throw businessFailure('Refused', 'the charge is already credited', 'chargeId');
+        if (found.charge.countsToCeiling)
+          throw businessFailure(
+            'Refused',
+            'a visit fee counts towards the high-cost ceiling and is not waived',
+            'chargeId',
+          );
+        if (found.line.amountOre === 0) throw businessFailure('Refused', 'nothing to credit', 'chargeId');
+        const number = await takeNumber(tx, SERIES.creditNote);
+        const today = stockholmDateOf(new Date());
+        const note: Omit<Invoice, 'createdAt' | 'paidOre' | 'creditedOre'> = {
+          id: randomUUID(),
+          series: SERIES.creditNote,
+          number,
+          kind: 'credit-note',
+          creditsInvoiceId: inv.id,
+          billingKey: `credit:${input.chargeId}`,
+          patientId: inv.patientId,
+          payerId: inv.payerId,
+          careUnitId: inv.careUnitId,
+          issueDate: today,
+          dueDate: null,
+          ocr: null,
+          amountOre: -found.line.amountOre,
+          status: 'credit-note',
+          documentHtml: '',
+        };
+        await insertInvoice(tx, note, [
+          {
+            chargeId: input.chargeId,
+            credit: true,
+            amountOre: -found.line.amountOre,
+            description: `${found.line.description}, avskriven`,
+            visitDate: found.line.visitDate,
+          },
+        ]);
+        const row = (await findInvoice(tx, note.id))!;
+        row.documentHtml = renderInvoiceDocument({ ...(await documentFor(tx, row)), reason: input.reason });
+        await tx.flush();
+        await updateInvoice(tx, inv.id, { addCreditedOre: found.line.amountOre });
+        return { creditNoteId: note.id, label: invoiceLabel(SERIES.creditNote, number), amountOre: note.amountOre };
+      });
+    },
+  };
+}
+
+export type InvoiceActivities = ReturnType<typeof createInvoiceActivities>;
