@@ -22,5 +22,6 @@ export const helpers = {
   stockholmTime,
   kronor: formatKronor,
   eq: (a: unknown, b: unknown) => a === b,
+  gt: (a: unknown, b: unknown) => Number(a) > Number(b),
   json: (v: unknown) => JSON.stringify(v, null, 2),
 };

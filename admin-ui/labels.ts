@@ -158,3 +158,26 @@ const UPDATE_LABELS: Record<string, string> = {
 };
 
 export const ACCESS_OUTCOME_LABELS: Record<string, string> = { ok: 'genomförd', refused: 'nekad', error: 'fel' };
+
+export const INVOICE_STATUS_LABELS: Record<string, string> = {
+  open: 'Obetald',
+  'partly-paid': 'Delbetald',
+  paid: 'Betald',
+  overpaid: 'Överbetald',
+  reminded: 'Påminnelse skickad',
+  overdue: 'Förfallen',
+  credited: 'Krediterad',
+  'credit-note': 'Kreditfaktura',
+};
+
+export const MATCH_LABELS: Record<string, string> = { auto: 'automatiskt (OCR)', manual: 'manuellt' };
+
+/** Why a fee is what it is (charge.reason), for patients and finance staff. */
+export const FEE_REASON_LABELS: Record<string, string> = {
+  full: 'hel avgift',
+  partial: 'delbelopp, högkostnadsskyddet nås',
+  'free-card': 'frikort',
+  'exempt-age': 'avgiftsfri ålder',
+  'no-show': 'uteblivet besök',
+  'late-cancel': 'sen avbokning',
+};

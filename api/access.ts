@@ -13,7 +13,7 @@ import type { Principal } from './auth';
 import { logAccess } from './audit';
 import { HttpError } from './errors';
 
-export const API_SCOPES = ['encounters:read', 'encounters:write', 'participants'] as const;
+export const API_SCOPES = ['encounters:read', 'encounters:write', 'participants', 'finance:import'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** Who a route admits: a staff role, a patient or guardian, a machine client's scope, or anyone. */

@@ -18,6 +18,8 @@ import { adminRouter } from './admin/routes';
 import { deviationRouter } from './admin/deviations';
 import { logRouter } from './admin/logs';
 import { followupRouter } from './admin/followup';
+import { bgmaxUpload, financeRouter } from './finance/routes';
+import { createPdfRenderer } from '../documents/pdf';
 import { clinicianRouter } from './admin/clinician';
 import { encounterRouter } from './encounters/routes';
 import { identityRouter, RelyingParties } from './identity/routes';
@@ -95,7 +97,11 @@ export function createApp(deps: AppDeps): App {
   app.use(express.urlencoded({ extended: false, limit: '64kb' }));
 
   const sessions = createSessions(config);
-  app.close = sessions.close;
+  const pdf = createPdfRenderer(config.chromiumPath);
+  app.close = async () => {
+    await sessions.close();
+    await pdf.close();
+  };
   app.use(sessions.middleware);
   app.use(authenticate(config));
   app.use(
@@ -110,6 +116,7 @@ export function createApp(deps: AppDeps): App {
         void res.status(429).json({ error: 'rate-limited', message: 'too many requests; try again in a minute' }),
     }),
   );
+  app.use(bgmaxUpload);
   // CSRF: every state-changing request of a logged-in browser carries the session's token (form field or header).
   const csrf = csrfSync({
     getTokenFromRequest: (req) => (req.headers['x-csrf-token'] as string | undefined) ?? req.body?._csrf,
@@ -147,6 +154,7 @@ export function createApp(deps: AppDeps): App {
   app.use(logRouter(deps));
   app.use(followupRouter(deps));
   app.use(clinicianRouter(deps));
+  app.use(financeRouter(deps, pdf));
   if (deps.extraRouter) app.use(deps.extraRouter);
 
   app.use((_req, _res, next) => next(notFound('page')));

@@ -4,12 +4,14 @@ import type { StaffRoleName } from '../db/entities';
 
 const ITEMS: Array<{ href: string; label: string; roles: StaffRoleName[] | 'patient' }> = [
   { href: '/mina-sidor', label: 'Mina vårdmöten', roles: 'patient' },
+  { href: '/mina-sidor/avgifter', label: 'Mina avgifter', roles: 'patient' },
   { href: '/admin', label: 'Översikt', roles: ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'] },
   { href: '/admin/mina-moten', label: 'Mina möten', roles: ['clinician'] },
   { href: '/admin/encounters', label: 'Vårdmöten', roles: ['care_admin', 'clinician', 'quality_lead'] },
   { href: '/admin/deviations', label: 'Avvikelser', roles: ['quality_lead', 'care_admin'] },
   { href: '/admin/followup', label: 'Uppföljning', roles: ['quality_lead', 'care_admin'] },
   { href: '/admin/outbox', label: 'Utkorg', roles: ['care_admin'] },
+  { href: '/admin/ekonomi', label: 'Ekonomi', roles: ['finance'] },
   { href: '/admin/logs', label: 'Loggar', roles: ['quality_lead', 'sysadmin'] },
   { href: '/healthz', label: 'Driftstatus', roles: ['care_admin', 'sysadmin'] },
 ];

@@ -40,14 +40,7 @@ export function firstOfNextMonth(month: string): string {
 export const PAYER_ADULT_AGE = 18;
 
 export type InvoiceStatus =
-  | 'open'
-  | 'partly-paid'
-  | 'paid'
-  | 'overpaid'
-  | 'reminded'
-  | 'overdue'
-  | 'credited'
-  | 'credit-note';
+  'open' | 'partly-paid' | 'paid' | 'overpaid' | 'reminded' | 'overdue' | 'credited' | 'credit-note';
 
 export interface InvoiceBalanceFacts {
   kind: 'invoice' | 'credit-note';

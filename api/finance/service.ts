@@ -256,7 +256,7 @@ export async function waiveCharge(
     });
     if (err instanceof WorkflowNotFoundError || status >= 500)
       throw new HttpError(409, 'invoice: the invoice is closed and can no longer be changed', 'invoiceId', 'closed');
-    throw new HttpError(status, body.error, (body as { field?: string }).field, 'refused');
+    throw new HttpError(status, body.message, (body as { field?: string }).field, 'refused');
   }
 }
 

@@ -7,8 +7,14 @@ import { HttpError, notFound, toHttp } from '../errors';
 import { getEncounterRow, listEncounters } from '../../db/encounters';
 import { IdParam } from '../encounters/schemas';
 import * as m from '../../workflows/encounter.messages';
+import { patientCharges } from '../../db/finance';
+import { findPatient } from '../../db/people';
+import { CHARGE_LABELS, FEE_REASON_LABELS, INVOICE_STATUS_LABELS, sv } from '../../admin-ui/labels';
+import { stockholmDateOf } from '../../domain/dates';
+import { ceilingFor, periodEnd } from '../../domain/fees';
+import { invoiceLabel } from '../../domain/invoices';
 
-export function patientRouter({ temporal }: AppDeps): Router {
+export function patientRouter({ temporal, config }: AppDeps): Router {
   const router = Router();
 
   router.get('/mina-sidor', allow('patient'), async (req, res) => {
@@ -32,6 +38,47 @@ export function patientRouter({ temporal }: AppDeps): Router {
         forChild: mine.find((x) => x.patientId === i.patientId)?.actingAs === 'guardian',
       })),
     });
+  });
+
+  // Mina avgifter: each charge with its invoice, the high-cost protection so far and the free card.
+  router.get('/mina-sidor/avgifter', allow('patient'), async (req, res) => {
+    const mine = (await patientsFor(req.em, req.principal!)) ?? [];
+    const today = stockholmDateOf(new Date());
+    const people = [];
+    for (const x of mine) {
+      const patient = (await findPatient(req.em, x.patientId))!;
+      const { charges, periods } = await patientCharges(req.em, x.patientId);
+      const current = periods.find((p) => p.startDate <= today && today <= periodEnd(p.startDate)) ?? null;
+      people.push({
+        name: `${patient.givenName} ${patient.familyName}`,
+        forChild: x.actingAs === 'guardian',
+        charges: charges.map((c) => ({
+          visitDate: c.visitDate,
+          kind: CHARGE_LABELS[c.kind],
+          reason: sv(FEE_REASON_LABELS, c.reason),
+          amountOre: c.amountOre,
+          invoice: c.invoice
+            ? {
+                label: invoiceLabel(c.invoice.series, c.invoice.number),
+                status: sv(INVOICE_STATUS_LABELS, c.invoice.status),
+                dueDate: c.invoice.dueDate,
+                ocr: c.invoice.ocr,
+              }
+            : null,
+          credited: c.creditNote ? invoiceLabel(c.creditNote.series, c.creditNote.number) : null,
+        })),
+        period: current && {
+          startDate: current.startDate,
+          endDate: periodEnd(current.startDate),
+          paidOre: current.paidOre,
+          ceilingOre: ceilingFor(current.startDate),
+          remainingOre: Math.max(0, ceilingFor(current.startDate) - current.paidOre),
+          freeCardUntil: current.freeCardUntil ?? null,
+        },
+      });
+    }
+    await logAccess(req, { action: 'read', target: 'mina-sidor:avgifter', patientIds: mine.map((x) => x.patientId) });
+    res.render('patient/fees', { layout: 'meet', title: 'Mina avgifter', people, bankgiro: config.finance.bankgiro });
   });
 
   // The identity step: the logged-in person's own e-ID (LoA3) is what the workflow checks against the patient.
