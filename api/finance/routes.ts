@@ -288,6 +288,7 @@ export function financeRouter({ temporal }: AppDeps, pdf: PdfRenderer): Router {
     res.render('finance/import', {
       title: `Inläsning ${imp.fileName}`,
       imp,
+      fileCreated: imp.fileCreatedAt.replace('T', ' ').slice(0, 16),
       again: req.query.redan !== undefined,
       payments: payments.map((p) => ({ ...p, how: p.matched ? sv(MATCH_LABELS, p.matched) : 'omatchad' })),
       balanced:

@@ -81,6 +81,20 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['POST', '/admin/mina-moten/:id/eligibility', ['clinician']],
   ['POST', '/admin/mina-moten/:id/checklist', ['clinician']],
   ['POST', '/admin/mina-moten/:id/journal-note', ['clinician']],
+  ['GET', '/mina-sidor/avgifter', ['patient']],
+  ['GET', '/admin/ekonomi', ['finance']],
+  ['GET', '/admin/ekonomi/fakturor', ['finance']],
+  ['GET', '/admin/ekonomi/fakturor/:id', ['finance', 'care_admin']],
+  ['GET', '/admin/ekonomi/fakturor/:id/dokument', ['finance', 'care_admin']],
+  ['GET', '/admin/ekonomi/fakturor/:id/pdf', ['finance', 'care_admin']],
+  ['POST', '/admin/ekonomi/fakturor/:id/avskriv', ['finance', 'care_admin']],
+  ['GET', '/admin/ekonomi/betalningar', ['finance']],
+  ['POST', '/admin/ekonomi/betalningar/:id/matcha', ['finance']],
+  ['GET', '/admin/ekonomi/inlasningar', ['finance']],
+  ['POST', '/admin/ekonomi/inlasningar', ['finance']],
+  ['GET', '/admin/ekonomi/inlasningar/:id', ['finance']],
+  ['GET', '/admin/ekonomi/frikort', ['finance']],
+  ['POST', '/api/finance/bgmax', ['finance', 'scope:finance:import']],
 ];
 
 const stack = useApiStack();

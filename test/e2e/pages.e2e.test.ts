@@ -11,6 +11,9 @@ import { BASE, useBrowserStack } from '../support/browser-stack';
 import { startEncounter } from '../support/encounters';
 import { makeFixture } from '../support/fixtures';
 import { loginInBrowser } from '../support/meeting';
+import { bgmaxFile } from '../support/bgmax';
+import { noShowInvoice } from '../support/finance';
+import { login } from '../support/login';
 
 jest.setTimeout(240_000);
 const stack = useBrowserStack();
@@ -26,16 +29,37 @@ it('each staff role sees each of its pages without a browser error', async () =>
     description: 'Bilden frös i 30 sekunder.',
     dedupeKey: `video:${encounterId}`,
   });
+  // A real invoice (a no-show's) and a real import, for the finance pages that show one.
+  const { invoice } = await noShowInvoice(stack.ctx, f);
+  const finance = await login(stack.app, { hsaId: f.staff.finance });
+  const imported = await finance
+    .post('/api/finance/bgmax?name=sidor.txt')
+    .set('content-type', 'application/octet-stream')
+    .send(Buffer.from(bgmaxFile([{ text: 'OKAND', ore: 1_000, serial: Date.now() % 1e9 }]), 'latin1'))
+    .expect(201);
+  const idFor = (p: string) =>
+    p.startsWith('/admin/deviations')
+      ? deviationId
+      : p.startsWith('/admin/ekonomi/fakturor')
+        ? invoice.id
+        : p.startsWith('/admin/ekonomi/inlasningar')
+          ? imported.body.importId
+          : encounterId;
   const pages = routeTable(stack.app)
     .filter(
-      (r) => r.method === 'GET' && r.path.startsWith('/admin') && !r.path.endsWith('.csv') && !r.path.endsWith('/live'),
+      (r) =>
+        r.method === 'GET' &&
+        r.path.startsWith('/admin') &&
+        !r.path.endsWith('.csv') &&
+        !r.path.endsWith('/live') &&
+        // A PDF download is no page (the invoice test reads it over HTTP).
+        !r.path.endsWith('/pdf'),
     )
     .map((r) => ({
       name: r.path.replace(/^\//, '').replace(/[/:]+/g, '_'),
       grantees: r.grantees ?? [],
       url:
-        r.path.replace(':id', r.path.startsWith('/admin/deviations') ? deviationId : encounterId) +
-        (r.path === '/admin/logs/extract' ? `?personnummer=${f.adultPnr}` : ''),
+        r.path.replace(':id', idFor(r.path)) + (r.path === '/admin/logs/extract' ? `?personnummer=${f.adultPnr}` : ''),
     }));
   const roles: Array<[Grantee, string]> = [
     ['care_admin', f.staff.careAdmin],

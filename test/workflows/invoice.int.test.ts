@@ -16,46 +16,15 @@ import { bgmaxFile } from '../support/bgmax';
 import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
 import { login } from '../support/login';
+import { chargesOf, noShowInvoice, waitForInvoice } from '../support/finance';
 
 const stack = useApiStack();
 const rows = <T>(sql: string, params: unknown[] = []) => stack.ctx.orm.em.fork().execute<T[]>(sql, params);
 
-interface InvoiceRow {
-  id: string;
-  number: string;
-  series: string;
-  ocr: string | null;
-  amount_ore: number;
-  paid_ore: number;
-  credited_ore: number;
-  status: string;
-  issue_date: string;
-  due_date: string | null;
-  document_html: string;
-  billing_key: string;
-}
-const INVOICE_COLS = `id, number, series, ocr, amount_ore, paid_ore, credited_ore, status, billing_key, document_html,
-  to_char(issue_date, 'YYYY-MM-DD') as issue_date, to_char(due_date, 'YYYY-MM-DD') as due_date`;
-
-async function invoiceOf(billingKey: string, timeoutMs = 30_000): Promise<InvoiceRow> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = await rows<InvoiceRow>(`select ${INVOICE_COLS} from invoice where billing_key = ?`, [billingKey]);
-    if (row) return row;
-    if (Date.now() > deadline) throw new Error(`no invoice for ${billingKey}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function waitForInvoiceStatus(id: string, status: string, timeoutMs = 30_000): Promise<InvoiceRow> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [row] = await rows<InvoiceRow>(`select ${INVOICE_COLS} from invoice where id = ?`, [id]);
-    if (row.status === status) return row;
-    if (Date.now() > deadline) throw new Error(`invoice stayed ${row.status}, wanted ${status}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const invoiceOf = (billingKey: string, timeoutMs?: number) =>
+  waitForInvoice(stack.ctx, { billingKey }, undefined, timeoutMs);
+const waitForInvoiceStatus = (id: string, status: string) =>
+  waitForInvoice(stack.ctx, { id }, (r) => r.status === status);
 
 /** A whole video encounter to its end: identity, booking, session, note. */
 async function closedEncounter(f: Fixture, patientId: string, pnr: string, policy: Partial<m.EncounterPolicy> = {}) {
@@ -70,26 +39,7 @@ async function closedEncounter(f: Fixture, patientId: string, pnr: string, polic
     args: [{ actor: clinicianOf(f), text: 'Bedömning och plan.' }],
   });
   await handle.result();
-  return charges(handle);
-}
-
-/** The state keeps each charge as the fee activity returned it, with its id. */
-const charges = async (handle: WorkflowHandle) =>
-  (await handle.query(m.stateQuery)).charges as Array<{
-    kind: string;
-    chargeId: string;
-    chargeOre: number;
-    reason: string;
-    freeCardIssued: boolean;
-  }>;
-
-async function noShowEncounter(f: Fixture, policy: Partial<m.EncounterPolicy> = {}) {
-  const { handle } = await startEncounter(stack.ctx, f, f.adultId, { noShowGraceSeconds: 1, ...policy });
-  await throughIdentity(handle, f);
-  const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 2, 0.05);
-  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
-  expect(await handle.result()).toMatchObject({ status: 'no-show' });
-  return (await charges(handle))[0];
+  return chargesOf(handle);
 }
 
 const invoiceHandle = (billingKey: string): WorkflowHandle =>
@@ -181,10 +131,9 @@ it('RULES §2 VGR: one invoice for the month collects every charge of the patien
 
 it('unpaid: a reminder after the due date, then overdue; a BgMax payment by OCR closes it as paid, and re-importing changes nothing', async () => {
   const f = await makeFixture(stack.ctx.orm);
-  const charge = await noShowEncounter(f, {
+  const { invoice } = await noShowInvoice(stack.ctx, f, {
     invoice: { reminderAfterDueSeconds: 0, reminderTermsDays: 14, dueSeconds: 2, reminderSeconds: 2 },
   });
-  const invoice = await invoiceOf(`charge:${charge.chargeId}`);
   expect(invoice.amount_ore).toBe(40_000);
   await waitForInvoiceStatus(invoice.id, 'reminded');
   await waitFor(() => stack.worker.mailer.sent.find((s) => s.subject.startsWith('Betalningspåminnelse')));
@@ -246,8 +195,8 @@ it('unpaid: a reminder after the due date, then overdue; a BgMax payment by OCR 
 
 it('waiving a no-show fee issues a credit note (K series) and never edits the invoice', async () => {
   const f = await makeFixture(stack.ctx.orm);
-  const charge = await noShowEncounter(f);
-  const invoice = await invoiceOf(`charge:${charge.chargeId}`);
+  const { chargeId, invoice } = await noShowInvoice(stack.ctx, f);
+  const charge = { chargeId };
   const admin = await login(stack.app, { hsaId: f.staff.careAdmin });
   const refused = await admin
     .post(`/admin/ekonomi/fakturor/${invoice.id}/avskriv`, { chargeId: charge.chargeId, reason: '' })
