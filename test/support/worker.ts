@@ -84,8 +84,12 @@ export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRoo
 
 export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 
-/** With RECORD_HISTORIES=1, saves the finished workflow's history for the replay test. */
-export async function maybeRecordHistory(handle: WorkflowHandle, scenario: string): Promise<void> {
+/** With RECORD_HISTORIES=1, saves the finished workflow's history for the replay test as `<kind>-<scenario>.json`. */
+export async function maybeRecordHistory(
+  handle: WorkflowHandle,
+  scenario: string,
+  kind: 'encounter' | 'invoice' = 'encounter',
+): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   // The CLI writes the same protobuf JSON that `temporal workflow show --output json` users know.
   const json = execFileSync(
@@ -103,5 +107,5 @@ export async function maybeRecordHistory(handle: WorkflowHandle, scenario: strin
     { maxBuffer: 64 << 20 },
   );
   fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-  fs.writeFileSync(path.join(HISTORIES_DIR, `encounter-${scenario}.json`), json);
+  fs.writeFileSync(path.join(HISTORIES_DIR, `${kind}-${scenario}.json`), json);
 }

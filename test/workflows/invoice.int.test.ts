@@ -16,6 +16,7 @@ import { bgmaxFile } from '../support/bgmax';
 import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
 import { login } from '../support/login';
+import { maybeRecordHistory } from '../support/worker';
 import { chargesOf, noShowInvoice, waitForInvoice } from '../support/finance';
 
 const stack = useApiStack();
@@ -27,7 +28,13 @@ const waitForInvoiceStatus = (id: string, status: string) =>
   waitForInvoice(stack.ctx, { id }, (r) => r.status === status);
 
 /** A whole video encounter to its end: identity, booking, session, note. */
-async function closedEncounter(f: Fixture, patientId: string, pnr: string, policy: Partial<m.EncounterPolicy> = {}) {
+async function closedEncounter(
+  f: Fixture,
+  patientId: string,
+  pnr: string,
+  policy: Partial<m.EncounterPolicy> = {},
+  record?: string,
+) {
   const { handle } = await startEncounter(stack.ctx, f, patientId, policy);
   await throughIdentity(handle, f, pnr);
   // Short slots, so one clinician's encounters one after the other never overlap.
@@ -39,6 +46,7 @@ async function closedEncounter(f: Fixture, patientId: string, pnr: string, polic
     args: [{ actor: clinicianOf(f), text: 'Bedömning och plan.' }],
   });
   await handle.result();
+  if (record) await maybeRecordHistory(handle, record);
   return chargesOf(handle);
 }
 
@@ -57,7 +65,7 @@ it('RULES §1 ceiling (Stockholm 2026: 1 450 kr): the crossing visit pays 150 kr
     130_000,
   ]);
 
-  const [first] = await closedEncounter(f, f.adultId, f.adultPnr);
+  const [first] = await closedEncounter(f, f.adultId, f.adultPnr, {}, 'invoiced');
   expect(first).toMatchObject({ kind: 'visit', chargeOre: 15_000, reason: 'partial', freeCardIssued: true });
   const invoice = await invoiceOf(`charge:${first.chargeId}`);
   expect(invoice).toMatchObject({ series: 'F', amount_ore: 15_000, status: 'open', issue_date: today });
@@ -160,6 +168,7 @@ it('unpaid: a reminder after the due date, then overdue; a BgMax payment by OCR 
     duplicateCount: 0,
   });
   expect(await invoiceHandle(invoice.billing_key).result()).toEqual({ invoiceId: invoice.id, status: 'paid' });
+  await maybeRecordHistory(invoiceHandle(invoice.billing_key), 'paid-after-reminder', 'invoice');
   const paid = await waitForInvoiceStatus(invoice.id, 'paid');
   expect(paid.paid_ore).toBe(40_000);
 
@@ -216,6 +225,7 @@ it('waiving a no-show fee issues a credit note (K series) and never edits the in
   );
   expect(note).toEqual({ amount_ore: -40_000, credits_invoice_id: invoice.id, series: 'K' });
   expect(await invoiceHandle(invoice.billing_key).result()).toEqual({ invoiceId: invoice.id, status: 'credited' });
+  await maybeRecordHistory(invoiceHandle(invoice.billing_key), 'credited', 'invoice');
   const after = await waitForInvoiceStatus(invoice.id, 'credited');
   expect(after.amount_ore).toBe(40_000); // the invoice itself is unchanged
   expect(after.credited_ore).toBe(40_000);

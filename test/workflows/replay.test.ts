@@ -1,4 +1,4 @@
-/** Replays recorded encounter histories: a workflow change that would break running encounters fails here. */
+/** Replays recorded encounter and invoice histories: a workflow change that would break running ones fails here. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -9,12 +9,12 @@ import { HISTORIES_DIR, workflowBundle } from '../support/worker';
 jest.setTimeout(120_000);
 
 const files = fs.existsSync(HISTORIES_DIR)
-  ? fs.readdirSync(HISTORIES_DIR).filter((f) => f.startsWith('encounter-') && f.endsWith('.json'))
+  ? fs.readdirSync(HISTORIES_DIR).filter((f) => /^(encounter|invoice)-.*\.json$/.test(f))
   : [];
 const load = (file: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
 
-it('has a recorded history for every encounter path', () => {
-  const scenarios = files.map((f) => f.replace(/^encounter-|\.json$/g, '')).sort();
+it('has a recorded history for every encounter and invoice path', () => {
+  const scenarios = files.map((f) => f.replace(/\.json$/, '')).sort();
   expect(scenarios).toEqual(
     [
       'cancel-early',
@@ -31,7 +31,12 @@ it('has a recorded history for every encounter path', () => {
       'reschedule',
       'video-janus',
       'video-no-show',
-    ].sort(),
+      // Recorded after invoicing (patched('invoicing')): the charge starts its invoice workflow.
+      'invoiced',
+    ]
+      .map((s) => `encounter-${s}`)
+      .concat(['invoice-paid-after-reminder', 'invoice-credited'])
+      .sort(),
   );
 });
 
