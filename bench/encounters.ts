@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     workflowsPath: require.resolve('./workflows'),
     logger: new DefaultLogger('WARN'),
   });
+  const pdf = createPdfRenderer(ctx.config.chromiumPath);
   const worker = await Worker.create({
     connection,
     taskQueue: ctx.config.temporal.taskQueue,
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
       orm: ctx.orm,
       mailer: captureMailer(),
       rooms: createFakeRooms(),
-      pdf: createPdfRenderer(ctx.config.chromiumPath),
+      pdf,
       finance: ctx.config.finance,
     }),
   });
@@ -115,6 +116,7 @@ async function main(): Promise<void> {
 
   worker.shutdown();
   await running;
+  await pdf.close();
   await connection.close();
   await ctx.close();
 }
