@@ -10,6 +10,7 @@ export async function recordDeviation(
   em: EntityManager,
   d: {
     encounterId: string | null;
+    threadId?: string | null;
     category: DeviationCategory;
     severity: DeviationSeverity;
     description: string;
@@ -76,6 +77,7 @@ export interface DeviationRow {
   careUnitId: string | null;
   careUnitName: string | null;
   patientId: string | null;
+  threadId: string | null;
 }
 
 export interface DeviationFilter {
@@ -91,11 +93,15 @@ export interface DeviationFilter {
   limit: number;
 }
 
-// A read model across three tables, as the encounter list's: plain SQL reads clearest.
+/** A deviation belongs to its encounter's unit or its message thread's. */
+const UNIT = 'coalesce(e.care_unit_id, t.care_unit_id)';
+
+// A read model across four tables, as the encounter list's: plain SQL reads clearest.
 const DEVIATION_SQL = `select d.id, d.encounter_id as "encounterId", d.category, d.severity, d.status, d.description,
-  d.action, d.created_at as "createdAt", d.closed_at as "closedAt", e.care_unit_id as "careUnitId",
-  u.name as "careUnitName", e.patient_id as "patientId"
-  from deviation d left join encounter e on e.id = d.encounter_id left join care_unit u on u.id = e.care_unit_id`;
+  d.action, d.created_at as "createdAt", d.closed_at as "closedAt", ${UNIT} as "careUnitId",
+  u.name as "careUnitName", coalesce(e.patient_id, t.patient_id) as "patientId", d.thread_id as "threadId"
+  from deviation d left join encounter e on e.id = d.encounter_id left join message_thread t on t.id = d.thread_id
+  left join care_unit u on u.id = ${UNIT}`;
 
 /** Deviations newest first, with their encounter's unit: the quality lead's list and the CSV export. */
 export async function listDeviations(em: EntityManager, f: DeviationFilter): Promise<DeviationRow[]> {
@@ -105,9 +111,9 @@ export async function listDeviations(em: EntityManager, f: DeviationFilter): Pro
   if (f.category) add('d.category = ?', f.category);
   if (f.severity) add('d.severity = ?', f.severity);
   if (f.status) add('d.status = ?', f.status);
-  if (f.careUnitId) add('e.care_unit_id = ?', f.careUnitId);
+  if (f.careUnitId) add(`${UNIT} = ?`, f.careUnitId);
   if (f.careUnitIds?.length === 0) add('false');
-  else if (f.careUnitIds) add(`e.care_unit_id in (${f.careUnitIds.map(() => '?').join(', ')})`, ...f.careUnitIds);
+  else if (f.careUnitIds) add(`${UNIT} in (${f.careUnitIds.map(() => '?').join(', ')})`, ...f.careUnitIds);
   if (f.from) add('d.created_at >= ?', f.from);
   if (f.to) add('d.created_at < ?', f.to);
   const clause = where.length ? ` where ${where.join(' and ')}` : '';
@@ -131,10 +137,10 @@ export async function countOpenDeviations(
   em: EntityManager,
   careUnitIds: string[] | null,
 ): Promise<Map<string, number>> {
-  const scope = careUnitIds ? ` and e.care_unit_id in (${careUnitIds.map(() => '?').join(', ') || 'null'})` : '';
+  const scope = careUnitIds ? ` and ${UNIT} in (${careUnitIds.map(() => '?').join(', ') || 'null'})` : '';
   const rows = await em.execute<Array<{ category: string; n: string }>>(
     `select d.category, count(*) as n from deviation d left join encounter e on e.id = d.encounter_id
-     where d.status <> 'closed'${scope} group by d.category`,
+     left join message_thread t on t.id = d.thread_id where d.status <> 'closed'${scope} group by d.category`,
     careUnitIds ?? [],
   );
   return new Map(rows.map((r) => [r.category, Number(r.n)]));

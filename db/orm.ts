@@ -9,6 +9,7 @@ import { MigrationVideo } from './migrations/20261123-video';
 import { MigrationIdentity } from './migrations/20261124-identity';
 import { MigrationBackoffice } from './migrations/20261124-backoffice';
 import { MigrationFinance } from './migrations/20261124-finance';
+import { MigrationMessages } from './migrations/20261124-messages';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   { name: '20261124-identity', class: MigrationIdentity },
   { name: '20261124-backoffice', class: MigrationBackoffice },
   { name: '20261124-finance', class: MigrationFinance },
+  { name: '20261124-messages', class: MigrationMessages },
 ];
 
 export type Orm = MikroORM;

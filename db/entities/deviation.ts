@@ -20,6 +20,8 @@ export type DeviationStatus = (typeof DEVIATION_STATUSES)[number];
 export class Deviation {
   id!: string;
   encounterId?: string | null;
+  /** A message thread's deviation (late answer, missing summary) has no encounter. */
+  threadId?: string | null;
   category!: DeviationCategory;
   severity!: DeviationSeverity;
   description!: string;
@@ -40,6 +42,7 @@ export const DeviationSchema = new EntitySchema<Deviation>({
   properties: {
     id: { type: 'uuid', primary: true },
     encounterId: ref('Encounter', 'encounter_id', { nullable: true }),
+    threadId: ref('MessageThread', 'thread_id', { nullable: true }),
     category: { enum: true, items: () => DEVIATION_CATEGORIES },
     severity: { enum: true, items: () => DEVIATION_SEVERITIES },
     description: { type: 'text' },

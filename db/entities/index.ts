@@ -1,5 +1,8 @@
 /** Every entity schema, in one list for the ORM: one per table (test/db/schema.int.test.ts checks them against the migrations). */
 import { AuditLogSchema } from './audit-log';
+import { ThreadSummarySchema } from './thread-summary';
+import { MessageThreadSchema } from './message-thread';
+import { MessageSchema } from './message';
 import { PaymentSchema } from './payment';
 import { InvoiceSeriesSchema } from './invoice-series';
 import { InvoiceLineSchema } from './invoice-line';
@@ -29,6 +32,9 @@ import { StaffRoleSchema } from './staff-role';
 import { VideoRoomSchema } from './video-room';
 
 export * from './audit-log';
+export * from './thread-summary';
+export * from './message-thread';
+export * from './message';
 export * from './payment';
 export * from './invoice-series';
 export * from './invoice-line';
@@ -59,6 +65,9 @@ export * from './video-room';
 
 export const ENTITY_SCHEMAS = [
   AuditLogSchema,
+  ThreadSummarySchema,
+  MessageThreadSchema,
+  MessageSchema,
   PaymentSchema,
   InvoiceSeriesSchema,
   InvoiceLineSchema,

@@ -1,0 +1,148 @@
+/** Message-thread activities: store messages and summaries, mirror the thread's state, mail the unit or the patient, escalate. */
+import { randomUUID } from 'node:crypto';
+import { findCareUnit } from '../../db/care';
+import { recordDeviation } from '../../db/deviations';
+import { careAdminsOf, findMessage, findThread, insertMessage, insertSummary, projectThread } from '../../db/messages';
+import type { Orm } from '../../db/orm';
+import { findPatient, mailAddressFor } from '../../db/people';
+import { messageText } from '../../domain/messages';
+import type { Author } from '../../workflows/message-thread.messages';
+import { businessFailure } from '../errors';
+import { createDelivery, Mailer } from '../mail';
+import { renderMail } from '../mail/render';
+
+/** RULES.md §9 / SÄS: the visit type of a written contact's journal summary. */
+export const WRITTEN_CONTACT = 'Skriftlig kontakt (meddelande)';
+
+export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mailer }) {
+  const deliver = createDelivery({ orm, mailer });
+  const thread = async (id: string) => {
+    const em = orm.em.fork();
+    const t = await findThread(em, id);
+    if (!t) throw businessFailure('NotFound', `thread ${id} does not exist`);
+    const unit = (await findCareUnit(em, t.careUnitId))!;
+    return { em, t, unit };
+  };
+  const unitAddress = (hsaId: string) => `enhet-${hsaId}@staff.vardmote.local`;
+
+  return {
+    async storeMessage(input: { threadId: string; author: Author; text: string }) {
+      let text: string;
+      try {
+        text = messageText(input.text);
+      } catch (err) {
+        throw businessFailure('Invalid', (err as Error).message, 'text');
+      }
+      const row = await insertMessage(orm.em.fork(), {
+        id: randomUUID(),
+        threadId: input.threadId,
+        authorKind: input.author.kind,
+        authorId: input.author.id,
+        authorName: input.author.name,
+        signature: input.author.signature ?? null,
+        body: text,
+        dueDate: null,
+      });
+      return { messageId: row.id, createdAt: row.createdAt.toISOString() };
+    },
+
+    async storeSummary(input: { threadId: string; author: Author; contactDate: string; text: string }) {
+      let text: string;
+      try {
+        text = messageText(input.text);
+      } catch (err) {
+        throw businessFailure('Invalid', (err as Error).message, 'text');
+      }
+      const summaryId = await insertSummary(orm.em.fork(), {
+        id: randomUUID(),
+        threadId: input.threadId,
+        contactDate: input.contactDate,
+        visitType: WRITTEN_CONTACT,
+        text,
+        signedBy: input.author.id,
+        signedByName: input.author.name,
+      });
+      return { summaryId };
+    },
+
+    async projectThread(input: Parameters<typeof projectThread>[1]) {
+      await projectThread(orm.em.fork(), input);
+    },
+
+    /**
+     * Mails about a thread: a patient's message to the unit (its text, escaped), an answer's notice to
+     * the patient (no content: it is read after logging in), the unit's reminder, the summary reminder.
+     */
+    async notifyThread(input: {
+      threadId: string;
+      messageId: string | null;
+      kind: 'to-unit' | 'to-patient' | 'reminder' | 'summary-reminder';
+      contactDate?: string;
+    }) {
+      const { em, t, unit } = await thread(input.threadId);
+      const msg = input.messageId ? await findMessage(em, input.messageId) : null;
+      const patient = (await findPatient(em, t.patientId))!;
+      const data = {
+        unitName: unit.name,
+        subject: t.subject,
+        text: msg?.body ?? '',
+        dueDate: t.dueDate ?? '',
+        contactDate: input.contactDate ?? '',
+        patientName: `${patient.givenName} ${patient.familyName}`,
+      };
+      const key = `thread:${t.id}:${input.kind}:${input.messageId ?? input.contactDate ?? t.dueDate}`;
+      const { html, text } = renderMail(`thread-${input.kind}`, data);
+      const to =
+        input.kind === 'to-patient'
+          ? ((await mailAddressFor(em, t.patientId)) ?? `patient-${t.patientId}@invalid.local`)
+          : unitAddress(unit.hsaId);
+      const subject = {
+        'to-unit': `Nytt meddelande: ${t.subject}`,
+        'to-patient': `Du har fått svar från ${unit.name}`,
+        reminder: `Påminnelse: meddelande ska besvaras senast ${t.dueDate}`,
+        'summary-reminder': `Sammanfattning saknas i journalen för ${input.contactDate}`,
+      }[input.kind];
+      return deliver(key, null, { to, subject, html, text });
+    },
+
+    /** The answer came too late: the unit's care administrators are told and one deviation is recorded per breach. */
+    async escalateLateAnswer(input: { threadId: string; deadlineAt: string; dueDate: string }) {
+      const { em, t, unit } = await thread(input.threadId);
+      await recordDeviation(em, {
+        encounterId: null,
+        threadId: t.id,
+        category: 'late-answer',
+        severity: 'medium',
+        description: `Meddelande inte besvarat inom 2 arbetsdagar (senast ${input.dueDate})`,
+        dedupeKey: `thread:${t.id}:late:${input.deadlineAt}`,
+      });
+      const { html, text } = renderMail('thread-escalation', {
+        unitName: unit.name,
+        subject: t.subject,
+        dueDate: input.dueDate,
+      });
+      for (const hsaId of await careAdminsOf(em, t.careUnitId))
+        await deliver(`thread:${t.id}:escalation:${input.deadlineAt}:${hsaId}`, null, {
+          to: `${hsaId}@staff.vardmote.local`,
+          subject: `Försenat svar: ${t.subject}`,
+          html,
+          text,
+        });
+    },
+
+    /** A day of care in the thread without its journal summary (the encounter's documentation rule). */
+    async recordThreadDeviation(input: { threadId: string; contactDate: string }) {
+      const { em, t } = await thread(input.threadId);
+      await recordDeviation(em, {
+        encounterId: null,
+        threadId: t.id,
+        category: 'missing-documentation',
+        severity: 'medium',
+        description: `Sammanfattning i journalen saknas för meddelanden ${input.contactDate}`,
+        dedupeKey: `thread:${t.id}:summary:${input.contactDate}`,
+      });
+    },
+  };
+}
+
+export type MessageActivities = ReturnType<typeof createMessageActivities>;
