@@ -19,6 +19,7 @@ import { deviationRouter } from './admin/deviations';
 import { logRouter } from './admin/logs';
 import { followupRouter } from './admin/followup';
 import { bgmaxUpload, financeRouter } from './finance/routes';
+import { messageRouter } from './messages/routes';
 import { createPdfRenderer } from '../documents/pdf';
 import { clinicianRouter } from './admin/clinician';
 import { encounterRouter } from './encounters/routes';
@@ -155,6 +156,7 @@ export function createApp(deps: AppDeps): App {
   app.use(followupRouter(deps));
   app.use(clinicianRouter(deps));
   app.use(financeRouter(deps, pdf));
+  app.use(messageRouter(deps));
   if (deps.extraRouter) app.use(deps.extraRouter);
 
   app.use((_req, _res, next) => next(notFound('page')));

@@ -4,9 +4,11 @@ import type { StaffRoleName } from '../db/entities';
 
 const ITEMS: Array<{ href: string; label: string; roles: StaffRoleName[] | 'patient' }> = [
   { href: '/mina-sidor', label: 'Mina vårdmöten', roles: 'patient' },
+  { href: '/mina-sidor/meddelanden', label: 'Meddelanden', roles: 'patient' },
   { href: '/mina-sidor/avgifter', label: 'Mina avgifter', roles: 'patient' },
   { href: '/admin', label: 'Översikt', roles: ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'] },
   { href: '/admin/mina-moten', label: 'Mina möten', roles: ['clinician'] },
+  { href: '/admin/meddelanden', label: 'Meddelanden', roles: ['clinician', 'care_admin'] },
   { href: '/admin/encounters', label: 'Vårdmöten', roles: ['care_admin', 'clinician', 'quality_lead'] },
   { href: '/admin/deviations', label: 'Avvikelser', roles: ['quality_lead', 'care_admin'] },
   { href: '/admin/followup', label: 'Uppföljning', roles: ['quality_lead', 'care_admin'] },

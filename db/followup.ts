@@ -4,6 +4,7 @@
  * (or of the request, for encounters never booked).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { deadlineOf } from '../domain/messages';
 
 export interface MonthUnitFigures {
   month: string;
@@ -77,4 +78,56 @@ export async function monthlyDeviations(
     [f.fromMonth, f.toMonth, ...(f.careUnitIds ?? [])],
   );
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
+}
+
+export interface MonthUnitAnswers {
+  month: string;
+  careUnitName: string;
+  messages: number;
+  /** Answered by the end of the second working day (RULES.md §3), of all patient messages. */
+  inTimeShare: number | null;
+  medianHoursToAnswer: number | null;
+}
+
+/**
+ * Answer times of patients' messages per month (of arrival, Stockholm) and unit. The working-day
+ * rule lives in domain/messages.ts, so rows are read here and the deadline computed in code.
+ */
+export async function monthlyAnswerTimes(
+  em: EntityManager,
+  f: { fromMonth: string; toMonth: string; careUnitIds: string[] | null },
+): Promise<MonthUnitAnswers[]> {
+  const scope = f.careUnitIds ? `and t.care_unit_id in (${f.careUnitIds.map(() => '?').join(', ') || 'null'})` : '';
+  const month = `to_char(m.created_at at time zone 'Europe/Stockholm', 'YYYY-MM')`;
+  const rows = await em.execute<Array<{ month: string; unit: string; created_at: Date; answered_at: Date | null }>>(
+    `select ${month} as month, u.name as unit, m.created_at, m.answered_at
+     from message m join message_thread t on t.id = m.thread_id join care_unit u on u.id = t.care_unit_id
+     where m.author_kind = 'patient' and ${month} between ? and ? ${scope}`,
+    [f.fromMonth, f.toMonth, ...(f.careUnitIds ?? [])],
+  );
+  const groups = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const k = `${r.month}\u0000${r.unit}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups]
+    .map(([k, g]) => {
+      const [m, unit] = k.split('\u0000');
+      const hours = g
+        .filter((r) => r.answered_at)
+        .map((r) => (new Date(r.answered_at!).getTime() - new Date(r.created_at).getTime()) / 3600_000)
+        .sort((a, b) => a - b);
+      const inTime = g.filter(
+        (r) => r.answered_at && new Date(r.answered_at) <= deadlineOf(new Date(r.created_at).toISOString()).deadlineAt,
+      ).length;
+      const mid = hours.length ? (hours[(hours.length - 1) >> 1] + hours[hours.length >> 1]) / 2 : null;
+      return {
+        month: m,
+        careUnitName: unit,
+        messages: g.length,
+        inTimeShare: inTime / g.length,
+        medianHoursToAnswer: mid,
+      };
+    })
+    .sort((a, b) => a.month.localeCompare(b.month) || a.careUnitName.localeCompare(b.careUnitName));
 }

@@ -6,7 +6,7 @@ import type { AppDeps } from '../deps';
 import { allow, unitsFor } from '../access';
 import { logAccess } from '../audit';
 import type { StaffRoleName } from '../../db/entities';
-import { monthlyDeviations, monthlyFigures } from '../../db/followup';
+import { monthlyAnswerTimes, monthlyDeviations, monthlyFigures } from '../../db/followup';
 import { stackedBars } from '../../admin-ui/charts';
 import { DEVIATION_CATEGORY_LABELS, sv } from '../../admin-ui/labels';
 import { stockholmDateOf } from '../../domain/dates';
@@ -40,14 +40,18 @@ export function followupRouter(_deps: AppDeps): Router {
   const load = async (req: Request) => {
     const { from, to } = period(req);
     const scope = { fromMonth: from, toMonth: to, careUnitIds: unitsFor(req.principal!, READERS) };
-    const [figures, deviations] = [await monthlyFigures(req.em, scope), await monthlyDeviations(req.em, scope)];
+    const [figures, deviations, answers] = [
+      await monthlyFigures(req.em, scope),
+      await monthlyDeviations(req.em, scope),
+      await monthlyAnswerTimes(req.em, scope),
+    ];
     // Aggregates only (no patient is named), still an access to patient data in bulk: logged.
     await logAccess(req, { action: 'read', target: 'admin:followup', detail: { from, to } });
-    return { from, to, figures, deviations };
+    return { from, to, figures, deviations, answers };
   };
 
   router.get('/admin/followup', allow(...READERS), async (req, res) => {
-    const { from, to, figures, deviations } = await load(req);
+    const { from, to, figures, deviations, answers } = await load(req);
     const months = [...new Set(figures.map((f) => f.month))];
     const byMonth = months.map((mo) => {
       const rows = figures.filter((f) => f.month === mo);
@@ -76,6 +80,11 @@ export function followupRouter(_deps: AppDeps): Router {
         medianHoursToNote: hours(f.medianHoursToNote),
       })),
       deviations: deviations.map((d) => ({ ...d, category: sv(DEVIATION_CATEGORY_LABELS, d.category) })),
+      answers: answers.map((a) => ({
+        ...a,
+        inTimeShare: percent(a.inTimeShare),
+        medianHoursToAnswer: hours(a.medianHoursToAnswer),
+      })),
       csvUrl: `/admin/followup.csv?from=${from}&to=${to}`,
     });
   });

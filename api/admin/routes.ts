@@ -18,6 +18,7 @@ import { parsePersonnummer } from '../../domain/personnummer';
 import { z } from 'zod';
 import { countEncountersByStatus, getEncounterRow, listEncounters } from '../../db/encounters';
 import { countOpenDeviations } from '../../db/deviations';
+import { answerCounts } from '../../db/messages';
 import { addDays, isoWeekday, stockholmDateOf, stockholmMidnight } from '../../domain/dates';
 import { optional, optionalDay } from '../forms';
 import { listOutbox } from '../../db/outbox';
@@ -65,6 +66,7 @@ export function adminRouter(deps: AppDeps): Router {
     const noShows =
       (await countEncountersByStatus(req.em, { careUnitIds: units, from: weekStart, to: weekEnd })).get('no-show') ?? 0;
     const open = await countOpenDeviations(req.em, units);
+    const answers = await answerCounts(req.em, units, today);
     const listUrl = (q: Record<string, string>) => `/admin/encounters?${new URLSearchParams(q).toString()}`;
     const range = (from: string, to: string) => ({ from, to });
     res.render('home', {
@@ -96,6 +98,18 @@ export function adminRouter(deps: AppDeps): Router {
           label: 'Försenade journalanteckningar',
           n: open.get('missing-documentation') ?? 0,
           href: '/admin/deviations?category=missing-documentation',
+        },
+        {
+          id: 'answers-due-today',
+          label: 'Meddelanden att besvara i dag',
+          n: answers.dueToday,
+          href: '/admin/meddelanden',
+        },
+        {
+          id: 'answers-overdue',
+          label: 'Försenade svar på meddelanden',
+          n: answers.overdue,
+          href: '/admin/meddelanden',
         },
         {
           id: 'no-shows-week',

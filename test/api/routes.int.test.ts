@@ -95,6 +95,14 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['GET', '/admin/ekonomi/inlasningar/:id', ['finance']],
   ['GET', '/admin/ekonomi/frikort', ['finance']],
   ['POST', '/api/finance/bgmax', ['finance', 'scope:finance:import']],
+  ['GET', '/mina-sidor/meddelanden', ['patient']],
+  ['POST', '/mina-sidor/meddelanden', ['patient']],
+  ['GET', '/mina-sidor/meddelanden/:id', ['patient']],
+  ['POST', '/mina-sidor/meddelanden/:id', ['patient']],
+  ['GET', '/admin/meddelanden', ['clinician', 'care_admin']],
+  ['GET', '/admin/meddelanden/:id', ['clinician', 'care_admin']],
+  ['POST', '/admin/meddelanden/:id/svar', ['clinician', 'care_admin']],
+  ['POST', '/admin/meddelanden/:id/sammanfattning', ['clinician']],
 ];
 
 const stack = useApiStack();
