@@ -171,6 +171,7 @@ export class EncounterMachine {
    */
   private async bill(chargeId: string): Promise<void> {
     const billing = await this.acts.billingOf({ chargeId });
+    if (!billing) return this.record('invoicing-started', SYSTEM, 'external', { chargeId });
     try {
       await startChild(invoiceWorkflow, {
         workflowId: invoiceWorkflowId(billing.billingKey),

@@ -36,10 +36,11 @@ export interface FeeFaults {
 export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: FeeFaults }) {
   return {
     /** How a charge is billed: its own invoice, or the patient's monthly one at the unit (care_unit.invoicing). */
-    async billingOf(input: { chargeId: string }): Promise<Omit<InvoiceInput, 'policy'>> {
+    async billingOf(input: { chargeId: string }): Promise<Omit<InvoiceInput, 'policy'> | null> {
       const em = orm.em.fork();
       const b = await chargeBilling(em, input.chargeId);
       if (!b) throw businessFailure('NotFound', `charge ${input.chargeId} does not exist`);
+      if (b.invoicing === 'external') return null;
       const mode = b.invoicing;
       const month = monthOf(stockholmDateOf(b.createdAt));
       const key = { mode, chargeId: input.chargeId, patientId: b.patientId, careUnitId: b.careUnitId, month };

@@ -4,8 +4,8 @@ import { createdAt } from './columns';
 
 export const REGIONS = ['stockholm', 'vgr'] as const;
 export type Region = (typeof REGIONS)[number];
-/** How a unit's charges are invoiced: each visit on its own, or one invoice a month (RULES.md §2). */
-export const INVOICING = ['per-encounter', 'monthly'] as const;
+/** How a unit's charges are invoiced: each visit on its own, one invoice a month (RULES.md §2), or by another system. */
+export const INVOICING = ['per-encounter', 'monthly', 'external'] as const;
 export type Invoicing = (typeof INVOICING)[number];
 
 export class CareUnit {

@@ -3,9 +3,10 @@ import { Migration } from '@mikro-orm/migrations';
 
 export class MigrationFinance extends Migration {
   override async up(): Promise<void> {
-    // RULES.md §2: VGR sends one invoice a month for the month before; Stockholm may invoice each visit.
+    // RULES.md §2: VGR sends one invoice a month for the month before; Stockholm may invoice each visit;
+    // 'external': the region bills from its own patient-administration system, we only record the charge.
     this.addSql(`alter table care_unit add column invoicing text not null default 'per-encounter'
-      check (invoicing in ('per-encounter', 'monthly'));`);
+      check (invoicing in ('per-encounter', 'monthly', 'external'));`);
     this.addSql(`update care_unit set invoicing = 'monthly' where region = 'vgr';`);
     // Gap-free numbers: the next number of a series is taken under this row's lock, in the same
     // transaction that writes the invoice, so a rolled-back invoice gives its number back.

@@ -11,7 +11,6 @@ import type { EncounterActivities } from '../../activities/encounter';
 import { answerAll } from '../../domain/eligibility';
 import { encounterWorkflow } from '../../workflows/encounter';
 import * as m from '../../workflows/encounter.messages';
-import { invoiceWorkflowId } from '../../workflows/invoice.messages';
 import { workflowBundle } from '../support/worker';
 
 const SERVER = path.resolve(__dirname, '../../.tools/temporal-test-server');
@@ -19,7 +18,7 @@ const HOUR = 3600_000;
 jest.setTimeout(120_000);
 
 /** Stub activities that count their calls; the types come from the real factory. */
-function stubActivities(taskQueue: string) {
+function stubActivities() {
   const calls: Record<string, unknown[]> = {};
   const track = <K extends keyof EncounterActivities>(name: K, impl: EncounterActivities[K]) =>
     (async (...args: unknown[]) => {
@@ -50,13 +49,8 @@ function stubActivities(taskQueue: string) {
     closeVideoRoom: track('closeVideoRoom', async () => undefined),
     sendInvitation: track('sendInvitation', async () => ({ outboxId: 'o1', status: 'sent' })),
     sendDocumentationReminder: track('sendDocumentationReminder', async () => ({ outboxId: 'o2', status: 'sent' })),
-    billingOf: track('billingOf', async ({ chargeId }) => ({
-      billingKey: `charge:${chargeId}@${taskQueue}`,
-      patientId: 'p1',
-      careUnitId: 'u1',
-      mode: 'per-encounter' as const,
-      chargeId,
-    })),
+    // Billed by another system: no invoice workflow here (those are tested on the dev server).
+    billingOf: track('billingOf', async () => null),
   };
   return { acts, calls, startSlotAt: (iso: string) => (slotStart = iso) };
 }
@@ -87,21 +81,14 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
     body: (h: Awaited<ReturnType<typeof start>>, stubs: ReturnType<typeof stubActivities>) => Promise<void>,
   ) {
     const taskQueue = `timeskip-${Math.random().toString(36).slice(2)}`;
-    const stubs = stubActivities(taskQueue);
+    const stubs = stubActivities();
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      // The charge's invoice workflow starts here too; with nothing to invoice it ends at once.
-      activities: { ...stubs.acts, issueInvoice: async () => null },
+      activities: stubs.acts,
     });
-    await worker.runUntil(async () => {
-      await body(await start(taskQueue), stubs);
-      // The charges' invoice workflows run on this queue too: let them end before its worker stops,
-      // or a child left waiting for a worker holds the test server's clock for the next test.
-      for (const call of (stubs.calls.billingOf ?? []) as Array<{ chargeId: string }>)
-        await env.client.workflow.getHandle(invoiceWorkflowId(`charge:${call.chargeId}@${taskQueue}`)).result();
-    });
+    await worker.runUntil(async () => body(await start(taskQueue), stubs));
     return stubs.calls;
   }
 
