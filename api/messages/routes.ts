@@ -6,7 +6,7 @@
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { allow, patientsFor, unitsFor } from '../access';
+import { allow, patientsFor, permits, unitsFor } from '../access';
 import { logAccess } from '../audit';
 import { HttpError, notFound, toHttp } from '../errors';
 import { IdParam } from '../encounters/schemas';
@@ -20,6 +20,8 @@ import { Author, postMessageUpdate, threadQuery, writeSummaryUpdate } from '../.
 import { startThread } from './service';
 
 const STAFF: StaffRoleName[] = ['clinician', 'care_admin'];
+/** A quality lead reads a thread (from its deviation) but does not write in it. */
+const READERS: StaffRoleName[] = [...STAFF, 'quality_lead'];
 const text = z
   .string()
   .max(MESSAGE_MAX_CHARS, `högst ${MESSAGE_MAX_CHARS} tecken`)
@@ -176,16 +178,16 @@ export function messageRouter({ temporal, config }: AppDeps): Router {
     });
   });
 
-  const staffThread = async (req: Request) => {
+  const staffThread = async (req: Request, roles = STAFF) => {
     const { id } = IdParam.parse(req.params);
     const t = await findThread(req.em, id);
-    const units = unitsFor(req.principal!, STAFF);
+    const units = unitsFor(req.principal!, roles);
     if (!t || (units && !units.includes(t.careUnitId))) throw notFound('meddelande');
     return t;
   };
 
   const showStaffThread = async (req: Request, res: Response, extra: { error?: string } = {}) => {
-    const t = await staffThread(req);
+    const t = await staffThread(req, READERS);
     const [messages, summaries, patient, unit] = [
       await messagesOf(req.em, t.id),
       await summariesOf(req.em, t.id),
@@ -212,12 +214,13 @@ export function messageRouter({ temporal, config }: AppDeps): Router {
       summaries,
       toSummarise: (view?.careDays ?? []).filter((c) => !c.documented).map((c) => c.date),
       canSummarise: p.kind === 'staff' && p.grants.some((g) => g.role === 'clinician'),
+      canAnswer: permits(p, STAFF),
       signature: p.kind === 'staff' ? signature(p.name, p.title, unit?.name ?? '') : '',
       max: MESSAGE_MAX_CHARS,
     });
   };
 
-  router.get('/admin/meddelanden/:id', allow(...STAFF), (req, res) => showStaffThread(req, res));
+  router.get('/admin/meddelanden/:id', allow(...READERS), (req, res) => showStaffThread(req, res));
 
   router.post('/admin/meddelanden/:id/svar', allow(...STAFF), async (req, res) => {
     const p = req.principal!;

@@ -100,7 +100,7 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['GET', '/mina-sidor/meddelanden/:id', ['patient']],
   ['POST', '/mina-sidor/meddelanden/:id', ['patient']],
   ['GET', '/admin/meddelanden', ['clinician', 'care_admin']],
-  ['GET', '/admin/meddelanden/:id', ['clinician', 'care_admin']],
+  ['GET', '/admin/meddelanden/:id', ['clinician', 'care_admin', 'quality_lead']],
   ['POST', '/admin/meddelanden/:id/svar', ['clinician', 'care_admin']],
   ['POST', '/admin/meddelanden/:id/sammanfattning', ['clinician']],
 ];

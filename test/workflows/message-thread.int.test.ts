@@ -92,8 +92,11 @@ it('RULES §3 breach: a reminder before, then one late-answer deviation and an e
   const subjects = worker.mailer.sent.map((m) => `${m.to} ${m.subject}`);
   expect(subjects.some((s) => s.includes('Påminnelse: meddelande ska besvaras'))).toBe(true);
   expect(subjects.some((s) => s.startsWith(`${f.staff.careAdmin}@`) && s.includes('Försenat svar: Hosta'))).toBe(true);
-  const [row] = await rows<{ overdue: boolean }>('select overdue from message_thread where id = ?', [threadId]);
-  expect(row.overdue).toBe(true);
+  // The queue's row follows once the workflow has mirrored its state.
+  await waitFor(async () => {
+    const [row] = await rows<{ overdue: boolean }>('select overdue from message_thread where id = ?', [threadId]);
+    return row.overdue;
+  }, 5000);
   // Still once per breach, however long it waits.
   await sleep(2000);
   expect(await deviations(threadId)).toHaveLength(1);
