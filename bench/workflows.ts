@@ -1,5 +1,5 @@
-/** Bench bundle: the real encounter workflow plus an empty workflow as the baseline. */
-export { encounterWorkflow } from '../workflows';
+/** Bench bundle: every real workflow (an encounter starts its charge's invoice) plus an empty one as the baseline. */
+export * from '../workflows';
 
 /** Does nothing: its start-to-result time is the floor any workflow on this server pays. */
 export async function benchNoopWorkflow(): Promise<string> {
