@@ -118,21 +118,37 @@ it('RULES §1 ceiling (Stockholm 2026: 1 450 kr): the crossing visit pays 150 kr
   expect(refused.text).toContain('räknas mot högkostnadsskyddet');
 });
 
-it('RULES §2 VGR: one invoice for the month collects every charge of the patient at the unit', async () => {
+it("RULES §1–2 VGR: one invoice for the month holds the crossing visit's partial fee, the free card, and the next visit at 0 kr", async () => {
   const f = await makeFixture(stack.ctx.orm, 'vgr');
+  const start = addDays(stockholmDateOf(new Date()), -20);
+  // 1 350 kr paid this period: the next 200-kr doctor's visit pays the last 100 kr of the 1 450-kr ceiling.
+  await rows('insert into high_cost_period (id, patient_id, start_date, paid_ore) values (?, ?, ?, ?)', [
+    randomUUID(),
+    f.adultId,
+    start,
+    135_000,
+  ]);
   const policy = { invoice: { reminderAfterDueSeconds: 0, reminderTermsDays: 14, collectSeconds: 25 } };
-  const [a, b] = await Promise.all([
+  const [[a], [b]] = await Promise.all([
     closedEncounter(f, f.adultId, f.adultPnr, policy),
     closedEncounter({ ...f, clinicianId: f.otherClinicianId }, f.adultId, f.adultPnr, policy),
   ]);
+  expect([a.chargeOre, b.chargeOre].sort((x, y) => x - y)).toEqual([0, 10_000]);
+  expect([a.reason, b.reason].sort()).toEqual(['free-card', 'partial']);
   const month = stockholmDateOf(new Date()).slice(0, 7);
   const invoice = await invoiceOf(`month:${f.adultId}:${f.unitId}:${month}`, 45_000);
-  expect(invoice.amount_ore).toBe(a[0].chargeOre + b[0].chargeOre);
-  expect(invoice.amount_ore).toBe(40_000); // 2 × 200 kr, doctor by video
-  const lines = await rows<{ charge_id: string }>('select charge_id from invoice_line where invoice_id = ?', [
-    invoice.id,
+  expect(invoice.amount_ore).toBe(10_000);
+  const lines = await rows<{ charge_id: string; amount_ore: number; description: string }>(
+    'select charge_id, amount_ore, description from invoice_line where invoice_id = ? order by amount_ore',
+    [invoice.id],
+  );
+  expect(lines.map((l) => l.charge_id).sort()).toEqual([a.chargeId, b.chargeId].sort());
+  expect(lines.map((l) => [l.amount_ore, l.description])).toEqual([
+    [0, 'Patientavgift (frikort, 0 kr)'],
+    [10_000, 'Patientavgift (delbelopp, högkostnadsskyddet nås)'],
   ]);
-  expect(lines.map((l) => l.charge_id).sort()).toEqual([a[0].chargeId, b[0].chargeId].sort());
+  expect(invoice.document_html).toContain('Patientavgift (frikort, 0 kr)');
+  expect(invoice.document_html).toContain(`Frikort gäller till och med ${periodEnd(start)}`);
   const [invoices] = await rows<{ n: string }>('select count(*) as n from invoice where patient_id = ?', [f.adultId]);
   expect(Number(invoices.n)).toBe(1);
 }, 90_000);
