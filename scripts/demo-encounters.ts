@@ -1,8 +1,9 @@
-/** Starts a few demo encounters in different states, through the same service the API uses. */
+/** Starts a few demo encounters in different states and a message thread, through the same services the API uses. */
 import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm';
 import { DEMO } from '../db/seed';
 import { createEncounter } from '../api/encounters/service';
+import { startThread } from '../api/messages/service';
 import { issueMeetingLinks } from '../api/meet/links';
 import { writeAccessLog } from '../db/access-log';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -71,6 +72,25 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
 
   const h5 = await start(0, 'Avbokad av patienten');
   await h5.executeUpdate(m.cancelUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, reason: 'Mår bättre' }] });
+
+  // A message waiting for its answer, so *Meddelanden* has something in its queue.
+  const anna = DEMO.patients[0];
+  await startThread(
+    em,
+    temporal,
+    taskQueue,
+    {
+      patientId: anna.id,
+      careUnitId: unit.id,
+      subject: 'Fråga om provsvar',
+      text: 'Hej! Har svaren på blodproverna från förra veckan kommit? Vänliga hälsningar, Anna',
+      author: { kind: 'patient', id: anna.pnr, name: `${anna.givenName} ${anna.familyName}` },
+    },
+    (tx, threadId) =>
+      writeAccessLog(tx, { actor: 'system:demo', role: 'system', action: 'create', target: `thread:${threadId}` }, [
+        anna.id,
+      ]),
+  );
   return 5;
 }
 

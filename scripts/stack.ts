@@ -88,7 +88,9 @@ async function main(): Promise<void> {
     const connection = await Connection.connect({ address: config.temporal.address });
     const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
     const created = await seedDemoEncounters(orm, temporalClient, config.temporal.taskQueue);
-    log(`encounters   ok  ${created ? `${created} demo encounters started` : 'demo encounters already present'}`);
+    log(
+      `encounters   ok  ${created ? `${created} demo encounters and a message thread started` : 'demo encounters already present'}`,
+    );
     const video =
       services.janus === 'unavailable'
         ? null
