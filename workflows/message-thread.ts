@@ -165,8 +165,8 @@ export async function messageThreadWorkflow(input: ThreadInput): Promise<{ statu
     const now = Date.now();
     if (d && key && breachedFor !== key && now >= d.deadlineAt) {
       breachedFor = remindedFor = key;
-      breaches++;
       await acts.escalateLateAnswer({ threadId, deadlineAt: key, dueDate: d.dueDate });
+      breaches++; // counted once its deviation and escalation are recorded
     } else if (d && key && remindedFor !== key && now >= d.reminderAt) {
       remindedFor = key;
       await acts.notifyThread({ threadId, messageId: null, kind: 'reminder' });

@@ -14,6 +14,15 @@ import { renderMail } from '../mail/render';
 /** RULES.md §9 / SÄS: the visit type of a written contact's journal summary. */
 export const WRITTEN_CONTACT = 'Skriftlig kontakt (meddelande)';
 
+/** The text rule of domain/messages.ts; a refusal is a business failure naming the field (no retry). */
+function checkedText(raw: string): string {
+  try {
+    return messageText(raw);
+  } catch (err) {
+    throw businessFailure('Invalid', (err as Error).message, 'text');
+  }
+}
+
 export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mailer }) {
   const deliver = createDelivery({ orm, mailer });
   const thread = async (id: string) => {
@@ -27,12 +36,7 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
 
   return {
     async storeMessage(input: { threadId: string; author: Author; text: string }) {
-      let text: string;
-      try {
-        text = messageText(input.text);
-      } catch (err) {
-        throw businessFailure('Invalid', (err as Error).message, 'text');
-      }
+      const text = checkedText(input.text);
       const row = await insertMessage(orm.em.fork(), {
         id: randomUUID(),
         threadId: input.threadId,
@@ -47,12 +51,7 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
     },
 
     async storeSummary(input: { threadId: string; author: Author; contactDate: string; text: string }) {
-      let text: string;
-      try {
-        text = messageText(input.text);
-      } catch (err) {
-        throw businessFailure('Invalid', (err as Error).message, 'text');
-      }
+      const text = checkedText(input.text);
       const summaryId = await insertSummary(orm.em.fork(), {
         id: randomUUID(),
         threadId: input.threadId,

@@ -2,32 +2,16 @@
  * Meddelanden over HTTP: only the patient (or an allowed guardian) reads a thread, bad text is refused
  * naming the field, the overview counts overdue answers, and Uppföljning shows answer times.
  */
-import { startThread } from '../../api/messages/service';
-import { writeAccessLog } from '../../db/access-log';
 import * as t from '../../workflows/message-thread.messages';
 import { useApiStack } from '../support/app';
 import { makeFixture } from '../support/fixtures';
 import { login } from '../support/login';
+import { testThread } from '../support/messages';
 
 const stack = useApiStack();
 
-async function thread(f: Awaited<ReturnType<typeof makeFixture>>, policy: Partial<t.MessagePolicy>) {
-  return startThread(
-    stack.ctx.orm.em.fork(),
-    stack.ctx.client,
-    stack.ctx.config.temporal.taskQueue,
-    {
-      patientId: f.adultId,
-      careUnitId: f.unitId,
-      subject: 'Fråga',
-      text: 'Hej, en fråga.',
-      author: { kind: 'patient', id: f.adultPnr, name: 'Vuxen Testsson' },
-    },
-    (tx, id) =>
-      writeAccessLog(tx, { actor: 'test', role: 'system', action: 'create', target: `thread:${id}` }, [f.adultId]),
-    { activityTimeoutSeconds: 5, ...policy },
-  );
-}
+const thread = (f: Awaited<ReturnType<typeof makeFixture>>, policy: Partial<t.MessagePolicy>) =>
+  testThread(stack.ctx, f, policy);
 
 it('a thread is the patient’s own: another person gets 404; empty or too long text is refused naming the field, nothing written', async () => {
   const f = await makeFixture(stack.ctx.orm);

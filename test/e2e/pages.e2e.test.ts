@@ -13,7 +13,7 @@ import { makeFixture } from '../support/fixtures';
 import { loginInBrowser } from '../support/meeting';
 import { bgmaxFile } from '../support/bgmax';
 import { noShowInvoice } from '../support/finance';
-import { startThread } from '../../api/messages/service';
+import { testThread } from '../support/messages';
 import { login } from '../support/login';
 
 jest.setTimeout(240_000);
@@ -38,18 +38,11 @@ it('each staff role sees each of its pages without a browser error', async () =>
     .set('content-type', 'application/octet-stream')
     .send(Buffer.from(bgmaxFile([{ text: 'OKAND', ore: 1_000, serial: Date.now() % 1e9 }]), 'latin1'))
     .expect(201);
-  const { threadId } = await startThread(
-    stack.ctx.orm.em.fork(),
-    stack.ctx.client,
-    stack.ctx.config.temporal.taskQueue,
-    {
-      patientId: f.adultId,
-      careUnitId: f.unitId,
-      subject: 'Fråga om recept',
-      text: 'Kan jag förnya mitt recept?',
-      author: { kind: 'patient', id: f.adultPnr, name: 'Vuxen Testsson' },
-    },
-    async () => undefined,
+  const { threadId } = await testThread(
+    stack.ctx,
+    f,
+    {},
+    { subject: 'Fråga om recept', text: 'Kan jag förnya mitt recept?' },
   );
   const idFor = (p: string) =>
     p.startsWith('/admin/meddelanden')

@@ -3,12 +3,11 @@
  * time, a breach (one deviation, an escalation), the earliest of several deadlines, a second breach
  * after a later message, and the dated journal summary a thread needs to count as documented.
  */
-import { writeAccessLog } from '../../db/access-log';
-import { startThread } from '../../api/messages/service';
 import * as t from '../../workflows/message-thread.messages';
 import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture } from '../support/fixtures';
 import { startTestWorker, TestWorker } from '../support/worker';
+import { testThread } from '../support/messages';
 import { stockholmDateOf } from '../../domain/dates';
 
 let ctx: TestContext;
@@ -44,21 +43,7 @@ const nurse: t.Author = {
 };
 
 async function thread(policy: Partial<t.MessagePolicy> = FAST) {
-  const { threadId } = await startThread(
-    ctx.orm.em.fork(),
-    ctx.client,
-    ctx.config.temporal.taskQueue,
-    {
-      patientId: f.adultId,
-      careUnitId: f.unitId,
-      subject: 'Hosta',
-      text: 'Jag har hostat i tre veckor.',
-      author: patient(),
-    },
-    (tx, id) =>
-      writeAccessLog(tx, { actor: 'test', role: 'system', action: 'create', target: `thread:${id}` }, [f.adultId]),
-    policy,
-  );
+  const { threadId } = await testThread(ctx, f, policy, { subject: 'Hosta', text: 'Jag har hostat i tre veckor.' });
   return { threadId, handle: ctx.client.workflow.getHandle(t.threadWorkflowId(threadId)) };
 }
 const deviations = (threadId: string) =>
