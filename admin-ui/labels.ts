@@ -30,6 +30,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'documentation-overdue': 'Journalanteckningen är försenad',
   'journal-note-written': 'Journalanteckning signerad',
   'fee-decided': 'Avgift beslutad',
+  'invoicing-started': 'Fakturering påbörjad',
 };
 
 export const OUTCOME_LABELS: Record<string, string> = {
@@ -63,6 +64,9 @@ export const OUTCOME_LABELS: Record<string, string> = {
   'free-card': 'frikort',
   partial: 'delavgift upp till högkostnadsskyddet',
   full: 'hel avgift',
+  'per-encounter': 'en faktura för besöket',
+  monthly: 'på månadens faktura',
+  external: 'faktureras i regionens eget system',
   'ICE failed': 'anslutningen misslyckades (ICE)',
 };
 

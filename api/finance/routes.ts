@@ -241,6 +241,13 @@ export function financeRouter({ temporal }: AppDeps, pdf: PdfRenderer): Router {
     } catch (err) {
       const { status, body } = toHttp(err);
       if (status >= 500) throw err;
+      // The change rolled back with its log row: the refusal is logged on its own.
+      await logAccess(req, {
+        action: 'match:payment',
+        target: `payment:${id}`,
+        outcome: 'refused',
+        detail: { error: body.error, field: body.field },
+      });
       const msg =
         body.field === 'invoice'
           ? 'Ingen faktura med det numret eller OCR-numret i dina enheter.'

@@ -149,8 +149,16 @@ export function messageRouter({ temporal, config }: AppDeps): Router {
       await logAccess(req, { action: 'write:message', target: `thread:${t.id}`, patientIds: [t.patientId] });
       res.redirect(303, back);
     } catch (err) {
-      const { status } = toHttp(err);
+      const { status, body: answer } = toHttp(err);
       if (status >= 500) throw err;
+      const target = `thread:${t.id}`;
+      await logAccess(req, {
+        action: 'write:message',
+        target,
+        patientIds: [t.patientId],
+        outcome: 'refused',
+        detail: { error: answer.error },
+      });
       await show(req, res.status(409), { error: 'Tråden är avslutad. Skriv ett nytt meddelande i stället.' });
     }
   };
@@ -259,8 +267,15 @@ export function messageRouter({ temporal, config }: AppDeps): Router {
       await logAccess(req, { action: 'write:summary', target: `thread:${t.id}`, patientIds: [t.patientId] });
       res.redirect(303, `/admin/meddelanden/${t.id}`);
     } catch (err) {
-      const { status } = toHttp(err);
+      const { status, body } = toHttp(err);
       if (status >= 500) throw err;
+      await logAccess(req, {
+        action: 'write:summary',
+        target: `thread:${t.id}`,
+        patientIds: [t.patientId],
+        outcome: 'refused',
+        detail: { error: body.error },
+      });
       await showStaffThread(req, res.status(status), {
         error: 'Den dagen finns ingen vård att sammanfatta, eller så är den redan sammanfattad.',
       });
