@@ -49,3 +49,12 @@ export async function ensureCare(
   await insertIgnore(em, CareUnit, units);
   await insertIgnore(em, Clinician, clinicians);
 }
+
+/** The names of the units these rows belong to, by id (one query for a list). */
+export async function careUnitNames(
+  em: EntityManager,
+  rows: Array<{ careUnitId: string }>,
+): Promise<Map<string, string>> {
+  const units = await em.find(CareUnit, { id: { $in: [...new Set(rows.map((r) => r.careUnitId))] } });
+  return new Map(units.map((u) => [u.id, u.name]));
+}

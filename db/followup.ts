@@ -108,7 +108,9 @@ export async function monthlyAnswerTimes(
   const groups = new Map<string, typeof rows>();
   for (const r of rows) {
     const k = `${r.month}\u0000${r.unit}`;
-    groups.set(k, [...(groups.get(k) ?? []), r]);
+    const g = groups.get(k);
+    if (g) g.push(r);
+    else groups.set(k, [r]);
   }
   return [...groups]
     .map(([k, g]) => {

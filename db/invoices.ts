@@ -2,9 +2,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import { invoiceStatus } from '../domain/invoices';
+import { bareOcr } from '../domain/ocr';
+import { careUnitNames } from './care';
 import { ageOn } from '../domain/personnummer';
 import {
-  CareUnit,
   Charge,
   Encounter,
   GuardianLink,
@@ -100,6 +101,17 @@ export async function chargeOnInvoice(tx: EntityManager, invoiceId: string, char
   return { line, charge, credited };
 }
 
+/** The credit notes of an invoice, and which of its charges they took back. */
+export async function creditNotesOf(em: EntityManager, invoiceId: string) {
+  const notes = await em.find(
+    Invoice,
+    { creditsInvoiceId: invoiceId },
+    { orderBy: { number: 'asc' }, exclude: ['documentHtml'] },
+  );
+  const lines = await em.find(InvoiceLine, { invoiceId: { $in: notes.map((n) => n.id) } }, { fields: ['chargeId'] });
+  return { notes, creditedChargeIds: new Set(lines.map((l) => l.chargeId)) };
+}
+
 export async function paymentsOf(em: EntityManager, invoiceId: string): Promise<Payment[]> {
   return em.find(Payment, { invoiceId }, { orderBy: { paymentDate: 'asc', createdAt: 'asc' } });
 }
@@ -111,10 +123,18 @@ export async function paymentsOf(em: EntityManager, invoiceId: string): Promise<
 export async function updateInvoice(
   tx: EntityManager,
   id: string,
-  change: { paidOre?: number; addCreditedOre?: number; reminded?: boolean; overdue?: boolean; closed?: boolean },
+  change: {
+    paidOre?: number;
+    addPaidOre?: number;
+    addCreditedOre?: number;
+    reminded?: boolean;
+    overdue?: boolean;
+    closed?: boolean;
+  },
 ): Promise<{ status: InvoiceStatus; billingKey: string }> {
   const inv = await tx.findOneOrFail(Invoice, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (change.paidOre !== undefined) inv.paidOre = change.paidOre;
+  if (change.addPaidOre) inv.paidOre += change.addPaidOre;
   if (change.addCreditedOre) inv.creditedOre += change.addCreditedOre;
   if (change.reminded && !inv.remindedAt) inv.remindedAt = new Date();
   if (change.overdue && !inv.overdueAt) inv.overdueAt = new Date();
@@ -156,9 +176,7 @@ export async function listInvoices(em: EntityManager, f: InvoiceFilter) {
     { orderBy: { issueDate: 'desc', number: 'desc' }, limit: 500, exclude: ['documentHtml'] },
   );
   const people = await names(em, [...rows.map((r) => r.payerId), ...rows.map((r) => r.patientId)]);
-  const units = new Map(
-    (await em.find(CareUnit, { id: { $in: [...new Set(rows.map((r) => r.careUnitId))] } })).map((u) => [u.id, u.name]),
-  );
+  const units = await careUnitNames(em, rows);
   return rows.map((r) => ({
     ...r,
     payerName: people.get(r.payerId) ?? '',
@@ -181,6 +199,6 @@ export async function findInvoiceByOcrOrNumber(em: EntityManager, typed: string)
   const t = typed.trim().toUpperCase();
   const m = /^F-?0*(\d+)$/.exec(t);
   if (m) return em.findOne(Invoice, { series: 'F', number: Number(m[1]) });
-  if (/^\d{2,25}$/.test(t)) return em.findOne(Invoice, { ocr: t.replace(/^0+(?=\d)/, ''), kind: 'invoice' });
+  if (/^\d{2,25}$/.test(t)) return em.findOne(Invoice, { ocr: bareOcr(t), kind: 'invoice' });
   return null;
 }

@@ -1,6 +1,8 @@
 /** Message threads, their messages and dated summaries; the thread's workflow writes its state columns. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CareUnit, Message, MessageThread, Patient, StaffRole, Staff, ThreadSummary } from './entities';
+import { QueryOrder } from '@mikro-orm/core';
+import { careUnitNames } from './care';
+import { Message, MessageThread, Patient, StaffRole, Staff, ThreadSummary } from './entities';
 
 export async function insertThread(
   em: EntityManager,
@@ -83,15 +85,13 @@ export async function threadQueue(em: EntityManager, units: string[] | null) {
   const rows = await em.find(
     MessageThread,
     { status: 'open', ...(units ? { careUnitId: { $in: units } } : {}) },
-    { orderBy: { deadlineAt: 'asc NULLS LAST', lastActivityAt: 'desc' } as never, limit: 500 },
+    { orderBy: { deadlineAt: QueryOrder.ASC_NULLS_LAST, lastActivityAt: QueryOrder.DESC }, limit: 500 },
   );
-  const people = await em.find(Patient, { id: { $in: [...new Set(rows.map((r) => r.patientId))] } });
-  const units2 = await em.find(CareUnit, { id: { $in: [...new Set(rows.map((r) => r.careUnitId))] } });
-  return rows.map((r) => ({
-    ...r,
-    patient: people.find((p) => p.id === r.patientId)!,
-    unitName: units2.find((u) => u.id === r.careUnitId)?.name ?? '',
-  }));
+  const people = new Map(
+    (await em.find(Patient, { id: { $in: [...new Set(rows.map((r) => r.patientId))] } })).map((p) => [p.id, p]),
+  );
+  const unitNames = await careUnitNames(em, rows);
+  return rows.map((r) => ({ ...r, patient: people.get(r.patientId)!, unitName: unitNames.get(r.careUnitId) ?? '' }));
 }
 
 export async function threadsOfPatients(em: EntityManager, patientIds: string[]) {
@@ -101,8 +101,8 @@ export async function threadsOfPatients(em: EntityManager, patientIds: string[])
     { patientId: { $in: patientIds } },
     { orderBy: { lastActivityAt: 'desc' }, limit: 200 },
   );
-  const units = await em.find(CareUnit, { id: { $in: [...new Set(rows.map((r) => r.careUnitId))] } });
-  return rows.map((r) => ({ ...r, unitName: units.find((u) => u.id === r.careUnitId)?.name ?? '' }));
+  const unitNames = await careUnitNames(em, rows);
+  return rows.map((r) => ({ ...r, unitName: unitNames.get(r.careUnitId) ?? '' }));
 }
 
 /** The HSA-ids of the unit's care administrators (escalations go to them). */

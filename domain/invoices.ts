@@ -52,7 +52,8 @@ export interface InvoiceBalanceFacts {
 }
 
 /** What is still to pay: the amount less credit notes less payments (negative when overpaid). */
-export const remainingOre = (f: InvoiceBalanceFacts): number => f.amountOre - f.creditedOre - f.paidOre;
+export const remainingOre = (f: Pick<InvoiceBalanceFacts, 'amountOre' | 'creditedOre' | 'paidOre'>): number =>
+  f.amountOre - f.creditedOre - f.paidOre;
 
 /**
  * The status from the invoice's facts. Paid in full (or more) wins over any reminder; a fully

@@ -44,7 +44,7 @@ export interface TimeLeft {
 }
 
 /** How long is left until `deadlineAt`, as staff count it: working days after today, and hours today. */
-export function timeLeft(now: Date, deadline: AnswerDeadline): TimeLeft {
+export function timeLeft(now: Date, deadline: Pick<AnswerDeadline, 'dueDate' | 'deadlineAt'>): TimeLeft {
   if (now >= deadline.deadlineAt)
     return {
       overdue: true,
@@ -57,6 +57,15 @@ export function timeLeft(now: Date, deadline: AnswerDeadline): TimeLeft {
   const endOfToday = Math.min(stockholmMidnight(addDays(today, 1)).getTime(), deadline.deadlineAt.getTime());
   const hours = isWorkingDay(today) ? Math.floor((endOfToday - now.getTime()) / 3600_000) : 0;
   return { overdue: false, workingDays, hours };
+}
+
+/**
+ * RULES.md §9: every Stockholm day on which staff answered is a day of care that needs its own
+ * journal summary; returns those without one, oldest first.
+ */
+export function daysToSummarise(answeredAt: Date[], summarised: string[]): string[] {
+  const done = new Set(summarised);
+  return [...new Set(answeredAt.map((at) => stockholmDateOf(at)))].filter((d) => !done.has(d)).sort();
 }
 
 /** 'Svar senast om 1 arbetsdag och 5 timmar' / 'Försenat 3 timmar', for the queue. */

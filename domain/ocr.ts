@@ -46,3 +46,6 @@ export function isValidOcrReference(ref: string, opts: { lengthDigit?: boolean }
   if (opts.lengthDigit && Number(ref[ref.length - 2]) !== ref.length % 10) return false;
   return true;
 }
+
+/** An OCR reference as compared: without the blanks and leading zeros a bank may pad it with. */
+export const bareOcr = (ocr: string): string => ocr.trim().replace(/^0+(?=\d)/, '');

@@ -5,6 +5,7 @@
  * and goes to a person. A payment already imported (same file-independent identity) changes nothing,
  * so re-importing a file, or an overlapping one, never pays an invoice twice.
  */
+import { bareOcr } from './ocr';
 
 export interface InvoiceBalance {
   id: string;
@@ -32,15 +33,12 @@ export interface Reconciliation {
   totals: { fileOre: number; matchedOre: number; unmatchedOre: number; alreadyImportedOre: number };
 }
 
-/** OCR references compare without the zeros a bank may pad them with. */
-const bare = (ocr: string) => ocr.trim().replace(/^0+(?=\d)/, '');
-
 export function reconcile(
   invoices: InvoiceBalance[],
   payments: IncomingPayment[],
   alreadyImported: ReadonlySet<string>,
 ): Reconciliation {
-  const byOcr = new Map(invoices.map((i) => [bare(i.ocr), i]));
+  const byOcr = new Map(invoices.map((i) => [bareOcr(i.ocr), i]));
   const paid = new Map<string, number>();
   const seen = new Set(alreadyImported);
   const results: Reconciliation['results'] = [];
@@ -53,7 +51,7 @@ export function reconcile(
       continue;
     }
     seen.add(p.key);
-    const invoice = p.referenceCode === 2 && p.amountOre > 0 ? byOcr.get(bare(p.reference)) : undefined;
+    const invoice = p.referenceCode === 2 && p.amountOre > 0 ? byOcr.get(bareOcr(p.reference)) : undefined;
     if (!invoice) {
       totals.unmatchedOre += p.amountOre;
       results.push({ key: p.key, invoiceId: null, outcome: 'unmatched', amountOre: p.amountOre });

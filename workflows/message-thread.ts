@@ -169,7 +169,12 @@ export async function messageThreadWorkflow(input: ThreadInput): Promise<{ statu
       breaches++; // counted once its deviation and escalation are recorded
     } else if (d && key && remindedFor !== key && now >= d.reminderAt) {
       remindedFor = key;
-      await acts.notifyThread({ threadId, messageId: null, kind: 'reminder' });
+      await acts.notifyThread({
+        threadId,
+        messageId: null,
+        kind: 'reminder',
+        deadline: { dueDate: d.dueDate, at: key },
+      });
     }
     for (const [date, c] of careDays) {
       if (c.documented) continue;

@@ -1,10 +1,10 @@
 /** Invoice activities: issue (gap-free number, OCR, document), send with its PDF, follow the balance, credit a charge. */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CHARGE_LABELS } from '../../admin-ui/labels';
+import { CHARGE_LABELS, FEE_REASON_LABELS } from '../../admin-ui/labels';
 import type { FinanceSettings } from '../../config';
 import { findCareUnit } from '../../db/care';
-import type { Charge, Invoice, Patient } from '../../db/entities';
+import type { Charge, Invoice, InvoiceLine, Patient } from '../../db/entities';
 import { findHighCostPeriod, lockPatient } from '../../db/fees';
 import {
   chargeOnInvoice,
@@ -21,7 +21,7 @@ import type { Orm } from '../../db/orm';
 import { findPatient, mailAddressFor } from '../../db/people';
 import { stockholmDateOf } from '../../domain/dates';
 import { ceilingFor, periodEnd } from '../../domain/fees';
-import { dueDateFor, invoiceLabel, isSettled, ocrForInvoice, SERIES } from '../../domain/invoices';
+import { dueDateFor, invoiceLabel, isSettled, ocrForInvoice, remainingOre, SERIES } from '../../domain/invoices';
 import type { PdfRenderer } from '../../documents/pdf';
 import { InvoiceDocument, renderInvoiceDocument } from '../../documents/render';
 import { businessFailure } from '../errors';
@@ -41,17 +41,15 @@ export interface IssuedInvoice {
   dueDate: string;
 }
 
-const REASON_TEXT: Record<string, string> = {
-  partial: 'delbelopp, högkostnadsskyddet nås',
-  'free-card': 'frikort, 0 kr',
-  'exempt-age': 'avgiftsfri ålder, 0 kr',
-};
-
+/** The line's text: the charge, and why it is what it is when that is not the whole list fee. */
 function lineText(c: Charge): string {
   const base = CHARGE_LABELS[c.kind];
-  const extra = REASON_TEXT[c.reason];
-  return extra ? `${base} (${extra})` : base;
+  if (!['partial', 'free-card', 'exempt-age'].includes(c.reason)) return base;
+  return `${base} (${FEE_REASON_LABELS[c.reason]}${c.amountOre === 0 ? ', 0 kr' : ''})`;
 }
+
+type NewInvoice = Omit<Invoice, 'createdAt' | 'paidOre' | 'creditedOre'>;
+type NewLine = Omit<InvoiceLine, 'id' | 'invoiceId'>;
 
 const maskedBirth = (pnr: string) => `${pnr.slice(0, 8)}-****`;
 const fullName = (p: Patient) => `${p.givenName} ${p.familyName}`;
@@ -59,15 +57,18 @@ const fullName = (p: Patient) => `${p.givenName} ${p.familyName}`;
 export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceActivityDeps) {
   const deliver = createDelivery({ orm, mailer });
 
-  /** The document's data for an invoice row as it stands (title and reminder set by the caller). */
-  async function documentFor(em: EntityManager, inv: Invoice): Promise<InvoiceDocument> {
-    const [patient, payer, unit, lines, period] = [
+  /**
+   * The document's data for an invoice (title and reminder set by the caller); `lines` when they are
+   * at hand (an invoice being issued), else read.
+   */
+  async function documentFor(em: EntityManager, inv: NewInvoice, lines?: NewLine[]): Promise<InvoiceDocument> {
+    const [patient, payer, unit, period] = [
       (await findPatient(em, inv.patientId))!,
       (await findPatient(em, inv.payerId))!,
       (await findCareUnit(em, inv.careUnitId))!,
-      await invoiceLines(em, inv.id),
       await findHighCostPeriod(em, inv.patientId, inv.issueDate),
     ];
+    lines ??= await invoiceLines(em, inv.id);
     const credited = inv.creditsInvoiceId ? await findInvoice(em, inv.creditsInvoiceId) : null;
     const ceiling = period ? ceilingFor(period.startDate) : 0;
     return {
@@ -109,7 +110,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
     return {
       status: inv.status,
       settled: isSettled(inv.status),
-      remainingOre: inv.amountOre - inv.creditedOre - inv.paidOre,
+      remainingOre: remainingOre(inv),
     };
   }
 
@@ -149,7 +150,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
         const patient = (await findPatient(tx, input.patientId))!;
         const payer = await payerFor(tx, patient, issueDate);
         const number = await takeNumber(tx, SERIES.invoice);
-        const invoice: Omit<Invoice, 'createdAt' | 'paidOre' | 'creditedOre'> = {
+        const invoice: NewInvoice = {
           id: randomUUID(),
           series: SERIES.invoice,
           number,
@@ -173,11 +174,14 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
           description: lineText(c),
           visitDate: c.visitDate,
         }));
+        invoice.documentHtml = renderInvoiceDocument(await documentFor(tx, invoice, lines));
         await insertInvoice(tx, invoice, lines);
-        const inv = (await findInvoice(tx, invoice.id))!;
-        inv.documentHtml = renderInvoiceDocument(await documentFor(tx, inv));
-        await tx.flush();
-        return { invoiceId: inv.id, label: invoiceLabel(inv.series, number), amountOre, dueDate: inv.dueDate! };
+        return {
+          invoiceId: invoice.id,
+          label: invoiceLabel(invoice.series, number),
+          amountOre,
+          dueDate: invoice.dueDate!,
+        };
       });
     },
 
@@ -194,7 +198,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
       const label = invoiceLabel(inv.series, inv.number);
       if (input.document === 'reminder') {
         const doc = await documentFor(em, inv);
-        const remaining = inv.amountOre - inv.creditedOre - inv.paidOre;
+        const remaining = remainingOre(inv);
         html = renderInvoiceDocument({
           ...doc,
           title: 'Betalningspåminnelse',
@@ -255,7 +259,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
         if (found.line.amountOre === 0) throw businessFailure('Refused', 'nothing to credit', 'chargeId');
         const number = await takeNumber(tx, SERIES.creditNote);
         const today = stockholmDateOf(new Date());
-        const note: Omit<Invoice, 'createdAt' | 'paidOre' | 'creditedOre'> = {
+        const note: NewInvoice = {
           id: randomUUID(),
           series: SERIES.creditNote,
           number,
@@ -272,7 +276,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
           status: 'credit-note',
           documentHtml: '',
         };
-        await insertInvoice(tx, note, [
+        const lines: NewLine[] = [
           {
             chargeId: input.chargeId,
             credit: true,
@@ -280,10 +284,9 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
             description: `${found.line.description}, avskriven`,
             visitDate: found.line.visitDate,
           },
-        ]);
-        const row = (await findInvoice(tx, note.id))!;
-        row.documentHtml = renderInvoiceDocument({ ...(await documentFor(tx, row)), reason: input.reason });
-        await tx.flush();
+        ];
+        note.documentHtml = renderInvoiceDocument({ ...(await documentFor(tx, note, lines)), reason: input.reason });
+        await insertInvoice(tx, note, lines);
         await updateInvoice(tx, inv.id, { addCreditedOre: found.line.amountOre });
         return { creditNoteId: note.id, label: invoiceLabel(SERIES.creditNote, number), amountOre: note.amountOre };
       });

@@ -77,6 +77,8 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
       messageId: string | null;
       kind: 'to-unit' | 'to-patient' | 'reminder' | 'summary-reminder';
       contactDate?: string;
+      /** The reminder's deadline, as the workflow holds it. */
+      deadline?: { dueDate: string; at: string };
     }) {
       const { em, t, unit } = await thread(input.threadId);
       const msg = input.messageId ? await findMessage(em, input.messageId) : null;
@@ -85,11 +87,11 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
         unitName: unit.name,
         subject: t.subject,
         text: msg?.body ?? '',
-        dueDate: t.dueDate ?? '',
+        dueDate: input.deadline?.dueDate ?? t.dueDate ?? '',
         contactDate: input.contactDate ?? '',
         patientName: `${patient.givenName} ${patient.familyName}`,
       };
-      const key = `thread:${t.id}:${input.kind}:${input.messageId ?? input.contactDate ?? t.dueDate}`;
+      const key = `thread:${t.id}:${input.kind}:${input.messageId ?? input.contactDate ?? input.deadline?.at}`;
       const { html, text } = renderMail(`thread-${input.kind}`, data);
       const to =
         input.kind === 'to-patient'
@@ -98,7 +100,7 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
       const subject = {
         'to-unit': `Nytt meddelande: ${t.subject}`,
         'to-patient': `Du har fått svar från ${unit.name}`,
-        reminder: `Påminnelse: meddelande ska besvaras senast ${t.dueDate}`,
+        reminder: `Påminnelse: meddelande ska besvaras senast ${data.dueDate}`,
         'summary-reminder': `Sammanfattning saknas i journalen för ${input.contactDate}`,
       }[input.kind];
       return deliver(key, null, { to, subject, html, text });

@@ -16,8 +16,14 @@ import type { StaffRoleName } from '../../db/entities';
 import { INVOICE_STATUSES } from '../../db/entities';
 import { listCareUnits } from '../../db/care';
 import { activeFreeCards, invoiceStatusCounts, monthTotals } from '../../db/finance';
-import { findInvoice, invoiceLines, listInvoices, paymentsOf } from '../../db/invoices';
-import { findImport, listImports, paymentsOfImport, unmatchedPayments } from '../../db/payments';
+import { creditNotesOf, findInvoice, invoiceLines, listInvoices, paymentsOf } from '../../db/invoices';
+import {
+  countUnmatchedPayments,
+  findImport,
+  listImports,
+  paymentsOfImport,
+  unmatchedPayments,
+} from '../../db/payments';
 import { findPatient } from '../../db/people';
 import { stackedBars } from '../../admin-ui/charts';
 import { INVOICE_STATUS_LABELS, MATCH_LABELS, sv } from '../../admin-ui/labels';
@@ -51,13 +57,12 @@ const Waive = z.object({
  * Parses the import form's file before the CSRF check, which then finds the form's token in the
  * body; only for a logged-in member of staff, with a size limit, in memory.
  */
+const oneFile = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE, files: 1 } }).single('file');
 export const bgmaxUpload: RequestHandler = (req, res, next) => {
   if (req.method !== 'POST' || req.path !== '/admin/ekonomi/inlasningar' || req.principal?.kind !== 'staff')
     return next();
-  multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_FILE, files: 1 } }).single('file')(
-    req,
-    res,
-    (err) => next(err ? new HttpError(400, `file: ${(err as Error).message}`, 'file', 'validation') : undefined),
+  oneFile(req, res, (err) =>
+    next(err ? new HttpError(400, `file: ${(err as Error).message}`, 'file', 'validation') : undefined),
   );
 };
 
@@ -72,7 +77,7 @@ export function financeRouter({ temporal }: AppDeps, pdf: PdfRenderer): Router {
     const scope = units(req);
     const totals = await monthTotals(req.em, month, scope);
     const counts = await invoiceStatusCounts(req.em, scope);
-    const unmatched = (await unmatchedPayments(req.em)).length;
+    const unmatched = await countUnmatchedPayments(req.em);
     await logAccess(req, { action: 'read', target: 'admin:ekonomi', detail: { month } });
     const sum = (k: 'invoicedOre' | 'creditedOre' | 'paidOre' | 'outstandingOre') =>
       totals.reduce((a, t) => a + t[k], 0);
@@ -127,7 +132,7 @@ export function financeRouter({ temporal }: AppDeps, pdf: PdfRenderer): Router {
         ...r,
         label: invoiceLabel(r.series, r.number),
         statusLabel: sv(INVOICE_STATUS_LABELS, r.status),
-        remainingOre: r.kind === 'invoice' ? remainingOre({ ...r, reminded: false, overdue: false }) : 0,
+        remainingOre: r.kind === 'invoice' ? remainingOre(r) : 0,
       })),
       statuses: INVOICE_STATUSES.map((s) => ({ value: s, label: INVOICE_STATUS_LABELS[s], selected: s === f.status })),
       units: allUnits
@@ -153,26 +158,22 @@ export function financeRouter({ temporal }: AppDeps, pdf: PdfRenderer): Router {
       await findPatient(req.em, inv.patientId),
       await findPatient(req.em, inv.payerId),
     ];
-    const credits = await listInvoices(req.em, { kind: 'credit-note', patientIds: [inv.patientId] });
-    const related = credits.filter((c) => c.creditsInvoiceId === inv.id);
+    const { notes, creditedChargeIds } = await creditNotesOf(req.em, inv.id);
     const original = inv.creditsInvoiceId ? await findInvoice(req.em, inv.creditsInvoiceId) : null;
     await logAccess(req, { action: 'read', target: `invoice:${inv.id}`, patientIds: [inv.patientId] });
     const open = inv.kind === 'invoice' && !inv.closedAt;
-    const creditedCharges = new Set(
-      (await Promise.all(related.map((c) => invoiceLines(req.em, c.id)))).flat().map((l) => l.chargeId),
-    );
     res.render('finance/invoice', {
       title: `${inv.kind === 'invoice' ? 'Faktura' : 'Kreditfaktura'} ${invoiceLabel(inv.series, inv.number)}`,
       inv,
       ...extra,
       label: invoiceLabel(inv.series, inv.number),
       statusLabel: sv(INVOICE_STATUS_LABELS, inv.status),
-      remaining: inv.kind === 'invoice' ? inv.amountOre - inv.creditedOre - inv.paidOre : 0,
+      remaining: inv.kind === 'invoice' ? remainingOre(inv) : 0,
       patientName: `${patient!.givenName} ${patient!.familyName}`,
       payerName: `${payer!.givenName} ${payer!.familyName}`,
-      lines: lines.map((l) => ({ ...l, waivable: open && l.amountOre > 0 && !creditedCharges.has(l.chargeId) })),
+      lines: lines.map((l) => ({ ...l, waivable: open && l.amountOre > 0 && !creditedChargeIds.has(l.chargeId) })),
       payments: payments.map((p) => ({ ...p, how: sv(MATCH_LABELS, p.matched) })),
-      credits: related.map((c) => ({ ...c, label: invoiceLabel(c.series, c.number) })),
+      credits: notes.map((c) => ({ ...c, label: invoiceLabel(c.series, c.number) })),
       original: original ? { id: original.id, label: invoiceLabel(original.series, original.number) } : null,
     });
   };

@@ -16,6 +16,7 @@ import {
   lockPayment,
 } from '../../db/payments';
 import { BgMaxFile, InvalidBgMaxError, parseBgMax } from '../../domain/bgmax';
+import { bareOcr } from '../../domain/ocr';
 import { IncomingPayment, reconcile } from '../../domain/reconcile';
 import { balanceChangedSignal, invoiceWorkflowId, waiveChargeUpdate } from '../../workflows/invoice.messages';
 import { isConstraintViolation } from '../../activities/errors';
@@ -49,8 +50,6 @@ function paymentKeys(file: BgMaxFile): Array<IncomingPayment & { deposit: number
   );
   return out;
 }
-
-const bareOcr = (s: string) => s.trim().replace(/^0+(?=\d)/, '');
 
 /** Tells each touched invoice's workflow to look at its balance again; a closed one needs nothing. */
 async function nudge(temporal: Client, billingKeys: Iterable<string>): Promise<void> {
@@ -203,8 +202,7 @@ export async function matchPayment(
     payment.matchReason = input.reason;
     payment.matchedAt = new Date();
     await tx.flush();
-    const current = (await findInvoice(tx, invoice.id))!;
-    await updateInvoice(tx, invoice.id, { paidOre: current.paidOre + payment.amountOre });
+    await updateInvoice(tx, invoice.id, { addPaidOre: payment.amountOre });
     await logAccess(
       req,
       {

@@ -14,9 +14,9 @@ import type { StaffRoleName } from '../../db/entities';
 import { findCareUnit, listCareUnits } from '../../db/care';
 import { findThread, messagesOf, summariesOf, threadQueue, threadsOfPatients } from '../../db/messages';
 import { findPatient } from '../../db/people';
-import { deadlineOf, MESSAGE_MAX_CHARS, timeLeft, timeLeftSv } from '../../domain/messages';
+import { daysToSummarise, deadlineOf, MESSAGE_MAX_CHARS, timeLeft, timeLeftSv } from '../../domain/messages';
 import { ANSWER_WORKING_DAYS } from '../../domain/working-days';
-import { Author, postMessageUpdate, threadQuery, writeSummaryUpdate } from '../../workflows/message-thread.messages';
+import { Author, postMessageUpdate, writeSummaryUpdate } from '../../workflows/message-thread.messages';
 import { startThread } from './service';
 
 const STAFF: StaffRoleName[] = ['clinician', 'care_admin'];
@@ -179,9 +179,9 @@ export function messageRouter({ temporal, config }: AppDeps): Router {
         patientName: `${t.patient.givenName} ${t.patient.familyName}`,
         left:
           t.deadlineAt && t.dueDate
-            ? timeLeftSv(timeLeft(now, { dueDate: t.dueDate, deadlineAt: t.deadlineAt, reminderAt: now }))
+            ? timeLeftSv(timeLeft(now, { dueDate: t.dueDate, deadlineAt: t.deadlineAt }))
             : 'Besvarat',
-        late: t.overdue || (t.deadlineAt !== null && t.deadlineAt !== undefined && t.deadlineAt <= now),
+        late: t.overdue || (!!t.deadlineAt && t.deadlineAt <= now),
       })),
     });
   });
@@ -202,10 +202,6 @@ export function messageRouter({ temporal, config }: AppDeps): Router {
       await findPatient(req.em, t.patientId),
       await findCareUnit(req.em, t.careUnitId),
     ];
-    const view = await temporal.workflow
-      .getHandle(t.workflowId)
-      .query(threadQuery)
-      .catch(() => null);
     await logAccess(req, { action: 'read', target: `thread:${t.id}`, patientIds: [t.patientId] });
     const p = req.principal!;
     res.render('messages/staff-thread', {
@@ -220,7 +216,10 @@ export function messageRouter({ temporal, config }: AppDeps): Router {
         due: m.authorKind === 'patient' && !m.answeredAt ? deadlineOf(m.createdAt.toISOString()).dueDate : null,
       })),
       summaries,
-      toSummarise: (view?.careDays ?? []).filter((c) => !c.documented).map((c) => c.date),
+      toSummarise: daysToSummarise(
+        messages.filter((m) => m.authorKind === 'staff').map((m) => m.createdAt),
+        summaries.map((x) => x.contactDate),
+      ),
       canSummarise: p.kind === 'staff' && p.grants.some((g) => g.role === 'clinician'),
       canAnswer: permits(p, STAFF),
       signature: p.kind === 'staff' ? signature(p.name, p.title, unit?.name ?? '') : '',

@@ -4,13 +4,11 @@
  * app around it: refused logins, logout and session timeouts, production guards, login rate limits.
  */
 import request from 'supertest';
-import pino from 'pino';
-import { createApp } from '../../api/app';
 import { createRelyingParty, LoginError, RelyingPartyOptions } from '../../api/identity/oidc';
 import { loadConfig, LOA3 } from '../../config';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { useApiStack } from '../support/app';
+import { testApp, useApiStack } from '../support/app';
 import { connect } from '../support/env';
 import { makeFixture } from '../support/fixtures';
 import { login, throughProvider } from '../support/login';
@@ -143,13 +141,7 @@ describe('the app around it', () => {
 
   it('limits login attempts per client address', async () => {
     const ctx = await connect({ RATE_LIMIT_LOGIN_PER_MINUTE: '3' });
-    const app = createApp({
-      config: ctx.config,
-      orm: ctx.orm,
-      temporal: ctx.client,
-      logger: pino({ level: 'silent' }),
-      probes: [],
-    });
+    const app = testApp(ctx, []);
     try {
       const codes = [];
       for (let i = 0; i < 5; i++) codes.push((await request(app).get('/login/patient')).status);

@@ -3,11 +3,10 @@
  * without reloading, book, reschedule, cancel another; refusals in Swedish. Screenshots of the main
  * pages go to test-results/screenshots/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import * as m from '../../workflows/encounter.messages';
 import { BASE, useBrowserStack } from '../support/browser-stack';
+import { screenshot } from '../support/browser';
 import {
   admin,
   clinicianOf,
@@ -23,11 +22,7 @@ import { loginInBrowser, newPage } from '../support/meeting';
 
 jest.setTimeout(120_000);
 const stack = useBrowserStack();
-const SHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
-const shot = async (page: Page, name: string) => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-};
+const shot = screenshot;
 
 let f: Fixture;
 beforeAll(async () => {

@@ -2,24 +2,19 @@
  * A finance user in a real browser: imports a BgMax file, reads its summary, matches the unmatched
  * payment by hand, and finds the invoice paid. Screenshots go to test-results/screenshots/finance-*.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { invoiceLabel } from '../../domain/invoices';
 import { invoiceWorkflowId } from '../../workflows/invoice.messages';
 import { bgmaxFile } from '../support/bgmax';
 import { BASE, useBrowserStack } from '../support/browser-stack';
+import { screenshot } from '../support/browser';
 import { noShowInvoice, waitForInvoice } from '../support/finance';
 import { makeFixture } from '../support/fixtures';
 import { loginInBrowser, newPage } from '../support/meeting';
 
 jest.setTimeout(120_000);
 const stack = useBrowserStack();
-const SHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
-const shot = async (page: Page, name: string) => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `finance-${name}.png`), fullPage: true });
-};
+const shot = (page: Page, name: string) => screenshot(page, `finance-${name}`);
 
 it('a finance user imports a BgMax file, sees the summary, matches the unmatched payment by hand, and the invoice is paid', async () => {
   const f = await makeFixture(stack.ctx.orm);

@@ -3,22 +3,17 @@
  * answers and writes the dated summary, the patient reads the signed answer. The message carries
  * `<script>` and `{{`: it shows as text on every page and in the mail, and nothing runs.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { stockholmDateOf } from '../../domain/dates';
 import { answerDueDate } from '../../domain/working-days';
 import { BASE, useBrowserStack } from '../support/browser-stack';
+import { screenshot } from '../support/browser';
 import { makeFixture } from '../support/fixtures';
 import { loginInBrowser, newPage } from '../support/meeting';
 
 jest.setTimeout(120_000);
 const stack = useBrowserStack();
-const SHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
-const shot = async (page: Page, name: string) => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `messages-${name}.png`), fullPage: true });
-};
+const shot = (page: Page, name: string) => screenshot(page, `messages-${name}`);
 const EVIL = 'Utslag på armen <script>window.pwned = 1</script> {{constructor}} & mer';
 
 it('a patient writes, a nurse answers within the deadline and summarises; the patient reads the signed answer; markup stays text', async () => {

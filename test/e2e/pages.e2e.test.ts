@@ -3,11 +3,10 @@
  * the browser logs no error, and a screenshot is written to test-results/screenshots/<role>/.
  * The pages come from the app's route table, so a new page is visited without editing this test.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { Grantee, routeTable } from '../../api/access';
 import { recordDeviation } from '../../db/deviations';
 import { BASE, useBrowserStack } from '../support/browser-stack';
+import { screenshot } from '../support/browser';
 import { startEncounter } from '../support/encounters';
 import { makeFixture } from '../support/fixtures';
 import { loginInBrowser } from '../support/meeting';
@@ -18,7 +17,6 @@ import { login } from '../support/login';
 
 jest.setTimeout(240_000);
 const stack = useBrowserStack();
-const SHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
 
 it('each staff role sees each of its pages without a browser error', async () => {
   const f = await makeFixture(stack.ctx.orm);
@@ -85,15 +83,11 @@ it('each staff role sees each of its pages without a browser error', async () =>
     page.on('console', (m) => m.type() === 'error' && problems.push(`${role} ${page.url()}: ${m.text()}`));
     page.on('pageerror', (e) => problems.push(`${role} ${page.url()}: ${e.message}`));
     await loginInBrowser(page, `${BASE}/admin`, { hsaId });
-    fs.mkdirSync(path.join(SHOTS, role), { recursive: true });
     for (const p of pages.filter((x) => x.grantees.includes(role))) {
       const res = await page.goto(`${BASE}${p.url}`);
       if (res?.status() !== 200) problems.push(`${role} ${p.url}: HTTP ${res?.status()}`);
       await page.waitForLoadState('load');
-      await page.screenshot({
-        path: path.join(SHOTS, role, `${p.name}.png`),
-        fullPage: true,
-      });
+      await screenshot(page, `${role}/${p.name}`);
       visited++;
     }
     await context.close();

@@ -1,6 +1,7 @@
 /** Headless Debian Chromium through playwright-core, with fake camera and microphone. */
 import fs from 'node:fs';
-import { chromium, Browser } from 'playwright-core';
+import path from 'node:path';
+import { chromium, Browser, Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -21,4 +22,13 @@ export function launchChromium(): Promise<Browser> {
       '--autoplay-policy=no-user-gesture-required',
     ],
   });
+}
+
+export const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+
+/** A full-page screenshot at test-results/screenshots/<name>.png (`name` may hold a folder). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const file = path.join(SCREENSHOTS, `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file, fullPage: true });
 }
