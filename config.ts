@@ -1,6 +1,7 @@
 /** The one typed configuration object, read from the environment and validated at start-up. */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { DEV_PAYLOAD_KEYS, parsePayloadKeys, type PayloadKey } from './temporal/codec';
 
 export const LOA3 = 'http://id.elegnamnden.se/loa/1.0/loa3';
 export const LOA4 = 'http://id.elegnamnden.se/loa/1.0/loa4';
@@ -89,6 +90,14 @@ const EnvSchema = z.object({
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
   /** Lets POST /api/encounters carry short timer policies: for tests only, refused in production. */
   ALLOW_POLICY_OVERRIDE: bool.default(false),
+  /** Workflow payload encryption keys, `id:base64,id:base64`, newest first (temporal/codec.ts); required in production. */
+  PAYLOAD_KEYS: z.string().optional(),
+  /** The Temporal UI's origin, allowed to call the codec endpoint with a sysadmin's session. */
+  TEMPORAL_UI_ORIGIN: z.string().url().default('http://localhost:8233'),
+  /** The worker's own /metrics and /readyz (Temporal SDK metrics and step durations). */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Test-only fault injection in the worker; refused in production. */
+  VARDMOTE_FAULT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -139,6 +148,11 @@ export interface Config {
   rateLimits: { loginPerMinute: number; apiPerMinute: number };
   allowPolicyOverride: boolean;
   logLevel: Env['LOG_LEVEL'];
+  /** Workflow payload keys, newest (encrypting) first. */
+  payloadKeys: PayloadKey[];
+  temporalUiOrigin: string;
+  workerMetricsPort: number;
+  fault?: string;
 }
 
 export interface OidcClientConfig {
@@ -191,7 +205,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     };
   };
   const oidc = { patient: oidcClient('PATIENT'), staff: oidcClient('STAFF') };
+  let payloadKeys: PayloadKey[] = [];
+  try {
+    payloadKeys = parsePayloadKeys(e.PAYLOAD_KEYS ?? DEV_PAYLOAD_KEYS);
+  } catch (err) {
+    problems.push(`PAYLOAD_KEYS: ${(err as Error).message}`);
+  }
   if (production) {
+    if (!e.PAYLOAD_KEYS || payloadKeys.some((k) => k.id === 'dev'))
+      problems.push(
+        'PAYLOAD_KEYS: required in production, without the development key "dev" (id:base64 of 32 random bytes)',
+      );
+    if (!publicUrl.startsWith('https://'))
+      problems.push(`PUBLIC_URL: must be an https:// URL in production, not ${publicUrl}`);
+    if (!(e.JANUS_PUBLIC_WS_URL ?? e.JANUS_WS_URL).startsWith('wss://'))
+      problems.push('JANUS_PUBLIC_WS_URL: browsers need a wss:// URL in production');
+    for (const k of ['OIDC_PATIENT_ISSUER', 'OIDC_STAFF_ISSUER', 'API_TOKEN_ISSUER'] as const) {
+      const issuer = e[k];
+      if (issuer && (!issuer.startsWith('https://') || /^https?:\/\/(localhost|127\.|\[::1\])/.test(issuer)))
+        problems.push(
+          `${k}: ${issuer} looks like the test identity provider (plain http or this machine); production needs the real e-ID / SITHS provider over https`,
+        );
+    }
+    if (e.DATABASE_URL.includes('://postgres:postgres@'))
+      problems.push('DATABASE_URL: the embedded development password never runs in production');
+    if (e.VARDMOTE_FAULT) problems.push('VARDMOTE_FAULT: fault injection is for tests only, never in production');
     if (!e.SESSION_SECRET || e.SESSION_SECRET === DEV_SESSION_SECRET)
       problems.push('SESSION_SECRET: required in production (32+ random characters)');
     for (const k of ['JANUS_ADMIN_SECRET', 'JANUS_ROOM_ADMIN_KEY', 'JANUS_EVENT_SECRET'] as const)
@@ -240,6 +278,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimits: { loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE },
     allowPolicyOverride: e.ALLOW_POLICY_OVERRIDE,
     logLevel: e.LOG_LEVEL,
+    payloadKeys,
+    temporalUiOrigin: e.TEMPORAL_UI_ORIGIN,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
+    fault: e.VARDMOTE_FAULT,
   };
 }
 

@@ -1,17 +1,27 @@
-/** The worker process: runs every workflow and activity on the task queue. */
-import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import pino from 'pino';
+/** The worker process: runs every workflow and activity on the task queue, and serves its own /metrics. */
+import http from 'node:http';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import type { Logger } from 'pino';
 import { createActivities } from './activities';
 import { createSmtpMailer, outboxOnlyMailer } from './activities/mail';
 import { loadConfig, temporalConnectionOptions } from './config';
 import { createOrm } from './db/orm';
 import { createRoomService } from './media/room-service';
 import { createPdfRenderer } from './documents/pdf';
+import { createLogger } from './observability/logger';
+import { createWorkerMetrics } from './observability/metrics';
+import { dataConverter } from './temporal/codec';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel, base: { proc: 'worker' } });
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const logger = createLogger('worker', config.logLevel);
+  const sdkMetricsPort = config.workerMetricsPort + 1;
+  Runtime.install({
+    // The SDK's own lines (with workflow and activity ids, never payloads) go out as the same JSON.
+    logger: new DefaultLogger('WARN', ({ level, message, meta }) => logger[pinoLevel(level)]({ ...meta }, message)),
+    telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}` } } },
+  });
+  const metrics = createWorkerMetrics();
   const orm = await createOrm(config.databaseUrl);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const pdf = createPdfRenderer(config.chromiumPath);
@@ -21,25 +31,59 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
+    dataConverter: dataConverter(config.payloadKeys),
+    // On SIGTERM/SIGINT running activities get this long to finish before they are cancelled.
+    shutdownGraceTime: '5s',
     activities: createActivities({
       orm,
       mailer,
       pdf,
       finance: config.finance,
       rooms: createRoomService(config),
-      faults: faultsFromEnv(logger),
+      faults: faultsFrom(config.fault, logger),
+      metrics,
     }),
   });
-  logger.info(`worker polling task queue ${config.temporal.taskQueue}`);
+  const server = http.createServer((req, res) => {
+    if (req.url === '/metrics') {
+      void workerMetricsText(metrics.registry, sdkMetricsPort).then(
+        (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+        (e) => res.writeHead(500).end(String(e)),
+      );
+    } else if (req.url === '/readyz' || req.url === '/healthz') {
+      const ok = worker.getState() === 'RUNNING';
+      res
+        .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ state: worker.getState() }));
+    } else res.writeHead(404).end();
+  });
+  server.listen(config.workerMetricsPort, '127.0.0.1');
+  logger.info({ taskQueue: config.temporal.taskQueue, metricsPort: config.workerMetricsPort }, 'worker polling');
   await worker.run();
+  server.close();
   await pdf.close();
   await orm.close();
   await connection.close();
+  logger.info('worker stopped');
 }
 
-/** Test-only fault injection (VARDMOTE_FAULT), used by the worker-crash test. */
-function faultsFromEnv(logger: pino.Logger) {
-  if (process.env.VARDMOTE_FAULT !== 'hang-after-fee-commit') return {};
+/** Our series first, then the Temporal SDK runtime's (its own Prometheus exporter on the next port). */
+async function workerMetricsText(registry: import('prom-client').Registry, sdkPort: number): Promise<string> {
+  const ours = await registry.metrics();
+  const sdk = await fetch(`http://127.0.0.1:${sdkPort}/metrics`).then(
+    (r) => r.text(),
+    () => '',
+  );
+  return `${ours}\n${sdk}`;
+}
+
+function pinoLevel(level: LogLevel): 'trace' | 'debug' | 'info' | 'warn' | 'error' {
+  return ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
+}
+
+/** Test-only fault injection (VARDMOTE_FAULT; refused in production), used by the worker-crash test. */
+function faultsFrom(fault: string | undefined, logger: Logger) {
+  if (fault !== 'hang-after-fee-commit') return {};
   return {
     afterFeeCommit: async (encounterId: string) => {
       logger.warn({ encounterId }, 'FAULT: fee committed, hanging');
@@ -50,6 +94,6 @@ function faultsFromEnv(logger: pino.Logger) {
 }
 
 main().catch((err) => {
-  console.error(err);
+  console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

@@ -13,7 +13,7 @@ import type { Principal } from './auth';
 import { logAccess } from './audit';
 import { HttpError } from './errors';
 
-export const API_SCOPES = ['encounters:read', 'encounters:write', 'participants', 'finance:import'] as const;
+export const API_SCOPES = ['encounters:read', 'encounters:write', 'participants', 'finance:import', 'metrics'] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 
 /** Who a route admits: a staff role, a patient or guardian, a machine client's scope, or anyone. */
@@ -23,7 +23,11 @@ const RULE = Symbol('access rule');
 type Guard = RequestHandler & { [RULE]: readonly Grantee[] };
 
 /** True for JSON routes (401/403 as JSON); pages redirect to login and show a Swedish 403 page. */
-export const isApiRequest = (req: Request) => req.path.startsWith('/api/') || req.path.startsWith('/meet/api/');
+export const isApiRequest = (req: Request) =>
+  req.path.startsWith('/api/') ||
+  req.path.startsWith('/meet/api/') ||
+  req.path.startsWith('/codec/') ||
+  req.path === '/metrics';
 
 /** Does the principal hold one of the grantees (before any unit or patient check)? */
 export function permits(p: Principal, grantees: readonly Grantee[]): boolean {

@@ -13,6 +13,11 @@ import { allow, assertEveryRouteAllows, isApiRequest } from './access';
 import { authenticate, createSessions, principalId } from './auth';
 import { CSRF_ERROR_CODE, errorHandler, notFound } from './errors';
 import { healthRouter } from './health';
+import { metricsRouter, requestLog } from './ops';
+import { codecRouter } from './codec';
+import { createWebMetrics } from '../observability/metrics';
+import { countOpenDeviations } from '../db/deviations';
+import { invoiceStatusCounts } from '../db/finance';
 import { catalogRouter } from './catalog';
 import { adminRouter } from './admin/routes';
 import { deviationRouter } from './admin/deviations';
@@ -51,6 +56,12 @@ export type App = Express & { close(): Promise<void> };
 export function createApp(deps: AppDeps): App {
   const { config } = deps;
   const app = express() as App;
+  const metrics =
+    deps.metrics ??
+    createWebMetrics({
+      openDeviations: () => countOpenDeviations(deps.orm.em.fork(), null),
+      invoicesByStatus: () => invoiceStatusCounts(deps.orm.em.fork(), null),
+    });
   app.disable('x-powered-by');
   app.set('trust proxy', config.web.publicUrl.startsWith('https:') ? 1 : false);
   app.engine(
@@ -72,6 +83,7 @@ export function createApp(deps: AppDeps): App {
     res.setHeader('x-request-id', id);
     next();
   });
+  app.use(requestLog(metrics));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -121,7 +133,8 @@ export function createApp(deps: AppDeps): App {
   // CSRF: every state-changing request of a logged-in browser carries the session's token (form field or header).
   const csrf = csrfSync({
     getTokenFromRequest: (req) => (req.headers['x-csrf-token'] as string | undefined) ?? req.body?._csrf,
-    skipCsrfProtection: (req) => !req.session?.login || req.viaToken === true,
+    // The codec endpoint changes nothing and is called by the Temporal UI, which has no token; it checks the origin.
+    skipCsrfProtection: (req) => !req.session?.login || req.viaToken === true || req.path.startsWith('/codec/'),
     errorConfig: { statusCode: 403, code: CSRF_ERROR_CODE, message: 'CSRF token missing or wrong' },
   });
   app.use(csrf.csrfSynchronisedProtection);
@@ -142,6 +155,8 @@ export function createApp(deps: AppDeps): App {
     staff: config.oidc.staff && createRelyingParty(config.oidc.staff, { refuseTestProvider: config.production }),
   };
   app.use(healthRouter(deps.probes));
+  app.use(metricsRouter(metrics));
+  app.use(codecRouter(deps));
   app.use(identityRouter(deps, parties));
   app.use(encounterRouter(deps));
   app.use(catalogRouter(deps));

@@ -18,6 +18,8 @@ export interface AppDeps {
   temporal: Client;
   logger: Logger;
   probes: HealthProbe[];
+  /** Prometheus series; built per app when absent. */
+  metrics?: import('../observability/metrics').WebMetrics;
   /** OpenID Connect relying parties; built from the config when absent (tests inject tampered ones). */
   relyingParties?: RelyingParties;
   /** Extra routes mounted last (benchmarks put their baseline route here); each needs its allow(…) too. */

@@ -1,4 +1,7 @@
-/** GET /healthz: each dependency as ok/down with latency; 200 only when every required one is ok. */
+/**
+ * GET /healthz: liveness (the process answers). GET /readyz: readiness, each dependency as ok/down
+ * with latency; 200 only when every required one is ok, so a load balancer sends no traffic before.
+ */
 import { Router } from 'express';
 import { allow } from './access';
 import type { Client } from '@temporalio/client';
@@ -81,7 +84,8 @@ export async function runProbes(probes: HealthProbe[]): Promise<{ ok: boolean; c
 export function healthRouter(probes: HealthProbe[]): Router {
   const router = Router();
   // Open to load balancers and monitoring: it names parts and their state, never patient data.
-  router.get('/healthz', allow('anyone'), async (_req, res) => {
+  router.get('/healthz', allow('anyone'), (_req, res) => void res.json({ status: 'ok' }));
+  router.get('/readyz', allow('anyone'), async (_req, res) => {
     const { ok, checks } = await runProbes(probes);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'down', checks });
   });

@@ -15,7 +15,7 @@ const ITEMS: Array<{ href: string; label: string; roles: StaffRoleName[] | 'pati
   { href: '/admin/outbox', label: 'Utkorg', roles: ['care_admin'] },
   { href: '/admin/ekonomi', label: 'Ekonomi', roles: ['finance'] },
   { href: '/admin/logs', label: 'Loggar', roles: ['quality_lead', 'sysadmin'] },
-  { href: '/healthz', label: 'Driftstatus', roles: ['care_admin', 'sysadmin'] },
+  { href: '/readyz', label: 'Driftstatus', roles: ['care_admin', 'sysadmin'] },
 ];
 
 export function navFor(p: Principal): Array<{ href: string; label: string }> {

@@ -1,17 +1,22 @@
 /** The web process: builds dependencies from the environment and listens. */
 import { Client, Connection } from '@temporalio/client';
-import pino from 'pino';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { createOrm } from '../db/orm';
 import { createApp } from './app';
 import { standardProbes } from './health';
+import { createLogger } from '../observability/logger';
+import { dataConverter } from '../temporal/codec';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.logLevel, base: { proc: 'web' } });
+  const logger = createLogger('web', config.logLevel);
   const orm = await createOrm(config.databaseUrl);
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverter(config.payloadKeys),
+  });
   const app = createApp({ config, orm, temporal, logger, probes: standardProbes(orm, temporal, config) });
   const server = app.listen(config.web.port, config.web.host, () =>
     logger.info(`web listening on http://${config.web.host}:${config.web.port}`),

@@ -10,6 +10,7 @@ import * as m from '../workflows/encounter.messages';
 import { connect } from '../test/support/env';
 import { makeFixture, makeSlot } from '../test/support/fixtures';
 import { captureMailer } from '../test/support/worker';
+import { dataConverter } from '../temporal/codec';
 import {
   admin,
   clinicianOf,
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     connection,
     taskQueue: ctx.config.temporal.taskQueue,
     workflowBundle,
+    dataConverter: dataConverter(ctx.config.payloadKeys),
     activities: createActivities({
       orm: ctx.orm,
       mailer: captureMailer(),

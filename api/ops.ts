@@ -1,0 +1,47 @@
+/**
+ * What operations see of the web process: one JSON log line per request (request id, route template,
+ * status, time, encounter and workflow id; never a query string, body or personnummer), HTTP latency
+ * and the business gauges on /metrics.
+ */
+import { Router, type Request, type RequestHandler } from 'express';
+import { allow } from './access';
+import type { WebMetrics } from '../observability/metrics';
+
+/** Logs each request once it is answered and times it for /metrics. */
+export function requestLog(metrics: WebMetrics): RequestHandler {
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      // The route's template (`/api/encounters/:id`), never the concrete path: meeting links carry secrets.
+      const route = req.route ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const encounterId = encounterIdOf(req);
+      req.log.info(
+        {
+          method: req.method,
+          route,
+          status: res.statusCode,
+          ms: Math.round(seconds * 10_000) / 10,
+          ...(encounterId ? { encounterId, workflowId: `encounter-${encounterId}` } : {}),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+function encounterIdOf(req: Request): string | undefined {
+  const id = (req.params as Record<string, string | undefined> | undefined)?.id;
+  return id && req.route && /encounters\/:id/.test(String(req.route.path)) ? id : undefined;
+}
+
+export function metricsRouter(metrics: WebMetrics): Router {
+  const router = Router();
+  // Counts only, no patient data; Prometheus scrapes with a client-credentials token (scope `metrics`).
+  router.get('/metrics', allow('sysadmin', 'scope:metrics'), async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return router;
+}
