@@ -10,8 +10,9 @@ const REDACT = ['personnummer', 'pnr', 'note', 'text', 'body', 'claims', 'answer
   `*.${k}`,
 ]);
 
-export function createLogger(proc: 'web' | 'worker', level: string): Logger {
-  return pino({
+/** @param destination - where lines go (stdout unless a test captures them) */
+export function createLogger(proc: 'web' | 'worker', level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: { proc },
     redact: { paths: REDACT, censor: '[dolt]' },
@@ -26,5 +27,6 @@ export function createLogger(proc: 'web' | 'worker', level: string): Logger {
         );
       },
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }

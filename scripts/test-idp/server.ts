@@ -17,7 +17,7 @@ export const API_AUDIENCE = 'urn:vardmote:api';
 
 /** oidc-provider's in-memory store, chosen on purpose: a test login need not outlive the process (the subclass says so and silences its warning). */
 class TestOnlyMemoryStore extends MemoryAdapter {}
-export const API_SCOPES = ['encounters:read', 'encounters:write', 'participants'];
+export const API_SCOPES = ['encounters:read', 'encounters:write', 'participants', 'finance:import', 'metrics'];
 
 export interface TestIdpOptions {
   port: number;

@@ -5,6 +5,9 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { HISTORIES_DIR, workflowBundle } from '../support/worker';
+import { dataConverter, DEV_PAYLOAD_KEYS, parsePayloadKeys } from '../../temporal/codec';
+
+const devKeys = parsePayloadKeys(DEV_PAYLOAD_KEYS);
 
 jest.setTimeout(120_000);
 
@@ -33,6 +36,8 @@ it('has a recorded history for every encounter and invoice path', () => {
       'video-no-show',
       // Recorded after invoicing (patched('invoicing')): the charge starts its invoice workflow.
       'invoiced',
+      // Recorded with encrypted payloads (temporal/codec.ts, the development key).
+      'encrypted',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
@@ -43,10 +48,36 @@ it('has a recorded history for every encounter and invoice path', () => {
 it('replays every recorded history without a determinism error', async () => {
   const histories = files.map((file) => ({ workflowId: file, history: load(file) }));
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories)) {
+  const replayer = { workflowBundle: await workflowBundle(), dataConverter: dataConverter(devKeys) };
+  for await (const result of Worker.runReplayHistories(replayer, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   expect(failures).toEqual([]);
+});
+
+it('the histories recorded before encryption decode in clear beside the encrypted one', () => {
+  const encodings = (file: string) => {
+    const found = new Set<string>();
+    JSON.stringify(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')), (k, v) => {
+      if (k === 'encoding' && typeof v === 'string') found.add(Buffer.from(v, 'base64').toString());
+      return v;
+    });
+    return found;
+  };
+  expect(encodings('encounter-happy.json').has('binary/encrypted')).toBe(false);
+  expect(encodings('encounter-happy.json').has('json/plain')).toBe(true);
+  expect(encodings('encounter-encrypted.json').has('binary/encrypted')).toBe(true);
+});
+
+it('the encrypted history does not replay under a key it was not written with', async () => {
+  const other = { id: 'dev', key: Buffer.alloc(32, 7) };
+  await expect(
+    Worker.runReplayHistory(
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter([other]) },
+      load('encounter-encrypted.json'),
+      'wrong-key',
+    ),
+  ).rejects.toThrow();
 });
 
 it('a tampered history (activity swapped for another) fails replay with DeterminismViolationError', async () => {
