@@ -96,12 +96,23 @@ const EnvSchema = z.object({
   TEMPORAL_UI_ORIGIN: z.string().url().default('http://localhost:8233'),
   /** The worker's own /metrics and /readyz (Temporal SDK metrics and step durations). */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   /** Test-only fault injection in the worker; refused in production. */
   VARDMOTE_FAULT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** Settings that are secrets: in production none may keep an example or development value. */
+const SECRETS = [
+  'SESSION_SECRET',
+  'JANUS_ADMIN_SECRET',
+  'JANUS_ROOM_ADMIN_KEY',
+  'JANUS_EVENT_SECRET',
+  'OIDC_PATIENT_CLIENT_SECRET',
+  'OIDC_STAFF_CLIENT_SECRET',
+] as const;
 
 /** Bankgirot's own example number; outside production only. */
 export const DEMO_BANKGIRO = '5555-5555';
@@ -152,6 +163,7 @@ export interface Config {
   payloadKeys: PayloadKey[];
   temporalUiOrigin: string;
   workerMetricsPort: number;
+  workerMetricsHost: string;
   fault?: string;
 }
 
@@ -212,7 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push(`PAYLOAD_KEYS: ${(err as Error).message}`);
   }
   if (production) {
-    if (!e.PAYLOAD_KEYS || payloadKeys.some((k) => k.id === 'dev'))
+    if (!e.PAYLOAD_KEYS || e.PAYLOAD_KEYS.startsWith('change-me') || payloadKeys.some((k) => k.id === 'dev'))
       problems.push(
         'PAYLOAD_KEYS: required in production, without the development key "dev" (id:base64 of 32 random bytes)',
       );
@@ -229,6 +241,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
     if (e.DATABASE_URL.includes('://postgres:postgres@'))
       problems.push('DATABASE_URL: the embedded development password never runs in production');
+    for (const k of SECRETS)
+      if (e[k]?.startsWith('change-me')) problems.push(`${k}: still the example value from .env.example`);
     if (e.VARDMOTE_FAULT) problems.push('VARDMOTE_FAULT: fault injection is for tests only, never in production');
     if (!e.SESSION_SECRET || e.SESSION_SECRET === DEV_SESSION_SECRET)
       problems.push('SESSION_SECRET: required in production (32+ random characters)');
@@ -281,6 +295,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     payloadKeys,
     temporalUiOrigin: e.TEMPORAL_UI_ORIGIN,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    workerMetricsHost: e.WORKER_METRICS_HOST,
     fault: e.VARDMOTE_FAULT,
   };
 }

@@ -57,7 +57,7 @@ async function main(): Promise<void> {
         .end(JSON.stringify({ state: worker.getState() }));
     } else res.writeHead(404).end();
   });
-  server.listen(config.workerMetricsPort, '127.0.0.1');
+  server.listen(config.workerMetricsPort, config.workerMetricsHost);
   logger.info({ taskQueue: config.temporal.taskQueue, metricsPort: config.workerMetricsPort }, 'worker polling');
   await worker.run();
   server.close();

@@ -54,8 +54,8 @@ export function codecRouter({ config }: AppDeps): Router {
     }
     next();
   });
-  router.options(['/codec/encode', '/codec/decode'], allow('anyone'), (_req, res) => void res.sendStatus(204));
   for (const op of ['encode', 'decode'] as const) {
+    router.options(`/codec/${op}`, allow('anyone'), (_req, res) => void res.sendStatus(204));
     router.post(`/codec/${op}`, allow('sysadmin'), async (req, res) => {
       const parsed = WirePayloads.safeParse(req.body);
       if (!parsed.success)

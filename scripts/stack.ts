@@ -11,16 +11,19 @@ import { seedDemoEncounters, startDemoVideoMeeting } from './demo-encounters';
 import { testIdentities } from './test-idp/identities';
 import { dataConverter } from '../temporal/codec';
 
+// VARDMOTE_PORT_OFFSET and VARDMOTE_DATA_DIR let a second stack run beside this one (the supervision test does).
+const OFFSET = Number(process.env.VARDMOTE_PORT_OFFSET ?? 0);
 const PORTS = {
-  postgres: 54329,
-  temporal: 7233,
-  temporalUi: 8233,
-  janusWs: 8188,
-  janusAdmin: 7188,
-  web: Number(process.env.PORT ?? 3000),
-  idp: 3100,
-  workerMetrics: 9464,
+  postgres: 54329 + OFFSET,
+  temporal: 7233 + OFFSET,
+  temporalUi: 8233 + OFFSET,
+  janusWs: 8188 + OFFSET,
+  janusAdmin: 7188 + OFFSET,
+  web: Number(process.env.PORT ?? 3000) + OFFSET,
+  idp: 3100 + OFFSET,
+  workerMetrics: 9464 + OFFSET,
 };
+const DATA_DIR = process.env.VARDMOTE_DATA_DIR ?? path.join(ROOT, '.data');
 const log = (line: string) => process.stdout.write(`[vardmote] ${line}\n`);
 
 async function main(): Promise<void> {
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
   let services: Awaited<ReturnType<typeof startServices>>;
   try {
     services = await startServices({
-      dataDir: path.join(ROOT, '.data'),
+      dataDir: DATA_DIR,
       ports: PORTS,
       temporalUi: true,
       env: process.env,
@@ -67,7 +70,7 @@ async function main(): Promise<void> {
 
     t = Date.now();
     const web = `http://127.0.0.1:${PORTS.web}`;
-    const dataDir = path.join(ROOT, '.data');
+    const dataDir = DATA_DIR;
     const node = (entry: string) => ['--import', 'tsx', path.join(ROOT, entry)];
     const worker = new Supervised(
       {

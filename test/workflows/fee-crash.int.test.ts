@@ -95,7 +95,9 @@ it("the real worker's /metrics carries the step durations and the Temporal SDK's
   // The worker spawned above is still running; it serves its metrics on WORKER_METRICS_PORT (tests: 9474).
   const port = Number(process.env.WORKER_METRICS_PORT ?? 9464);
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  expect(text).toMatch(/^vardmote_workflow_step_duration_seconds_count\{workflow="encounter",step="\w+"[^}]*\} [1-9]/m);
+  expect(text).toMatch(
+    /^vardmote_workflow_step_duration_seconds_count\{[^}]*workflow="encounter",step="\w+"[^}]*\} [1-9]/m,
+  );
   expect(text).toMatch(/^temporal_worker_task_slots_available\{/m);
   expect(text).toMatch(/^temporal_request\{[^}]*operation="\w+"/m);
   expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
