@@ -1,7 +1,17 @@
 /** The worker process: runs every workflow and activity on the task queue, and serves its own /metrics. */
 import http from 'node:http';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
-import type { Logger } from 'pino';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type ActivityExecuteInput,
+  type ActivityInboundCallsInterceptor,
+  type LogLevel,
+  type Next,
+} from '@temporalio/worker';
+import type { Context } from '@temporalio/activity';
+import { faultsFromSpec } from './activities/faults';
 import { createActivities } from './activities';
 import { createSmtpMailer, outboxOnlyMailer } from './activities/mail';
 import { loadConfig, temporalConnectionOptions } from './config';
@@ -11,6 +21,9 @@ import { createPdfRenderer } from './documents/pdf';
 import { createLogger } from './observability/logger';
 import { createWorkerMetrics } from './observability/metrics';
 import { dataConverter } from './temporal/codec';
+
+/** How long an injected fault hangs (tests kill the process, or a part it waits on, meanwhile). */
+const FAULT_HANG_MS = Number(process.env.VARDMOTE_FAULT_HANG_MS ?? 10 * 60_000);
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,6 +35,8 @@ async function main(): Promise<void> {
     telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}` } } },
   });
   const metrics = createWorkerMetrics();
+  const faults = faultsFromSpec(config.fault, FAULT_HANG_MS);
+  if (config.fault) logger.warn({ fault: config.fault }, 'FAULT INJECTION ON (tests only)');
   const orm = await createOrm(config.databaseUrl);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const pdf = createPdfRenderer(config.chromiumPath);
@@ -32,6 +47,9 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     workflowsPath: require.resolve('./workflows'),
     dataConverter: dataConverter(config.payloadKeys),
+    interceptors: {
+      activity: [(ctx) => ({ inbound: new HangInActivities(ctx, faults.hangInActivities, FAULT_HANG_MS) })],
+    },
     // On SIGTERM/SIGINT running activities get this long to finish before they are cancelled.
     shutdownGraceTime: '5s',
     activities: createActivities({
@@ -40,7 +58,7 @@ async function main(): Promise<void> {
       pdf,
       finance: config.finance,
       rooms: createRoomService(config),
-      faults: faultsFrom(config.fault, logger),
+      faults: faults.hooks,
       metrics,
     }),
   });
@@ -81,16 +99,25 @@ function pinoLevel(level: LogLevel): 'trace' | 'debug' | 'info' | 'warn' | 'erro
   return ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
 }
 
-/** Test-only fault injection (VARDMOTE_FAULT; refused in production), used by the worker-crash test. */
-function faultsFrom(fault: string | undefined, logger: Logger) {
-  if (fault !== 'hang-after-fee-commit') return {};
-  return {
-    afterFeeCommit: async (encounterId: string) => {
-      logger.warn({ encounterId }, 'FAULT: fee committed, hanging');
-      process.stdout.write(`FAULT fee-committed ${encounterId}\n`);
-      await new Promise((r) => setTimeout(r, 10 * 60_000));
-    },
-  };
+/**
+ * Test-only (VARDMOTE_FAULT; production refuses it): hangs the first attempt of the listed activity
+ * types, printing `FAULT in-activity <type> <workflow id>`, so a test can kill this worker right there.
+ */
+class HangInActivities implements ActivityInboundCallsInterceptor {
+  constructor(
+    private readonly ctx: Context,
+    private readonly types: Set<string>,
+    private readonly hangMs: number,
+  ) {}
+
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
+    const { activityType, attempt, workflowExecution } = this.ctx.info;
+    if (attempt === 1 && this.types.delete(activityType)) {
+      process.stdout.write(`FAULT in-activity ${activityType} ${workflowExecution?.workflowId}\n`);
+      await new Promise((r) => setTimeout(r, this.hangMs));
+    }
+    return next(input);
+  }
 }
 
 main().catch((err) => {

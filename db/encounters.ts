@@ -1,7 +1,7 @@
 /** Encounters and their records: the list projection, eligibility, identity checks and journal notes. */
 import { randomUUID } from 'node:crypto';
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
-import { EligibilityAssessment, Encounter, IdentityCheck, JournalNote } from './entities';
+import { EligibilityAssessment, Encounter, IdempotencyKey, IdentityCheck, JournalNote } from './entities';
 import { insertIgnore } from './insert';
 
 export interface EncounterRow {
@@ -278,5 +278,21 @@ export async function clinicianWorklist(
        or (e.status = 'eligibility' and e.care_unit_id in (${units.map(() => '?').join(', ')}))
      order by coalesce(e.scheduled_start, e.created_at), e.id limit 200`,
     [clinicianId, ...units],
+  );
+}
+
+/**
+ * Claims a caller's Idempotency-Key for a request (by its hash); returns the row that holds the key,
+ * which is this request's unless an earlier one used it first.
+ */
+export async function claimIdempotencyKey(
+  em: EntityManager,
+  row: { caller: string; key: string; requestHash: string; encounterId: string },
+): Promise<{ requestHash: string; encounterId: string }> {
+  await insertIgnore(em, IdempotencyKey, [row]);
+  return em.findOneOrFail(
+    IdempotencyKey,
+    { caller: row.caller, key: row.key },
+    { fields: ['requestHash', 'encounterId'], disableIdentityMap: true },
   );
 }

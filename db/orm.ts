@@ -10,6 +10,7 @@ import { MigrationIdentity } from './migrations/20261124-identity';
 import { MigrationBackoffice } from './migrations/20261124-backoffice';
 import { MigrationFinance } from './migrations/20261124-finance';
 import { MigrationMessages } from './migrations/20261124-messages';
+import { MigrationIdempotency } from './migrations/20261129-idempotency';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -19,6 +20,7 @@ export const MIGRATIONS = [
   { name: '20261124-backoffice', class: MigrationBackoffice },
   { name: '20261124-finance', class: MigrationFinance },
   { name: '20261124-messages', class: MigrationMessages },
+  { name: '20261129-idempotency', class: MigrationIdempotency },
 ];
 
 export type Orm = MikroORM;

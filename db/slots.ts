@@ -67,10 +67,17 @@ export async function liveBookingOf(em: EntityManager, encounterId: string): Pro
  * Releases the encounter's live booking (if any) and books `slotId`, in one transaction. Throws the
  * driver's unique violation when the slot is taken.
  */
-export async function rebook(em: EntityManager, encounterId: string, slotId: string): Promise<void> {
+export async function rebook(
+  em: EntityManager,
+  encounterId: string,
+  slotId: string,
+  /** Test-only: runs inside the transaction before its commit (fault injection). */
+  beforeCommit?: () => Promise<void>,
+): Promise<void> {
   await em.transactional(async (tx) => {
     await tx.nativeUpdate(Booking, { encounterId, releasedAt: null }, { releasedAt: new Date() });
     await tx.insert(Booking, { id: randomUUID(), slotId, encounterId, createdAt: new Date() });
+    await beforeCommit?.();
   });
 }
 

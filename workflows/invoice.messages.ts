@@ -13,6 +13,8 @@ export interface InvoicePolicy {
   collectSeconds?: number;
   /** Tests: wait this long after the reminder instead of `reminderTermsDays`. */
   reminderSeconds?: number;
+  /** Tests: an activity's start-to-close timeout (default 60 s), so a killed worker's activity retries soon. */
+  activityTimeoutSeconds?: number;
 }
 
 export const DEFAULT_INVOICE_POLICY: InvoicePolicy = {

@@ -11,18 +11,27 @@ import type { InvoiceActivities } from '../activities/invoice';
 import { addDays, stockholmDateOf, stockholmMidnight } from '../domain/dates';
 import { ACTIVITY_FAILURE_TYPES } from '../domain/failures';
 import { firstOfNextMonth } from '../domain/invoices';
-import { balanceChangedSignal, InvoiceInput, InvoiceResult, waiveChargeUpdate } from './invoice.messages';
+import {
+  balanceChangedSignal,
+  InvoiceInput,
+  InvoicePolicy,
+  InvoiceResult,
+  waiveChargeUpdate,
+} from './invoice.messages';
 
-const acts = proxyActivities<InvoiceActivities>({
-  startToCloseTimeout: '60s',
-  retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: [...ACTIVITY_FAILURE_TYPES] },
-});
+/** The activities, timed out by the policy (tests shorten it so a killed worker's activity retries soon). */
+const activitiesFor = (policy: InvoicePolicy) =>
+  proxyActivities<InvoiceActivities>({
+    startToCloseTimeout: `${policy.activityTimeoutSeconds ?? 60}s`,
+    retry: { initialInterval: '1s', maximumInterval: '1m', nonRetryableErrorTypes: [...ACTIVITY_FAILURE_TYPES] },
+  });
 
 /** The end of a Stockholm day, as epoch ms: a due date lasts the whole day. */
 const endOf = (day: string) => stockholmMidnight(addDays(day, 1)).getTime();
 
 export async function invoiceWorkflow(input: InvoiceInput): Promise<InvoiceResult> {
   const { policy } = input;
+  const acts = activitiesFor(policy);
   let invoiceId: string | null = null;
   let changed = false;
   setHandler(balanceChangedSignal, () => void (changed = true));

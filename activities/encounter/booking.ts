@@ -2,6 +2,7 @@
 import type { Orm } from '../../db/orm';
 import { findSlot, liveBookingOf, rebook, releaseBooking } from '../../db/slots';
 import { businessFailure, isConstraintViolation } from '../errors';
+import type { ActivityFaults } from '../faults';
 
 export interface ReservedSlot {
   slotId: string;
@@ -10,7 +11,7 @@ export interface ReservedSlot {
   endsAt: string;
 }
 
-export function createBookingActivities({ orm }: { orm: Orm }) {
+export function createBookingActivities({ orm, faults = {} }: { orm: Orm; faults?: ActivityFaults }) {
   return {
     /**
      * Holds a slot for an encounter. Idempotent: holding the same slot again returns it; any
@@ -24,7 +25,7 @@ export function createBookingActivities({ orm }: { orm: Orm }) {
       const reserved = { slotId: slot.id, clinicianId: slot.clinicianId, startsAt: slot.startsAt, endsAt: slot.endsAt };
       if ((await liveBookingOf(em, input.encounterId)) === input.slotId) return reserved;
       try {
-        await rebook(em, input.encounterId, input.slotId);
+        await rebook(em, input.encounterId, input.slotId, async () => faults.inBookingTransaction?.(input.encounterId));
       } catch (err) {
         if (isConstraintViolation(err))
           throw businessFailure('SlotTaken', `slot ${input.slotId} is already booked`, 'slotId');

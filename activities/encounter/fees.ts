@@ -17,6 +17,7 @@ import { ageOn } from '../../domain/personnummer';
 import { businessFailure } from '../errors';
 import { stockholmDateOf } from '../../domain/dates';
 import { monthOf } from '../../domain/invoices';
+import type { ActivityFaults } from '../faults';
 import { billingKeyFor, InvoiceInput } from '../../workflows/invoice.messages';
 
 export type { ChargeKind };
@@ -28,12 +29,7 @@ export interface FeeResult {
   freeCardIssued: boolean;
 }
 
-export interface FeeFaults {
-  /** Test hook: runs after the charge is committed and before the activity returns. */
-  afterFeeCommit?: (encounterId: string) => Promise<void>;
-}
-
-export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: FeeFaults }) {
+export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: ActivityFaults }) {
   return {
     /** How a charge is billed: its own invoice, or the patient's monthly one at the unit (care_unit.invoicing). */
     async billingOf(input: { chargeId: string }): Promise<Omit<InvoiceInput, 'policy'> | null> {
@@ -128,6 +124,7 @@ export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: F
           freeCardIssued,
           visitDate: input.visitDate,
         });
+        await faults.inFeeTransaction?.(input.encounterId);
         return { chargeId, chargeOre: amount, reason, freeCardIssued };
       });
       await faults.afterFeeCommit?.(input.encounterId);

@@ -3,7 +3,8 @@ import type { Orm } from '../../db/orm';
 import type { VideoRooms } from '../../media/rooms';
 import { createMailActivities, Mailer } from '../mail';
 import { createBookingActivities } from './booking';
-import { createFeeActivities, FeeFaults } from './fees';
+import { createFeeActivities } from './fees';
+import type { ActivityFaults } from '../faults';
 import { createRecordActivities } from './records';
 import { createVideoActivities } from './video';
 import type { WorkerMetrics } from '../../observability/metrics';
@@ -12,7 +13,7 @@ export interface EncounterActivityDeps {
   orm: Orm;
   mailer: Mailer;
   rooms: VideoRooms;
-  faults?: FeeFaults;
+  faults?: ActivityFaults;
   /** Step durations for the worker's /metrics; absent in tests that do not look. */
   metrics?: Pick<WorkerMetrics, 'encounterProjected'>;
 }

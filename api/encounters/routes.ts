@@ -10,6 +10,16 @@ import * as S from './schemas';
 import { EncounterRow, getEncounterRow, listEncounters } from '../../db/encounters';
 import { bookableSlot } from './booking';
 import { createEncounter, liveState } from './service';
+import { principalId } from '../auth';
+
+/** The optional Idempotency-Key header: 1–200 visible ASCII characters. */
+function idempotencyKeyOf(req: Request): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))
+    throw new HttpError(400, 'Idempotency-Key: 1–200 visible ASCII characters', 'Idempotency-Key', 'validation');
+  return key;
+}
 
 /** Who may read encounters (each within their units or their own and their children's). */
 const READERS: Grantee[] = ['care_admin', 'clinician', 'quality_lead', 'patient', 'scope:encounters:read'];
@@ -30,17 +40,29 @@ export function encounterRouter(deps: AppDeps): Router {
       p.kind === 'machine'
         ? { id: `client:${p.clientId}`, role: 'system' }
         : { id: p.kind === 'staff' ? p.hsaId : '', role: 'admin', name: p.kind === 'staff' ? p.name : undefined };
-    const { id } = await createEncounter(
+    const key = idempotencyKeyOf(req);
+    const { id, replayed } = await createEncounter(
       req.em,
       temporal,
       config.temporal.taskQueue,
       actor,
       body,
-      (tx, encounterId, patientId) =>
-        logAccess(req, { action: 'create', target: `encounter:${encounterId}`, patientIds: [patientId] }, tx),
+      (tx, encounterId, patientId, replay) =>
+        logAccess(
+          req,
+          {
+            action: 'create',
+            target: `encounter:${encounterId}`,
+            patientIds: [patientId],
+            ...(replay ? { detail: { idempotentReplay: true } } : {}),
+          },
+          tx,
+        ),
+      key ? { idempotency: { caller: principalId(p), key } } : {},
     );
+    if (replayed) res.set('idempotent-replayed', 'true');
     res
-      .status(201)
+      .status(replayed ? 200 : 201)
       .location(`/api/encounters/${id}`)
       .json(await getEncounterRow(req.em, id));
   });

@@ -29,6 +29,7 @@ export const PolicyOverrides = z
         dueSeconds: z.number().int().min(1),
         collectSeconds: z.number().int().min(0),
         reminderSeconds: z.number().int().min(1),
+        activityTimeoutSeconds: z.number().int().min(1),
       })
       .partial()
       .strict(),

@@ -1,6 +1,7 @@
 /** Every entity schema, in one list for the ORM: one per table (test/db/schema.int.test.ts checks them against the migrations). */
 import { AuditLogSchema } from './audit-log';
 import { ThreadSummarySchema } from './thread-summary';
+import { IdempotencyKeySchema } from './idempotency-key';
 import { MessageThreadSchema } from './message-thread';
 import { MessageSchema } from './message';
 import { PaymentSchema } from './payment';
@@ -32,6 +33,7 @@ import { StaffRoleSchema } from './staff-role';
 import { VideoRoomSchema } from './video-room';
 
 export * from './audit-log';
+export * from './idempotency-key';
 export * from './thread-summary';
 export * from './message-thread';
 export * from './message';
@@ -65,6 +67,7 @@ export * from './video-room';
 
 export const ENTITY_SCHEMAS = [
   AuditLogSchema,
+  IdempotencyKeySchema,
   ThreadSummarySchema,
   MessageThreadSchema,
   MessageSchema,

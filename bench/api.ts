@@ -1,0 +1,106 @@
+/**
+ * The authenticated JSON API under concurrent load (autocannon, in this process): create an
+ * encounter, read one encounter's state, the list; each against a bare Express route behind the
+ * same middleware (session, bearer token, authorization) on the same server, in the same run.
+ * Run: npm run bench:api. BENCH_SECONDS (default 10) per case, BENCH_CONNECTIONS (default 10).
+ */
+import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
+import { Router } from 'express';
+import pino from 'pino';
+import { allow } from '../api/access';
+import { createApp } from '../api/app';
+import { FAST_POLICY, startEncounter } from '../test/support/encounters';
+import { connect } from '../test/support/env';
+import { makeFixture } from '../test/support/fixtures';
+import { machineToken } from '../test/support/login';
+import { startTestWorker } from '../test/support/worker';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+
+async function main(): Promise<void> {
+  const ctx = await connect({ RATE_LIMIT_API_PER_MINUTE: '10000000' });
+  const worker = await startTestWorker(ctx);
+  const f = await makeFixture(ctx.orm);
+  const baseline = Router();
+  // The floor: the same middleware chain (request id, helmet, session, token, rate limit, access rule) and no work.
+  baseline.get('/api/bench/bare', allow('scope:encounters:read'), (_req, res) => void res.json({ ok: true }));
+  const app = createApp({
+    config: ctx.config,
+    orm: ctx.orm,
+    temporal: ctx.client,
+    logger: pino({ level: 'silent' }),
+    probes: [],
+    rooms: worker.rooms,
+    extraRouter: baseline,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const token = await machineToken('encounters:read encounters:write');
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  process.stdout.write(`bench:api — ${CONNECTIONS} connections, ${SECONDS} s per case, seeding 50 encounters…\n`);
+  const ids: string[] = [];
+  for (let i = 0; i < 50; i++) ids.push((await startEncounter(ctx, f, f.adultId)).id);
+
+  let k = 0;
+  const cases: Array<[string, autocannon.Options['requests'] | undefined, string]> = [
+    ['bare route (baseline)', undefined, '/api/bench/bare'],
+    ['GET /api/encounters (first page)', undefined, '/api/encounters?pageSize=50'],
+    [
+      "GET /api/encounters/:id (one encounter's state)",
+      [{ setupRequest: (req) => ({ ...req, path: `/api/encounters/${ids[k++ % ids.length]}` }) }],
+      '/api/encounters/x',
+    ],
+    [
+      'POST /api/encounters (create)',
+      [
+        {
+          method: 'POST',
+          body: JSON.stringify({ patientId: f.adultId, careUnitId: f.unitId, policy: FAST_POLICY }),
+        },
+      ],
+      '/api/encounters',
+    ],
+  ];
+  const rows: Array<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }> = [];
+  for (const [name, requests, path] of cases) {
+    const r = await autocannon({
+      url: `${base}${path}`,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      headers: auth,
+      requests,
+    });
+    rows.push({
+      name,
+      rps: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      errors: r.errors,
+      non2xx: r.non2xx,
+    });
+    process.stdout.write(
+      `  ${name.padEnd(48)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (${r.non2xx} non-2xx)\n`,
+    );
+  }
+  const bare = rows[0];
+  process.stdout.write('\nratio to the bare route (requests/s):\n');
+  for (const row of rows.slice(1))
+    process.stdout.write(
+      `  ${row.name.padEnd(48)} ${(row.rps / bare.rps).toFixed(3)}   p99 ×${(row.p99 / Math.max(1, bare.p99)).toFixed(1)}\n`,
+    );
+  if (rows.some((r) => r.errors || r.non2xx))
+    process.stdout.write('\nWARNING: some requests failed (see non-2xx above)\n');
+
+  server.close();
+  await app.close();
+  await worker.stop();
+  await ctx.close();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
