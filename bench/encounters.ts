@@ -27,7 +27,7 @@ import {
   throughIdentity,
   waitForStatus,
 } from '../test/support/encounters';
-import { Call, childIds, percentiles, programFromHistory, ShapeOp } from './shape-program';
+import { Call, childIds, interactionIndexes, percentiles, programFromHistory, ShapeOp } from './shape-program';
 import { shapeQuery, shapeSignal, shapeUpdate } from './shape';
 
 const N = Number(process.env.BENCH_N ?? 1000);
@@ -115,12 +115,25 @@ async function runShape(
       args: [program, children],
     }),
   );
+  // Where the encounter's driver polled its state (the queries before an interaction), poll the shape's
+  // position the same way until it waits at that interaction; elsewhere send at once, as the encounter's driver did.
+  const at = interactionIndexes(program);
   let u = 0;
+  let k = 0;
+  let polled = false;
   for (const c of calls) {
+    if (c.kind === 'query') {
+      polled = true;
+      continue;
+    }
+    if (polled) {
+      while ((await handle.query(shapeQuery)) < at[k]) await new Promise((r) => setTimeout(r, 150));
+      polled = false;
+    }
+    k++;
     if (c.kind === 'update')
       await timings.time(`update ${c.name}`, () => handle.executeUpdate(shapeUpdate, { args: [u++] }));
-    else if (c.kind === 'signal') await handle.signal(shapeSignal);
-    else await handle.query(shapeQuery);
+    else await handle.signal(shapeSignal);
   }
   await handle.result();
 }

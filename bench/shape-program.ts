@@ -56,3 +56,8 @@ export function percentiles(ms: number[]): { p50: number; p95: number; p99: numb
   const at = (q: number) => (s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)] : NaN);
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), n: s.length };
 }
+
+/** The program positions of its interactions (updates and signals), in order. */
+export function interactionIndexes(program: ShapeOp[]): number[] {
+  return program.flatMap((o, i) => (o.op === 'update' || o.op === 'signal' ? [i] : []));
+}
