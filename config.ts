@@ -97,6 +97,8 @@ const EnvSchema = z.object({
   /** The worker's own /metrics and /readyz (Temporal SDK metrics and step durations). */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** A prebuilt workflow bundle for the worker (faster start than bundling at start). */
+  WORKFLOW_BUNDLE: z.string().optional(),
   /** Test-only fault injection in the worker; refused in production. */
   VARDMOTE_FAULT: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -165,6 +167,7 @@ export interface Config {
   workerMetricsPort: number;
   workerMetricsHost: string;
   fault?: string;
+  workflowBundle?: string;
 }
 
 export interface OidcClientConfig {
@@ -297,6 +300,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workerMetricsHost: e.WORKER_METRICS_HOST,
     fault: e.VARDMOTE_FAULT,
+    workflowBundle: e.WORKFLOW_BUNDLE,
   };
 }
 

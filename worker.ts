@@ -45,7 +45,10 @@ async function main(): Promise<void> {
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: require.resolve('./workflows'),
+    // A prebuilt bundle (bundleWorkflowCode's output) starts faster than bundling the workflows here.
+    ...(config.workflowBundle
+      ? { workflowBundle: { codePath: config.workflowBundle } }
+      : { workflowsPath: require.resolve('./workflows') }),
     dataConverter: dataConverter(config.payloadKeys),
     interceptors: {
       activity: [(ctx) => ({ inbound: new HangInActivities(ctx, faults.hangInActivities, FAULT_HANG_MS) })],
@@ -100,8 +103,8 @@ function pinoLevel(level: LogLevel): 'trace' | 'debug' | 'info' | 'warn' | 'erro
 }
 
 /**
- * Test-only (VARDMOTE_FAULT; production refuses it): hangs the first attempt of the listed activity
- * types, printing `FAULT in-activity <type> <workflow id>`, so a test can kill this worker right there.
+ * Test-only (VARDMOTE_FAULT; production refuses it): hangs the first run in this process of each
+ * listed activity type, printing `FAULT in-activity <type> <workflow id>`, so a test can kill this worker right there.
  */
 class HangInActivities implements ActivityInboundCallsInterceptor {
   constructor(
@@ -111,8 +114,8 @@ class HangInActivities implements ActivityInboundCallsInterceptor {
   ) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>) {
-    const { activityType, attempt, workflowExecution } = this.ctx.info;
-    if (attempt === 1 && this.types.delete(activityType)) {
+    const { activityType, workflowExecution } = this.ctx.info;
+    if (this.types.delete(activityType)) {
       process.stdout.write(`FAULT in-activity ${activityType} ${workflowExecution?.workflowId}\n`);
       await new Promise((r) => setTimeout(r, this.hangMs));
     }

@@ -14,7 +14,7 @@ export interface ActivityFaults {
 /**
  * The hooks for a VARDMOTE_FAULT spec, a comma list of:
  * `hang-after-fee-commit`, `hang-in-fee-transaction`, `hang-in-booking-transaction`, and
- * `hang-in:<ActivityType>+<ActivityType>…` (the first attempt of each listed activity type).
+ * `hang-in:<ActivityType>+<ActivityType>…` (the first run in the process of each listed activity type).
  * Each hook prints `FAULT <what> <id>` on stdout (tests wait for it) and hangs for `hangMs`, once per process.
  */
 export function faultsFromSpec(

@@ -1,0 +1,116 @@
+/**
+ * Fault tests' tools: the real worker (worker.ts) as its own process, and the parts of the test stack
+ * (scripts/with-services.ts supervises them: a part killed here is restarted there).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { TestContext } from './env';
+import { workflowBundle } from './worker';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const RUN_DIR = path.join(ROOT, '.data', 'test', 'run');
+const children: ChildProcess[] = [];
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  kill(): Promise<void>;
+}
+
+/** The workflow bundle written once for this test file's workers (they start seconds faster with it). */
+let bundled: Promise<string> | undefined;
+function bundleFile(): Promise<string> {
+  bundled ??= workflowBundle().then(({ code }) => {
+    const file = path.join(ROOT, '.data', 'test', `workflow-bundle-${randomUUID()}.js`);
+    fs.writeFileSync(file, code);
+    return file;
+  });
+  return bundled;
+}
+
+/** The real worker entry point on the test's task queue; env may carry a VARDMOTE_FAULT spec. */
+export async function spawnWorker(ctx: TestContext, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  let out = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker.ts')], {
+    env: {
+      ...process.env,
+      WORKFLOW_BUNDLE: await bundleFile(),
+      TEMPORAL_TASK_QUEUE: ctx.config.temporal.taskQueue,
+      LOG_LEVEL: 'warn',
+      JANUS_REQUIRED: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d) => (out += String(d)));
+  child.stderr!.on('data', (d) => (out += String(d)));
+  children.push(child);
+  return {
+    child,
+    output: () => out,
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Kills every worker this test file spawned (afterAll). */
+export function killSpawned(): void {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+}
+
+/** Polls until `probe` gives something other than undefined/false (a throw counts as not yet). */
+export async function until<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  ms = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await Promise.resolve()
+      .then(probe)
+      .catch(() => undefined);
+    if (v !== undefined && v !== false) return v as T;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const pidOf = (part: string) => Number(fs.readFileSync(path.join(RUN_DIR, `${part}.pid`), 'utf8'));
+
+/**
+ * Kills a part of the test stack (SIGKILL, or SIGTERM for a clean stop) and waits until its supervisor
+ * has started a new one that answers `ready`.
+ */
+export async function restartPart(
+  part: 'postgres' | 'temporal' | 'janus',
+  ready: () => Promise<unknown>,
+  signal: NodeJS.Signals = 'SIGKILL',
+): Promise<void> {
+  const old = pidOf(part);
+  process.kill(old, signal);
+  await until(() => {
+    try {
+      return pidOf(part) !== old || undefined;
+    } catch {
+      return undefined;
+    }
+  }, `${part} to be restarted by the test stack's supervisor`);
+  await until(() => ready().then(() => true), `${part} to answer after its restart`);
+}
+
+/** Timers long enough that killing and restarting parts never trips a no-show or an overdue note. */
+export const PATIENT_POLICY = {
+  noShowGraceSeconds: 600,
+  roomOpensBeforeSeconds: 24 * 3600,
+  documentationReminderSeconds: 600,
+  documentationOverdueSeconds: 1200,
+  lateCancelSeconds: 0,
+  activityTimeoutSeconds: 3,
+  invoice: { reminderAfterDueSeconds: 3600, reminderTermsDays: 14, dueSeconds: 3600, activityTimeoutSeconds: 3 },
+};
