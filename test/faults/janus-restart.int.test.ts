@@ -3,28 +3,21 @@
  * meeting can still be ended and the encounter documented and closed, charged once.
  */
 import { janusInfo } from '../../media/janus-probe';
-import { connect, TestContext } from '../support/env';
 import { makeFixture } from '../support/fixtures';
 import { startEncounter } from '../support/encounters';
 import { driveToClosed, exactlyOnce } from '../support/drive';
-import { killSpawned, PATIENT_POLICY, restartPart, spawnWorker } from '../support/processes';
+import { PATIENT_POLICY, restartPart, spawnWorker, useFaultContext } from '../support/processes';
 
 jest.setTimeout(180_000);
 const janusRunning = Boolean(process.env.JANUS_WS_URL) && process.env.JANUS_REQUIRED !== 'false';
 if (!janusRunning) console.warn('janus restart test skipped: no Janus in this test stack (apt-get install janus)');
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await connect();
-});
-afterAll(async () => {
-  killSpawned();
-  await ctx?.close();
-});
+const fault = useFaultContext();
 
 (janusRunning ? it : it.skip)(
   'Janus killed and restarted during a meeting: the encounter still closes, charged once',
   async () => {
+    const { ctx } = fault;
     // The real worker, whose video activities talk to the test stack's Janus.
     const worker = await spawnWorker(ctx, { JANUS_REQUIRED: 'true' });
     const f = await makeFixture(ctx.orm);

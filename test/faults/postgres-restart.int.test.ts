@@ -3,24 +3,17 @@
  * inside the booking transaction, and again inside the fee transaction (holding the patient's lock):
  * the encounter ends with one live booking, one charge counted once towards the ceiling, one note.
  */
-import { connect, TestContext } from '../support/env';
 import { makeFixture } from '../support/fixtures';
 import { startEncounter } from '../support/encounters';
 import { driveToClosed, exactlyOnce } from '../support/drive';
-import { killSpawned, PATIENT_POLICY, restartPart, spawnWorker, until } from '../support/processes';
+import { PATIENT_POLICY, restartPart, spawnWorker, until, useFaultContext } from '../support/processes';
 
 jest.setTimeout(180_000);
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await connect();
-});
-afterAll(async () => {
-  killSpawned();
-  await ctx?.close();
-});
+const fault = useFaultContext();
 
 it('PostgreSQL restarted during a booking and during the fee transaction: one booking, one charge', async () => {
+  const { ctx } = fault;
   // The worker hangs 3 s inside each transaction (once each), long enough for the database to die under it.
   const worker = await spawnWorker(ctx, {
     VARDMOTE_FAULT: 'hang-in-booking-transaction,hang-in-fee-transaction',

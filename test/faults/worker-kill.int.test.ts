@@ -7,11 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import * as m from '../../workflows/encounter.messages';
-import { connect, TestContext } from '../support/env';
 import { makeFixture } from '../support/fixtures';
 import { startEncounter } from '../support/encounters';
 import { driveToClosed, exactlyOnce } from '../support/drive';
-import { killSpawned, PATIENT_POLICY, spawnWorker, until } from '../support/processes';
+import { PATIENT_POLICY, spawnWorker, until, useFaultContext } from '../support/processes';
 import { HISTORIES_DIR } from '../support/worker';
 
 jest.setTimeout(300_000);
@@ -29,16 +28,10 @@ function activityTypes(): string[] {
   return [...new Set([...types(events('encounter-invoiced.json')), ...types(invoice.slice(0, firstTimer))])];
 }
 
-let ctx: TestContext;
-beforeAll(async () => {
-  ctx = await connect();
-});
-afterAll(async () => {
-  killSpawned();
-  await ctx?.close();
-});
+const fault = useFaultContext();
 
 it('a worker killed inside each activity type in turn: the encounter and its invoice end exactly once', async () => {
+  const { ctx } = fault;
   const types = activityTypes();
   expect(types).toEqual(expect.arrayContaining(['reserveSlot', 'recordFee', 'writeJournalNote', 'issueInvoice']));
   const f = await makeFixture(ctx.orm);

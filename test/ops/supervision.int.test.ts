@@ -11,6 +11,7 @@ import * as m from '../../workflows/encounter.messages';
 import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
 import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
+import { until as untilOk } from '../support/processes';
 
 jest.setTimeout(240_000);
 
@@ -24,17 +25,11 @@ let out = '';
 let ctx: TestContext | undefined;
 let f: Fixture;
 
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await Promise.resolve()
-      .then(probe)
-      .catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; stack output:\n${out.slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** The support's `until`, with the stack's last output when it times out. */
+const until = <T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 60_000) =>
+  untilOk(probe, what, ms).catch((e: Error) => {
+    throw new Error(`${e.message}; stack output:\n${out.slice(-3000)}`);
+  });
 const count = (s: string) => out.split(s).length - 1;
 const ready = () =>
   until(async () => (await fetch(`${WEB}/readyz`)).ok && (await fetch(`${WORKER}/readyz`)).ok, 'web and worker ready');

@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TestContext } from './env';
+import { connect, type TestContext } from './env';
 import { workflowBundle } from './worker';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -114,3 +114,16 @@ export const PATIENT_POLICY = {
   activityTimeoutSeconds: 3,
   invoice: { reminderAfterDueSeconds: 3600, reminderTermsDays: 14, dueSeconds: 3600, activityTimeoutSeconds: 3 },
 };
+
+/** Jest hooks of a fault test: connects before, kills the workers it spawned and disconnects after. */
+export function useFaultContext(): { ctx: TestContext } {
+  const holder = {} as { ctx: TestContext };
+  beforeAll(async () => {
+    holder.ctx = await connect();
+  });
+  afterAll(async () => {
+    killSpawned();
+    await holder.ctx?.close();
+  });
+  return holder;
+}
