@@ -79,8 +79,13 @@ function recording(handle: WorkflowHandle, timings: Timings, calls?: Call[]): Wo
 }
 
 /** One encounter request → closed, timed per step. */
-async function runEncounter(ctx: TestContext, f: Fixture, i: number, timings: Timings, calls?: Call[]) {
-  const slot = await makeSlot(ctx.orm, f.clinicianId, 60 + i * 120, 1);
+/** Each clinician's next free minute: slots 2 minutes apart per clinician, all within the room's 24 h opening. */
+const nextSlot = new Map<string, number>();
+
+async function runEncounter(ctx: TestContext, f: Fixture, timings: Timings, calls?: Call[]) {
+  const k = nextSlot.get(f.clinicianId) ?? 0;
+  nextSlot.set(f.clinicianId, k + 1);
+  const slot = await makeSlot(ctx.orm, f.clinicianId, 60 + k * 120, 1);
   // The room opens at once and the patient joins at once: this measures the engine, not the clock.
   const started = await timings.time('step create (API service: workflow start, row, access log)', () =>
     startEncounter(ctx, f, f.adultId, { roomOpensBeforeSeconds: 24 * 3600, lateCancelSeconds: 0 }),
@@ -212,12 +217,12 @@ async function main(): Promise<void> {
   const fixtures = await Promise.all(Array.from({ length: CONCURRENCY }, () => makeFixture(ctx.orm)));
   // Warm-up, and the shape to copy: one encounter's history (and its invoice's) and its client calls.
   const calls: Call[] = [];
-  const warm = await runEncounter(ctx, fixtures[0], 0, new Timings(), calls);
+  const warm = await runEncounter(ctx, fixtures[0], new Timings(), calls);
   await pool(
     'warm-up',
     CONCURRENCY,
     CONCURRENCY,
-    async (i) => void (await runEncounter(ctx, fixtures[i], i + 1, new Timings())),
+    async (i) => void (await runEncounter(ctx, fixtures[i], new Timings())),
   );
   const history = await warm.fetchHistory();
   const program = programFromHistory(history.events ?? []);
@@ -252,7 +257,7 @@ async function main(): Promise<void> {
       'encounters',
       N,
       CONCURRENCY,
-      async (i) => void (await runEncounter(ctx, fixtures[lane++ % CONCURRENCY], 100 + i, encT)),
+      async () => void (await runEncounter(ctx, fixtures[lane++ % CONCURRENCY], encT)),
     ),
   );
 
