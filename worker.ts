@@ -50,9 +50,13 @@ async function main(): Promise<void> {
       ? { workflowBundle: { codePath: config.workflowBundle } }
       : { workflowsPath: require.resolve('./workflows') }),
     dataConverter: dataConverter(config.payloadKeys),
-    interceptors: {
-      activity: [(ctx) => ({ inbound: new HangInActivities(ctx, faults.hangInActivities, FAULT_HANG_MS) })],
-    },
+    ...(faults.hangInActivities.size
+      ? {
+          interceptors: {
+            activity: [(ctx) => ({ inbound: new HangInActivities(ctx, faults.hangInActivities, FAULT_HANG_MS) })],
+          },
+        }
+      : {}),
     // On SIGTERM/SIGINT running activities get this long to finish before they are cancelled.
     shutdownGraceTime: '5s',
     activities: createActivities({

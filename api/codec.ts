@@ -37,11 +37,12 @@ const toWire = (p: Payload): Wire => ({
 
 export function codecRouter({ config }: AppDeps): Router {
   const codec = new EncryptionCodec(config.payloadKeys);
+  const allowedOrigins = new Set([config.temporalUiOrigin, new URL(config.web.publicUrl).origin]);
   const router = Router();
   // The UI runs on its own origin and sends the session cookie along: answer its CORS preflight.
   router.use('/codec', (req, res, next) => {
     const origin = req.headers.origin;
-    if (origin && origin !== config.temporalUiOrigin && origin !== new URL(config.web.publicUrl).origin)
+    if (origin && !allowedOrigins.has(origin))
       throw new HttpError(403, `origin ${origin} may not use the codec endpoint`, undefined, 'forbidden');
     if (origin) {
       res.set({

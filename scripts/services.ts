@@ -8,8 +8,6 @@ import { ensureDatabase } from '../db/database';
 import { janusInfo } from '../media/janus-probe';
 import { PartSpec, secs, Supervised } from './supervisor';
 
-export { secs, stopChild } from './supervisor';
-
 export const ROOT = path.resolve(__dirname, '..');
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK' as NodeJS.Signals];
 

@@ -93,7 +93,7 @@ export class Supervised {
 }
 
 /** A previous run killed hard may have left a server behind: stop it before reusing its port. */
-export function killStale(pidFile: string): void {
+function killStale(pidFile: string): void {
   if (!fs.existsSync(pidFile)) return;
   const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
   if (pid > 0) {

@@ -2,7 +2,8 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createOrm, migrate } from '../db/orm';
-import { ROOT, secs, startServices } from './services';
+import { ROOT, startServices } from './services';
+import { secs } from './supervisor';
 
 export const TEST_PORTS = {
   postgres: 54339,
