@@ -110,6 +110,21 @@ it('SIGTERM stops the stack in reverse order within 10 s, leaving no part runnin
     .readdirSync(path.join(dataDir, 'run'))
     .map((p) => Number(fs.readFileSync(path.join(dataDir, 'run', p), 'utf8')));
   expect(pids.length).toBe(6);
+  // Work still running (the encounter's invoice: its PDF and mail) would rightly log its interrupted
+  // activity; stop once it is done, as an operator would, and expect silence.
+  await until(
+    async () =>
+      Number(
+        (
+          await ctx!.orm.em
+            .fork()
+            .execute<Array<{ n: string }>>(
+              `select count(*) as n from outbox_message where idempotency_key like 'invoice:%'`,
+            )
+        )[0].n,
+      ) > 0 || undefined,
+    'the invoice to be sent',
+  );
   const from = out.length;
   const t = Date.now();
   stack.kill('SIGTERM');
