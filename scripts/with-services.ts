@@ -5,14 +5,16 @@ import { createOrm, migrate } from '../db/orm';
 import { ROOT, startServices } from './services';
 import { secs } from './supervisor';
 
+// VARDMOTE_TEST_PORT_OFFSET moves every test port, so two checkouts can run their tests side by side.
+const OFFSET = Number(process.env.VARDMOTE_TEST_PORT_OFFSET ?? 0);
 export const TEST_PORTS = {
-  postgres: 54339,
-  temporal: 7243,
-  temporalUi: 8243,
-  janusWs: 8198,
-  janusAdmin: 7198,
-  web: 3099,
-  idp: 3199,
+  postgres: 54339 + OFFSET,
+  temporal: 7243 + OFFSET,
+  temporalUi: 8243 + OFFSET,
+  janusWs: 8198 + OFFSET,
+  janusAdmin: 7198 + OFFSET,
+  web: 3099 + OFFSET,
+  idp: 3199 + OFFSET,
 };
 const log = (line: string) => process.stdout.write(`[test-stack] ${line}\n`);
 
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     RATE_LIMIT_API_PER_MINUTE: '100000',
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
     // A worker a test spawns serves its metrics here, not on npm start's port.
-    WORKER_METRICS_PORT: '9474',
+    WORKER_METRICS_PORT: String(9474 + OFFSET),
   });
   const services = await startServices({
     dataDir: path.join(ROOT, '.data', 'test'),
