@@ -11,7 +11,7 @@ import { Pool } from 'pg';
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { Config } from '../config';
 import { findStaffByHsaId, StaffMember } from '../db/staff';
-import { HttpError } from './errors';
+import { HttpError } from './http/errors';
 
 /** A person verified with e-ID (BankID / Freja eID+), acting for themself or for a child. */
 export interface PersonPrincipal {

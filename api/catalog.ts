@@ -5,8 +5,8 @@ import { listCareUnits, listClinicians } from '../db/care';
 import { listOutbox } from '../db/outbox';
 import { listSlots } from '../db/slots';
 import type { AppDeps } from './deps';
-import { allow, Grantee } from './access';
-import { logAccess } from './audit';
+import { allow, Grantee } from './http/access';
+import { logAccess } from './http/audit';
 import { isoInstant } from './encounters/schemas';
 
 const SlotQuery = z.object({

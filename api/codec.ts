@@ -6,9 +6,9 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
-import { allow } from './access';
-import { logAccess } from './audit';
-import { HttpError } from './errors';
+import { allow } from './http/access';
+import { logAccess } from './http/audit';
+import { HttpError } from './http/errors';
 import type { AppDeps } from './deps';
 import { EncryptionCodec } from '../temporal/codec';
 

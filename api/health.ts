@@ -3,7 +3,7 @@
  * with latency; 200 only when every required one is ok, so a load balancer sends no traffic before.
  */
 import { Router } from 'express';
-import { allow } from './access';
+import { allow } from './http/access';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import { databaseVersion, type Orm } from '../db/orm';

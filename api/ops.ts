@@ -4,7 +4,7 @@
  * and the business gauges on /metrics.
  */
 import { Router, type Request, type RequestHandler } from 'express';
-import { allow } from './access';
+import { allow } from './http/access';
 import type { WebMetrics } from '../observability/metrics';
 
 /** Logs each request once it is answered and times it for /metrics. */

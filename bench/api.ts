@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import { Router } from 'express';
 import pino from 'pino';
-import { allow } from '../api/access';
+import { allow } from '../api/http/access';
 import { createApp } from '../api/app';
 import { FAST_POLICY, startEncounter } from '../test/support/encounters';
 import { connect } from '../test/support/env';

@@ -7,7 +7,7 @@
  */
 import { Router } from 'express';
 import pino from 'pino';
-import { allow } from '../api/access';
+import { allow } from '../api/http/access';
 import { createApp } from '../api/app';
 import { encodeCursor } from '../db/encounters';
 import { connect } from '../test/support/env';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { formatKronor } from '../admin-ui/helpers';
+import { formatKronor } from '../domain/format';
 
 const hbs = Handlebars.create();
 hbs.registerHelper('kronor', formatKronor);

@@ -1,7 +1,7 @@
 /** Invoice activities: issue (gap-free number, OCR, document), send with its PDF, follow the balance, credit a charge. */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { CHARGE_LABELS, FEE_REASON_LABELS } from '../../admin-ui/labels';
+import { CHARGE_LABELS, FEE_REASON_LABELS } from '../../domain/labels';
 import type { FinanceSettings } from '../../config';
 import { findCareUnit } from '../../db/care';
 import type { Charge, Invoice, InvoiceLine, Patient } from '../../db/entities';

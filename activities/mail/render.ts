@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import { formatKronor, stockholmTime } from '../../admin-ui/helpers';
+import { formatKronor, stockholmTime } from '../../domain/format';
 
 const hbs = Handlebars.create();
 hbs.registerHelper('stockholmTime', stockholmTime);

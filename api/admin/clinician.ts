@@ -6,14 +6,14 @@ import { Router, Request, Response } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { actorForEncounter, allow, unitsFor } from '../access';
-import { logAccess } from '../audit';
-import { HttpError, notFound, toHttp } from '../errors';
+import { actorForEncounter, allow, unitsFor } from '../http/access';
+import { logAccess } from '../http/audit';
+import { HttpError, notFound, toHttp } from '../http/errors';
 import { IdParam } from '../encounters/schemas';
 import { clinicianWorklist, getEncounterRow } from '../../db/encounters';
 import { listCareUnits } from '../../db/care';
 import { ELIGIBILITY_QUESTIONS } from '../../domain/eligibility';
-import { statusLabel } from '../../admin-ui/labels';
+import { statusLabel } from '../../domain/labels';
 import * as m from '../../workflows/encounter.messages';
 
 const yesNo = z.enum(['ja', 'nej'], { message: 'svara ja eller nej' }).transform((v) => v === 'ja');

@@ -7,24 +7,24 @@ import { Router, Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { allow, permits, unitsFor } from '../access';
+import { allow, permits, unitsFor } from '../http/access';
 import type { StaffRoleName } from '../../db/entities';
-import { logAccess } from '../audit';
+import { logAccess } from '../http/audit';
 import { principalId } from '../auth';
-import { HttpError, notFound } from '../errors';
+import { HttpError, notFound } from '../http/errors';
 import { IdParam } from '../encounters/schemas';
 import { listCareUnits } from '../../db/care';
 import { deviationHistory, findDeviation, listDeviations, reviewDeviation } from '../../db/deviations';
 import { DEVIATION_CATEGORIES, DEVIATION_SEVERITIES, DEVIATION_STATUSES } from '../../db/entities';
-import { stockholmTime } from '../../admin-ui/helpers';
+import { stockholmTime } from '../../domain/format';
 import {
   DEVIATION_CATEGORY_LABELS,
   DEVIATION_SEVERITY_LABELS,
   DEVIATION_STATUS_LABELS,
   sv,
-} from '../../admin-ui/labels';
+} from '../../domain/labels';
 import { addDays, stockholmMidnight } from '../../domain/dates';
-import { optional, optionalDay } from '../forms';
+import { optional, optionalDay } from '../http/forms';
 
 const READERS: StaffRoleName[] = ['quality_lead', 'care_admin'];
 const Filter = z.object({

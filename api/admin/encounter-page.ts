@@ -1,9 +1,9 @@
 /** One encounter's back-office page: its live state in Swedish, and exactly the actions its step allows. */
 import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
-import { actorForEncounter, Grantee, permits } from '../access';
-import { logAccess } from '../audit';
-import { notFound } from '../errors';
+import { actorForEncounter, Grantee, permits } from '../http/access';
+import { logAccess } from '../http/audit';
+import { notFound } from '../http/errors';
 import {
   CHARGE_LABELS,
   EVENT_LABELS,
@@ -12,7 +12,7 @@ import {
   statusLabel,
   sv,
   WAITING_LABELS,
-} from '../../admin-ui/labels';
+} from '../../domain/labels';
 import { getEncounterRow } from '../../db/encounters';
 import { listClinicians } from '../../db/care';
 import { listSlots } from '../../db/slots';

@@ -3,14 +3,14 @@ import { Router, Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { allow, unitsFor } from '../access';
-import { logAccess } from '../audit';
+import { allow, unitsFor } from '../http/access';
+import { logAccess } from '../http/audit';
 import type { StaffRoleName } from '../../db/entities';
 import { monthlyAnswerTimes, monthlyDeviations, monthlyFigures } from '../../db/followup';
 import { stackedBars } from '../../admin-ui/charts';
-import { DEVIATION_CATEGORY_LABELS, sv } from '../../admin-ui/labels';
+import { DEVIATION_CATEGORY_LABELS, sv } from '../../domain/labels';
 import { stockholmDateOf } from '../../domain/dates';
-import { optionalMonth } from '../forms';
+import { optionalMonth } from '../http/forms';
 
 const READERS: StaffRoleName[] = ['quality_lead', 'care_admin'];
 const Query = z.object({ from: optionalMonth, to: optionalMonth });

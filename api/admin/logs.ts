@@ -7,15 +7,15 @@
 import { Router, Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { allow } from '../access';
-import { logAccess } from '../audit';
+import { allow } from '../http/access';
+import { logAccess } from '../http/audit';
 import { findPatient, findPatientIdByPersonnummer } from '../../db/people';
 import { AccessRow, sampleAccessLog, searchAccessLog } from '../../db/access-log';
-import { accessActionLabel, ACCESS_OUTCOME_LABELS, sv } from '../../admin-ui/labels';
+import { accessActionLabel, ACCESS_OUTCOME_LABELS, sv } from '../../domain/labels';
 import { addDays, stockholmDateOf, stockholmMidnight } from '../../domain/dates';
-import { optional, optionalDay } from '../forms';
+import { optional, optionalDay } from '../http/forms';
 import { parsePersonnummer } from '../../domain/personnummer';
-import { HttpError } from '../errors';
+import { HttpError } from '../http/errors';
 
 const Search = z.object({
   personnummer: optional(z.string().max(20)),

@@ -1,15 +1,15 @@
 /** Back-office pages (server-rendered Handlebars): encounter list with a status chart, one encounter. */
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
-import { actorForEncounter, allow, Grantee, permits, unitsFor } from '../access';
+import { actorForEncounter, allow, Grantee, permits, unitsFor } from '../http/access';
 import { principalId } from '../auth';
-import { notFound } from '../errors';
+import { notFound } from '../http/errors';
 import { liveState } from '../encounters/service';
 import { loggedWithin } from '../../db/access-log';
 import { registerEncounterActions } from './actions';
-import { logAccess } from '../audit';
+import { logAccess } from '../http/audit';
 import { issueLinksFor } from '../meet/routes';
-import { statusLabel, sv, WAITING_LABELS } from '../../admin-ui/labels';
+import { statusLabel, sv, WAITING_LABELS } from '../../domain/labels';
 import { encounterPage, ENCOUNTER_READERS } from './encounter-page';
 import { IdParam, ListEncounters } from '../encounters/schemas';
 import { listCareUnits, listClinicians } from '../../db/care';
@@ -20,7 +20,7 @@ import { countEncountersByStatus, getEncounterRow, listEncounters } from '../../
 import { countOpenDeviations } from '../../db/deviations';
 import { answerCounts } from '../../db/messages';
 import { addDays, isoWeekday, stockholmDateOf, stockholmMidnight } from '../../domain/dates';
-import { optional, optionalDay } from '../forms';
+import { optional, optionalDay } from '../http/forms';
 import { listOutbox } from '../../db/outbox';
 import { EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
 

@@ -1,7 +1,7 @@
 /** What a booking may take: a slot of the encounter's own care unit that has not started. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findSlotWithUnit } from '../../db/slots';
-import { HttpError } from '../errors';
+import { HttpError } from '../http/errors';
 
 export async function bookableSlot(
   em: EntityManager,

@@ -2,9 +2,9 @@
 import { Router, Request } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { AppDeps } from '../deps';
-import { actorForEncounter, allow, Grantee, patientsFor, unitsFor } from '../access';
-import { logAccess } from '../audit';
-import { HttpError, notFound, toHttp } from '../errors';
+import { actorForEncounter, allow, Grantee, patientsFor, unitsFor } from '../http/access';
+import { logAccess } from '../http/audit';
+import { HttpError, notFound, toHttp } from '../http/errors';
 import * as m from '../../workflows/encounter.messages';
 import * as S from './schemas';
 import { EncounterRow, getEncounterRow, listEncounters } from '../../db/encounters';

@@ -18,7 +18,7 @@ import {
   stateQuery,
 } from '../../workflows/encounter.messages';
 import { DEFAULT_INVOICE_POLICY } from '../../workflows/invoice.messages';
-import { HttpError } from '../errors';
+import { HttpError } from '../http/errors';
 import type { CreateEncounter } from './schemas';
 
 /** Test-only hooks to crash creation between its steps (test/api/idempotency.int.test.ts). */

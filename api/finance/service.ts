@@ -20,9 +20,9 @@ import { bareOcr } from '../../domain/ocr';
 import { IncomingPayment, reconcile } from '../../domain/reconcile';
 import { balanceChangedSignal, invoiceWorkflowId, waiveChargeUpdate } from '../../workflows/invoice.messages';
 import { isConstraintViolation } from '../../activities/errors';
-import { unitsFor } from '../access';
-import { logAccess } from '../audit';
-import { HttpError, toHttp } from '../errors';
+import { unitsFor } from '../http/access';
+import { logAccess } from '../http/audit';
+import { HttpError, toHttp } from '../http/errors';
 
 export type ImportSummary = Omit<BgmaxImport, 'importedAt' | 'fileSha256'> & { importedAt?: Date };
 

@@ -2,10 +2,10 @@
 import { Router, Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../deps';
-import { allow, Grantee } from '../access';
-import { logAccess } from '../audit';
+import { allow, Grantee } from '../http/access';
+import { logAccess } from '../http/audit';
 import { endSession, saveSession, SessionLogin } from '../auth';
-import { HttpError } from '../errors';
+import { HttpError } from '../http/errors';
 import { findStaffByHsaId } from '../../db/staff';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { LoginError, RelyingParty } from './oidc';

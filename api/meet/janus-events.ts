@@ -5,11 +5,11 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
-import { allow } from '../access';
+import { allow } from '../http/access';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../deps';
-import { HttpError } from '../errors';
+import { HttpError } from '../http/errors';
 import * as m from '../../workflows/encounter.messages';
 import { applyParticipantEvent as applyEvent, findJanusHandle, findPublisher } from '../../db/video';
 import { videoRoomId } from '../../media/rooms';

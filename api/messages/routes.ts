@@ -6,9 +6,9 @@
 import { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { allow, patientsFor, permits, unitsFor } from '../access';
-import { logAccess } from '../audit';
-import { HttpError, notFound, toHttp } from '../errors';
+import { allow, patientsFor, permits, unitsFor } from '../http/access';
+import { logAccess } from '../http/audit';
+import { HttpError, notFound, toHttp } from '../http/errors';
 import { IdParam } from '../encounters/schemas';
 import type { StaffRoleName } from '../../db/entities';
 import { findCareUnit, listCareUnits } from '../../db/care';

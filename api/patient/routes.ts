@@ -1,15 +1,15 @@
 /** Mina sidor: a patient's (or guardian's) own encounters, and the identity step done by logging in. */
 import { Router } from 'express';
 import type { AppDeps } from '../deps';
-import { actorForEncounter, allow, patientsFor } from '../access';
-import { logAccess } from '../audit';
-import { HttpError, notFound, toHttp } from '../errors';
+import { actorForEncounter, allow, patientsFor } from '../http/access';
+import { logAccess } from '../http/audit';
+import { HttpError, notFound, toHttp } from '../http/errors';
 import { getEncounterRow, listEncounters } from '../../db/encounters';
 import { IdParam } from '../encounters/schemas';
 import * as m from '../../workflows/encounter.messages';
 import { patientCharges } from '../../db/finance';
 import { findPatient } from '../../db/people';
-import { CHARGE_LABELS, FEE_REASON_LABELS, INVOICE_STATUS_LABELS, sv } from '../../admin-ui/labels';
+import { CHARGE_LABELS, FEE_REASON_LABELS, INVOICE_STATUS_LABELS, sv } from '../../domain/labels';
 import { stockholmDateOf } from '../../domain/dates';
 import { ceilingFor, periodEnd } from '../../domain/fees';
 import { invoiceLabel } from '../../domain/invoices';

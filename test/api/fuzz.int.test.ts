@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import request from 'supertest';
-import { routeTable } from '../../api/access';
+import { routeTable } from '../../api/http/access';
 import { useApiStack } from '../support/app';
 import { makeFixture } from '../support/fixtures';
 import { LoggedIn, login } from '../support/login';

@@ -4,7 +4,7 @@
  * login), a caller with a wrong role 403, and a logged-in change without its CSRF token 403.
  */
 import request from 'supertest';
-import { Grantee, routeTable } from '../../api/access';
+import { Grantee, routeTable } from '../../api/http/access';
 import { useApiStack } from '../support/app';
 import { makeFixture } from '../support/fixtures';
 import { LoggedIn, login, machineToken } from '../support/login';

@@ -4,7 +4,7 @@
  * encounters that went every way.
  */
 import * as m from '../../workflows/encounter.messages';
-import { EVENT_LABELS, OUTCOME_LABELS, WAITING_LABELS } from '../../admin-ui/labels';
+import { EVENT_LABELS, OUTCOME_LABELS, WAITING_LABELS } from '../../domain/labels';
 import { useApiStack } from '../support/app';
 import {
   admin,

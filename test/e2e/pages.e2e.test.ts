@@ -3,7 +3,7 @@
  * the browser logs no error, and a screenshot is written to test-results/screenshots/<role>/.
  * The pages come from the app's route table, so a new page is visited without editing this test.
  */
-import { Grantee, routeTable } from '../../api/access';
+import { Grantee, routeTable } from '../../api/http/access';
 import { recordDeviation } from '../../db/deviations';
 import { BASE, useBrowserStack } from '../support/browser-stack';
 import { screenshot } from '../support/browser';

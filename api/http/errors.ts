@@ -3,8 +3,8 @@ import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { DomainError } from '../domain/errors';
-import { FAILURES, isFailureType } from '../domain/failures';
+import { DomainError } from '../../domain/errors';
+import { FAILURES, isFailureType } from '../../domain/failures';
 
 /** An error with an HTTP status, thrown by routes for 404/409 and the like. */
 export class HttpError extends Error {

@@ -5,11 +5,11 @@
  */
 import type { Express, Request, RequestHandler } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { StaffRoleName } from '../db/entities';
-import { actablePatients } from '../db/people';
-import { stockholmDateOf } from '../domain/dates';
-import type { Actor } from '../workflows/encounter.messages';
-import type { Principal } from './auth';
+import type { StaffRoleName } from '../../db/entities';
+import { actablePatients } from '../../db/people';
+import { stockholmDateOf } from '../../domain/dates';
+import type { Actor } from '../../workflows/encounter.messages';
+import type { Principal } from '../auth';
 import { logAccess } from './audit';
 import { HttpError } from './errors';
 

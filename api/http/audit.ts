@@ -1,9 +1,9 @@
 /** Access logging (Patientdatalagen): every read or change of patient data, by anyone, writes a row. */
 import type { Request } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { writeAccessLog } from '../db/access-log';
-import type { AccessOutcome } from '../db/entities';
-import { principalId } from './auth';
+import { writeAccessLog } from '../../db/access-log';
+import type { AccessOutcome } from '../../db/entities';
+import { principalId } from '../auth';
 
 export interface AccessEvent {
   action: string;
