@@ -88,6 +88,9 @@ const EnvSchema = z.object({
   /** Requests per minute: login per client address; the API per caller. */
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  RATE_LIMIT_PAGE_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_SINK_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
   /** Lets POST /api/encounters carry short timer policies: for tests only, refused in production. */
   ALLOW_POLICY_OVERRIDE: bool.default(false),
   /** Workflow payload encryption keys, `id:base64,id:base64`, newest first (temporal/codec.ts); required in production. */
@@ -158,7 +161,14 @@ export interface Config {
   /** Claim names: the personnummer (patients) and the HSA-id (staff). */
   claims: { personnummer: string; hsaId: string };
   apiTokens?: { issuer: string; audience: string };
-  rateLimits: { loginPerMinute: number; apiPerMinute: number };
+  /** Requests per minute by route class (api/http/limits.ts). */
+  rateLimits: {
+    loginPerMinute: number;
+    apiPerMinute: number;
+    pagePerMinute: number;
+    anonymousPerMinute: number;
+    sinkPerMinute: number;
+  };
   allowPolicyOverride: boolean;
   logLevel: Env['LOG_LEVEL'];
   /** Workflow payload keys, newest (encrypting) first. */
@@ -292,7 +302,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     oidc,
     claims: { personnummer: e.OIDC_PATIENT_PNR_CLAIM, hsaId: e.OIDC_STAFF_HSA_CLAIM },
     apiTokens: tokenIssuer ? { issuer: tokenIssuer, audience: e.API_TOKEN_AUDIENCE } : undefined,
-    rateLimits: { loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE },
+    rateLimits: {
+      loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
+      apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE,
+      pagePerMinute: e.RATE_LIMIT_PAGE_PER_MINUTE,
+      anonymousPerMinute: e.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      sinkPerMinute: e.RATE_LIMIT_SINK_PER_MINUTE,
+    },
     allowPolicyOverride: e.ALLOW_POLICY_OVERRIDE,
     logLevel: e.LOG_LEVEL,
     payloadKeys,

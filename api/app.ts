@@ -4,35 +4,37 @@ import { randomUUID } from 'node:crypto';
 import express, { Express } from 'express';
 import { engine } from 'express-handlebars';
 import helmet from 'helmet';
-import { rateLimit, ipKeyGenerator } from 'express-rate-limit';
 import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from './deps';
-import { allow, assertEveryRouteAllows, isApiRequest } from './http/access';
-import { authenticate, createSessions, principalId } from './auth';
+import { allow, assertEveryRouteAllows } from './http/access';
+import { authenticate, createSessions } from './auth';
 import { CSRF_ERROR_CODE, errorHandler, notFound } from './http/errors';
 import { healthRouter } from './health';
-import { metricsRouter, requestLog } from './ops';
+import { metricsRoutes, requestLog } from './ops';
 import { codecRouter } from './codec';
 import { createWebMetrics } from '../observability/metrics';
 import { countOpenDeviations } from '../db/deviations';
 import { invoiceStatusCounts } from '../db/finance';
-import { catalogRouter } from './catalog';
-import { adminRouter } from './admin/routes';
-import { deviationRouter } from './admin/deviations';
-import { logRouter } from './admin/logs';
-import { followupRouter } from './admin/followup';
-import { bgmaxUpload, financeRouter } from './finance/routes';
-import { messageRouter } from './messages/routes';
+import { catalogRoutes } from './catalog';
+import { adminRoutes } from './admin/routes';
+import { deviationRoutes } from './admin/deviations';
+import { logRoutes } from './admin/logs';
+import { followupRoutes } from './admin/followup';
+import { financeRoutes } from './finance/routes';
+import { messageRoutes } from './messages/routes';
 import { createPdfRenderer } from '../documents/pdf';
-import { clinicianRouter } from './admin/clinician';
-import { encounterRouter } from './encounters/routes';
+import { clinicianRoutes } from './admin/clinician';
+import { encounterRoutes } from './encounters/routes';
+import { mount } from './http/route';
+import { createLimiters } from './http/limits';
 import { identityRouter, RelyingParties } from './identity/routes';
 import { createRelyingParty } from './identity/oidc';
 import { janusEventRouter } from './meet/janus-events';
-import { MEETING_BUNDLE_DIR, meetRouter } from './meet/routes';
-import { patientRouter } from './patient/routes';
+import { meetRoutes } from './meet/routes';
+import { MEETING_BUNDLE_DIR } from './meet/bundle';
+import { patientRoutes } from './patient/routes';
 import { navFor } from './nav';
 import { helpers } from '../admin-ui/helpers';
 
@@ -56,6 +58,7 @@ export type App = Express & { close(): Promise<void> };
 export function createApp(deps: AppDeps): App {
   const { config } = deps;
   const app = express() as App;
+  const limiters = createLimiters(config.rateLimits);
   const metrics =
     deps.metrics ??
     createWebMetrics({
@@ -117,22 +120,13 @@ export function createApp(deps: AppDeps): App {
   };
   app.use(sessions.middleware);
   app.use(authenticate(config));
-  app.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.rateLimits.apiPerMinute,
-      standardHeaders: 'draft-8',
-      legacyHeaders: false,
-      skip: (req) => !isApiRequest(req),
-      keyGenerator: (req) => (req.principal ? principalId(req.principal) : ipKeyGenerator(req.ip ?? '')),
-      handler: (_req, res) =>
-        void res.status(429).json({ error: 'rate-limited', message: 'too many requests; try again in a minute' }),
-    }),
-  );
-  app.use(bgmaxUpload);
   // CSRF: every state-changing request of a logged-in browser carries the session's token (form field or header).
   const csrf = csrfSync({
-    getTokenFromRequest: (req) => (req.headers['x-csrf-token'] as string | undefined) ?? req.body?._csrf,
+    // A multipart form's body is read only after its route admitted the caller, so its token comes in the address.
+    getTokenFromRequest: (req) =>
+      (req.headers['x-csrf-token'] as string | undefined) ??
+      req.body?._csrf ??
+      (req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined),
     // The codec endpoint changes nothing and is called by the Temporal UI, which has no token; it checks the origin.
     skipCsrfProtection: (req) => !req.session?.login || req.viaToken === true || req.path.startsWith('/codec/'),
     errorConfig: { statusCode: 403, code: CSRF_ERROR_CODE, message: 'CSRF token missing or wrong' },
@@ -155,23 +149,23 @@ export function createApp(deps: AppDeps): App {
     staff: config.oidc.staff && createRelyingParty(config.oidc.staff, { refuseTestProvider: config.production }),
   };
   app.use(healthRouter(deps.probes));
-  app.use(metricsRouter(metrics));
+  app.use(mount(metricsRoutes(metrics), limiters));
   app.use(codecRouter(deps));
   app.use(identityRouter(deps, parties));
-  app.use(encounterRouter(deps));
-  app.use(catalogRouter(deps));
-  app.use(meetRouter(deps));
-  app.use(patientRouter(deps));
+  app.use(mount(encounterRoutes(deps), limiters));
+  app.use(mount(catalogRoutes(deps), limiters));
+  app.use(mount(meetRoutes(deps), limiters));
+  app.use(mount(patientRoutes(deps), limiters));
   app.get('/', allow('anyone'), (req, res) =>
     res.redirect(req.principal?.kind === 'person' ? '/mina-sidor' : req.principal ? '/admin' : '/login'),
   );
-  app.use(adminRouter(deps));
-  app.use(deviationRouter(deps));
-  app.use(logRouter(deps));
-  app.use(followupRouter(deps));
-  app.use(clinicianRouter(deps));
-  app.use(financeRouter(deps, pdf));
-  app.use(messageRouter(deps));
+  app.use(mount(adminRoutes(deps), limiters));
+  app.use(mount(deviationRoutes(deps), limiters));
+  app.use(mount(logRoutes(deps), limiters));
+  app.use(mount(followupRoutes(deps), limiters));
+  app.use(mount(clinicianRoutes(deps), limiters));
+  app.use(mount(financeRoutes(deps, pdf), limiters));
+  app.use(mount(messageRoutes(deps), limiters));
   if (deps.extraRouter) app.use(deps.extraRouter);
 
   app.use((_req, _res, next) => next(notFound('page')));

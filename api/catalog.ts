@@ -1,11 +1,13 @@
 /** Read-only lists the booking UI needs: care units, clinicians, free slots, the mail outbox. */
-import { Router } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { listCareUnits, listClinicians } from '../db/care';
 import { listOutbox } from '../db/outbox';
 import { listSlots } from '../db/slots';
 import type { AppDeps } from './deps';
-import { allow, Grantee } from './http/access';
+import type { Grantee } from './http/access';
+import { roles } from './http/guards';
+import { get, type RouteDef } from './http/route';
 import { logAccess } from './http/audit';
 import { isoInstant } from './encounters/schemas';
 
@@ -28,31 +30,46 @@ const CATALOG_READERS: Grantee[] = [
   'scope:encounters:read',
 ];
 
-export function catalogRouter(_deps: AppDeps): Router {
-  const router = Router();
-  router.get('/api/care-units', allow(...CATALOG_READERS), async (req, res) => {
-    res.json(await listCareUnits(req.em));
-  });
-  router.get('/api/clinicians', allow(...CATALOG_READERS), async (req, res) => {
-    res.json(await listClinicians(req.em));
-  });
-  router.get('/api/slots', allow(...CATALOG_READERS), async (req, res) => {
-    const q = SlotQuery.parse(req.query);
-    res.json(
-      await listSlots(req.em, {
-        from: q.from,
-        to: q.to,
-        clinicianId: q.clinicianId,
-        careUnitId: q.careUnitId,
-        freeOnly: q.free === 'true',
-      }),
-    );
-  });
-  // Recipients' addresses are patient data: care administrators only, and logged.
-  router.get('/api/outbox', allow('care_admin'), async (req, res) => {
-    const messages = await listOutbox(req.em, { withText: false });
-    await logAccess(req, { action: 'list', target: 'outbox' });
-    res.set('cache-control', 'no-store').json(messages);
-  });
-  return router;
+export function catalogRoutes(_deps: AppDeps): RouteDef[] {
+  return [
+    get('/api/care-units', roles(...CATALOG_READERS), async (req, res) => void res.json(await listCareUnits(req.em))),
+    get('/api/clinicians', roles(...CATALOG_READERS), async (req, res) => void res.json(await listClinicians(req.em))),
+    get('/api/slots', roles(...CATALOG_READERS), async (req, res) => void res.json(await slots(req))),
+    // Recipients' addresses are patient data: care administrators of the mail's unit only, and logged.
+    get(
+      '/api/outbox',
+      roles('care_admin'),
+      async (req, res, { units }) =>
+        void res.set('cache-control', 'no-store').json(await readOutbox(req, units, { withText: false })),
+    ),
+  ];
 }
+
+async function slots(req: Request) {
+  const q = SlotQuery.parse(req.query);
+  return listSlots(req.em, {
+    from: q.from,
+    to: q.to,
+    clinicianId: q.clinicianId,
+    careUnitId: q.careUnitId,
+    freeOnly: q.free === 'true',
+  });
+}
+
+/** The Utkorg of the caller's units, access-logged with the patients whose mail it showed. */
+export async function readOutbox(req: Request, units: string[] | null, opts: { withText: boolean }) {
+  const messages = await listOutbox(req.em, { ...opts, units });
+  await logAccess(req, {
+    action: 'list',
+    target: opts.withText ? 'admin:outbox' : 'outbox',
+    careUnitId: units?.length === 1 ? units[0] : null,
+    patientIds: uniqueBy(
+      messages.filter((m) => m.patientId).map((m) => ({ patientId: m.patientId!, careUnitId: m.careUnitId })),
+    ),
+  });
+  return messages;
+}
+
+const uniqueBy = <T extends { patientId: string; careUnitId: string | null }>(xs: T[]) => [
+  ...new Map(xs.map((x) => [`${x.patientId}:${x.careUnitId}`, x])).values(),
+];

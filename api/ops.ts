@@ -3,9 +3,10 @@
  * status, time, encounter and workflow id; never a query string, body or personnummer), HTTP latency
  * and the business gauges on /metrics.
  */
-import { Router, type Request, type RequestHandler } from 'express';
-import { allow } from './http/access';
+import type { Request, RequestHandler } from 'express';
 import type { WebMetrics } from '../observability/metrics';
+import { roles } from './http/guards';
+import { get, type RouteDef } from './http/route';
 
 /** Logs each request once it is answered and times it for /metrics. */
 export function requestLog(metrics: WebMetrics): RequestHandler {
@@ -37,11 +38,11 @@ function encounterIdOf(req: Request): string | undefined {
   return id && req.route && /encounters\/:id/.test(String(req.route.path)) ? id : undefined;
 }
 
-export function metricsRouter(metrics: WebMetrics): Router {
-  const router = Router();
+export function metricsRoutes(metrics: WebMetrics): RouteDef[] {
   // Counts only, no patient data; Prometheus scrapes with a client-credentials token (scope `metrics`).
-  router.get('/metrics', allow('sysadmin', 'scope:metrics'), async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
-  return router;
+  return [
+    get('/metrics', roles('sysadmin', 'scope:metrics'), async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    }),
+  ];
 }

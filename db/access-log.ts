@@ -21,20 +21,37 @@ export interface AccessLogEntry {
 export async function writeAccessLog(
   em: EntityManager,
   entry: AccessLogEntry,
-  patientIds: Array<string | null>,
+  patients: Array<string | null | { patientId: string | null; careUnitId: string | null }>,
+  careUnitId: string | null = null,
 ): Promise<void> {
-  const patients = patientIds.length ? patientIds : [null];
+  const rows = (patients.length ? patients : [null]).map((x) =>
+    x !== null && typeof x === 'object' ? x : { patientId: x, careUnitId },
+  );
   await em.insertMany(
     AuditLog,
-    patients.map((patientId) => ({
+    rows.map(({ patientId, careUnitId }) => ({
       ...entry,
       patientId,
+      careUnitId,
       outcome: entry.outcome ?? 'ok',
       requestId: entry.requestId ?? null,
       clientAddress: entry.clientAddress ?? null,
       detail: entry.detail ?? null,
     })),
   );
+}
+
+const OWNERS: Record<string, string> = { encounter: 'encounter', thread: 'message_thread', invoice: 'invoice' };
+
+/** The unit of an 'encounter:<id>', 'thread:<id>' or 'invoice:<id>' target; null for anything else. */
+export async function unitOfTarget(em: EntityManager, target: string): Promise<string | null> {
+  const [kind, id] = target.split(':');
+  if (!Object.hasOwn(OWNERS, kind) || !/^[0-9a-f-]{36}$/.test(id ?? '')) return null;
+  const [row] = await em.execute<Array<{ unit: string }>>(
+    `select care_unit_id as unit from ${OWNERS[kind]} where id = ?`,
+    [id],
+  );
+  return row?.unit ?? null;
 }
 
 export async function accessLogFor(

@@ -11,6 +11,7 @@ import { MigrationBackoffice } from './migrations/20261124-backoffice';
 import { MigrationFinance } from './migrations/20261124-finance';
 import { MigrationMessages } from './migrations/20261124-messages';
 import { MigrationIdempotency } from './migrations/20261129-idempotency';
+import { MigrationScoping } from './migrations/20261202-scoping';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -21,6 +22,7 @@ export const MIGRATIONS = [
   { name: '20261124-finance', class: MigrationFinance },
   { name: '20261124-messages', class: MigrationMessages },
   { name: '20261129-idempotency', class: MigrationIdempotency },
+  { name: '20261202-scoping', class: MigrationScoping },
 ];
 
 export type Orm = MikroORM;

@@ -10,6 +10,8 @@ export async function enqueueMail(
   m: {
     idempotencyKey: string;
     encounterId: string | null;
+    careUnitId: string | null;
+    patientId: string | null;
     recipient: string;
     subject: string;
     html: string;
@@ -29,12 +31,18 @@ export async function markMailFailed(em: EntityManager, id: string, error: strin
   await em.nativeUpdate(OutboxMessage, { id }, { status: 'failed', error });
 }
 
-/** The newest 200 messages, with or without their text. */
-export async function listOutbox(em: EntityManager, opts: { withText: boolean }) {
-  const rows = await em.find(OutboxMessage, {}, { orderBy: { createdAt: 'desc' }, limit: 200 });
+/**
+ * The newest 200 messages of these units (null: every unit, mail without a unit included), with or
+ * without their text.
+ */
+export async function listOutbox(em: EntityManager, opts: { withText: boolean; units: string[] | null }) {
+  const where = opts.units ? { careUnitId: { $in: opts.units } } : {};
+  const rows = await em.find(OutboxMessage, where, { orderBy: { createdAt: 'desc' }, limit: 200 });
   return rows.map((o) => ({
     id: o.id,
     encounterId: o.encounterId ?? null,
+    careUnitId: o.careUnitId ?? null,
+    patientId: o.patientId ?? null,
     recipient: o.recipient,
     subject: o.subject,
     status: o.status,

@@ -75,14 +75,20 @@ export async function claimJoinToken(
 export async function findMeetingSession(
   em: EntityManager,
   sessionKeyHash: string,
-): Promise<{ encounterId: string; role: MeetRole; publisherId: string; openedBy: string } | null> {
+): Promise<{ encounterId: string; role: MeetRole; publisherId: string; openedBy: string; openedAt: Date } | null> {
   const t = await em.findOne(
     JoinToken,
     { sessionKeyHash, revokedAt: null },
-    { fields: ['encounterId', 'role', 'publisherId', 'openedBy'] },
+    { fields: ['encounterId', 'role', 'publisherId', 'openedBy', 'usedAt'] },
   );
   return t
-    ? { encounterId: t.encounterId, role: t.role, publisherId: t.publisherId!, openedBy: t.openedBy ?? '' }
+    ? {
+        encounterId: t.encounterId,
+        role: t.role,
+        publisherId: t.publisherId!,
+        openedBy: t.openedBy ?? '',
+        openedAt: t.usedAt ?? new Date(0),
+      }
     : null;
 }
 

@@ -3,6 +3,10 @@
  * English (in the API, the workflow and the database); nothing here is stored.
  */
 import type { ChargeKind } from '../db/entities';
+import type { ProxyRefusal } from './guardianship';
+
+/** Why a meeting link opens nothing (api/meet/links.ts). */
+export type LinkRefusal = 'unknown' | 'expired' | 'used' | 'revoked';
 import { STATUS_LABELS_SV, type EncounterStatus, type Role } from '../workflows/encounter.messages';
 
 export const EVENT_LABELS: Record<string, string> = {
@@ -185,3 +189,55 @@ export const FEE_REASON_LABELS: Record<string, string> = {
   'no-show': 'uteblivet besök',
   'late-cancel': 'sen avbokning',
 };
+
+/** A refusal in the words staff read, by failure type (domain/failures.ts) or the API's error code. */
+export const REFUSAL_LABELS: Record<string, string> = {
+  WrongStep: 'Det går inte i vårdmötets nuvarande steg. Sidan visar vad som går just nu.',
+  SlotTaken: 'Tiden hann bokas av någon annan. Välj en annan tid.',
+  WrongActor: 'Det här får bara den person göra som steget väntar på.',
+  Busy: 'Vårdmötet ändras just nu av någon annan. Försök igen om en stund.',
+  Invalid: 'Uppgifterna är inte giltiga.',
+  NotFound: 'Det du valde finns inte längre.',
+  'not-found': 'Det du valde finns inte längre.',
+  'slot-other-unit': 'Tiden hör till en annan mottagning.',
+  'slot-started': 'Tiden har redan börjat. Välj en senare tid.',
+  forbidden: 'Du har inte behörighet till detta.',
+  validation: 'Något fält är inte rätt ifyllt.',
+  checksum: 'Personnumret är inte giltigt (kontrollsiffran stämmer inte).',
+};
+export const refusalLabel = (code: string): string => REFUSAL_LABELS[code] ?? 'Åtgärden kunde inte genomföras.';
+
+/** Meeting links and proxies: why someone cannot enter, in words the person understands (RULES.md §4). */
+const ASK_FOR_NEW = 'Be mottagningen om en ny länk.';
+export const LINK_REFUSALS: Record<LinkRefusal, { status: number; title: string; message: string }> = {
+  unknown: {
+    status: 404,
+    title: 'Länken är ogiltig',
+    message: 'Länken finns inte. Kontrollera att du har kopierat hela länken, eller be mottagningen om en ny.',
+  },
+  expired: { status: 410, title: 'Länken har gått ut', message: `Länken gällde bara en kort tid. ${ASK_FOR_NEW}` },
+  used: {
+    status: 410,
+    title: 'Länken är redan använd',
+    message: `Länken har redan öppnats av en annan person. ${ASK_FOR_NEW}`,
+  },
+  revoked: {
+    status: 410,
+    title: 'Länken är återkallad',
+    message: `Mottagningen har ersatt eller dragit in länken. ${ASK_FOR_NEW}`,
+  },
+};
+
+/** Why an e-ID login may not enter a patient's meeting, in words the person understands (RULES.md §4). */
+export const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
+  'loa-too-low': 'Din e-legitimation har för låg tillitsnivå. Logga in med BankID eller Freja eID+.',
+  mismatch:
+    'Du är inte patienten i det här vårdmötet och inte registrerad vårdnadshavare. Länken kan ha hamnat hos fel person – kontakta mottagningen.',
+  'child-13-or-older': 'Från 13 år loggar barnet in med sin egen e-legitimation. Barnet behöver själv öppna länken.',
+  'child-protected':
+    'Ett barn med skyddad identitet kan inte företrädas av vårdnadshavare i e-tjänster. Kontakta mottagningen för ett annat sätt att mötas.',
+  'guardian-protected':
+    'En vårdnadshavare med skyddad identitet kan inte företräda barnet i e-tjänster. Kontakta mottagningen.',
+  'guardian-blocked': 'Mottagningen har spärrat vårdnadshavares åtkomst i e-tjänster för det här barnet.',
+};
+

@@ -32,6 +32,9 @@ async function main(): Promise<void> {
     ALLOW_POLICY_OVERRIDE: 'true',
     RATE_LIMIT_API_PER_MINUTE: '100000',
     RATE_LIMIT_LOGIN_PER_MINUTE: '100000',
+    RATE_LIMIT_PAGE_PER_MINUTE: '100000',
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
+    RATE_LIMIT_SINK_PER_MINUTE: '100000',
     // A worker a test spawns serves its metrics here, not on npm start's port.
     WORKER_METRICS_PORT: String(9474 + OFFSET),
   });

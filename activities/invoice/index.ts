@@ -212,7 +212,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
       ];
       const to = (await findPatient(em, inv.payerId))?.email ?? (await mailAddressFor(em, inv.patientId));
       const file = await pdf.render(html);
-      return deliver(`invoice:${inv.id}:${input.document}`, null, {
+      return deliver(`invoice:${inv.id}:${input.document}`, { careUnitId: inv.careUnitId, patientId: inv.patientId }, {
         to: to ?? `payer-${inv.payerId}@invalid.local`,
         subject: `${title} ${label} från ${finance.payee}`,
         html,

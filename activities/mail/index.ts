@@ -13,17 +13,26 @@ import { renderMail } from './render';
 
 export * from './mailer';
 
+/** Whose mail it is: the Utkorg shows it to its unit's care administrators only. */
+export interface MailOwner {
+  encounterId?: string | null;
+  careUnitId: string | null;
+  patientId: string | null;
+}
+
 /** Outbox first (unique idempotency key), then send; a retry after a send never sends twice. */
 export function createDelivery({ orm, mailer }: { orm: Orm; mailer: Mailer }) {
   return async function deliver(
     key: string,
-    encounterId: string | null,
+    owner: MailOwner,
     msg: MailMessage,
   ): Promise<{ outboxId: string; status: string }> {
     const em = orm.em.fork();
     const row = await enqueueMail(em, {
       idempotencyKey: key,
-      encounterId,
+      encounterId: owner.encounterId ?? null,
+      careUnitId: owner.careUnitId,
+      patientId: owner.patientId,
       recipient: msg.to,
       subject: msg.subject,
       html: msg.html,
@@ -72,7 +81,8 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
         noShowFeeOre: noShowFeeOre(unit!.region, listFeeOre(unit!.region, clinician!.profession, 'video'), false),
       });
       const to = email ?? `patient-${input.encounterId}@invalid.local`;
-      return deliver(`${input.encounterId}:invitation:${input.slotId}`, input.encounterId, {
+      const owner = { encounterId: input.encounterId, careUnitId: encounter.careUnitId, patientId: encounter.patientId };
+      return deliver(`${input.encounterId}:invitation:${input.slotId}`, owner, {
         to,
         subject: `Kallelse: digitalt vårdmöte ${unit!.name}`,
         html,
@@ -92,7 +102,8 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
         startsAt: encounter.scheduledStart ? encounter.scheduledStart.toISOString() : null,
         encounterId: input.encounterId,
       });
-      return deliver(`${input.encounterId}:documentation-reminder`, input.encounterId, {
+      const owner = { encounterId: input.encounterId, careUnitId: encounter.careUnitId, patientId: encounter.patientId };
+      return deliver(`${input.encounterId}:documentation-reminder`, owner, {
         to: `${clinician.hsaId}@staff.vardmote.local`,
         subject: 'Journalanteckning saknas',
         html,

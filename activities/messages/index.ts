@@ -103,7 +103,7 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
         reminder: `Påminnelse: meddelande ska besvaras senast ${data.dueDate}`,
         'summary-reminder': `Sammanfattning saknas i journalen för ${input.contactDate}`,
       }[input.kind];
-      return deliver(key, null, { to, subject, html, text });
+      return deliver(key, { careUnitId: t.careUnitId, patientId: t.patientId }, { to, subject, html, text });
     },
 
     /** The answer came too late: the unit's care administrators are told and one deviation is recorded per breach. */
@@ -123,7 +123,7 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
         dueDate: input.dueDate,
       });
       for (const hsaId of await careAdminsOf(em, t.careUnitId))
-        await deliver(`thread:${t.id}:escalation:${input.deadlineAt}:${hsaId}`, null, {
+        await deliver(`thread:${t.id}:escalation:${input.deadlineAt}:${hsaId}`, { careUnitId: t.careUnitId, patientId: t.patientId }, {
           to: `${hsaId}@staff.vardmote.local`,
           subject: `Försenat svar: ${t.subject}`,
           html,

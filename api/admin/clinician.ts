@@ -2,11 +2,11 @@
  * Mina möten: a clinician's own work — encounters waiting for the four eligibility questions in their
  * units, their booked meetings (with the pre-meeting checklist) and the journal notes they must write.
  */
-import { Router, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { actorForEncounter, allow, unitsFor } from '../http/access';
+import { actorForEncounter, unitsFor } from '../http/access';
 import { logAccess } from '../http/audit';
 import { HttpError, notFound, toHttp } from '../http/errors';
 import { IdParam } from '../encounters/schemas';
@@ -15,6 +15,8 @@ import { listCareUnits } from '../../db/care';
 import { ELIGIBILITY_QUESTIONS } from '../../domain/eligibility';
 import { statusLabel } from '../../domain/labels';
 import * as m from '../../workflows/encounter.messages';
+import { roles } from '../http/guards';
+import { get, post, type RouteDef } from '../http/route';
 
 const yesNo = z.enum(['ja', 'nej'], { message: 'svara ja eller nej' }).transform((v) => v === 'ja');
 const EligibilityForm = z.object(
@@ -25,9 +27,7 @@ const EligibilityForm = z.object(
 );
 const NoteForm = z.object({ text: z.string().trim().min(1, 'skriv journalanteckningen').max(20_000) });
 
-export function clinicianRouter({ temporal }: AppDeps): Router {
-  const router = Router();
-
+export function clinicianRoutes({ temporal }: AppDeps): RouteDef[] {
   const render = async (req: Request, res: Response, error?: string) => {
     const p = req.principal!;
     if (p.kind !== 'staff' || !p.clinicianId)
@@ -53,8 +53,6 @@ export function clinicianRouter({ temporal }: AppDeps): Router {
       })),
     });
   };
-
-  router.get('/admin/mina-moten', allow('clinician'), (req, res) => render(req, res));
 
   /** Runs the clinician's update; a refusal shows the list again with the reason in Swedish. */
   const act = async <A>(
@@ -99,19 +97,21 @@ export function clinicianRouter({ temporal }: AppDeps): Router {
     return parsed.data;
   };
 
-  router.post('/admin/mina-moten/:id/eligibility', allow('clinician'), (req, res) =>
-    act(req, res, m.answerEligibilityUpdate, { answers: form(EligibilityForm, req) }),
-  );
-  router.post('/admin/mina-moten/:id/checklist', allow('clinician'), (req, res) =>
-    act(req, res, m.confirmChecklistUpdate, {
-      items: Object.fromEntries(m.CHECKLIST_ITEMS.map((k) => [k, req.body?.[k] === 'on'])) as Record<
-        m.ChecklistItem,
-        boolean
-      >,
-    }),
-  );
-  router.post('/admin/mina-moten/:id/journal-note', allow('clinician'), (req, res) =>
-    act(req, res, m.submitJournalNoteUpdate, { text: form(NoteForm, req).text }),
-  );
-  return router;
+  return [
+    get('/admin/mina-moten', roles('clinician'), (req, res) => render(req, res)),
+    post('/admin/mina-moten/:id/eligibility', roles('clinician'), (req, res) =>
+      act(req, res, m.answerEligibilityUpdate, { answers: form(EligibilityForm, req) }),
+    ),
+    post('/admin/mina-moten/:id/checklist', roles('clinician'), (req, res) =>
+      act(req, res, m.confirmChecklistUpdate, {
+        items: Object.fromEntries(m.CHECKLIST_ITEMS.map((k) => [k, req.body?.[k] === 'on'])) as Record<
+          m.ChecklistItem,
+          boolean
+        >,
+      }),
+    ),
+    post('/admin/mina-moten/:id/journal-note', roles('clinician'), (req, res) =>
+      act(req, res, m.submitJournalNoteUpdate, { text: form(NoteForm, req).text }),
+    ),
+  ];
 }

@@ -1,9 +1,9 @@
 /** One encounter's back-office page: its live state in Swedish, and exactly the actions its step allows. */
 import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
-import { actorForEncounter, Grantee, permits } from '../http/access';
+import { Grantee, holdsIn } from '../http/access';
+import type { EncounterScope } from '../http/guards';
 import { logAccess } from '../http/audit';
-import { notFound } from '../http/errors';
 import {
   CHARGE_LABELS,
   EVENT_LABELS,
@@ -13,7 +13,6 @@ import {
   sv,
   WAITING_LABELS,
 } from '../../domain/labels';
-import { getEncounterRow } from '../../db/encounters';
 import { listClinicians } from '../../db/care';
 import { listSlots } from '../../db/slots';
 import { liveState } from '../encounters/service';
@@ -32,15 +31,19 @@ export interface PageExtras {
 const CANCELLABLE: EncounterStatus[] = ['requested', 'eligibility', 'identity', 'booking', 'pre-meeting', 'video'];
 
 export function encounterPage(temporal: Client) {
-  return async (req: Request, res: Response, id: string, extras: PageExtras = {}) => {
-    const row = await getEncounterRow(req.em, id);
-    if (!row) throw notFound('vårdmöte');
-    await actorForEncounter(req, row, ENCOUNTER_READERS);
-    await logAccess(req, { action: 'read', target: `encounter:${id}`, patientIds: [row.patientId] });
+  return async (req: Request, res: Response, { row, principal }: EncounterScope, extras: PageExtras = {}) => {
+    const id = row.id;
+    await logAccess(req, {
+      action: 'read',
+      target: `encounter:${id}`,
+      patientIds: [row.patientId],
+      careUnitId: row.careUnitId,
+    });
     res.set('cache-control', 'no-store');
     const state = await liveState(temporal, row.workflowId);
     const status = (state?.status ?? row.status) as EncounterStatus;
-    const admin = permits(req.principal!, ['care_admin']);
+    // A care administrator of this encounter's unit (a grant in another unit does not count here).
+    const admin = holdsIn(principal, 'care_admin', row.careUnitId);
     const canBook = admin && state !== null && (status === 'booking' || status === 'pre-meeting');
     const slots = canBook ? await freeSlots(req, row.careUnitId) : [];
     res.render('encounters/show', {

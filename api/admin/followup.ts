@@ -1,9 +1,9 @@
 /** Uppföljning: per month and care unit, outcomes, no-show rate, documentation in time, time to note, deviations; charts, tables and CSV. */
-import { Router, Request } from 'express';
+import type { Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { allow, unitsFor } from '../http/access';
+import { unitsFor } from '../http/access';
 import { logAccess } from '../http/audit';
 import type { StaffRoleName } from '../../db/entities';
 import { monthlyAnswerTimes, monthlyDeviations, monthlyFigures } from '../../db/followup';
@@ -11,6 +11,8 @@ import { stackedBars } from '../../admin-ui/charts';
 import { DEVIATION_CATEGORY_LABELS, sv } from '../../domain/labels';
 import { stockholmDateOf } from '../../domain/dates';
 import { optionalMonth } from '../http/forms';
+import { roles } from '../http/guards';
+import { get, type RouteDef } from '../http/route';
 
 const READERS: StaffRoleName[] = ['quality_lead', 'care_admin'];
 const Query = z.object({ from: optionalMonth, to: optionalMonth });
@@ -34,9 +36,7 @@ function period(req: Request) {
   return { from: q.from ?? sixAgo, to: q.to ?? now };
 }
 
-export function followupRouter(_deps: AppDeps): Router {
-  const router = Router();
-
+export function followupRoutes(_deps: AppDeps): RouteDef[] {
   const load = async (req: Request) => {
     const { from, to } = period(req);
     const scope = { fromMonth: from, toMonth: to, careUnitIds: unitsFor(req.principal!, READERS) };
@@ -50,81 +50,81 @@ export function followupRouter(_deps: AppDeps): Router {
     return { from, to, figures, deviations, answers };
   };
 
-  router.get('/admin/followup', allow(...READERS), async (req, res) => {
-    const { from, to, figures, deviations, answers } = await load(req);
-    const months = [...new Set(figures.map((f) => f.month))];
-    const byMonth = months.map((mo) => {
-      const rows = figures.filter((f) => f.month === mo);
-      const values: Record<string, number> = {};
-      for (const o of OUTCOMES) values[o.key] = rows.reduce((a, r) => a + (r[o.key as keyof typeof r] as number), 0);
-      return { label: mo, values };
-    });
-    const categories = [...new Set(deviations.map((d) => d.category))];
-    const devMonths = [...new Set(deviations.map((d) => d.month))];
-    res.render('followup/show', {
-      title: 'Uppföljning',
-      from,
-      to,
-      outcomes: stackedBars(byMonth, OUTCOMES),
-      deviationChart: stackedBars(
-        devMonths.map((mo) => ({
-          label: mo,
-          values: Object.fromEntries(deviations.filter((d) => d.month === mo).map((d) => [d.category, d.n])),
+  return [
+    get('/admin/followup', roles(...READERS), async (req, res) => {
+      const { from, to, figures, deviations, answers } = await load(req);
+      const months = [...new Set(figures.map((f) => f.month))];
+      const byMonth = months.map((mo) => {
+        const rows = figures.filter((f) => f.month === mo);
+        const values: Record<string, number> = {};
+        for (const o of OUTCOMES) values[o.key] = rows.reduce((a, r) => a + (r[o.key as keyof typeof r] as number), 0);
+        return { label: mo, values };
+      });
+      const categories = [...new Set(deviations.map((d) => d.category))];
+      const devMonths = [...new Set(deviations.map((d) => d.month))];
+      res.render('followup/show', {
+        title: 'Uppföljning',
+        from,
+        to,
+        outcomes: stackedBars(byMonth, OUTCOMES),
+        deviationChart: stackedBars(
+          devMonths.map((mo) => ({
+            label: mo,
+            values: Object.fromEntries(deviations.filter((d) => d.month === mo).map((d) => [d.category, d.n])),
+          })),
+          categories.map((c, i) => ({ key: c, label: sv(DEVIATION_CATEGORY_LABELS, c), cls: `s-cat${i % 6}` })),
+        ),
+        rows: figures.map((f) => ({
+          ...f,
+          noShowRate: percent(f.noShowRate),
+          documentedInTimeShare: percent(f.documentedInTimeShare),
+          medianHoursToNote: hours(f.medianHoursToNote),
         })),
-        categories.map((c, i) => ({ key: c, label: sv(DEVIATION_CATEGORY_LABELS, c), cls: `s-cat${i % 6}` })),
-      ),
-      rows: figures.map((f) => ({
-        ...f,
-        noShowRate: percent(f.noShowRate),
-        documentedInTimeShare: percent(f.documentedInTimeShare),
-        medianHoursToNote: hours(f.medianHoursToNote),
-      })),
-      deviations: deviations.map((d) => ({ ...d, category: sv(DEVIATION_CATEGORY_LABELS, d.category) })),
-      answers: answers.map((a) => ({
-        ...a,
-        inTimeShare: percent(a.inTimeShare),
-        medianHoursToAnswer: hours(a.medianHoursToAnswer),
-      })),
-      csvUrl: `/admin/followup.csv?from=${from}&to=${to}`,
-    });
-  });
-
-  router.get('/admin/followup.csv', allow(...READERS), async (req, res) => {
-    const { from, to, figures } = await load(req);
-    const csv = stringify(
-      figures.map((f) => [
-        f.month,
-        f.careUnitName,
-        f.closed,
-        f.referred,
-        f.identityFailed,
-        f.cancelled,
-        f.noShow,
-        f.noShowRate === null ? '' : f.noShowRate.toFixed(3),
-        f.documentedInTimeShare === null ? '' : f.documentedInTimeShare.toFixed(3),
-        f.medianHoursToNote === null ? '' : f.medianHoursToNote.toFixed(2),
-      ]),
-      {
-        header: true,
-        delimiter: ';',
-        columns: [
-          'manad',
-          'enhet',
-          'genomforda',
-          'hanvisade',
-          'identifiering_misslyckad',
-          'avbokade',
-          'uteblivna',
-          'andel_uteblivna',
-          'andel_dokumenterade_i_tid',
-          'median_timmar_till_anteckning',
-        ],
-      },
-    );
-    res
-      .set('content-type', 'text/csv; charset=utf-8')
-      .set('content-disposition', `attachment; filename="uppfoljning_${from}_${to}.csv"`)
-      .send(`\uFEFF${csv}`);
-  });
-  return router;
+        deviations: deviations.map((d) => ({ ...d, category: sv(DEVIATION_CATEGORY_LABELS, d.category) })),
+        answers: answers.map((a) => ({
+          ...a,
+          inTimeShare: percent(a.inTimeShare),
+          medianHoursToAnswer: hours(a.medianHoursToAnswer),
+        })),
+        csvUrl: `/admin/followup.csv?from=${from}&to=${to}`,
+      });
+    }),
+    get('/admin/followup.csv', roles(...READERS), async (req, res) => {
+      const { from, to, figures } = await load(req);
+      const csv = stringify(
+        figures.map((f) => [
+          f.month,
+          f.careUnitName,
+          f.closed,
+          f.referred,
+          f.identityFailed,
+          f.cancelled,
+          f.noShow,
+          f.noShowRate === null ? '' : f.noShowRate.toFixed(3),
+          f.documentedInTimeShare === null ? '' : f.documentedInTimeShare.toFixed(3),
+          f.medianHoursToNote === null ? '' : f.medianHoursToNote.toFixed(2),
+        ]),
+        {
+          header: true,
+          delimiter: ';',
+          columns: [
+            'manad',
+            'enhet',
+            'genomforda',
+            'hanvisade',
+            'identifiering_misslyckad',
+            'avbokade',
+            'uteblivna',
+            'andel_uteblivna',
+            'andel_dokumenterade_i_tid',
+            'median_timmar_till_anteckning',
+          ],
+        },
+      );
+      res
+        .set('content-type', 'text/csv; charset=utf-8')
+        .set('content-disposition', `attachment; filename="uppfoljning_${from}_${to}.csv"`)
+        .send(`\uFEFF${csv}`);
+    }),
+  ];
 }

@@ -4,10 +4,9 @@
  * Patientdatalagen); a random sample of accesses to review (HSLF-FS 2016:40, systematic follow-up).
  * Reading the log about a patient is itself an access to that patient's data, and is logged.
  */
-import { Router, Request } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { allow } from '../http/access';
 import { logAccess } from '../http/audit';
 import { findPatient, findPatientIdByPersonnummer } from '../../db/people';
 import { AccessRow, sampleAccessLog, searchAccessLog } from '../../db/access-log';
@@ -16,6 +15,8 @@ import { addDays, stockholmDateOf, stockholmMidnight } from '../../domain/dates'
 import { optional, optionalDay } from '../http/forms';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { HttpError } from '../http/errors';
+import { roles } from '../http/guards';
+import { get, type RouteDef } from '../http/route';
 
 const Search = z.object({
   personnummer: optional(z.string().max(20)),
@@ -49,68 +50,66 @@ const rowsView = (rows: AccessRow[]) =>
     refused: r.outcome !== 'ok',
   }));
 
-export function logRouter(_deps: AppDeps): Router {
-  const router = Router();
+export function logRoutes(_deps: AppDeps): RouteDef[] {
   const READERS = ['quality_lead', 'sysadmin'] as const;
 
-  router.get('/admin/logs', allow(...READERS), async (req, res) => {
-    const q = Search.parse(req.query);
-    const patient = await patientOf(req, q.personnummer);
-    const searched = Boolean(q.personnummer || q.hsaId || q.from || q.to);
-    const rows =
-      patient === null || !searched
-        ? []
-        : await searchAccessLog(req.em, {
-            patientId: patient?.id,
-            actor: q.hsaId,
-            from: q.from ? midnight(q.from) : undefined,
-            to: q.to ? midnight(addDays(q.to, 1)) : undefined,
-            limit: 500,
-          });
-    if (searched)
+  return [
+    get('/admin/logs', roles(...READERS), async (req, res) => {
+      const q = Search.parse(req.query);
+      const patient = await patientOf(req, q.personnummer);
+      const searched = Boolean(q.personnummer || q.hsaId || q.from || q.to);
+      const rows =
+        patient === null || !searched
+          ? []
+          : await searchAccessLog(req.em, {
+              patientId: patient?.id,
+              actor: q.hsaId,
+              from: q.from ? midnight(q.from) : undefined,
+              to: q.to ? midnight(addDays(q.to, 1)) : undefined,
+              limit: 500,
+            });
+      if (searched)
+        await logAccess(req, {
+          action: 'read',
+          target: 'access-log',
+          patientIds: patient ? [patient.id] : [...new Set(rows.map((r) => r.patientId))],
+          detail: { by: q.personnummer ? 'patient' : q.hsaId ? 'staff' : 'period' },
+        });
+      res.render('logs/search', {
+        title: 'Loggar',
+        q,
+        searched,
+        unknownPatient: patient === null,
+        patient,
+        rows: rowsView(rows),
+        extractUrl: patient ? `/admin/logs/extract?personnummer=${encodeURIComponent(patient.personnummer)}` : null,
+      });
+    }),
+    get('/admin/logs/extract', roles(...READERS), async (req, res) => {
+      const q = Search.parse(req.query);
+      const patient = await patientOf(req, q.personnummer);
+      if (!patient) throw new HttpError(404, 'Ingen patient med det personnumret.', 'personnummer', 'not-found');
+      const rows = await searchAccessLog(req.em, { patientId: patient.id, limit: 100_000 });
+      await logAccess(req, { action: 'export', target: 'access-log:extract', patientIds: [patient.id] });
+      res.render('logs/extract', {
+        title: 'Utdrag ur åtkomstloggen',
+        patient,
+        rows: rowsView(rows),
+        printedAt: new Date().toISOString(),
+      });
+    }),
+    get('/admin/logs/sample', roles(...READERS), async (req, res) => {
+      const q = Sample.parse(req.query);
+      const today = stockholmDateOf(new Date());
+      const from = q.from ?? addDays(today, -30);
+      const to = q.to ?? today;
+      const rows = await sampleAccessLog(req.em, { from: midnight(from), to: midnight(addDays(to, 1)), n: q.n });
       await logAccess(req, {
         action: 'read',
-        target: 'access-log',
-        patientIds: patient ? [patient.id] : [...new Set(rows.map((r) => r.patientId))],
-        detail: { by: q.personnummer ? 'patient' : q.hsaId ? 'staff' : 'period' },
+        target: 'access-log:sample',
+        patientIds: [...new Set(rows.map((r) => r.patientId))],
       });
-    res.render('logs/search', {
-      title: 'Loggar',
-      q,
-      searched,
-      unknownPatient: patient === null,
-      patient,
-      rows: rowsView(rows),
-      extractUrl: patient ? `/admin/logs/extract?personnummer=${encodeURIComponent(patient.personnummer)}` : null,
-    });
-  });
-
-  router.get('/admin/logs/extract', allow(...READERS), async (req, res) => {
-    const q = Search.parse(req.query);
-    const patient = await patientOf(req, q.personnummer);
-    if (!patient) throw new HttpError(404, 'Ingen patient med det personnumret.', 'personnummer', 'not-found');
-    const rows = await searchAccessLog(req.em, { patientId: patient.id, limit: 100_000 });
-    await logAccess(req, { action: 'export', target: 'access-log:extract', patientIds: [patient.id] });
-    res.render('logs/extract', {
-      title: 'Utdrag ur åtkomstloggen',
-      patient,
-      rows: rowsView(rows),
-      printedAt: new Date().toISOString(),
-    });
-  });
-
-  router.get('/admin/logs/sample', allow(...READERS), async (req, res) => {
-    const q = Sample.parse(req.query);
-    const today = stockholmDateOf(new Date());
-    const from = q.from ?? addDays(today, -30);
-    const to = q.to ?? today;
-    const rows = await sampleAccessLog(req.em, { from: midnight(from), to: midnight(addDays(to, 1)), n: q.n });
-    await logAccess(req, {
-      action: 'read',
-      target: 'access-log:sample',
-      patientIds: [...new Set(rows.map((r) => r.patientId))],
-    });
-    res.render('logs/sample', { title: 'Stickprov ur åtkomstloggen', rows: rowsView(rows), from, to, n: q.n });
-  });
-  return router;
+      res.render('logs/sample', { title: 'Stickprov ur åtkomstloggen', rows: rowsView(rows), from, to, n: q.n });
+    }),
+  ];
 }

@@ -102,6 +102,10 @@ export function unitsFor(p: Principal, roles: readonly StaffRoleName[]): string[
   return grants.map((g) => g.careUnitId!);
 }
 
+/** Does the staff member hold this role in this unit (or in every unit)? */
+export const holdsIn = (p: Principal, role: StaffRoleName, careUnitId: string): boolean =>
+  p.kind === 'staff' && p.grants.some((g) => g.role === role && (g.careUnitId === null || g.careUnitId === careUnitId));
+
 /** The patients a caller may see: null for staff and machines (they are limited by unit instead). */
 export async function patientsFor(
   em: EntityManager,

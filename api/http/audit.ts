@@ -1,7 +1,7 @@
 /** Access logging (Patientdatalagen): every read or change of patient data, by anyone, writes a row. */
 import type { Request } from 'express';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { writeAccessLog } from '../../db/access-log';
+import { unitOfTarget, writeAccessLog } from '../../db/access-log';
 import type { AccessOutcome } from '../../db/entities';
 import { principalId } from '../auth';
 
@@ -9,7 +9,10 @@ export interface AccessEvent {
   action: string;
   /** What was touched, e.g. 'encounter:<id>'. */
   target: string;
-  patientIds?: Array<string | null>;
+  /** The patients touched; for a list over several units, each with the unit it was shown from. */
+  patientIds?: Array<string | null | { patientId: string; careUnitId: string | null }>;
+  /** The unit whose data it is (default: the unit of the target's encounter, thread or invoice). */
+  careUnitId?: string | null;
   outcome?: AccessOutcome;
   detail?: Record<string, unknown>;
 }
@@ -31,6 +34,7 @@ export async function logAccess(req: Request, e: AccessEvent, em: EntityManager 
       : p.kind === 'person'
         ? 'patient'
         : 'machine';
+  const careUnitId = e.careUnitId !== undefined ? e.careUnitId : await unitOfTarget(em, e.target);
   await writeAccessLog(
     em,
     {
@@ -44,5 +48,6 @@ export async function logAccess(req: Request, e: AccessEvent, em: EntityManager 
       detail: e.detail,
     },
     e.patientIds ?? [],
+    careUnitId,
   );
 }

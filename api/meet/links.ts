@@ -15,7 +15,8 @@ import {
 } from '../../db/video';
 
 export type { MeetRole };
-export type LinkRefusal = 'unknown' | 'expired' | 'used' | 'revoked';
+export type { LinkRefusal } from '../../domain/labels';
+import type { LinkRefusal } from '../../domain/labels';
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
 const newSecret = () => randomBytes(32).toString('base64url');
@@ -95,7 +96,7 @@ export async function enterMeeting(em: EntityManager, token: string, person: str
 export async function findMeetingSession(
   em: EntityManager,
   key: string | undefined,
-): Promise<(Omit<MeetingSession, 'key'> & { openedBy: string }) | null> {
+): Promise<(Omit<MeetingSession, 'key'> & { openedBy: string; openedAt: Date }) | null> {
   if (!key || key.length > 100) return null;
   return findSessionByKeyHash(em, hash(key));
 }

@@ -1,7 +1,6 @@
 /** Mina sidor: a patient's (or guardian's) own encounters, and the identity step done by logging in. */
-import { Router } from 'express';
 import type { AppDeps } from '../deps';
-import { actorForEncounter, allow, patientsFor } from '../http/access';
+import { actorForEncounter, patientsFor } from '../http/access';
 import { logAccess } from '../http/audit';
 import { HttpError, notFound, toHttp } from '../http/errors';
 import { getEncounterRow, listEncounters } from '../../db/encounters';
@@ -13,98 +12,102 @@ import { CHARGE_LABELS, FEE_REASON_LABELS, INVOICE_STATUS_LABELS, sv } from '../
 import { stockholmDateOf } from '../../domain/dates';
 import { ceilingFor, periodEnd } from '../../domain/fees';
 import { invoiceLabel } from '../../domain/invoices';
+import { roles } from '../http/guards';
+import { get, post, type RouteDef } from '../http/route';
 
-export function patientRouter({ temporal, config }: AppDeps): Router {
-  const router = Router();
-
-  router.get('/mina-sidor', allow('patient'), async (req, res) => {
-    const mine = (await patientsFor(req.em, req.principal!)) ?? [];
-    const page = mine.length
-      ? await listEncounters(req.em, { patientIds: mine.map((x) => x.patientId), page: 1, pageSize: 50 })
-      : { items: [], total: 0 };
-    await logAccess(req, {
-      action: 'list',
-      target: 'mina-sidor',
-      patientIds: [...new Set(page.items.map((i) => i.patientId))],
-    });
-    res.set('cache-control', 'no-store').render('patient/home', {
-      layout: 'meet',
-      title: 'Mina vårdmöten',
-      notice: req.query.klart !== undefined ? 'Tack! Din identitet är bekräftad för vårdmötet.' : null,
-      items: page.items.map((i) => ({
-        ...i,
-        statusLabel: m.STATUS_LABELS_SV[i.status as m.EncounterStatus] ?? i.status,
-        needsIdentity: i.status === 'identity',
-        forChild: mine.find((x) => x.patientId === i.patientId)?.actingAs === 'guardian',
-      })),
-    });
-  });
-
+export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
   // Mina avgifter: each charge with its invoice, the high-cost protection so far and the free card.
-  router.get('/mina-sidor/avgifter', allow('patient'), async (req, res) => {
-    const mine = (await patientsFor(req.em, req.principal!)) ?? [];
-    const today = stockholmDateOf(new Date());
-    const people = [];
-    for (const x of mine) {
-      const patient = (await findPatient(req.em, x.patientId))!;
-      const { charges, periods } = await patientCharges(req.em, x.patientId);
-      const current = periods.find((p) => p.startDate <= today && today <= periodEnd(p.startDate)) ?? null;
-      people.push({
-        name: `${patient.givenName} ${patient.familyName}`,
-        forChild: x.actingAs === 'guardian',
-        charges: charges.map((c) => ({
-          visitDate: c.visitDate,
-          kind: CHARGE_LABELS[c.kind],
-          reason: sv(FEE_REASON_LABELS, c.reason),
-          amountOre: c.amountOre,
-          invoice: c.invoice
-            ? {
-                label: invoiceLabel(c.invoice.series, c.invoice.number),
-                status: sv(INVOICE_STATUS_LABELS, c.invoice.status),
-                dueDate: c.invoice.dueDate,
-                ocr: c.invoice.ocr,
-              }
-            : null,
-          credited: c.creditNote ? invoiceLabel(c.creditNote.series, c.creditNote.number) : null,
-        })),
-        period: current && {
-          startDate: current.startDate,
-          endDate: periodEnd(current.startDate),
-          paidOre: current.paidOre,
-          ceilingOre: ceilingFor(current.startDate),
-          remainingOre: Math.max(0, ceilingFor(current.startDate) - current.paidOre),
-          freeCardUntil: current.freeCardUntil ?? null,
-        },
-      });
-    }
-    await logAccess(req, { action: 'read', target: 'mina-sidor:avgifter', patientIds: mine.map((x) => x.patientId) });
-    res.render('patient/fees', { layout: 'meet', title: 'Mina avgifter', people, bankgiro: config.finance.bankgiro });
-  });
 
   // The identity step: the logged-in person's own e-ID (LoA3) is what the workflow checks against the patient.
-  router.post('/mina-sidor/vardmoten/:id/legitimera', allow('patient'), async (req, res) => {
-    const p = req.principal!;
-    if (p.kind !== 'person')
-      throw new HttpError(403, 'Bara patienten eller en vårdnadshavare kan legitimera sig.', undefined, 'forbidden');
-    const { id } = IdParam.parse(req.params);
-    const row = await getEncounterRow(req.em, id);
-    if (!row) throw notFound('vårdmöte');
-    const actor = await actorForEncounter(req, row, ['patient']);
-    try {
-      await temporal.workflow.getHandle(row.workflowId).executeUpdate(m.recordIdentityUpdate, {
-        args: [{ actor, claims: { personnummer: p.personnummer, loa: p.loa, method: p.method } }],
-      });
-      await logAccess(req, { action: 'update:recordIdentity', target: `encounter:${id}`, patientIds: [row.patientId] });
-    } catch (err) {
+  return [
+    get('/mina-sidor', roles('patient'), async (req, res) => {
+      const mine = (await patientsFor(req.em, req.principal!)) ?? [];
+      const page = mine.length
+        ? await listEncounters(req.em, { patientIds: mine.map((x) => x.patientId), page: 1, pageSize: 50 })
+        : { items: [], total: 0 };
       await logAccess(req, {
-        action: 'update:recordIdentity',
-        target: `encounter:${id}`,
-        patientIds: [row.patientId],
-        outcome: toHttp(err).status < 500 ? 'refused' : 'error',
+        action: 'list',
+        target: 'mina-sidor',
+        patientIds: [...new Set(page.items.map((i) => i.patientId))],
       });
-      throw err;
-    }
-    res.redirect(303, '/mina-sidor?klart');
-  });
-  return router;
+      res.set('cache-control', 'no-store').render('patient/home', {
+        layout: 'meet',
+        title: 'Mina vårdmöten',
+        notice: req.query.klart !== undefined ? 'Tack! Din identitet är bekräftad för vårdmötet.' : null,
+        items: page.items.map((i) => ({
+          ...i,
+          statusLabel: m.STATUS_LABELS_SV[i.status as m.EncounterStatus] ?? i.status,
+          needsIdentity: i.status === 'identity',
+          forChild: mine.find((x) => x.patientId === i.patientId)?.actingAs === 'guardian',
+        })),
+      });
+    }),
+    get('/mina-sidor/avgifter', roles('patient'), async (req, res) => {
+      const mine = (await patientsFor(req.em, req.principal!)) ?? [];
+      const today = stockholmDateOf(new Date());
+      const people = [];
+      for (const x of mine) {
+        const patient = (await findPatient(req.em, x.patientId))!;
+        const { charges, periods } = await patientCharges(req.em, x.patientId);
+        const current = periods.find((p) => p.startDate <= today && today <= periodEnd(p.startDate)) ?? null;
+        people.push({
+          name: `${patient.givenName} ${patient.familyName}`,
+          forChild: x.actingAs === 'guardian',
+          charges: charges.map((c) => ({
+            visitDate: c.visitDate,
+            kind: CHARGE_LABELS[c.kind],
+            reason: sv(FEE_REASON_LABELS, c.reason),
+            amountOre: c.amountOre,
+            invoice: c.invoice
+              ? {
+                  label: invoiceLabel(c.invoice.series, c.invoice.number),
+                  status: sv(INVOICE_STATUS_LABELS, c.invoice.status),
+                  dueDate: c.invoice.dueDate,
+                  ocr: c.invoice.ocr,
+                }
+              : null,
+            credited: c.creditNote ? invoiceLabel(c.creditNote.series, c.creditNote.number) : null,
+          })),
+          period: current && {
+            startDate: current.startDate,
+            endDate: periodEnd(current.startDate),
+            paidOre: current.paidOre,
+            ceilingOre: ceilingFor(current.startDate),
+            remainingOre: Math.max(0, ceilingFor(current.startDate) - current.paidOre),
+            freeCardUntil: current.freeCardUntil ?? null,
+          },
+        });
+      }
+      await logAccess(req, { action: 'read', target: 'mina-sidor:avgifter', patientIds: mine.map((x) => x.patientId) });
+      res.render('patient/fees', { layout: 'meet', title: 'Mina avgifter', people, bankgiro: config.finance.bankgiro });
+    }),
+    post('/mina-sidor/vardmoten/:id/legitimera', roles('patient'), async (req, res) => {
+      const p = req.principal!;
+      if (p.kind !== 'person')
+        throw new HttpError(403, 'Bara patienten eller en vårdnadshavare kan legitimera sig.', undefined, 'forbidden');
+      const { id } = IdParam.parse(req.params);
+      const row = await getEncounterRow(req.em, id);
+      if (!row) throw notFound('vårdmöte');
+      const actor = await actorForEncounter(req, row, ['patient']);
+      try {
+        await temporal.workflow.getHandle(row.workflowId).executeUpdate(m.recordIdentityUpdate, {
+          args: [{ actor, claims: { personnummer: p.personnummer, loa: p.loa, method: p.method } }],
+        });
+        await logAccess(req, {
+          action: 'update:recordIdentity',
+          target: `encounter:${id}`,
+          patientIds: [row.patientId],
+        });
+      } catch (err) {
+        await logAccess(req, {
+          action: 'update:recordIdentity',
+          target: `encounter:${id}`,
+          patientIds: [row.patientId],
+          outcome: toHttp(err).status < 500 ? 'refused' : 'error',
+        });
+        throw err;
+      }
+      res.redirect(303, '/mina-sidor?klart');
+    }),
+  ];
 }

@@ -13,6 +13,8 @@ export class AuditLog {
   actor!: string;
   role!: string;
   patientId?: string | null;
+  /** The unit whose data was touched (quality leads follow up their own units' rows). */
+  careUnitId?: string | null;
   action!: string;
   target!: string;
   detail?: Record<string, unknown> | null;
@@ -25,13 +27,17 @@ export class AuditLog {
 export const AuditLogSchema = new EntitySchema<AuditLog>({
   class: AuditLog,
   tableName: 'audit_log',
-  indexes: [{ name: 'audit_log_patient_idx', properties: ['patientId', 'at'] }],
+  indexes: [
+    { name: 'audit_log_patient_idx', properties: ['patientId', 'at'] },
+    { name: 'audit_log_unit_idx', properties: ['careUnitId', 'at'] },
+  ],
   properties: {
     id: { type: 'bigint', primary: true, autoincrement: true },
     at: createdAt,
     actor: { type: 'text' },
     role: { type: 'text' },
     patientId: ref('Patient', 'patient_id', { nullable: true }),
+    careUnitId: ref('CareUnit', 'care_unit_id', { nullable: true }),
     action: { type: 'text' },
     target: { type: 'text' },
     detail: { type: 'json', nullable: true },

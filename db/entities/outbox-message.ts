@@ -9,6 +9,9 @@ export class OutboxMessage {
   id!: string;
   idempotencyKey!: string;
   encounterId?: string | null;
+  /** Whose mail it is: the unit of its encounter, thread or invoice (the Utkorg is read per unit). */
+  careUnitId?: string | null;
+  patientId?: string | null;
   recipient!: string;
   subject!: string;
   html!: string;
@@ -22,10 +25,13 @@ export class OutboxMessage {
 export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
   class: OutboxMessage,
   tableName: 'outbox_message',
+  indexes: [{ name: 'outbox_message_unit_idx', properties: ['careUnitId', 'createdAt'] }],
   properties: {
     id: { type: 'uuid', primary: true },
     idempotencyKey: { type: 'text', unique: true },
     encounterId: ref('Encounter', 'encounter_id', { nullable: true }),
+    careUnitId: ref('CareUnit', 'care_unit_id', { nullable: true }),
+    patientId: ref('Patient', 'patient_id', { nullable: true }),
     recipient: { type: 'text' },
     subject: { type: 'text' },
     html: { type: 'text' },

@@ -1,0 +1,26 @@
+/** The encounter page's live state, polled by its script: status and how far the timeline has come. */
+import type { Request } from 'express';
+import type { Client } from '@temporalio/client';
+import type { EncounterScope } from '../http/guards';
+import { logAccess } from '../http/audit';
+import { principalId } from '../auth';
+import { liveState } from '../encounters/service';
+import { loggedWithin } from '../../db/access-log';
+import { statusLabel } from '../../domain/labels';
+
+export async function watchEncounter(temporal: Client, req: Request, { row, principal }: EncounterScope) {
+  // Watching one page is one access: logged once a minute, not on every poll.
+  if (!(await loggedWithin(req.em, { actor: principalId(principal), action: 'watch', patientId: row.patientId }, 60)))
+    await logAccess(req, {
+      action: 'watch',
+      target: `encounter:${row.id}`,
+      patientIds: [row.patientId],
+      careUnitId: row.careUnitId,
+    });
+  const state = await liveState(temporal, row.workflowId);
+  return {
+    status: state?.status ?? row.status,
+    statusLabel: statusLabel(state?.status ?? row.status),
+    events: state?.timeline.length ?? 0,
+  };
+}

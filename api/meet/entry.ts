@@ -1,0 +1,107 @@
+/**
+ * Entering a meeting through a link: who may (the patient, a guardian the rules allow, or the booked
+ * clinician), and the plain Swedish page for everyone else. Someone else holding the patient's link
+ * is an identity-failure deviation.
+ */
+import type { Request, Response } from 'express';
+import { logAccess } from '../http/audit';
+import { principalId } from '../auth';
+import { notFound } from '../http/errors';
+import { EncounterRow, getEncounterRow } from '../../db/encounters';
+import { recordDeviation } from '../../db/deviations';
+import { patientWithGuardians } from '../../db/people';
+import { decideProxy } from '../../domain/guardianship';
+import { stockholmDateOf } from '../../domain/dates';
+import { LINK_REFUSALS, PROXY_REFUSALS } from '../../domain/labels';
+import { inspectMeetingLink } from './links';
+
+export const refusedPage = (res: Response, status: number, title: string, message: string, reason: string) =>
+  res.status(status).render('meet/refused', { layout: 'meet', title, message, reason });
+
+type Verdict =
+  { ok: true; actingAs: string } | { ok: false; status: number; title: string; message: string; reason: string };
+
+/** Whether the logged-in caller may enter this encounter's meeting in this role. */
+export async function mayEnter(req: Request, row: EncounterRow, role: 'patient' | 'clinician'): Promise<Verdict> {
+  const p = req.principal!;
+  if (role === 'clinician') {
+    if (p.kind === 'staff' && p.clinicianId && p.clinicianId === row.clinicianId)
+      return { ok: true, actingAs: 'clinician' };
+    return {
+      ok: false,
+      status: 403,
+      title: 'Länken gäller vårdgivaren',
+      message: 'Länken är till den vårdgivare som mötet är bokat med. Logga in med det kortet (SITHS).',
+      reason: 'not-booked-clinician',
+    };
+  }
+  if (p.kind !== 'person')
+    return {
+      ok: false,
+      status: 403,
+      title: 'Länken gäller patienten',
+      message: 'Länken är till patienten och öppnas med patientens e-legitimation (BankID eller Freja eID+).',
+      reason: 'not-a-person',
+    };
+  const people = await patientWithGuardians(req.em, row.patientId);
+  const decision = decideProxy({
+    ...people!,
+    verified: { personnummer: p.personnummer, loa: p.loa },
+    date: stockholmDateOf(new Date()),
+  });
+  if (decision.allowed) return { ok: true, actingAs: decision.actingAs };
+  // Someone else holds the patient's link: that is a deviation, once per person and encounter.
+  await recordDeviation(req.em, {
+    encounterId: row.id,
+    category: 'identity-failure',
+    severity: decision.reason === 'mismatch' ? 'high' : 'medium',
+    description: `Mötets patientlänk öppnades av en person som inte får företräda patienten (${decision.reason}).`,
+    dedupeKey: `meeting-link:${row.id}:${decision.reason}:${principalId(p)}`,
+  });
+  return {
+    ok: false,
+    status: 403,
+    title: 'Du kan inte öppna det här mötet',
+    message: PROXY_REFUSALS[decision.reason],
+    reason: decision.reason,
+  };
+}
+
+/** The link, checked for the caller; renders the answer itself and returns null when it refused. */
+export async function checkLink(req: Request, res: Response) {
+  res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
+  const token = String(req.params.token);
+  const p = req.principal;
+  const link = await inspectMeetingLink(req.em, token, p ? principalId(p) : '');
+  if ('refused' in link) {
+    const r = LINK_REFUSALS[link.refused];
+    refusedPage(res, r.status, r.title, r.message, link.refused);
+    return null;
+  }
+  if (!p) {
+    const to = link.role === 'clinician' ? 'staff' : 'patient';
+    res.redirect(`/login/${to}?returnTo=${encodeURIComponent(`/meet/${token}`)}`);
+    return null;
+  }
+  const row = await encounterRow(req, link.encounterId);
+  const verdict = await mayEnter(req, row, link.role);
+  if (!verdict.ok) {
+    await logAccess(req, {
+      action: 'open-meeting',
+      target: `encounter:${row.id}`,
+      patientIds: [row.patientId],
+      careUnitId: row.careUnitId,
+      outcome: 'refused',
+      detail: { reason: verdict.reason },
+    });
+    refusedPage(res, verdict.status, verdict.title, verdict.message, verdict.reason);
+    return null;
+  }
+  return { token, link, row, actingAs: verdict.actingAs };
+}
+
+export async function encounterRow(req: Request, id: string): Promise<EncounterRow> {
+  const row = await getEncounterRow(req.em, id);
+  if (!row) throw notFound('encounter');
+  return row;
+}

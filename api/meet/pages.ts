@@ -1,0 +1,157 @@
+/** The meeting's pages and the page's calls: the way in, entering, the room, its state, video and presence. */
+import type { Request, Response } from 'express';
+import type { Client } from '@temporalio/client';
+import type { AppDeps } from '../deps';
+import { logAccess } from '../http/audit';
+import { principalId, saveSession } from '../auth';
+import { HttpError, notFound } from '../http/errors';
+import { liveState } from '../encounters/service';
+import { IdParam } from '../encounters/schemas';
+import { findVideoRoom } from '../../db/video';
+import { LINK_REFUSALS } from '../../domain/labels';
+import * as m from '../../workflows/encounter.messages';
+import type { VideoRooms } from '../../media/rooms';
+import { checkLink, encounterRow, refusedPage } from './entry';
+import { enterMeeting, findMeetingSession, janusTokenFor } from './links';
+import { meetingView, pageSession, sessionHolds } from './service';
+
+const logged = (
+  req: Request,
+  action: string,
+  row: { id: string; patientId: string; careUnitId: string },
+  detail?: Record<string, unknown>,
+) =>
+  logAccess(req, {
+    action,
+    target: `encounter:${row.id}`,
+    patientIds: [row.patientId],
+    careUnitId: row.careUnitId,
+    detail,
+  });
+
+export async function showEntry(req: Request, res: Response): Promise<void> {
+  const ok = await checkLink(req, res);
+  if (!ok) return;
+  await logged(req, 'view-meeting-link', ok.row);
+  res.render('meet/enter', {
+    layout: 'meet',
+    title: 'Gå till vårdmötet',
+    token: ok.token,
+    isClinician: ok.link.role === 'clinician',
+    who: (req.principal as { name: string }).name,
+    actingAsGuardian: ok.actingAs === 'guardian',
+    patientName: ok.row.patientName,
+    clinician: ok.row.clinicianName ? `${ok.row.clinicianTitle} ${ok.row.clinicianName}` : null,
+    startsAt: ok.row.scheduledStart,
+  });
+}
+
+export async function enterRoom(req: Request, res: Response): Promise<void> {
+  const ok = await checkLink(req, res);
+  if (!ok) return;
+  // Binding the link and its access-log row commit together.
+  const entered = await req.em.transactional(async (tx) => {
+    const e = await enterMeeting(tx, ok.token, principalId(req.principal!));
+    if (e)
+      await logAccess(
+        req,
+        {
+          action: 'open-meeting',
+          target: `encounter:${ok.row.id}`,
+          patientIds: [ok.row.patientId],
+          careUnitId: ok.row.careUnitId,
+          detail: { actingAs: ok.actingAs },
+        },
+        tx,
+      );
+    return e;
+  });
+  if (!entered) {
+    const r = LINK_REFUSALS.used;
+    return void refusedPage(res, r.status, r.title, r.message, 'used');
+  }
+  req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
+  await saveSession(req);
+  res.redirect(303, `/meet/room/${entered.encounterId}`);
+}
+
+export async function showRoom(req: Request, res: Response, ttlSeconds: number): Promise<void> {
+  res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
+  const { id } = IdParam.parse(req.params);
+  const key = req.session.meetings?.[id];
+  const session = await findMeetingSession(req.em, key);
+  const row = session ? await encounterRow(req, id) : null;
+  if (!sessionHolds(req, session, row, ttlSeconds) || session!.encounterId !== id)
+    return void refusedPage(
+      res,
+      403,
+      'Öppna mötet via din länk',
+      'Öppna mötet med länken du fick, igen.',
+      'no-meeting-session',
+    );
+  const { role } = session!;
+  await logged(req, 'open-meeting-room', row!);
+  res.render('meet/room', {
+    layout: 'meet',
+    title: role === 'clinician' ? 'Vårdmöte – vårdgivare' : 'Vårdmöte',
+    role,
+    isClinician: role === 'clinician',
+    clinician: row!.clinicianName ? { name: row!.clinicianName, title: row!.clinicianTitle } : null,
+    checklist: m.CHECKLIST_ITEMS.map((k) => ({ key: k, label: m.CHECKLIST_LABELS_SV[k] })),
+    // A JSON block, not a script: the page's CSP runs no inline code. '<' is escaped so no name can close the tag.
+    meeting: JSON.stringify({
+      role,
+      key: key!,
+      csrfToken: res.locals.csrfToken,
+      displayName:
+        role === 'clinician' && row!.clinicianName ? `${row!.clinicianTitle} ${row!.clinicianName}` : 'Patient',
+    }).replace(/</g, '\\u003c'),
+  });
+}
+
+export async function meetingState(temporal: Client, req: Request, ttlSeconds: number) {
+  const { row } = await pageSession(req, ttlSeconds);
+  const state = await liveState(temporal, row.workflowId);
+  if (!state) throw notFound('encounter');
+  return meetingView(state);
+}
+
+/** The room's Janus credentials: the clinician's at once, the patient's once admitted (the waiting room). */
+export async function joinVideo({ temporal, config }: AppDeps, rooms: VideoRooms, req: Request) {
+  const { session, row } = await pageSession(req, config.meet.linkTtlSeconds);
+  const room = await findVideoRoom(req.em, row.id);
+  if (!room || room.destroyedAt) throw new HttpError(409, 'the video room is not open', undefined, 'WrongStep');
+  if (session.role === 'patient') {
+    const state = await liveState(temporal, row.workflowId);
+    if (!state?.sessionStartedAt)
+      throw new HttpError(409, 'Du är i väntrummet tills vårdgivaren släpper in dig.', undefined, 'WaitingRoom');
+  }
+  // The room admits listed tokens only.
+  const janusToken = janusTokenFor(req.header('x-meeting-key')!);
+  await rooms.allow(room.roomId, room.secret, janusToken);
+  await logged(req, 'join-video', row);
+  return {
+    wsUrl: config.janus.publicWsUrl,
+    roomId: room.roomId,
+    pin: room.pin,
+    janusToken,
+    publisherId: session.publisherId,
+  };
+}
+
+/** The patient's page says it is in the waiting room (or has left it): presence from the logged-in page. */
+export async function reportPresence(temporal: Client, req: Request, ttlSeconds: number, present: boolean) {
+  const { session, row } = await pageSession(req, ttlSeconds);
+  if (session.role !== 'patient')
+    throw new HttpError(403, 'only the patient page reports waiting-room presence', undefined, 'forbidden');
+  const signal = present ? m.participantJoinedSignal : m.participantLeftSignal;
+  await temporal.workflow.getHandle(row.workflowId).signal(signal, { role: 'patient', source: 'waiting-room-page' });
+  await logged(req, present ? 'enter-waiting-room' : 'leave-waiting-room', row);
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Meeting page keys by encounter id, for the rooms this browser entered. */
+    meetings?: Record<string, string>;
+  }
+}

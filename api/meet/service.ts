@@ -1,0 +1,103 @@
+/**
+ * The meeting page's own session: its key (X-Meeting-Key), opened by this very person, still within
+ * its lifetime and still matching the booking (a clinician moved off the encounter loses the room), and
+ * what the page may see and do through it.
+ */
+import type { Request } from 'express';
+import type { Client, UpdateDefinition } from '@temporalio/client';
+import type { AppDeps } from '../deps';
+import type { EncounterScope } from '../http/guards';
+import { actorForEncounter } from '../http/access';
+import { logAccess } from '../http/audit';
+import { principalId } from '../auth';
+import { HttpError } from '../http/errors';
+import { runUpdate } from '../encounters/updates';
+import * as m from '../../workflows/encounter.messages';
+import type { EncounterRow } from '../../db/encounters';
+import { encounterRow } from './entry';
+import { findMeetingSession, issueMeetingLinks } from './links';
+
+type PageSession = NonNullable<Awaited<ReturnType<typeof findMeetingSession>>>;
+
+/** Is this page session still good for this person: not expired, and the booking still theirs? */
+export function sessionHolds(req: Request, session: PageSession | null, row: EncounterRow | null, ttlSeconds: number) {
+  const p = req.principal!;
+  if (!session || !row || session.openedBy !== principalId(p)) return false;
+  if (session.openedAt.getTime() + ttlSeconds * 1000 < Date.now()) return false;
+  if (m.isTerminal(row.status as m.EncounterStatus)) return false;
+  // Re-checked on every use: a reschedule to another clinician ends the old clinician's page.
+  return session.role !== 'clinician' || (p.kind === 'staff' && p.clinicianId === row.clinicianId);
+}
+
+/** The page session behind X-Meeting-Key and its encounter, as a guard scope (401 when it does not hold). */
+export async function pageSession(req: Request, ttlSeconds: number) {
+  const session = await findMeetingSession(req.em, req.header('x-meeting-key'));
+  const row = session ? await encounterRow(req, session.encounterId) : null;
+  if (!sessionHolds(req, session, row, ttlSeconds))
+    throw new HttpError(
+      401,
+      'x-meeting-key: unknown or expired meeting session; open the meeting link again',
+      'x-meeting-key',
+      'unauthenticated',
+    );
+  return { session: session!, row: row! };
+}
+
+/** What the meeting page shows of the encounter's state. */
+export const meetingView = (s: m.EncounterState) => ({
+  status: s.status,
+  statusLabel: m.STATUS_LABELS_SV[s.status],
+  roomOpen: s.status === 'video' && s.room !== null && !s.sessionEndedAt,
+  roomOpensAt: s.deadlines.roomOpensAt ?? null,
+  patientPresent: s.patientPresent,
+  clinicianPresent: s.clinicianPresent,
+  checklistConfirmed: s.checklistConfirmed,
+  admitted: s.sessionStartedAt !== null,
+  ended: s.sessionEndedAt !== null || m.isTerminal(s.status) || ['documentation', 'fee'].includes(s.status),
+  modality: s.modality,
+});
+
+/** A clinician action from the meeting page, as the logged-in booked clinician. */
+export async function clinicianAction<A>(
+  temporal: Client,
+  req: Request,
+  ttlSeconds: number,
+  def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>,
+  arg: A,
+) {
+  const { session, row } = await pageSession(req, ttlSeconds);
+  if (session.role !== 'clinician') throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
+  const scope: EncounterScope = {
+    row,
+    actor: await actorForEncounter(req, row, ['clinician']),
+    principal: req.principal!,
+  };
+  return meetingView(await runUpdate(temporal, req, scope, def, arg, `meet:${def.name}`));
+}
+
+/** Staff asking for an encounter's links: 409 once it has ended; the links and their log row commit together. */
+export async function issueLinksFor(
+  req: Request,
+  { row }: EncounterScope,
+  config: AppDeps['config'],
+): Promise<{ patientUrl: string; clinicianUrl: string; expiresAt: Date }> {
+  if (m.isTerminal(row.status as m.EncounterStatus))
+    throw new HttpError(409, `the encounter is ${row.status}; no meeting links`, undefined, 'WrongStep');
+  return issueMeetingLinks(
+    req.em,
+    row.id,
+    principalId(req.principal!),
+    { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds },
+    (tx) =>
+      logAccess(
+        req,
+        {
+          action: 'issue-meeting-links',
+          target: `encounter:${row.id}`,
+          patientIds: [row.patientId],
+          careUnitId: row.careUnitId,
+        },
+        tx,
+      ),
+  );
+}

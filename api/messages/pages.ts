@@ -1,0 +1,168 @@
+/** The pages of Meddelanden: the patient's threads and the unit's, with posting through the thread's workflow. */
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../deps';
+import { patientsFor, permits, unitsFor } from '../http/access';
+import { logAccess } from '../http/audit';
+import { notFound, toHttp } from '../http/errors';
+import { IdParam } from '../encounters/schemas';
+import type { StaffRoleName } from '../../db/entities';
+import { findCareUnit, listCareUnits } from '../../db/care';
+import { findThread, messagesOf, summariesOf, threadsOfPatients } from '../../db/messages';
+import { findPatient } from '../../db/people';
+import { daysToSummarise, deadlineOf, MESSAGE_MAX_CHARS } from '../../domain/messages';
+import { ANSWER_WORKING_DAYS } from '../../domain/working-days';
+import { Author, postMessageUpdate } from '../../workflows/message-thread.messages';
+
+export const STAFF: StaffRoleName[] = ['clinician', 'care_admin'];
+/** A quality lead reads a thread (from its deviation) but does not write in it. */
+export const READERS: StaffRoleName[] = [...STAFF, 'quality_lead'];
+export const text = z
+  .string()
+  .max(MESSAGE_MAX_CHARS, `högst ${MESSAGE_MAX_CHARS} tecken`)
+  .refine((v) => v.trim().length > 0, 'skriv ett meddelande');
+export const NewThread = z.object({
+  careUnitId: z.string().uuid('välj mottagning'),
+  patientId: z.string().uuid('välj vem det gäller'),
+  subject: z.string().trim().min(1, 'skriv ett ämne').max(120),
+  text,
+});
+export const Reply = z.object({ text });
+export const Summary = z.object({ contactDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), text });
+
+export const notice = `Vi svarar inom ${ANSWER_WORKING_DAYS} arbetsdagar (helgdagar räknas inte). Är det akut: ring 112. Behöver du råd i dag: ring 1177.`;
+
+export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
+  // ——— the patient's side ———
+  const mine = async (req: Request) => (await patientsFor(req.em, req.principal!)) ?? [];
+
+  const renderList = async (req: Request, res: Response, extra: { error?: string } = {}) => {
+    const who = await mine(req);
+    const threads = await threadsOfPatients(
+      req.em,
+      who.map((w) => w.patientId),
+    );
+    const people = await Promise.all(
+      who.map(async (w) => ({ ...w, patient: (await findPatient(req.em, w.patientId))! })),
+    );
+    await logAccess(req, { action: 'list', target: 'mina-sidor:meddelanden', patientIds: who.map((w) => w.patientId) });
+    res.render('messages/patient-list', {
+      layout: 'meet',
+      title: 'Meddelanden',
+      notice,
+      ...extra,
+      threads,
+      people: people.map((p) => ({
+        id: p.patientId,
+        name: `${p.patient.givenName} ${p.patient.familyName}`,
+        child: p.actingAs === 'guardian',
+      })),
+      units: await listCareUnits(req.em),
+      max: MESSAGE_MAX_CHARS,
+    });
+  };
+
+  /** The thread if the logged-in person may act for its patient. */
+  const patientThread = async (req: Request) => {
+    const { id } = IdParam.parse(req.params);
+    const t = await findThread(req.em, id);
+    if (!t || !(await mine(req)).some((w) => w.patientId === t.patientId)) throw notFound('meddelande');
+    return t;
+  };
+
+  const showPatientThread = async (req: Request, res: Response, extra: { error?: string } = {}) => {
+    const t = await patientThread(req);
+    const [messages, unit] = [await messagesOf(req.em, t.id), await findCareUnit(req.em, t.careUnitId)];
+    await logAccess(req, { action: 'read', target: `thread:${t.id}`, patientIds: [t.patientId] });
+    res.render('messages/patient-thread', {
+      layout: 'meet',
+      title: t.subject,
+      notice,
+      ...extra,
+      thread: t,
+      unitName: unit?.name,
+      messages: messages.map((m) => ({ ...m, fromUnit: m.authorKind === 'staff' })),
+      max: MESSAGE_MAX_CHARS,
+    });
+  };
+
+  /** Posts through the workflow; a closed thread's refusal is shown on the page in Swedish. */
+  const postMessage = async (
+    req: Request,
+    res: Response,
+    t: { id: string; workflowId: string; patientId: string },
+    author: Author,
+    body: string,
+    back: string,
+    show: (req: Request, res: Response, extra: { error?: string }) => Promise<void>,
+  ) => {
+    try {
+      await temporal.workflow
+        .getHandle(t.workflowId)
+        .executeUpdate(postMessageUpdate, { args: [{ author, text: body }] });
+      await logAccess(req, { action: 'write:message', target: `thread:${t.id}`, patientIds: [t.patientId] });
+      res.redirect(303, back);
+    } catch (err) {
+      const { status, body: answer } = toHttp(err);
+      if (status >= 500) throw err;
+      const target = `thread:${t.id}`;
+      await logAccess(req, {
+        action: 'write:message',
+        target,
+        patientIds: [t.patientId],
+        outcome: 'refused',
+        detail: { error: answer.error },
+      });
+      await show(req, res.status(409), { error: 'Tråden är avslutad. Skriv ett nytt meddelande i stället.' });
+    }
+  };
+
+  // ——— the unit's side ———
+
+  const staffThread = async (req: Request, roles = STAFF) => {
+    const { id } = IdParam.parse(req.params);
+    const t = await findThread(req.em, id);
+    const units = unitsFor(req.principal!, roles);
+    if (!t || (units && !units.includes(t.careUnitId))) throw notFound('meddelande');
+    return t;
+  };
+
+  const showStaffThread = async (req: Request, res: Response, extra: { error?: string } = {}) => {
+    const t = await staffThread(req, READERS);
+    const [messages, summaries, patient, unit] = [
+      await messagesOf(req.em, t.id),
+      await summariesOf(req.em, t.id),
+      await findPatient(req.em, t.patientId),
+      await findCareUnit(req.em, t.careUnitId),
+    ];
+    await logAccess(req, { action: 'read', target: `thread:${t.id}`, patientIds: [t.patientId] });
+    const p = req.principal!;
+    res.render('messages/staff-thread', {
+      title: t.subject,
+      ...extra,
+      thread: t,
+      unitName: unit?.name,
+      patientName: `${patient!.givenName} ${patient!.familyName}`,
+      messages: messages.map((m) => ({
+        ...m,
+        fromUnit: m.authorKind === 'staff',
+        due: m.authorKind === 'patient' && !m.answeredAt ? deadlineOf(m.createdAt.toISOString()).dueDate : null,
+      })),
+      summaries,
+      toSummarise: daysToSummarise(
+        messages.filter((m) => m.authorKind === 'staff').map((m) => m.createdAt),
+        summaries.map((x) => x.contactDate),
+      ),
+      canSummarise: p.kind === 'staff' && p.grants.some((g) => g.role === 'clinician'),
+      canAnswer: permits(p, STAFF),
+      signature: p.kind === 'staff' ? signature(p.name, p.title, unit?.name ?? '') : '',
+      max: MESSAGE_MAX_CHARS,
+    });
+  };
+
+  return { mine, renderList, patientThread, showPatientThread, postMessage, staffThread, showStaffThread };
+}
+
+/** SÄS: a written reply is signed with name, title, workplace and contact details. */
+export const signature = (name: string, title: string, unit: string) =>
+  `${name}, ${title}, ${unit}. Kontakt: svara i Meddelanden eller ring ${unit} via 1177.`;
