@@ -22,7 +22,8 @@ export function maskPersonnummer(value: unknown, depth = 0, seen = new WeakSet<o
   if (typeof value === 'string') return value.replace(PERSONNUMMER, '[personnummer]');
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH || seen.has(value)) return value;
   seen.add(value);
-  if (value instanceof Error) return maskPersonnummer(pino.stdSerializers.err(value), depth + 1, seen);
+  // pino's serialized error has a prototype of its own: spread it into a plain object to walk it.
+  if (value instanceof Error) return maskPersonnummer({ ...pino.stdSerializers.err(value) }, depth + 1, seen);
   if (Array.isArray(value)) return value.map((v) => maskPersonnummer(v, depth + 1, seen));
   const proto = Object.getPrototypeOf(value);
   // Only plain objects are walked: dates, buffers and class instances print through their own toJSON.
@@ -43,6 +44,9 @@ export function createLogger(proc: 'web' | 'worker', level: string, destination?
     level,
     base: { proc },
     redact: { paths: REDACT, censor: '[dolt]' },
+    // formatters.log below has already serialized and masked errors; pino's own err serializer would
+    // take the plain object for an error again and call it an "Object".
+    serializers: { err: (v: unknown) => (v instanceof Error ? maskPersonnummer(v) : v) },
     formatters: {
       // Errors (`log.error({ err }, …)`) and any other field: an error's message or stack can quote a personnummer.
       log: (obj) => maskPersonnummer(obj) as Record<string, unknown>,
