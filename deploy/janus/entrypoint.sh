@@ -1,7 +1,7 @@
 #!/bin/sh
 # Renders the Janus templates with the environment (secrets, ports, event sink) and runs Janus.
 set -eu
-: "${JANUS_ADMIN_SECRET:?set JANUS_ADMIN_SECRET}" "${JANUS_ROOM_ADMIN_KEY:?set JANUS_ROOM_ADMIN_KEY}" "${JANUS_EVENT_SECRET:?set JANUS_EVENT_SECRET}"
+: "${JANUS_ADMIN_SECRET:?set JANUS_ADMIN_SECRET}" "${JANUS_API_SECRET:?set JANUS_API_SECRET}" "${JANUS_ROOM_ADMIN_KEY:?set JANUS_ROOM_ADMIN_KEY}" "${JANUS_EVENT_SECRET:?set JANUS_EVENT_SECRET}"
 export JANUS_CONFIG_DIR=/tmp/janus
 export JANUS_LIB_DIR="${JANUS_LIB_DIR:-/usr/lib/x86_64-linux-gnu/janus}"
 export JANUS_WS_PORT="${JANUS_WS_PORT:-8188}" JANUS_ADMIN_WS_PORT="${JANUS_ADMIN_WS_PORT:-7188}"
