@@ -2,10 +2,15 @@ import { createLogger } from './logger';
 
 const PNR = '19850314-2385';
 
+interface LogLine extends Record<string, unknown> {
+  msg?: string;
+  err: { type: string; message: string; stack: string; details?: { reason: string } };
+}
+
 function capture() {
   const out: string[] = [];
   const log = createLogger('web', 'info', { write: (s: string) => void out.push(s) });
-  return { log, out, line: (i = 0) => JSON.parse(out[i]) as Record<string, any> };
+  return { log, out, line: (i = 0) => JSON.parse(out[i]) as LogLine };
 }
 
 describe('log redaction of errors', () => {
@@ -34,7 +39,7 @@ describe('log redaction of errors', () => {
     log.error({ err, error: new TypeError(`bad ${PNR}`), failures: [`retry ${PNR}`] }, 'activity failed');
     const all = out.join('');
     expect(all).not.toMatch(/8503142385|19850314-2385/);
-    expect(line().err.details.reason).toBe('owner [personnummer]');
+    expect(line().err.details?.reason).toBe('owner [personnummer]');
     expect(line().error).toMatchObject({ type: 'TypeError', message: 'bad [personnummer]' });
     expect(line().failures).toEqual(['retry [personnummer]']);
   });

@@ -113,15 +113,16 @@ it('admits only the join tokens added for the room, even with the right PIN', as
 });
 
 /** Opens a session on Janus' WebSocket with exactly these credentials; resolves with Janus' answer. */
-function createSession(credentials: { token?: string; apisecret?: string }): Promise<Record<string, any>> {
+type JanusAnswer = { janus: string; data?: { id: number }; error?: { code: number; reason: string } };
+function createSession(credentials: { token?: string; apisecret?: string }): Promise<JanusAnswer> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(config.janus.wsUrl, 'janus-protocol');
     const timer = setTimeout(() => (ws.terminate(), reject(new Error('Janus did not answer'))), 3000);
     ws.on('open', () => ws.send(JSON.stringify({ janus: 'create', transaction: 't', ...credentials })));
     ws.once('message', (d) => {
       clearTimeout(timer);
-      const msg = JSON.parse(String(d)) as Record<string, any>;
-      if (msg.janus === 'success')
+      const msg = JSON.parse(String(d)) as JanusAnswer;
+      if (msg.data)
         ws.send(JSON.stringify({ janus: 'destroy', transaction: 'd', session_id: msg.data.id, ...credentials }));
       setTimeout(() => ws.close(), 50);
       resolve(msg);
