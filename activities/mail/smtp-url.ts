@@ -8,7 +8,12 @@ const isOff = (v: string) => v === 'false' || Number(v) === 0;
  * @param url - smtp://… or smtps://…, as nodemailer reads it
  */
 export function smtpClearTextProblem(url: string): string | null {
-  const u = new URL(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return 'not a URL that can be checked for TLS';
+  }
   const q = (k: string) => u.searchParams.get(k);
   if (q('ignoreTLS') !== null && !isOff(q('ignoreTLS')!))
     return 'ignoreTLS turns STARTTLS off, so mail would go in clear';
