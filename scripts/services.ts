@@ -283,6 +283,7 @@ function janusSpec(
     JANUS_WS_PORT: String(ports.janusWs),
     JANUS_ADMIN_WS_PORT: String(ports.janusAdmin),
     JANUS_BIND_IP: '127.0.0.1',
+    JANUS_ADMIN_BIND_IP: '127.0.0.1',
     JANUS_RTP_PORTS: env.JANUS_RTP_PORTS ?? '20000-40000',
     JANUS_ICE_ENFORCE: env.JANUS_ICE_ENFORCE ?? 'lo',
   });
