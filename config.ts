@@ -1,6 +1,7 @@
 /** The one typed configuration object, read from the environment and validated at start-up. */
 import fs from 'node:fs';
 import { z } from 'zod';
+import { requireSmtpTls, smtpClearTextProblem } from './activities/mail/smtp-url';
 import { DEV_PAYLOAD_KEYS, parsePayloadKeys, type PayloadKey } from './temporal/codec';
 
 export const LOA3 = 'http://id.elegnamnden.se/loa/1.0/loa3';
@@ -29,6 +30,8 @@ const EnvSchema = z.object({
     .regex(/^wss?:\/\//)
     .default('ws://127.0.0.1:7188'),
   JANUS_ADMIN_SECRET: z.string().min(8).default('dev-janus-admin-secret'),
+  /** Janus' api_secret: the server's own WebSocket sessions carry it (browsers carry a per-page token instead). */
+  JANUS_API_SECRET: z.string().min(16).optional(),
   JANUS_ROOM_ADMIN_KEY: z.string().min(8).default('dev-janus-room-admin-key'),
   JANUS_EVENT_SECRET: z.string().min(8).default('dev-janus-event-secret'),
   JANUS_REQUIRED: bool.default(true),
@@ -100,6 +103,8 @@ const EnvSchema = z.object({
   /** The worker's own /metrics and /readyz (Temporal SDK metrics and step durations). */
   WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** Bearer token for the worker's /metrics; required in production when WORKER_METRICS_HOST is not loopback. */
+  WORKER_METRICS_TOKEN: z.string().min(16).optional(),
   /** A prebuilt workflow bundle for the worker (faster start than bundling at start). */
   WORKFLOW_BUNDLE: z.string().optional(),
   /** Test-only fault injection in the worker; refused in production. */
@@ -113,6 +118,8 @@ export type Env = z.infer<typeof EnvSchema>;
 const SECRETS = [
   'SESSION_SECRET',
   'JANUS_ADMIN_SECRET',
+  'JANUS_API_SECRET',
+  'WORKER_METRICS_TOKEN',
   'JANUS_ROOM_ADMIN_KEY',
   'JANUS_EVENT_SECRET',
   'OIDC_PATIENT_CLIENT_SECRET',
@@ -142,12 +149,15 @@ export interface Config {
     publicWsUrl: string;
     adminUrl: string;
     adminSecret: string;
+    /** Janus' api_secret for the server's own sessions; absent where Janus is not ours (or not running). */
+    apiSecret?: string;
     roomAdminKey: string;
     eventSecret: string;
     required: boolean;
   };
   meet: { linkTtlSeconds: number };
   web: { host: string; port: number; publicUrl: string };
+  /** In production `smtpUrl` requires TLS (smtps://, or smtp:// with requireTLS=true). */
   mail: { smtpUrl?: string; from: string };
   finance: FinanceSettings;
   chromiumPath: string;
@@ -176,6 +186,8 @@ export interface Config {
   temporalUiOrigin: string;
   workerMetricsPort: number;
   workerMetricsHost: string;
+  /** When set, the worker's /metrics answers only `Authorization: Bearer <token>`. */
+  workerMetricsToken?: string;
   fault?: string;
   workflowBundle?: string;
 }
@@ -259,10 +271,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (e.VARDMOTE_FAULT) problems.push('VARDMOTE_FAULT: fault injection is for tests only, never in production');
     if (!e.SESSION_SECRET || e.SESSION_SECRET === DEV_SESSION_SECRET)
       problems.push('SESSION_SECRET: required in production (32+ random characters)');
-    for (const k of ['JANUS_ADMIN_SECRET', 'JANUS_ROOM_ADMIN_KEY', 'JANUS_EVENT_SECRET'] as const)
-      if (e[k].startsWith('dev-')) problems.push(`${k}: the development default never runs in production`);
+    for (const k of ['JANUS_ADMIN_SECRET', 'JANUS_ROOM_ADMIN_KEY', 'JANUS_EVENT_SECRET', 'JANUS_API_SECRET'] as const)
+      if (e[k]?.startsWith('dev-')) problems.push(`${k}: the development default never runs in production`);
     if (e.ALLOW_POLICY_OVERRIDE) problems.push('ALLOW_POLICY_OVERRIDE: for tests only, never in production');
     if (!e.FINANCE_BANKGIRO) problems.push("FINANCE_BANKGIRO: set the provider's bankgiro number for invoices");
+    const smtpProblem = e.SMTP_URL ? smtpClearTextProblem(e.SMTP_URL) : null;
+    if (smtpProblem) problems.push(`SMTP_URL: ${smtpProblem}; production sends mail over TLS only`);
+    if (!e.JANUS_API_SECRET)
+      problems.push("JANUS_API_SECRET: required in production (Janus' api_secret, 16+ random characters)");
+    if (!isLoopback(e.WORKER_METRICS_HOST) && !e.WORKER_METRICS_TOKEN)
+      problems.push(
+        `WORKER_METRICS_TOKEN: required in production when the worker's metrics listen on ${e.WORKER_METRICS_HOST} (not loopback)`,
+      );
   }
   if (problems.length) throw new ConfigError(problems);
   const tokenIssuer = e.API_TOKEN_ISSUER ?? oidc.staff?.issuer;
@@ -284,13 +304,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       publicWsUrl: e.JANUS_PUBLIC_WS_URL ?? e.JANUS_WS_URL,
       adminUrl: e.JANUS_ADMIN_URL,
       adminSecret: e.JANUS_ADMIN_SECRET,
+      apiSecret: e.JANUS_API_SECRET,
       roomAdminKey: e.JANUS_ROOM_ADMIN_KEY,
       eventSecret: e.JANUS_EVENT_SECRET,
       required: e.JANUS_REQUIRED,
     },
     meet: { linkTtlSeconds: e.MEET_LINK_TTL_SECONDS },
     web: { host: e.HOST, port: e.PORT, publicUrl },
-    mail: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    mail: { smtpUrl: e.SMTP_URL && production ? requireSmtpTls(e.SMTP_URL) : e.SMTP_URL, from: e.MAIL_FROM },
     finance: { bankgiro: e.FINANCE_BANKGIRO ?? DEMO_BANKGIRO, payee: e.FINANCE_PAYEE, dueDays: e.INVOICE_DUE_DAYS },
     chromiumPath: e.CHROMIUM_PATH,
     production,
@@ -315,9 +336,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     temporalUiOrigin: e.TEMPORAL_UI_ORIGIN,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     workerMetricsHost: e.WORKER_METRICS_HOST,
+    workerMetricsToken: e.WORKER_METRICS_TOKEN,
     fault: e.VARDMOTE_FAULT,
     workflowBundle: e.WORKFLOW_BUNDLE,
   };
+}
+
+/** 127.0.0.1, ::1 or localhost: reachable from this machine only. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /** Temporal connection options from the config (plain, mTLS, or an API key for Temporal Cloud). */

@@ -1,5 +1,4 @@
 /** The worker process: runs every workflow and activity on the task queue, and serves its own /metrics. */
-import http from 'node:http';
 import {
   DefaultLogger,
   NativeConnection,
@@ -20,6 +19,7 @@ import { createRoomService } from './media/room-service';
 import { createPdfRenderer } from './documents/pdf';
 import { createLogger } from './observability/logger';
 import { createWorkerMetrics } from './observability/metrics';
+import { createWorkerHttpServer } from './observability/worker-http';
 import { dataConverter } from './temporal/codec';
 
 /** How long an injected fault hangs (tests kill the process, or a part it waits on, meanwhile). */
@@ -69,21 +69,23 @@ async function main(): Promise<void> {
       metrics,
     }),
   });
-  const server = http.createServer((req, res) => {
-    if (req.url === '/metrics') {
-      void workerMetricsText(metrics.registry, sdkMetricsPort).then(
-        (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
-        (e) => res.writeHead(500).end(String(e)),
-      );
-    } else if (req.url === '/readyz' || req.url === '/healthz') {
-      const ok = worker.getState() === 'RUNNING';
-      res
-        .writeHead(ok ? 200 : 503, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ state: worker.getState() }));
-    } else res.writeHead(404).end();
+  const server = createWorkerHttpServer({
+    metricsText: () => workerMetricsText(metrics.registry, sdkMetricsPort),
+    contentType: metrics.registry.contentType,
+    state: () => worker.getState(),
+    token: config.workerMetricsToken,
+    onError: (err) => logger.warn({ err }, 'worker metrics could not be collected'),
   });
   server.listen(config.workerMetricsPort, config.workerMetricsHost);
-  logger.info({ taskQueue: config.temporal.taskQueue, metricsPort: config.workerMetricsPort }, 'worker polling');
+  logger.info(
+    {
+      taskQueue: config.temporal.taskQueue,
+      metricsPort: config.workerMetricsPort,
+      metricsHost: config.workerMetricsHost,
+      metricsToken: Boolean(config.workerMetricsToken),
+    },
+    'worker polling',
+  );
   await worker.run();
   server.close();
   await pdf.close();

@@ -11,7 +11,7 @@ import type { AppDeps } from './deps';
 import { allow, assertEveryRouteAllows } from './http/access';
 import { authenticate, createSessions } from './auth';
 import { CSRF_ERROR_CODE, errorHandler, notFound } from './http/errors';
-import { healthRouter } from './health';
+import { healthRoutes } from './health';
 import { metricsRoutes, requestLog } from './ops';
 import { codecRouter } from './codec';
 import { createWebMetrics } from '../observability/metrics';
@@ -148,7 +148,7 @@ export function createApp(deps: AppDeps): App {
     patient: config.oidc.patient && createRelyingParty(config.oidc.patient, { refuseTestProvider: config.production }),
     staff: config.oidc.staff && createRelyingParty(config.oidc.staff, { refuseTestProvider: config.production }),
   };
-  app.use(healthRouter(deps.probes));
+  app.use(mount(healthRoutes(deps.probes), limiters));
   app.use(mount(metricsRoutes(metrics), limiters));
   app.use(codecRouter(deps));
   app.use(identityRouter(deps, parties));

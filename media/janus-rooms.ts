@@ -1,6 +1,7 @@
 /** The video-room port on Janus' VideoRoom plugin, spoken through janus-gateway-js. */
 import Client from 'janus-gateway-js/src/client';
 import type { JanusPlugin } from 'janus-gateway-js';
+import { janusAdminRequest } from './janus-admin';
 import type { RoomSpec, VideoRooms } from './rooms';
 
 export interface JanusRoomsOptions {
@@ -8,6 +9,13 @@ export interface JanusRoomsOptions {
   wsUrl: string;
   /** The VideoRoom plugin's admin_key: only holders may create rooms. */
   roomAdminKey: string;
+  /** Janus' api_secret: this server's own sessions carry it (Janus refuses sessions with neither it nor a token). */
+  apiSecret?: string;
+  /**
+   * The Admin API, where each meeting page's token is stored for Janus' core token_auth (the page's
+   * session, handles and keepalives carry it) and removed again when the room is destroyed.
+   */
+  admin?: { url: string; secret: string };
 }
 
 /** A failed VideoRoom request, with Janus' own error code and reason. */
@@ -34,7 +42,10 @@ export function createJanusRooms(
   opts: JanusRoomsOptions,
 ): VideoRooms & { request(body: Record<string, unknown>): Promise<Record<string, unknown>> } {
   async function withVideoRoom<T>(fn: (plugin: JanusPlugin) => Promise<T>): Promise<T> {
-    const connection = await new Client(opts.wsUrl, { keepalive: false }).createConnection('vardmote-rooms');
+    const connection = await new Client(opts.wsUrl, {
+      keepalive: false,
+      ...(opts.apiSecret ? { apisecret: opts.apiSecret } : {}),
+    }).createConnection('vardmote-rooms');
     try {
       const session = await connection.createSession();
       try {
@@ -94,10 +105,32 @@ export function createJanusRooms(
       }
     },
     async allow(roomId, secret, token) {
+      // The room first: it checks the room secret, so a wrong one stores no token in Janus' core either.
       await request({ request: 'allowed', room: roomId, secret, action: 'add', allowed: [token] });
+      if (opts.admin)
+        await janusAdminRequest(opts.admin.url, opts.admin.secret, {
+          janus: 'add_token',
+          token,
+          plugins: ['janus.plugin.videoroom'],
+        });
     },
     async destroy(roomId, secret) {
       try {
+        // The room's tokens leave Janus' core list with it (an "allowed" change of nothing answers the list).
+        const { allowed } = (await request({
+          request: 'allowed',
+          room: roomId,
+          secret,
+          action: 'remove',
+          allowed: [],
+        })) as {
+          allowed?: string[];
+        };
+        if (opts.admin)
+          for (const token of allowed ?? [])
+            await janusAdminRequest(opts.admin.url, opts.admin.secret, { janus: 'remove_token', token }).catch(
+              () => undefined,
+            );
         await request({ request: 'destroy', room: roomId, secret, permanent: false });
       } catch (err) {
         if (!isCode(err, NO_SUCH_ROOM)) throw err;

@@ -103,8 +103,10 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
     }
     const t = Date.now();
     let version = 'Janus';
+    // Janus' api_secret for web and worker: the one given, else a fresh one for this run.
+    env.JANUS_API_SECRET = opts.env.JANUS_API_SECRET ?? randomBytes(24).toString('base64url');
     await supervise(
-      janusSpec(bin, dataDir, ports, opts.env, (v) => {
+      janusSpec(bin, dataDir, ports, { ...opts.env, JANUS_API_SECRET: env.JANUS_API_SECRET }, (v) => {
         version = v;
       }),
     );
@@ -273,6 +275,7 @@ function janusSpec(
     JANUS_CONFIG_DIR: dir,
     JANUS_LIB_DIR: janusLibDir(),
     JANUS_ADMIN_SECRET: env.JANUS_ADMIN_SECRET ?? 'dev-janus-admin-secret',
+    JANUS_API_SECRET: env.JANUS_API_SECRET!,
     JANUS_ROOM_ADMIN_KEY: env.JANUS_ROOM_ADMIN_KEY ?? 'dev-janus-room-admin-key',
     JANUS_EVENT_SECRET: env.JANUS_EVENT_SECRET ?? 'dev-janus-event-secret',
     JANUS_EVENT_SINK_URL: `http://127.0.0.1:${ports.web}/janus/events`,
@@ -280,6 +283,7 @@ function janusSpec(
     JANUS_WS_PORT: String(ports.janusWs),
     JANUS_ADMIN_WS_PORT: String(ports.janusAdmin),
     JANUS_BIND_IP: '127.0.0.1',
+    JANUS_ADMIN_BIND_IP: '127.0.0.1',
     JANUS_RTP_PORTS: env.JANUS_RTP_PORTS ?? '20000-40000',
     JANUS_ICE_ENFORCE: env.JANUS_ICE_ENFORCE ?? 'lo',
   });

@@ -117,7 +117,10 @@ let subscribed = false;
 const peers: RTCPeerConnection[] = [];
 
 async function publish(info: JoinInfo): Promise<void> {
-  const connection = await new Client(info.wsUrl, { keepalive: true }).createConnection('meeting');
+  // The page's token is Janus' core token too (token_auth): the session, its handles and keepalives carry it.
+  const connection = await new Client(info.wsUrl, { keepalive: true, token: info.janusToken }).createConnection(
+    'meeting',
+  );
   session = await connection.createSession();
   publisher = await session.attachPlugin('janus.plugin.videoroom');
   publisher.on('error', () => undefined);

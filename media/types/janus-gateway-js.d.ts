@@ -2,7 +2,8 @@
 declare module 'janus-gateway-js/src/client' {
   import type { JanusConnection } from 'janus-gateway-js';
   export default class Client {
-    constructor(address: string, options?: { keepalive?: boolean | number });
+    /** `token` (Janus' stored-token check) and `apisecret` go on every request of the connection. */
+    constructor(address: string, options?: { keepalive?: boolean | number; token?: string; apisecret?: string });
     createConnection(id?: string): Promise<JanusConnection>;
   }
 }

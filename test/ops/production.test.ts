@@ -1,35 +1,13 @@
 /** NODE_ENV=production refuses laptop defaults: the web and worker processes do not start, naming each problem. */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig } from '../../config';
 import { DEV_PAYLOAD_KEYS } from '../../temporal/codec';
+import { SAFE } from '../support/production-env';
 
 jest.setTimeout(60_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const secret = () => randomBytes(24).toString('base64url');
-
-/** What a region's production configuration looks like: every setting real. */
-const SAFE: Record<string, string> = {
-  NODE_ENV: 'production',
-  DATABASE_URL: `postgres://vardmote:${secret()}@db.region.example:5432/vardmote`,
-  TEMPORAL_ADDRESS: 'temporal.region.example:7233',
-  PUBLIC_URL: 'https://vardmote.region.example',
-  JANUS_WS_URL: 'ws://janus.internal:8188',
-  JANUS_PUBLIC_WS_URL: 'wss://video.region.example/janus',
-  JANUS_ADMIN_SECRET: secret(),
-  JANUS_ROOM_ADMIN_KEY: secret(),
-  JANUS_EVENT_SECRET: secret(),
-  SESSION_SECRET: secret() + secret(),
-  OIDC_PATIENT_ISSUER: 'https://eid-broker.region.example',
-  OIDC_PATIENT_CLIENT_SECRET: secret(),
-  OIDC_STAFF_ISSUER: 'https://siths-idp.region.example',
-  OIDC_STAFF_CLIENT_SECRET: secret(),
-  FINANCE_BANKGIRO: '5050-1055',
-  PAYLOAD_KEYS: `k2026:${randomBytes(32).toString('base64')}`,
-};
-
 /** Starts a process entry with exactly this environment; resolves with its exit code and stderr. */
 function run(entry: string, env: Record<string, string | undefined>): Promise<{ code: number | null; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>;
@@ -50,6 +28,27 @@ function run(entry: string, env: Record<string, string | undefined>): Promise<{ 
 
 it('the safe production configuration passes the checks (so each case below fails for its one setting)', () => {
   expect(() => loadConfig(SAFE)).not.toThrow();
+});
+
+it('production mail requires TLS: STARTTLS is made mandatory on smtp://, smtps:// stays implicit TLS', () => {
+  const starttls = loadConfig({ ...SAFE, SMTP_URL: 'smtp://relay:secret@mail.region.example:587' }).mail.smtpUrl!;
+  expect(new URL(starttls).searchParams.get('requireTLS')).toBe('true');
+  expect(starttls).toMatch(/^smtp:\/\/relay:secret@mail\.region\.example:587/);
+  expect(loadConfig({ ...SAFE, SMTP_URL: 'smtps://mail.region.example:465' }).mail.smtpUrl).toBe(
+    'smtps://mail.region.example:465',
+  );
+  // Outside production the URL is used as given (a local test peer without TLS).
+  expect(loadConfig({ ...SAFE, NODE_ENV: 'development', SMTP_URL: 'smtp://127.0.0.1:2525' }).mail.smtpUrl).toBe(
+    'smtp://127.0.0.1:2525',
+  );
+});
+
+it("the worker's metrics on the network need a token; on loopback they do not", () => {
+  expect(() =>
+    loadConfig({ ...SAFE, WORKER_METRICS_HOST: '10.0.0.5', WORKER_METRICS_TOKEN: 'a'.repeat(32) }),
+  ).not.toThrow();
+  expect(() => loadConfig({ ...SAFE, WORKER_METRICS_HOST: '127.0.0.1' })).not.toThrow();
+  expect(() => loadConfig({ ...SAFE, WORKER_METRICS_HOST: '10.0.0.5' })).toThrow(/WORKER_METRICS_TOKEN: required/);
 });
 
 const CASES: Array<[string, Record<string, string | undefined>, string]> = [
@@ -77,6 +76,22 @@ const CASES: Array<[string, Record<string, string | undefined>, string]> = [
     'VARDMOTE_FAULT: fault injection is for tests only',
   ],
   ['short test timers', { ALLOW_POLICY_OVERRIDE: 'true' }, 'ALLOW_POLICY_OVERRIDE: for tests only'],
+  [
+    'mail that could go out in clear',
+    { SMTP_URL: 'smtp://mail.region.example:25?ignoreTLS=true' },
+    'SMTP_URL: ignoreTLS turns STARTTLS off, so mail would go in clear; production sends mail over TLS only',
+  ],
+  [
+    'mail to a server whose certificate is not checked',
+    { SMTP_URL: 'smtps://mail.region.example:465?tls.rejectUnauthorized=false' },
+    "SMTP_URL: tls.rejectUnauthorized=false accepts any server's certificate",
+  ],
+  ['no Janus api_secret', { JANUS_API_SECRET: undefined }, 'JANUS_API_SECRET: required in production'],
+  [
+    "the worker's metrics on the network without a token",
+    { WORKER_METRICS_HOST: '0.0.0.0' },
+    "WORKER_METRICS_TOKEN: required in production when the worker's metrics listen on 0.0.0.0",
+  ],
   [
     'a public URL without https',
     { PUBLIC_URL: 'http://vardmote.region.example' },

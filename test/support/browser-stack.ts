@@ -6,6 +6,7 @@
 import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { createJanusRooms } from '../../media/janus-rooms';
+import { janusRoomsOptions } from '../../media/room-service';
 import { testApp } from './app';
 import { launchChromium } from './browser';
 import { connect, TestContext } from './env';
@@ -29,10 +30,7 @@ export function useBrowserStack(prepare?: (ctx: TestContext) => Promise<unknown>
   beforeAll(async () => {
     stack.ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
     await prepare?.(stack.ctx);
-    stack.rooms = createJanusRooms({
-      wsUrl: stack.ctx.config.janus.wsUrl,
-      roomAdminKey: stack.ctx.config.janus.roomAdminKey,
-    });
+    stack.rooms = createJanusRooms(janusRoomsOptions(stack.ctx.config));
     stack.worker = await startTestWorker(stack.ctx, { rooms: stack.rooms });
     stack.app = testApp(stack.ctx);
     server = await new Promise<Server>((resolve) => {

@@ -1,0 +1,24 @@
+/** What a region's production configuration looks like: every setting real (fresh secrets per run). */
+import { randomBytes } from 'node:crypto';
+
+const secret = () => randomBytes(24).toString('base64url');
+
+export const SAFE: Record<string, string> = {
+  NODE_ENV: 'production',
+  DATABASE_URL: `postgres://vardmote:${secret()}@db.region.example:5432/vardmote`,
+  TEMPORAL_ADDRESS: 'temporal.region.example:7233',
+  PUBLIC_URL: 'https://vardmote.region.example',
+  JANUS_WS_URL: 'ws://janus.internal:8188',
+  JANUS_PUBLIC_WS_URL: 'wss://video.region.example/janus',
+  JANUS_ADMIN_SECRET: secret(),
+  JANUS_API_SECRET: secret(),
+  JANUS_ROOM_ADMIN_KEY: secret(),
+  JANUS_EVENT_SECRET: secret(),
+  SESSION_SECRET: secret() + secret(),
+  OIDC_PATIENT_ISSUER: 'https://eid-broker.region.example',
+  OIDC_PATIENT_CLIENT_SECRET: secret(),
+  OIDC_STAFF_ISSUER: 'https://siths-idp.region.example',
+  OIDC_STAFF_CLIENT_SECRET: secret(),
+  FINANCE_BANKGIRO: '5050-1055',
+  PAYLOAD_KEYS: `k2026:${randomBytes(32).toString('base64')}`,
+};
