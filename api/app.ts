@@ -31,7 +31,7 @@ import { mount } from './http/route';
 import { createLimiters } from './http/limits';
 import { identityRouter, RelyingParties } from './identity/routes';
 import { createRelyingParty } from './identity/oidc';
-import { janusEventRouter } from './meet/janus-events';
+import { janusEventRoutes } from './meet/janus-events';
 import { meetRoutes } from './meet/routes';
 import { MEETING_BUNDLE_DIR } from './meet/bundle';
 import { patientRoutes } from './patient/routes';
@@ -106,7 +106,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   // Janus posts event batches bigger than any API body, with its own secret: its sink parses its own.
-  app.use(janusEventRouter(deps));
+  app.use(mount(janusEventRoutes(deps), limiters));
   app.use('/static', express.static(path.join(UI_ROOT, 'public'), { maxAge: '1h' }));
   app.use('/static', express.static(MEETING_BUNDLE_DIR, { maxAge: 0 }));
   app.use(express.json({ limit: '256kb' }));

@@ -84,25 +84,39 @@ export interface AccessRow {
   personnummer: string | null;
   requestId: string | null;
   clientAddress: string | null;
+  unitName: string | null;
 }
+
+/**
+ * Whose rows a reader sees: units (null: every unit), or only rows about no patient (a technical
+ * role such as sysadmin reads the log of logins and decodes, not of patient data).
+ */
+export type LogScope = { units: string[] | null } | { noPatients: true };
 
 // Who (staff names by HSA-id) and whom (patients): a read model over three tables, in SQL.
 const ACCESS_SQL = `select a.id, a.at, a.actor, s.given_name || ' ' || s.family_name as "actorName", a.role, a.action, a.target,
   a.outcome, a.patient_id as "patientId", p.given_name || ' ' || p.family_name as "patientName", p.personnummer,
-  a.request_id as "requestId", a.client_address as "clientAddress"
-  from audit_log a left join staff s on s.hsa_id = a.actor left join patient p on p.id = a.patient_id`;
+  a.request_id as "requestId", a.client_address as "clientAddress", u.name as "unitName"
+  from audit_log a left join staff s on s.hsa_id = a.actor left join patient p on p.id = a.patient_id
+  left join care_unit u on u.id = a.care_unit_id`;
+
+function scopeClause(scope: LogScope, add: (sql: string, v?: unknown) => void) {
+  if ('noPatients' in scope) add('a.patient_id is null');
+  else if (scope.units) add('a.care_unit_id = any(?::uuid[])', scope.units);
+}
 
 /** Access-log rows by patient, by actor (HSA-id or personnummer) and period, newest first. */
 export async function searchAccessLog(
   em: EntityManager,
-  f: { patientId?: string; actor?: string; from?: string; to?: string; limit: number },
+  f: { patientId?: string; actor?: string; from?: string; to?: string; limit: number; scope: LogScope },
 ): Promise<AccessRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
-  const add = (sql: string, v: unknown) => {
+  const add = (sql: string, v?: unknown) => {
     where.push(sql);
-    params.push(v);
+    if (v !== undefined) params.push(v);
   };
+  scopeClause(f.scope, add);
   if (f.patientId) add('a.patient_id = ?', f.patientId);
   if (f.actor) add('a.actor = ?', f.actor);
   if (f.from) add('a.at >= ?', f.from);
@@ -114,10 +128,11 @@ export async function searchAccessLog(
 /** A random sample of accesses to patient data in a period, for systematic log follow-up (HSLF-FS 2016:40). */
 export async function sampleAccessLog(
   em: EntityManager,
-  f: { from: string; to: string; n: number },
+  f: { from: string; to: string; n: number; units: string[] | null },
 ): Promise<AccessRow[]> {
+  const unit = f.units ? ' and a.care_unit_id = any(?::uuid[])' : '';
   return em.execute<AccessRow[]>(
-    `${ACCESS_SQL} where a.patient_id is not null and a.at >= ? and a.at < ? order by random() limit ?`,
-    [f.from, f.to, f.n],
+    `${ACCESS_SQL} where a.patient_id is not null and a.at >= ? and a.at < ?${unit} order by random() limit ?`,
+    [f.from, f.to, ...(f.units ? [f.units] : []), f.n],
   );
 }

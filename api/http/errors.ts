@@ -116,6 +116,9 @@ const PAGE_TITLES: Record<number, string> = {
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const { status, body } = toHttp(err);
   if (status >= 500) req.log?.error({ err }, 'unhandled error');
+  // Refused before its body was read (an upload, the Janus sink): close the connection rather than read the rest.
+  if (!req.complete && (req.headers['content-length'] || req.headers['transfer-encoding']))
+    res.set('connection', 'close');
   const api = req.path.startsWith('/api/') || req.path.startsWith('/meet/api/');
   if (req.accepts(['json', 'html']) === 'html' && !api) {
     res.status(status).render('error', {

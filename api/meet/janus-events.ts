@@ -4,12 +4,12 @@
  * Repeated and stale events (older than the newest seen for that participant) change nothing.
  */
 import { timingSafeEqual } from 'node:crypto';
-import express, { Router } from 'express';
-import { allow } from '../http/access';
+import express, { type Request, type Response } from 'express';
+import { sharedSecret } from '../http/guards';
+import { post, type RouteDef } from '../http/route';
 import { z } from 'zod';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from '../deps';
-import { HttpError } from '../http/errors';
 import * as m from '../../workflows/encounter.messages';
 import { applyParticipantEvent as applyEvent, findJanusHandle, findPublisher } from '../../db/video';
 import { videoRoomId } from '../../media/rooms';
@@ -75,43 +75,48 @@ function applyParticipantEvent(
   });
 }
 
-export function janusEventRouter(deps: AppDeps): Router {
-  const router = Router();
+export function janusEventRoutes(deps: AppDeps): RouteDef[] {
   const { temporal, config, logger } = deps;
   const expected = Buffer.from(`Basic ${Buffer.from(`janus:${config.janus.eventSecret}`).toString('base64')}`);
-
-  // Janus only: no user session counts here, the shared event secret does (checked below).
-  router.post('/janus/events', allow('anyone'), express.json({ limit: '5mb' }), async (req, res) => {
+  const secretMatches = (req: Request) => {
     const given = Buffer.from(req.header('authorization') ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw new HttpError(401, 'authorization: wrong event secret', 'authorization', 'unauthenticated');
-    const events = Batch.parse(req.body);
-    const em = req.em;
-    let signalled = 0;
-    // In arrival order: Janus sends one participant's events in the order they happened.
-    for (const e of events) {
-      const fx = await interpret(em, e);
-      if (!fx) continue;
-      const handle = temporal.workflow.getHandle(m.encounterWorkflowId(fx.encounterId));
-      const at = new Date(Math.floor(fx.at / 1000)).toISOString();
-      try {
-        if (fx.kind !== 'problem' && !(await applyParticipantEvent(em, fx))) continue;
-        if (fx.kind === 'presence')
-          await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, {
-            role: fx.role,
-            at,
-            source: 'janus',
-          });
-        else if (fx.kind === 'media')
-          await handle.signal(m.mediaStateSignal, { role: fx.role, up: fx.present, at, source: 'janus' });
-        else await handle.signal(m.videoProblemSignal, { role: fx.role, at, detail: fx.detail, source: 'janus' });
-        signalled++;
-      } catch (err) {
-        // A finished encounter no longer takes signals; Janus must not retry for that.
-        logger.warn({ err, encounterId: fx.encounterId }, 'janus event not delivered to the encounter');
-      }
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  // Janus only: no user session counts here, the shared event secret does, checked before the body is read.
+  return [
+    post('/janus/events', sharedSecret(secretMatches), (req, res) => receive(temporal, logger, req, res), {
+      body: express.json({ limit: '5mb' }),
+      rate: 'sink',
+    }),
+  ];
+}
+
+async function receive(temporal: AppDeps['temporal'], logger: AppDeps['logger'], req: Request, res: Response) {
+  const events = Batch.parse(req.body);
+  const em = req.em;
+  let signalled = 0;
+  // In arrival order: Janus sends one participant's events in the order they happened.
+  for (const e of events) {
+    const fx = await interpret(em, e);
+    if (!fx) continue;
+    const handle = temporal.workflow.getHandle(m.encounterWorkflowId(fx.encounterId));
+    const at = new Date(Math.floor(fx.at / 1000)).toISOString();
+    try {
+      if (fx.kind !== 'problem' && !(await applyParticipantEvent(em, fx))) continue;
+      if (fx.kind === 'presence')
+        await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, {
+          role: fx.role,
+          at,
+          source: 'janus',
+        });
+      else if (fx.kind === 'media')
+        await handle.signal(m.mediaStateSignal, { role: fx.role, up: fx.present, at, source: 'janus' });
+      else await handle.signal(m.videoProblemSignal, { role: fx.role, at, detail: fx.detail, source: 'janus' });
+      signalled++;
+    } catch (err) {
+      // A finished encounter no longer takes signals; Janus must not retry for that.
+      logger.warn({ err, encounterId: fx.encounterId }, 'janus event not delivered to the encounter');
     }
-    res.json({ received: events.length, signalled });
-  });
-  return router;
+  }
+  res.json({ received: events.length, signalled });
 }

@@ -111,13 +111,16 @@ it('the overview counts what needs attention and links to the filtered lists; th
   expect(list).toContain(`/admin/encounters/${booked.id}`);
   expect(list).not.toContain(`/admin/encounters/${other.id}`);
 
-  const byPnr = (await staff.get('/admin/encounters').query({ personnummer: f.adultPnr }).expect(200)).text;
+  const byPnr = (await staff.post('/admin/encounters/sok').type('form').send({ personnummer: f.adultPnr }).expect(200))
+    .text;
   expect(byPnr).toContain(`/admin/encounters/${booked.id}`);
   expect(byPnr).not.toContain(`/admin/encounters/${other.id}`);
   const byClinician = (await staff.get('/admin/encounters').query({ clinicianId: f.otherClinicianId }).expect(200))
     .text;
   expect(byClinician).not.toContain(`/admin/encounters/${booked.id}`);
-  const unknown = (await staff.get('/admin/encounters').query({ personnummer: '19121212-1212' }).expect(200)).text;
+  const unknown = (
+    await staff.post('/admin/encounters/sok').type('form').send({ personnummer: '19121212-1212' }).expect(200)
+  ).text;
   expect(unknown).toContain('Inga vårdmöten.');
 });
 
