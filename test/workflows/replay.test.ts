@@ -48,7 +48,7 @@ it('has a recorded history for every encounter and invoice path', () => {
 it('replays every recorded history without a determinism error', async () => {
   const histories = files.map((file) => ({ workflowId: file, history: load(file) }));
   const failures: string[] = [];
-  const replayer = { workflowBundle: await workflowBundle(), dataConverter: dataConverter(devKeys) };
+  const replayer = { workflowBundle: await workflowBundle(), dataConverter: dataConverter(devKeys, { markClear: true }) };
   for await (const result of Worker.runReplayHistories(replayer, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
@@ -73,7 +73,7 @@ it('the encrypted history does not replay under a key it was not written with', 
   const other = { id: 'dev', key: Buffer.alloc(32, 7) };
   await expect(
     Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(), dataConverter: dataConverter([other]) },
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter([other], { markClear: true }) },
       load('encounter-encrypted.json'),
       'wrong-key',
     ),
@@ -87,7 +87,7 @@ it('known Temporal SDK issue: a signal and an update that reached a cacheless wo
   // move the file to encounter-*.json so it is replayed with the rest.
   await expect(
     Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(), dataConverter: dataConverter(devKeys) },
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter(devKeys, { markClear: true }) },
       load('sdk-nde-signal-update.json'),
       'sdk-nde',
     ),
