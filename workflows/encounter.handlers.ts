@@ -176,7 +176,7 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
     m.admitPatientUpdate,
     async ({ actor }) => {
       st.sessionStartedAt = s.now();
-      st.waitingFor = 'clinician: end the meeting';
+      st.waitingFor = 'end-meeting';
       s.record('patient-admitted', actor, 'in-session');
       await s.project();
       return s.snapshot();
