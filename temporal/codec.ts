@@ -124,5 +124,7 @@ export const WORKFLOW_PAYLOAD_CONVERTER_PATH = require.resolve('./payload-conver
  */
 export function dataConverter(keys: PayloadKey[], options: CodecOptions = {}): DataConverter {
   const payloadCodecs = [new EncryptionCodec(keys, options)];
-  return options.markClear ? { payloadConverterPath: WORKFLOW_PAYLOAD_CONVERTER_PATH, payloadCodecs } : { payloadCodecs };
+  return options.markClear
+    ? { payloadConverterPath: WORKFLOW_PAYLOAD_CONVERTER_PATH, payloadCodecs }
+    : { payloadCodecs };
 }

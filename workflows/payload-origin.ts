@@ -18,7 +18,10 @@ import { isTrustedArgument } from '../temporal/payload-converter';
  */
 export const IGNORE_CLEAR_SIGNALS_PATCH = 'ignore-clear-signals';
 
-/** Every argument is an object that came encrypted through our codec (no argument: nothing to trust). */
+/**
+ * Every argument is an object that came encrypted through our codec. A signal without arguments
+ * (balanceChanged: look at the balance again) carries nothing to forge, so it passes.
+ */
 const trusted = (args: unknown[]): boolean => args.every(isTrustedArgument);
 
 /**
