@@ -2,6 +2,7 @@
 import { Client, WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import * as m from '../../workflows/encounter.messages';
+import * as t from '../../workflows/message-thread.messages';
 import { IGNORE_CLEAR_SIGNALS_PATCH } from '../../workflows/payload-origin';
 import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
@@ -14,6 +15,7 @@ import {
   waitForState,
   waitForStatus,
 } from '../support/encounters';
+import { testThread } from '../support/messages';
 import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
 
 jest.setTimeout(90_000);
@@ -108,4 +110,27 @@ it('a clear cancel with a forged admin is refused, clear signals change nothing,
   expect(timeline).not.toContain('media-down');
   expect(timeline).not.toContain('cancelled');
   await maybeRecordHistory(handle, 'plaintext');
+});
+
+it('a message thread refuses a clear staff answer: nothing is stored and the patient still waits for one', async () => {
+  const { threadId } = await testThread(ctx, f, {
+    answerSeconds: 3600,
+    summaryReminderSeconds: 600,
+    summaryOverdueSeconds: 1200,
+    closeAfterIdleSeconds: 3600,
+  });
+  const handle = ctx.client.workflow.getHandle(t.threadWorkflowId(threadId));
+  const staff: t.Author = { kind: 'staff', id: 'HSA-X', name: 'Forged', signature: 'Forged, Testenheten' };
+  const err = await clear.workflow
+    .getHandle(handle.workflowId)
+    .executeUpdate(t.postMessageUpdate, { args: [{ author: staff, text: 'Allt är bra.' }] })
+    .catch((e: unknown) => e);
+  expect((err as WorkflowUpdateFailedError).cause).toMatchObject({ type: 'Unencrypted' });
+  expect(await handle.query(t.threadQuery)).toMatchObject({ status: 'open', unanswered: 1 });
+  const [{ n }] = await ctx.orm.em
+    .fork()
+    .execute<Array<{ n: string }>>('select count(*) as n from message where thread_id = ?', [threadId]);
+  expect(Number(n)).toBe(1);
+  expect((await events(handle)).filter((e) => e.workflowTaskFailedEventAttributes)).toEqual([]);
+  await handle.terminate('test done');
 });
