@@ -49,7 +49,8 @@ async function main(): Promise<void> {
     ...(config.workflowBundle
       ? { workflowBundle: { codePath: config.workflowBundle } }
       : { workflowsPath: require.resolve('./workflows') }),
-    dataConverter: dataConverter(config.payloadKeys),
+    // Marks payloads that arrive in clear: the workflows never act on them (workflows/payload-origin.ts).
+    dataConverter: dataConverter(config.payloadKeys, { markClear: true }),
     ...(faults.hangInActivities.size
       ? {
           interceptors: {

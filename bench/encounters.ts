@@ -18,7 +18,7 @@ import * as m from '../workflows/encounter.messages';
 import { connect, TestContext } from '../test/support/env';
 import { Fixture, makeFixture, makeSlot } from '../test/support/fixtures';
 import { captureMailer } from '../test/support/worker';
-import { dataConverter } from '../temporal/codec';
+import { dataConverter, WORKFLOW_PAYLOAD_CONVERTER_PATH } from '../temporal/codec';
 import {
   admin,
   clinicianOf,
@@ -189,6 +189,7 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: ctx.config.temporal.address });
   const workflowBundle = await bundleWorkflowCode({
     workflowsPath: require.resolve('./workflows'),
+    payloadConverterPath: WORKFLOW_PAYLOAD_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
   });
   const pdf = createPdfRenderer(ctx.config.chromiumPath);
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
     connection,
     taskQueue: ctx.config.temporal.taskQueue,
     workflowBundle,
-    dataConverter: dataConverter(ctx.config.payloadKeys),
+    dataConverter: dataConverter(ctx.config.payloadKeys, { markClear: true }),
     activities: {
       ...createActivities({
         orm: ctx.orm,

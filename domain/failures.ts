@@ -15,6 +15,8 @@ export const FAILURES = {
   Refused: { status: 409, activity: true },
   /** Another update of the encounter is running. */
   Busy: { status: 409, activity: false },
+  /** The message reached Temporal in clear, so not from our own processes: it is not acted on. */
+  Unencrypted: { status: 403, activity: false },
 } as const;
 
 export type FailureType = keyof typeof FAILURES;

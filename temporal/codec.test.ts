@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { DEV_PAYLOAD_KEYS, EncryptionCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA, parsePayloadKeys } from './codec';
+import { ARRIVED_CLEAR_METADATA, isTrustedArgument, payloadConverter } from './payload-converter';
 
 const key = (id: string) => ({ id, key: randomBytes(32) });
 const plain = (v: unknown) => defaultPayloadConverter.toPayload(v) as Payload;
@@ -43,6 +44,30 @@ it('a wrong key under the right id, or an altered payload, fails authentication'
 it('payloads written before encryption pass through unchanged (old histories still decode)', async () => {
   const old = plain(NOTE);
   expect(await new EncryptionCodec([key('k1')]).decode([old])).toEqual([old]);
+});
+
+it("the worker's codec marks clear payloads, and its converter marks their values invisibly", async () => {
+  const codec = new EncryptionCodec([key('k1')], { markClear: true });
+  const [clear] = await codec.decode([plain(NOTE)]);
+  expect(meta(clear, ARRIVED_CLEAR_METADATA)).toBe('1');
+  const value = payloadConverter.fromPayload<typeof NOTE>(clear);
+  expect(isTrustedArgument(value)).toBe(false);
+  expect(value).toEqual(NOTE);
+  expect(JSON.stringify(value)).toBe(JSON.stringify(NOTE));
+  expect({ ...value }).toEqual(NOTE);
+  expect(isTrustedArgument({ ...value })).toBe(true);
+});
+
+it("a payload encrypted by us is not marked, even when a clear one forged the mark's metadata; a primitive is never trusted", async () => {
+  const codec = new EncryptionCodec([key('k1')], { markClear: true });
+  const [dec] = await codec.decode(await codec.encode([plain(NOTE)]));
+  expect(dec.metadata?.[ARRIVED_CLEAR_METADATA]).toBeUndefined();
+  expect(isTrustedArgument(payloadConverter.fromPayload(dec))).toBe(true);
+  const forged = { ...plain(NOTE), metadata: { ...plain(NOTE).metadata, [ARRIVED_CLEAR_METADATA]: new Uint8Array() } };
+  expect(isTrustedArgument(payloadConverter.fromPayload((await codec.decode([forged]))[0]))).toBe(false);
+  expect(
+    isTrustedArgument(payloadConverter.fromPayload((await codec.decode(await codec.encode([plain('x')])))[0])),
+  ).toBe(false);
 });
 
 it('parsePayloadKeys names what is wrong with PAYLOAD_KEYS', () => {

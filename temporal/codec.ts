@@ -6,6 +6,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { ARRIVED_CLEAR_METADATA } from './payload-converter';
 
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
@@ -48,10 +49,21 @@ export function parsePayloadKeys(spec: string): PayloadKey[] {
 const text = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : undefined);
 
+export interface CodecOptions {
+  /**
+   * The worker's and replayer's codec only: mark each payload that arrives in clear, so workflows
+   * can refuse to act on it (workflows/payload-origin.ts). Clients never need it.
+   */
+  markClear?: boolean;
+}
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Buffer>;
 
-  constructor(private readonly keys: PayloadKey[]) {
+  constructor(
+    private readonly keys: PayloadKey[],
+    private readonly options: CodecOptions = {},
+  ) {
     if (!keys.length) throw new Error('payload codec: at least one key is needed');
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
   }
@@ -71,8 +83,12 @@ export class EncryptionCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      // Histories written before encryption (and other codecs' payloads) pass through unchanged.
-      if (str(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
+      // Histories written before encryption (and other codecs' payloads) pass through, so old
+      // histories replay; the worker marks them, since anyone who reaches Temporal can send one.
+      if (str(payload.metadata?.encoding) !== ENCRYPTED_ENCODING)
+        return this.options.markClear
+          ? { ...payload, metadata: { ...payload.metadata, [ARRIVED_CLEAR_METADATA]: text('1') } }
+          : payload;
       const id = str(payload.metadata?.[KEY_ID_METADATA]);
       const key = id === undefined ? undefined : this.byId.get(id);
       if (!key)
@@ -95,7 +111,20 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The data converter every client, worker and replayer here uses. */
-export function dataConverter(keys: PayloadKey[]): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(keys)] };
+/**
+ * The workflow sandbox's payload converter, for `bundleWorkflowCode({ payloadConverterPath })`: a
+ * prebuilt bundle must carry it, a worker given `workflowsPath` bundles it from `dataConverter()`.
+ */
+export const WORKFLOW_PAYLOAD_CONVERTER_PATH = require.resolve('./payload-converter');
+
+/**
+ * The data converter every client, worker and replayer here uses.
+ * @param keys - PAYLOAD_KEYS, newest first
+ * @param options - `{ markClear: true }` for workers and replayers (see CodecOptions)
+ */
+export function dataConverter(keys: PayloadKey[], options: CodecOptions = {}): DataConverter {
+  const payloadCodecs = [new EncryptionCodec(keys, options)];
+  return options.markClear
+    ? { payloadConverterPath: WORKFLOW_PAYLOAD_CONVERTER_PATH, payloadCodecs }
+    : { payloadCodecs };
 }

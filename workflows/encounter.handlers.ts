@@ -1,9 +1,10 @@
 /** The encounter's message handlers: each validator guards the step and the caller, each handler acts and records. */
-import { condition, setHandler } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { stockholmDateOf } from '../domain/dates';
 import { assessEligibility, ELIGIBILITY_KEYS } from '../domain/eligibility';
 import * as m from './encounter.messages';
 import { EncounterMachine, reject } from './encounter.state';
+import { setHandler } from './payload-origin';
 
 type Presence = { role: 'patient' | 'clinician'; source: string };
 
@@ -175,7 +176,7 @@ export function registerEncounterHandlers(s: EncounterMachine): void {
     m.admitPatientUpdate,
     async ({ actor }) => {
       st.sessionStartedAt = s.now();
-      st.waitingFor = 'clinician: end the meeting';
+      st.waitingFor = 'end-meeting';
       s.record('patient-admitted', actor, 'in-session');
       await s.project();
       return s.snapshot();

@@ -1,6 +1,7 @@
 /** Signals, updates, queries and types of the encounter workflow; the API imports these too. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EligibilityAnswers } from '../domain/eligibility';
+import type { WaitingFor } from '../domain/waiting-for';
 import type { InvoicePolicy } from './invoice.messages';
 
 export type Role = 'admin' | 'clinician' | 'patient' | 'guardian' | 'system';
@@ -105,7 +106,8 @@ export interface EncounterState {
   encounterId: string;
   status: EncounterStatus;
   step: MainStep;
-  waitingFor: string | null;
+  /** Who acts next, as a code (domain/waiting-for.ts labels it); encounters recorded before it hold a sentence. */
+  waitingFor: WaitingFor | null;
   slot: BookedSlot | null;
   modality: 'video' | 'phone';
   checklistConfirmed: boolean;

@@ -16,6 +16,7 @@ import type { EncounterActivities } from '../activities/encounter';
 import type { ChargeKind } from '../activities/encounter/fees';
 import { stockholmDateOf } from '../domain/dates';
 import { ACTIVITY_FAILURE_TYPES, FailureType } from '../domain/failures';
+import type { WaitingFor } from '../domain/waiting-for';
 import {
   Actor,
   BookedSlot,
@@ -111,7 +112,7 @@ export class EncounterMachine {
   }
 
   /** Moves forward to a main step; steps are never skipped and never go back. */
-  moveTo(step: MainStep, waitingFor: string | null): void {
+  moveTo(step: MainStep, waitingFor: WaitingFor | null): void {
     const from = STEPS.indexOf(this.state.step);
     const to = STEPS.indexOf(step);
     if (to !== from + 1) throw new Error(`encounter cannot move from ${this.state.step} to ${step}`);
@@ -124,7 +125,7 @@ export class EncounterMachine {
   }
 
   /** Moves to the next step and mirrors it into the encounter table. */
-  async enter(step: MainStep, waitingFor: string | null): Promise<void> {
+  async enter(step: MainStep, waitingFor: WaitingFor | null): Promise<void> {
     this.moveTo(step, waitingFor);
     await this.project();
   }

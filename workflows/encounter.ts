@@ -12,7 +12,7 @@ export async function encounterWorkflow(input: EncounterInput): Promise<Encounte
   const s = new EncounterMachine(input);
   // Entered before the handlers are registered: setHandler delivers updates that arrived with the
   // start at once, and an eligibility answer sent right after creation must find this step.
-  s.moveTo('eligibility', 'clinician: answer the four eligibility questions');
+  s.moveTo('eligibility', 'answer-eligibility');
   registerEncounterHandlers(s);
   await s.project();
   for (const step of [runEligibility, runIdentity, runBooking, runPreMeeting, runVideo, runDocumentation, runFee]) {
@@ -32,7 +32,7 @@ const runEligibility: Step = async (s) => {
 
 /** 3. Identity: e-ID at LoA3, the patient or a guardian allowed to act for them. */
 const runIdentity: Step = async (s) => {
-  await s.enter('identity', 'patient: log in with e-ID (BankID or Freja eID+)');
+  await s.enter('identity', 'verify-identity');
   if (!(await s.until(() => s.state.identity !== null || s.identityRefusal !== null))) return cancel(s);
   if (!s.identityRefusal) return true;
   const description = `Identity check failed: ${s.identityRefusal}`;
@@ -43,14 +43,14 @@ const runIdentity: Step = async (s) => {
 
 /** 4. Booking by an administrator or the patient. */
 const runBooking: Step = async (s) => {
-  await s.enter('booking', 'administrator or patient: book a slot');
+  await s.enter('booking', 'book-slot');
   return (await s.until(() => s.state.slot !== null)) || cancel(s);
 };
 
 /** 5. Pre-meeting: an invitation (kallelse) for each (re)booking; the room opens a policy time before start. */
 const runPreMeeting: Step = async (s) => {
   const st = s.state;
-  await s.enter('pre-meeting', 'clinician: confirm the pre-meeting checklist');
+  await s.enter('pre-meeting', 'confirm-checklist');
   for (;;) {
     if (s.invitedSlotVersion !== s.slotVersion) {
       const version = s.slotVersion;
@@ -70,7 +70,7 @@ const runPreMeeting: Step = async (s) => {
 const runVideo: Step = async (s) => {
   const st = s.state;
   st.room = await s.acts.openVideoRoom({ encounterId: s.id });
-  s.moveTo('video', 'patient: join the waiting room');
+  s.moveTo('video', 'join-waiting-room');
   st.deadlines.noShowAt = plusSeconds(st.slot!.startsAt, s.policy.noShowGraceSeconds);
   await s.project();
   if (!(await s.until(() => s.patientEverJoined, msUntil(st.deadlines.noShowAt)))) {
@@ -82,7 +82,7 @@ const runVideo: Step = async (s) => {
     s.exit('no-show', SYSTEM);
     return false;
   }
-  st.waitingFor = 'clinician: admit the patient';
+  st.waitingFor = 'admit-patient';
   await s.project();
   if (!(await s.until(() => st.sessionEndedAt !== null))) return cancel(s);
   await s.acts.closeVideoRoom({ encounterId: s.id });
@@ -98,7 +98,7 @@ const runDocumentation: Step = async (s) => {
     documentationReminderAt: plusSeconds(st.sessionEndedAt!, s.policy.documentationReminderSeconds),
     documentationOverdueAt: plusSeconds(st.sessionEndedAt!, s.policy.documentationOverdueSeconds),
   });
-  await s.enter('documentation', 'clinician: write the journal note');
+  await s.enter('documentation', 'write-journal-note');
   if (!(await condition(written, msUntil(deadlines.documentationReminderAt)))) {
     await s.acts.sendDocumentationReminder({ encounterId: s.id });
     s.record('documentation-reminder', SYSTEM, 'sent');

@@ -1,12 +1,5 @@
 /** One invoice as one durable workflow: collect → issue → wait for payment → reminder → overdue → closed when settled. */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  proxyActivities,
-  setHandler,
-  sleep,
-} from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, sleep } from '@temporalio/workflow';
 import type { InvoiceActivities } from '../activities/invoice';
 import { addDays, stockholmDateOf, stockholmMidnight } from '../domain/dates';
 import { ACTIVITY_FAILURE_TYPES } from '../domain/failures';
@@ -18,6 +11,7 @@ import {
   InvoiceResult,
   waiveChargeUpdate,
 } from './invoice.messages';
+import { setHandler } from './payload-origin';
 
 /** The activities, timed out by the policy (tests shorten it so a killed worker's activity retries soon). */
 const activitiesFor = (policy: InvoicePolicy) =>

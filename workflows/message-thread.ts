@@ -4,7 +4,7 @@
  * earliest), a reminder goes to the unit the working day before, a breach escalates and records one
  * deviation, a staff answer resolves them; each day of care needs a journal summary dated to it.
  */
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, proxyActivities } from '@temporalio/workflow';
 import type { MessageActivities } from '../activities/messages';
 import { stockholmDateOf } from '../domain/dates';
 import { ACTIVITY_FAILURE_TYPES } from '../domain/failures';
@@ -17,6 +17,7 @@ import {
   ThreadView,
   writeSummaryUpdate,
 } from './message-thread.messages';
+import { setHandler } from './payload-origin';
 
 interface Deadline {
   dueDate: string;

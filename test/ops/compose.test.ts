@@ -17,6 +17,10 @@ const env = {
   POSTGRES_PASSWORD: 'validate-only',
   PUBLIC_URL: 'https://vardmote.region.example',
   VARDMOTE_ENV_FILE: '.env.example',
+  TEMPORAL_UI_ORIGIN: 'https://temporal-ui.region.example',
+  TEMPORAL_AUTH_PROVIDER_URL: 'https://idp.region.example',
+  TEMPORAL_AUTH_CLIENT_ID: 'temporal-ui',
+  TEMPORAL_AUTH_CLIENT_SECRET: 'validate-only',
 };
 const run = (...args: string[]) =>
   spawnSync(compose, [...composeArgs, '-f', path.join(ROOT, 'docker-compose.yml'), ...args], {
@@ -38,7 +42,18 @@ withCompose('`docker compose config` accepts docker-compose.yml', () => {
 withCompose('it has every part, and the test identity provider only under the demo profile', () => {
   const services = run('config', '--services').stdout.trim().split('\n').sort();
   expect(services).toEqual(
-    ['idp', 'janus', 'migrate', 'postgres', 'temporal', 'temporal-schema', 'temporal-ui', 'web', 'worker'].sort(),
+    [
+      'admin-tools',
+      'idp',
+      'janus',
+      'migrate',
+      'postgres',
+      'temporal',
+      'temporal-schema',
+      'temporal-ui',
+      'web',
+      'worker',
+    ].sort(),
   );
   const idp = run('config')
     .stdout.split(/\n {2}(?=[a-z-]+:\n)/)
@@ -56,12 +71,41 @@ withCompose('every long-running service has a health check and a restart policy;
 });
 
 function POSTGRES_UNSET() {
+  return configWith({ POSTGRES_PASSWORD: '' });
+}
+
+function configWith(overrides: Record<string, string>) {
   return spawnSync(compose, [...composeArgs, '-f', path.join(ROOT, 'docker-compose.yml'), 'config', '-q'], {
     cwd: ROOT,
-    env: { ...env, POSTGRES_PASSWORD: '' },
+    env: { ...env, ...overrides },
     encoding: 'utf8',
   });
 }
+
+withCompose("only clients with our CA's certificate reach Temporal; its UI is read-only behind the staff IdP", () => {
+  const text = run('config').stdout;
+  const block = (name: string) => text.split(/\n {2}(?=[a-z-]+:\n)/).find((b) => b.startsWith(`${name}:`))!;
+  expect(block('temporal')).toMatch(/TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: ["']true["']/);
+  expect(block('temporal')).toMatch(/TEMPORAL_TLS_CLIENT1_CA_CERT: \/etc\/temporal\/tls\/ca.pem/);
+  for (const name of ['web', 'worker', 'temporal-ui', 'admin-tools']) {
+    expect([name, /TEMPORAL_TLS(_CLIENT)?_CERT(_PATH)?: \/run\/temporal-tls\/client.pem/.test(block(name))]).toEqual([
+      name,
+      true,
+    ]);
+    expect([
+      name,
+      new RegExp(
+        `temporal-tls/${name === 'temporal-ui' ? 'ui' : name.replace('-tools', '')}:/run/temporal-tls:ro`,
+      ).test(block(name)),
+    ]).toEqual([name, true]);
+  }
+  const ui = block('temporal-ui');
+  expect(ui).toMatch(/TEMPORAL_AUTH_ENABLED: ["']true["']/);
+  expect(ui).toMatch(/TEMPORAL_DISABLE_WRITE_ACTIONS: ["']true["']/);
+  expect(ui).toMatch(/TEMPORAL_AUTH_PROVIDER_URL: https:\/\/idp.region.example/);
+  for (const unset of ['TEMPORAL_AUTH_PROVIDER_URL', 'TEMPORAL_AUTH_CLIENT_ID', 'TEMPORAL_AUTH_CLIENT_SECRET'])
+    expect([unset, configWith({ [unset]: '' }).status === 0]).toEqual([unset, false]);
+});
 
 describe('the Dockerfile', () => {
   const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');

@@ -16,7 +16,7 @@ import { createActivities } from '../../activities';
 import type { Mailer, MailMessage } from '../../activities/mail';
 import { createFakeRooms, VideoRooms } from '../../media/rooms';
 import { createPdfRenderer } from '../../documents/pdf';
-import { dataConverter } from '../../temporal/codec';
+import { dataConverter, WORKFLOW_PAYLOAD_CONVERTER_PATH } from '../../temporal/codec';
 import type { TestContext } from './env';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -35,6 +35,8 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   quietRuntime();
   bundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../workflows'),
+    // As worker.ts bundles it: the converter that marks payloads which arrived in clear.
+    payloadConverterPath: WORKFLOW_PAYLOAD_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
   });
   return bundle;
@@ -68,7 +70,7 @@ export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRoo
     connection,
     taskQueue: ctx.config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
-    dataConverter: dataConverter(ctx.config.payloadKeys),
+    dataConverter: dataConverter(ctx.config.payloadKeys, { markClear: true }),
     activities: createActivities({ orm: ctx.orm, mailer, rooms, pdf, finance: ctx.config.finance }),
   });
   const running = worker.run();

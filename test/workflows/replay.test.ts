@@ -38,6 +38,8 @@ it('has a recorded history for every encounter and invoice path', () => {
       'invoiced',
       // Recorded with encrypted payloads (temporal/codec.ts, the development key).
       'encrypted',
+      // Clear signals sent past our codec, ignored behind patched('ignore-clear-signals'); a clear update refused.
+      'plaintext',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
@@ -48,7 +50,10 @@ it('has a recorded history for every encounter and invoice path', () => {
 it('replays every recorded history without a determinism error', async () => {
   const histories = files.map((file) => ({ workflowId: file, history: load(file) }));
   const failures: string[] = [];
-  const replayer = { workflowBundle: await workflowBundle(), dataConverter: dataConverter(devKeys) };
+  const replayer = {
+    workflowBundle: await workflowBundle(),
+    dataConverter: dataConverter(devKeys, { markClear: true }),
+  };
   for await (const result of Worker.runReplayHistories(replayer, histories)) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
@@ -73,7 +78,7 @@ it('the encrypted history does not replay under a key it was not written with', 
   const other = { id: 'dev', key: Buffer.alloc(32, 7) };
   await expect(
     Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(), dataConverter: dataConverter([other]) },
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter([other], { markClear: true }) },
       load('encounter-encrypted.json'),
       'wrong-key',
     ),
@@ -87,7 +92,7 @@ it('known Temporal SDK issue: a signal and an update that reached a cacheless wo
   // move the file to encounter-*.json so it is replayed with the rest.
   await expect(
     Worker.runReplayHistory(
-      { workflowBundle: await workflowBundle(), dataConverter: dataConverter(devKeys) },
+      { workflowBundle: await workflowBundle(), dataConverter: dataConverter(devKeys, { markClear: true }) },
       load('sdk-nde-signal-update.json'),
       'sdk-nde',
     ),
