@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { WAITING_LABELS } from '../admin-ui/labels';
+import { WAITING_LABELS } from './labels';
 import { WAITING_FOR, WAITING_FOR_LABELS_SV, waitingForCode, waitingForLabel } from './waiting-for';
 
 const HISTORIES = path.resolve(__dirname, '..', 'test', 'histories');

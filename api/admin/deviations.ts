@@ -5,6 +5,7 @@
  */
 import type { Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
+import { escapeCsvRow } from '../../domain/csv';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { permits, unitsFor } from '../http/access';
@@ -91,20 +92,23 @@ export function deviationRoutes(_deps: AppDeps): RouteDef[] {
         patientIds: [...new Set(rows.map((r) => r.patientId))],
         detail: { ...f },
       });
+      // Cells that start like a formula are escaped (OWASP CSV injection): a description may start with '='.
       const csv = stringify(
-        rows.map((r) => [
-          r.id,
-          stockholmTime(r.createdAt),
-          r.category,
-          sv(DEVIATION_CATEGORY_LABELS, r.category),
-          r.severity,
-          r.status,
-          r.careUnitName ?? '',
-          r.encounterId ?? '',
-          r.description,
-          r.action ?? '',
-          r.closedAt ? stockholmTime(r.closedAt) : '',
-        ]),
+        rows.map((r) =>
+          escapeCsvRow([
+            r.id,
+            stockholmTime(r.createdAt),
+            r.category,
+            sv(DEVIATION_CATEGORY_LABELS, r.category),
+            r.severity,
+            r.status,
+            r.careUnitName ?? '',
+            r.encounterId ?? '',
+            r.description,
+            r.action ?? '',
+            r.closedAt ? stockholmTime(r.closedAt) : '',
+          ]),
+        ),
         {
           header: true,
           delimiter: ';',

@@ -4,15 +4,8 @@ import type { Client } from '@temporalio/client';
 import { Grantee, holdsIn } from '../http/access';
 import type { EncounterScope } from '../http/guards';
 import { logAccess } from '../http/audit';
-import {
-  CHARGE_LABELS,
-  EVENT_LABELS,
-  OUTCOME_LABELS,
-  ROLE_LABELS,
-  statusLabel,
-  sv,
-  WAITING_LABELS,
-} from '../../domain/labels';
+import { CHARGE_LABELS, EVENT_LABELS, OUTCOME_LABELS, ROLE_LABELS, statusLabel, sv } from '../../domain/labels';
+import { waitingForLabel } from '../../domain/waiting-for';
 import { listClinicians } from '../../db/care';
 import { listSlots } from '../../db/slots';
 import { liveState } from '../encounters/service';
@@ -56,7 +49,7 @@ export function encounterPage(temporal: Client) {
         done: STEPS.indexOf(s) < STEPS.indexOf(state?.step ?? 'requested'),
         current: s === state?.step,
       })),
-      waitingFor: state?.waitingFor ? sv(WAITING_LABELS, state.waitingFor) : null,
+      waitingFor: waitingForLabel(state?.waitingFor),
       timeline: (state?.timeline ?? []).map((t) => ({
         at: t.at,
         step: statusLabel(t.step),

@@ -1,6 +1,7 @@
 /** Uppföljning: per month and care unit, outcomes, no-show rate, documentation in time, time to note, deviations; charts, tables and CSV. */
 import type { Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
+import { escapeCsvRow } from '../../domain/csv';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { unitsFor } from '../http/access';
@@ -91,19 +92,22 @@ export function followupRoutes(_deps: AppDeps): RouteDef[] {
     }),
     get('/admin/followup.csv', roles(...READERS), async (req, res) => {
       const { from, to, figures } = await load(req);
+      // Cells that start like a formula are escaped (OWASP CSV injection): a description may start with '='.
       const csv = stringify(
-        figures.map((f) => [
-          f.month,
-          f.careUnitName,
-          f.closed,
-          f.referred,
-          f.identityFailed,
-          f.cancelled,
-          f.noShow,
-          f.noShowRate === null ? '' : f.noShowRate.toFixed(3),
-          f.documentedInTimeShare === null ? '' : f.documentedInTimeShare.toFixed(3),
-          f.medianHoursToNote === null ? '' : f.medianHoursToNote.toFixed(2),
-        ]),
+        figures.map((f) =>
+          escapeCsvRow([
+            f.month,
+            f.careUnitName,
+            f.closed,
+            f.referred,
+            f.identityFailed,
+            f.cancelled,
+            f.noShow,
+            f.noShowRate === null ? '' : f.noShowRate.toFixed(3),
+            f.documentedInTimeShare === null ? '' : f.documentedInTimeShare.toFixed(3),
+            f.medianHoursToNote === null ? '' : f.medianHoursToNote.toFixed(2),
+          ]),
+        ),
         {
           header: true,
           delimiter: ';',

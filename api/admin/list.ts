@@ -8,7 +8,8 @@ import { HttpError } from '../http/errors';
 import { optional, optionalDay } from '../http/forms';
 import { shownPatients } from '../encounters/api-service';
 import { ListEncounters } from '../encounters/schemas';
-import { statusLabel, sv, WAITING_LABELS } from '../../domain/labels';
+import { statusLabel } from '../../domain/labels';
+import { waitingForLabel } from '../../domain/waiting-for';
 import { addDays, stockholmMidnight } from '../../domain/dates';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { listCareUnits, listClinicians } from '../../db/care';
@@ -93,7 +94,7 @@ export async function renderList(
     items: page.items.map((i) => ({
       ...i,
       statusLabel: statusLabel(i.status),
-      waitingFor: i.waitingFor ? sv(WAITING_LABELS, i.waitingFor) : null,
+      waitingFor: waitingForLabel(i.waitingFor),
     })),
     total: page.totalCapped ? `över ${page.total.toLocaleString('sv-SE')}` : page.total,
     canCreate: permits(principal, ['care_admin']),
