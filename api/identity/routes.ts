@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps';
 import { allow, Grantee } from '../access';
 import { logAccess } from '../audit';
 import { endSession, saveSession, SessionLogin } from '../auth';
+import { POST_LOGOUT_PATH } from '../../config';
 import { HttpError } from '../errors';
 import { findStaffByHsaId } from '../../db/staff';
 import { parsePersonnummer } from '../../domain/personnummer';
@@ -80,8 +81,9 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
     try {
       if (!pending || pending.audience !== audience)
         throw new LoginError('state', 'Inloggningen hörde inte till den här webbläsaren. Försök igen.');
-      const claims = await rp.finish(query, pending);
-      const login = await loginFrom(req, audience, claims);
+      const { claims, idToken } = await rp.finish(query, pending);
+      // The ID token stays in the server-side session (for logout at the provider), never in a cookie.
+      const login = { ...(await loginFrom(req, audience, claims)), idToken };
       await regenerate(req);
       req.session.login = login;
       await saveSession(req);
@@ -109,9 +111,10 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
 
   router.post('/logout', allow('anyone'), async (req, res) => {
     if (req.principal) await logAccess(req, { action: 'logout', target: 'session' });
+    const atProvider = await providerLogoutUrl(req, parties);
     await endSession(req);
     res.clearCookie(config.web.publicUrl.startsWith('https:') ? '__Host-vardmote' : 'vardmote', { path: '/' });
-    res.redirect(303, '/login?utloggad=1');
+    res.redirect(303, atProvider ?? POST_LOGOUT_PATH);
   });
 
   /** Who the session is, and the CSRF token a script sends as `x-csrf-token`. */
@@ -161,6 +164,24 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
     };
   }
   return router;
+}
+
+/**
+ * Where to end the session at the provider that logged this session in (RP-initiated logout, with
+ * `id_token_hint`), or null: no login, no ID token kept, no `end_session_endpoint`, or the provider
+ * unreachable (our session still ends; the person lands on our logged-out page).
+ */
+async function providerLogoutUrl(req: Request, parties: RelyingParties): Promise<string | null> {
+  const login = req.session?.login;
+  if (!login?.idToken) return null;
+  const rp = parties[login.kind === 'person' ? 'patient' : 'staff'];
+  if (!rp) return null;
+  try {
+    return await rp.logoutUrl(login.idToken);
+  } catch (err) {
+    req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'logout at the provider skipped');
+    return null;
+  }
 }
 
 /** A new session id at login (no session fixation), keeping nothing from before. */

@@ -51,6 +51,7 @@ async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pro
     headers: {
       'x-meeting-key': cfg.key,
       'x-csrf-token': cfg.csrfToken,
+      ...(path === 'state' ? { 'x-vardmote-poll': '1' } : {}),
       ...(body ? { 'content-type': 'application/json' } : {}),
     },
     body: body ? JSON.stringify(body) : undefined,

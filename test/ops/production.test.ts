@@ -26,6 +26,7 @@ const SAFE: Record<string, string> = {
   OIDC_PATIENT_CLIENT_SECRET: secret(),
   OIDC_STAFF_ISSUER: 'https://siths-idp.region.example',
   OIDC_STAFF_CLIENT_SECRET: secret(),
+  API_TOKEN_CLIENT_IDS: 'region-booking,region-journal',
   FINANCE_BANKGIRO: '5050-1055',
   PAYLOAD_KEYS: `k2026:${randomBytes(32).toString('base64')}`,
 };
@@ -75,6 +76,11 @@ const CASES: Array<[string, Record<string, string | undefined>, string]> = [
     'the fault switch',
     { VARDMOTE_FAULT: 'hang-after-fee-commit' },
     'VARDMOTE_FAULT: fault injection is for tests only',
+  ],
+  [
+    'no allow-list of machine clients',
+    { API_TOKEN_CLIENT_IDS: undefined },
+    'API_TOKEN_CLIENT_IDS: required in production',
   ],
   ['short test timers', { ALLOW_POLICY_OVERRIDE: 'true' }, 'ALLOW_POLICY_OVERRIDE: for tests only'],
   [
