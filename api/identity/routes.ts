@@ -1,5 +1,5 @@
 /** Login and logout: OpenID Connect for patients (BankID / Freja eID+) and staff (SITHS), sessions in PostgreSQL. */
-import { Router, Request } from 'express';
+import { Router, Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../deps';
 import { allow, Grantee } from '../access';
@@ -114,7 +114,8 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
     const atProvider = await providerLogoutUrl(req, parties);
     await endSession(req);
     res.clearCookie(config.web.publicUrl.startsWith('https:') ? '__Host-vardmote' : 'vardmote', { path: '/' });
-    res.redirect(303, atProvider ?? POST_LOGOUT_PATH);
+    if (atProvider) loggedOutThenProvider(res, atProvider);
+    else res.redirect(303, POST_LOGOUT_PATH);
   });
 
   /** Who the session is, and the CSRF token a script sends as `x-csrf-token`. */
@@ -182,6 +183,21 @@ async function providerLogoutUrl(req: Request, parties: RelyingParties): Promise
     req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'logout at the provider skipped');
     return null;
   }
+}
+
+/**
+ * Our logged-out page, which then sends the browser on to the provider's end-session URL. Not a 303
+ * straight there: the logout form's page has CSP `form-action 'self'`, and browsers apply it to the
+ * redirects of a form submission too (Chromium blocks it); a Refresh from our own page is a new navigation.
+ */
+function loggedOutThenProvider(res: Response, url: string): void {
+  res.set('cache-control', 'no-store').set('refresh', `0;url=${url}`).render('login/choose', {
+    layout: 'meet',
+    title: 'Utloggad',
+    loggedOut: true,
+    patientUrl: '/login/patient',
+    staffUrl: '/login/staff',
+  });
 }
 
 /** A new session id at login (no session fixation), keeping nothing from before. */

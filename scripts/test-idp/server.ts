@@ -120,7 +120,17 @@ export function createTestProvider(issuer: string, opts: TestIdpOptions): Provid
       ctx.body = `<!doctype html><html lang="sv"><meta charset="utf-8"><title>Inloggningen misslyckades</title><h1>Inloggningen misslyckades</h1><p>${Handlebars.escapeExpression(String(out.error_description ?? out.error))}</p>`;
     },
   };
-  return new Provider(issuer, configuration);
+  const provider = new Provider(issuer, configuration);
+  // A login whose time is not known (authAge=none) gets an ID token with no auth_time at all, as
+  // from a broker that leaves it out (oidc-provider itself would write `auth_time: null`).
+  const idToken = provider.IdToken.prototype as unknown as { payload(): Promise<Record<string, unknown>> };
+  const payload = idToken.payload;
+  idToken.payload = async function (this: unknown) {
+    const claims = await payload.call(this);
+    if (claims.auth_time === null) delete claims.auth_time;
+    return claims;
+  };
+  return provider;
 }
 
 /**
