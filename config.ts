@@ -7,6 +7,8 @@ import { DEV_PAYLOAD_KEYS, parsePayloadKeys, type PayloadKey } from './temporal/
 export const LOA3 = 'http://id.elegnamnden.se/loa/1.0/loa3';
 export const LOA4 = 'http://id.elegnamnden.se/loa/1.0/loa4';
 const DEV_SESSION_SECRET = 'dev-session-secret-for-this-laptop-only';
+/** The embedded test provider's machine clients: the bearer-token allow-list outside production. */
+export const TEST_IDP_MACHINE_CLIENT_IDS = ['vardmote-machine'];
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -65,9 +67,10 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   /** Signs the session cookie; required in production (at least 32 characters). */
   SESSION_SECRET: z.string().min(32).optional(),
-  PATIENT_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(15),
+  // Idle limits may be fractions of a minute: a test of the idle timeout need not wait a minute.
+  PATIENT_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(15),
   PATIENT_SESSION_MAX_MINUTES: z.coerce.number().int().min(1).default(60),
-  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  STAFF_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(30),
   STAFF_SESSION_MAX_MINUTES: z.coerce.number().int().min(1).default(600),
   /** Patients and guardians: BankID / Freja eID+ through an OIDC broker (Swedish OIDC profile). */
   OIDC_PATIENT_ISSUER: z.string().url().optional(),
@@ -85,9 +88,13 @@ const EnvSchema = z.object({
   OIDC_STAFF_SCOPE: z.string().default('openid profile'),
   OIDC_STAFF_ACR: z.string().default(`${LOA3},${LOA4}`),
   OIDC_STAFF_HSA_CLAIM: z.string().default('employeeHsaId'),
+  /** The oldest e-ID / SITHS authentication a login accepts (`max_age`, checked against `auth_time`). */
+  OIDC_MAX_AGE_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
   /** Machine clients: OAuth bearer tokens (JWT, RFC 9068) from this issuer for this audience. */
   API_TOKEN_ISSUER: z.string().url().optional(),
   API_TOKEN_AUDIENCE: z.string().default('urn:vardmote:api'),
+  /** The machine clients (`client_id` of the token) let in, comma-separated; required in production. */
+  API_TOKEN_CLIENT_IDS: z.string().optional(),
   /** Requests per minute: login per client address; the API per caller. */
   RATE_LIMIT_LOGIN_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_API_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
@@ -170,7 +177,8 @@ export interface Config {
   oidc: { patient?: OidcClientConfig; staff?: OidcClientConfig };
   /** Claim names: the personnummer (patients) and the HSA-id (staff). */
   claims: { personnummer: string; hsaId: string };
-  apiTokens?: { issuer: string; audience: string };
+  /** Bearer tokens: their issuer, audience and the client ids let in. */
+  apiTokens?: { issuer: string; audience: string; clientIds: string[] };
   /** Requests per minute by route class (api/http/limits.ts). */
   rateLimits: {
     loginPerMinute: number;
@@ -199,6 +207,10 @@ export interface OidcClientConfig {
   redirectUrl: string;
   scope: string;
   acrValues: string[];
+  /** Sent as `max_age`; an ID token whose `auth_time` is missing or older is refused. */
+  maxAgeSeconds: number;
+  /** Where the provider sends the browser back after RP-initiated logout. */
+  postLogoutRedirectUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -206,6 +218,15 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
+
+/** Where both providers send the browser back after logout (registered there as post-logout redirect URI). */
+export const POST_LOGOUT_PATH = '/login?utloggad=1';
+
+const list = (v: string) =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 /**
  * Reads and validates the configuration; lists every problem at once.
@@ -235,13 +256,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       clientSecret: secret ?? '',
       redirectUrl: e[`OIDC_${who}_REDIRECT_URL`] ?? `${publicUrl}/auth/callback/${path}`,
       scope: e[`OIDC_${who}_SCOPE`],
-      acrValues: e[`OIDC_${who}_ACR`]
-        .split(',')
-        .map((v) => v.trim())
-        .filter(Boolean),
+      acrValues: list(e[`OIDC_${who}_ACR`]),
+      maxAgeSeconds: e.OIDC_MAX_AGE_SECONDS,
+      postLogoutRedirectUrl: `${publicUrl}${POST_LOGOUT_PATH}`,
     };
   };
   const oidc = { patient: oidcClient('PATIENT'), staff: oidcClient('STAFF') };
+  const tokenClientIds = list(e.API_TOKEN_CLIENT_IDS ?? '');
   let payloadKeys: PayloadKey[] = [];
   try {
     payloadKeys = parsePayloadKeys(e.PAYLOAD_KEYS ?? DEV_PAYLOAD_KEYS);
@@ -274,6 +295,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const k of ['JANUS_ADMIN_SECRET', 'JANUS_ROOM_ADMIN_KEY', 'JANUS_EVENT_SECRET', 'JANUS_API_SECRET'] as const)
       if (e[k]?.startsWith('dev-')) problems.push(`${k}: the development default never runs in production`);
     if (e.ALLOW_POLICY_OVERRIDE) problems.push('ALLOW_POLICY_OVERRIDE: for tests only, never in production');
+    if (!tokenClientIds.length)
+      problems.push('API_TOKEN_CLIENT_IDS: required in production (the client ids of the machine clients let in)');
     if (!e.FINANCE_BANKGIRO) problems.push("FINANCE_BANKGIRO: set the provider's bankgiro number for invoices");
     const smtpProblem = e.SMTP_URL ? smtpClearTextProblem(e.SMTP_URL) : null;
     if (smtpProblem) problems.push(`SMTP_URL: ${smtpProblem}; production sends mail over TLS only`);
@@ -322,7 +345,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     oidc,
     claims: { personnummer: e.OIDC_PATIENT_PNR_CLAIM, hsaId: e.OIDC_STAFF_HSA_CLAIM },
-    apiTokens: tokenIssuer ? { issuer: tokenIssuer, audience: e.API_TOKEN_AUDIENCE } : undefined,
+    apiTokens: tokenIssuer
+      ? {
+          issuer: tokenIssuer,
+          audience: e.API_TOKEN_AUDIENCE,
+          clientIds: tokenClientIds.length ? tokenClientIds : TEST_IDP_MACHINE_CLIENT_IDS,
+        }
+      : undefined,
     rateLimits: {
       loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE,
       apiPerMinute: e.RATE_LIMIT_API_PER_MINUTE,

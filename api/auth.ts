@@ -33,17 +33,36 @@ export interface MachinePrincipal {
 }
 export type Principal = PersonPrincipal | StaffPrincipal | MachinePrincipal;
 
+/** When the login happened, when its person last did something, and the ID token for logout at the IdP. */
+interface SessionTimes {
+  /** Login time (ms): the absolute limit counts from here. */
+  at: number;
+  /** Last request that was not a poll (ms): the idle limit counts from here (`at` when absent). */
+  seen?: number;
+  /** The provider's ID token, sent back as `id_token_hint` at logout; kept server-side only. */
+  idToken?: string;
+}
+
 /** What the session keeps (never the roles: those are looked up per request). */
 export type SessionLogin =
-  | {
+  | ({
       kind: 'person';
       personnummer: string;
       name: string;
       loa: 'loa3' | 'loa4';
       method: PersonPrincipal['method'];
-      at: number;
-    }
-  | { kind: 'staff'; hsaId: string; at: number };
+    } & SessionTimes)
+  | ({ kind: 'staff'; hsaId: string } & SessionTimes);
+
+/**
+ * The header a page's own background poll sends (`x-vardmote-poll: 1`): such a request is answered,
+ * but it is no activity, so an abandoned tab that keeps polling still reaches the idle limit.
+ */
+export const POLL_HEADER = 'x-vardmote-poll';
+
+/** Is this request a page's background poll rather than something the person did? */
+export const isPoll = (req: Parameters<RequestHandler>[0]): boolean =>
+  (req.method === 'GET' || req.method === 'HEAD') && req.get(POLL_HEADER) === '1';
 
 declare module 'express-session' {
   interface SessionData {
@@ -116,8 +135,9 @@ export function createSessions(config: Config): SessionParts {
 }
 
 /**
- * Resolves `req.principal` from a bearer token or the session. A bad token is a 401; an expired
- * session (idle or absolute) is ended and the caller is anonymous.
+ * Resolves `req.principal` from a bearer token or the session. A bad token is a 401 (so is one without
+ * `exp`, or from a client not in `API_TOKEN_CLIENT_IDS`); an expired session (idle or absolute) is
+ * ended and the caller is anonymous.
  */
 export function authenticate(config: Config): RequestHandler {
   const tokens = config.apiTokens;
@@ -142,10 +162,14 @@ export function authenticate(config: Config): RequestHandler {
           issuer: tokens.issuer,
           audience: tokens.audience,
           typ: 'at+jwt',
+          // RFC 9068 §2.2: a token that never expires is no token we accept; client_id names the caller.
+          requiredClaims: ['exp', 'client_id'],
         });
+        if (typeof payload.client_id !== 'string' || !tokens.clientIds.includes(payload.client_id))
+          throw new Error(`client_id ${String(payload.client_id)} is not in API_TOKEN_CLIENT_IDS`);
         req.principal = {
           kind: 'machine',
-          clientId: String(payload.client_id ?? payload.sub),
+          clientId: payload.client_id,
           scopes: typeof payload.scope === 'string' ? payload.scope.split(' ') : [],
         };
         req.viaToken = true;
@@ -157,15 +181,12 @@ export function authenticate(config: Config): RequestHandler {
     }
     const login = req.session?.login;
     if (!login) return next();
-    const limits = login.kind === 'person' ? config.session.patient : config.session.staff;
-    if (Date.now() - login.at > limits.maxMinutes * 60_000) {
+    if (!withinLimits(req, login, config)) {
       await endSession(req);
       return next();
     }
-    // Patient sessions are short: their idle time is the cookie's lifetime, renewed per request.
-    req.session.cookie.maxAge = limits.idleMinutes * 60_000;
     if (login.kind === 'person') {
-      const { at: _at, ...person } = login;
+      const { at: _at, seen: _seen, idToken: _idToken, ...person } = login;
       req.principal = person;
       return next();
     }
@@ -177,6 +198,22 @@ export function authenticate(config: Config): RequestHandler {
     req.principal = { kind: 'staff', ...staff };
     next();
   };
+}
+
+/**
+ * Checks the absolute and idle limits and, unless the request is a poll, counts it as activity. The
+ * idle limit is decided here from `seen`, not by the cookie's or the row's expiry alone: those are
+ * renewed by every answered request, polls included (express-session's rolling touch).
+ */
+function withinLimits(req: Parameters<RequestHandler>[0], login: SessionLogin, config: Config): boolean {
+  const limits = login.kind === 'person' ? config.session.patient : config.session.staff;
+  const now = Date.now();
+  if (now - login.at > limits.maxMinutes * 60_000) return false;
+  if (now - (login.seen ?? login.at) > limits.idleMinutes * 60_000) return false;
+  if (!isPoll(req)) login.seen = now;
+  // The cookie lives as long as the idle limit (patient sessions are shorter than staff ones).
+  req.session.cookie.maxAge = limits.idleMinutes * 60_000;
+  return true;
 }
 
 /**

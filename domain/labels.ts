@@ -240,4 +240,3 @@ export const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
     'En vårdnadshavare med skyddad identitet kan inte företräda barnet i e-tjänster. Kontakta mottagningen.',
   'guardian-blocked': 'Mottagningen har spärrat vårdnadshavares åtkomst i e-tjänster för det här barnet.',
 };
-

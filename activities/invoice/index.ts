@@ -212,13 +212,17 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
       ];
       const to = (await findPatient(em, inv.payerId))?.email ?? (await mailAddressFor(em, inv.patientId));
       const file = await pdf.render(html);
-      return deliver(`invoice:${inv.id}:${input.document}`, { careUnitId: inv.careUnitId, patientId: inv.patientId }, {
-        to: to ?? `payer-${inv.payerId}@invalid.local`,
-        subject: `${title} ${label} från ${finance.payee}`,
-        html,
-        text: `${title} ${label}. Dokumentet finns som PDF i bilagan.`,
-        attachments: [{ filename: `${label}.pdf`, content: file, contentType: 'application/pdf' }],
-      });
+      return deliver(
+        `invoice:${inv.id}:${input.document}`,
+        { careUnitId: inv.careUnitId, patientId: inv.patientId },
+        {
+          to: to ?? `payer-${inv.payerId}@invalid.local`,
+          subject: `${title} ${label} från ${finance.payee}`,
+          html,
+          text: `${title} ${label}. Dokumentet finns som PDF i bilagan.`,
+          attachments: [{ filename: `${label}.pdf`, content: file, contentType: 'application/pdf' }],
+        },
+      );
     },
 
     /** Where the invoice stands: its status and whether there is anything left to wait for. */

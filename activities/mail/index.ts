@@ -81,7 +81,11 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
         noShowFeeOre: noShowFeeOre(unit!.region, listFeeOre(unit!.region, clinician!.profession, 'video'), false),
       });
       const to = email ?? `patient-${input.encounterId}@invalid.local`;
-      const owner = { encounterId: input.encounterId, careUnitId: encounter.careUnitId, patientId: encounter.patientId };
+      const owner = {
+        encounterId: input.encounterId,
+        careUnitId: encounter.careUnitId,
+        patientId: encounter.patientId,
+      };
       return deliver(`${input.encounterId}:invitation:${input.slotId}`, owner, {
         to,
         subject: `Kallelse: digitalt vårdmöte ${unit!.name}`,
@@ -102,7 +106,11 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
         startsAt: encounter.scheduledStart ? encounter.scheduledStart.toISOString() : null,
         encounterId: input.encounterId,
       });
-      const owner = { encounterId: input.encounterId, careUnitId: encounter.careUnitId, patientId: encounter.patientId };
+      const owner = {
+        encounterId: input.encounterId,
+        careUnitId: encounter.careUnitId,
+        patientId: encounter.patientId,
+      };
       return deliver(`${input.encounterId}:documentation-reminder`, owner, {
         to: `${clinician.hsaId}@staff.vardmote.local`,
         subject: 'Journalanteckning saknas',

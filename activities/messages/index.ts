@@ -123,12 +123,16 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
         dueDate: input.dueDate,
       });
       for (const hsaId of await careAdminsOf(em, t.careUnitId))
-        await deliver(`thread:${t.id}:escalation:${input.deadlineAt}:${hsaId}`, { careUnitId: t.careUnitId, patientId: t.patientId }, {
-          to: `${hsaId}@staff.vardmote.local`,
-          subject: `Försenat svar: ${t.subject}`,
-          html,
-          text,
-        });
+        await deliver(
+          `thread:${t.id}:escalation:${input.deadlineAt}:${hsaId}`,
+          { careUnitId: t.careUnitId, patientId: t.patientId },
+          {
+            to: `${hsaId}@staff.vardmote.local`,
+            subject: `Försenat svar: ${t.subject}`,
+            html,
+            text,
+          },
+        );
     },
 
     /** A day of care in the thread without its journal summary (the encounter's documentation rule). */

@@ -12,7 +12,9 @@
   };
   const tick = async () => {
     try {
-      const res = await fetch(live.dataset.liveUrl, { headers: { accept: 'application/json' } });
+      const res = await fetch(live.dataset.liveUrl, {
+        headers: { accept: 'application/json', 'x-vardmote-poll': '1' },
+      });
       if (!res.ok) return;
       const s = await res.json();
       const current = document.getElementById('live');

@@ -1,10 +1,11 @@
 /** Login and logout: OpenID Connect for patients (BankID / Freja eID+) and staff (SITHS), sessions in PostgreSQL. */
-import { Router, Request } from 'express';
+import { Router, Request, Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { AppDeps } from '../deps';
 import { allow, Grantee } from '../http/access';
 import { logAccess } from '../http/audit';
 import { endSession, saveSession, SessionLogin } from '../auth';
+import { POST_LOGOUT_PATH } from '../../config';
 import { HttpError } from '../http/errors';
 import { findStaffByHsaId } from '../../db/staff';
 import { parsePersonnummer } from '../../domain/personnummer';
@@ -80,8 +81,9 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
     try {
       if (!pending || pending.audience !== audience)
         throw new LoginError('state', 'Inloggningen hörde inte till den här webbläsaren. Försök igen.');
-      const claims = await rp.finish(query, pending);
-      const login = await loginFrom(req, audience, claims);
+      const { claims, idToken } = await rp.finish(query, pending);
+      // The ID token stays in the server-side session (for logout at the provider), never in a cookie.
+      const login = { ...(await loginFrom(req, audience, claims)), idToken };
       await regenerate(req);
       req.session.login = login;
       await saveSession(req);
@@ -109,9 +111,11 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
 
   router.post('/logout', allow('anyone'), async (req, res) => {
     if (req.principal) await logAccess(req, { action: 'logout', target: 'session' });
+    const atProvider = await providerLogoutUrl(req, parties);
     await endSession(req);
     res.clearCookie(config.web.publicUrl.startsWith('https:') ? '__Host-vardmote' : 'vardmote', { path: '/' });
-    res.redirect(303, '/login?utloggad=1');
+    if (atProvider) loggedOutThenProvider(res, atProvider);
+    else res.redirect(303, POST_LOGOUT_PATH);
   });
 
   /** Who the session is, and the CSRF token a script sends as `x-csrf-token`. */
@@ -161,6 +165,39 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
     };
   }
   return router;
+}
+
+/**
+ * Where to end the session at the provider that logged this session in (RP-initiated logout, with
+ * `id_token_hint`), or null: no login, no ID token kept, no `end_session_endpoint`, or the provider
+ * unreachable (our session still ends; the person lands on our logged-out page).
+ */
+async function providerLogoutUrl(req: Request, parties: RelyingParties): Promise<string | null> {
+  const login = req.session?.login;
+  if (!login?.idToken) return null;
+  const rp = parties[login.kind === 'person' ? 'patient' : 'staff'];
+  if (!rp) return null;
+  try {
+    return await rp.logoutUrl(login.idToken);
+  } catch (err) {
+    req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'logout at the provider skipped');
+    return null;
+  }
+}
+
+/**
+ * Our logged-out page, which then sends the browser on to the provider's end-session URL. Not a 303
+ * straight there: the logout form's page has CSP `form-action 'self'`, and browsers apply it to the
+ * redirects of a form submission too (Chromium blocks it); a Refresh from our own page is a new navigation.
+ */
+function loggedOutThenProvider(res: Response, url: string): void {
+  res.set('cache-control', 'no-store').set('refresh', `0;url=${url}`).render('login/choose', {
+    layout: 'meet',
+    title: 'Utloggad',
+    loggedOut: true,
+    patientUrl: '/login/patient',
+    staffUrl: '/login/staff',
+  });
 }
 
 /** A new session id at login (no session fixation), keeping nothing from before. */

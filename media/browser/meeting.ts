@@ -51,6 +51,7 @@ async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Pro
     headers: {
       'x-meeting-key': cfg.key,
       'x-csrf-token': cfg.csrfToken,
+      // No poll mark here: someone in a video call is using the service, so its state polls keep the session.
       ...(body ? { 'content-type': 'application/json' } : {}),
     },
     body: body ? JSON.stringify(body) : undefined,

@@ -14,6 +14,8 @@ import { stockholmDateOf } from '../../domain/dates';
 import { claimsOf, customIdentity, identityFor, LOA2, LOA3, PNR_CLAIM, HSA_CLAIM, testIdentities } from './identities';
 
 export const API_AUDIENCE = 'urn:vardmote:api';
+/** The app's page after logout (config.ts `POST_LOGOUT_PATH`), registered as post-logout redirect URI. */
+const POST_LOGOUT_PATH = '/login?utloggad=1';
 
 /** oidc-provider's in-memory store, chosen on purpose: a test login need not outlive the process (the subclass says so and silences its warning). */
 class TestOnlyMemoryStore extends MemoryAdapter {}
@@ -27,6 +29,7 @@ export interface TestIdpOptions {
 }
 
 const page = Handlebars.compile(fs.readFileSync(path.join(__dirname, 'login.hbs'), 'utf8'));
+const logoutPage = Handlebars.compile(fs.readFileSync(path.join(__dirname, 'logout.hbs'), 'utf8'));
 
 export function createTestProvider(issuer: string, opts: TestIdpOptions): Provider {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -38,6 +41,7 @@ export function createTestProvider(issuer: string, opts: TestIdpOptions): Provid
         client_id: 'vardmote-patient',
         client_secret: opts.secrets.patient,
         redirect_uris: opts.webBaseUrls.map((b) => `${b}/auth/callback/patient`),
+        post_logout_redirect_uris: opts.webBaseUrls.map((b) => `${b}${POST_LOGOUT_PATH}`),
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -45,6 +49,7 @@ export function createTestProvider(issuer: string, opts: TestIdpOptions): Provid
         client_id: 'vardmote-staff',
         client_secret: opts.secrets.staff,
         redirect_uris: opts.webBaseUrls.map((b) => `${b}/auth/callback/staff`),
+        post_logout_redirect_uris: opts.webBaseUrls.map((b) => `${b}${POST_LOGOUT_PATH}`),
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -77,6 +82,18 @@ export function createTestProvider(issuer: string, opts: TestIdpOptions): Provid
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // RP-initiated logout (the app sends id_token_hint and a registered post_logout_redirect_uri).
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = logoutPage({ form });
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = logoutPage({ done: true });
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => API_AUDIENCE,
@@ -103,7 +120,28 @@ export function createTestProvider(issuer: string, opts: TestIdpOptions): Provid
       ctx.body = `<!doctype html><html lang="sv"><meta charset="utf-8"><title>Inloggningen misslyckades</title><h1>Inloggningen misslyckades</h1><p>${Handlebars.escapeExpression(String(out.error_description ?? out.error))}</p>`;
     },
   };
-  return new Provider(issuer, configuration);
+  const provider = new Provider(issuer, configuration);
+  // A login whose time is not known (authAge=none) gets an ID token with no auth_time at all, as
+  // from a broker that leaves it out (oidc-provider itself would write `auth_time: null`).
+  const idToken = provider.IdToken.prototype as unknown as { payload(): Promise<Record<string, unknown>> };
+  const payload = idToken.payload;
+  idToken.payload = async function (this: unknown) {
+    const claims = await payload.call(this);
+    if (claims.auth_time === null) delete claims.auth_time;
+    return claims;
+  };
+  return provider;
+}
+
+/**
+ * When the person authenticated, as a provider that reuses an earlier single sign-on would say:
+ * `authAge` seconds ago, `none` for an ID token without `auth_time`, now when absent (tests of
+ * max_age use the first two).
+ */
+function authenticatedAt(authAge: string | undefined): { ts?: number } {
+  if (authAge === 'none') return { ts: null as unknown as number };
+  if (authAge && /^\d+$/.test(authAge)) return { ts: Math.floor(Date.now() / 1000) - Number(authAge) };
+  return {};
 }
 
 /** Starts the provider on 127.0.0.1 with its login pages; resolves once it listens. */
@@ -150,7 +188,12 @@ export async function startTestIdp(opts: TestIdpOptions): Promise<{ issuer: stri
         req,
         res,
         {
-          login: { accountId: identity.sub, acr: identity.acr, amr: [identity.kind === 'staff' ? 'siths' : 'bankid'] },
+          login: {
+            accountId: identity.sub,
+            acr: identity.acr,
+            amr: [identity.kind === 'staff' ? 'siths' : 'bankid'],
+            ...authenticatedAt(body.authAge),
+          },
           consent: { grantId },
         },
         { mergeWithLastSubmission: false },

@@ -1,7 +1,8 @@
 /**
  * The relying party against the real embedded provider: a good login passes; a wrong signature, a
- * wrong nonce, a wrong state, an expired token and an `acr` below LoA3 are each refused. Then the
- * app around it: refused logins, logout and session timeouts, production guards, login rate limits.
+ * wrong nonce, a wrong state, an expired token, an `acr` below LoA3 and a missing or too old
+ * `auth_time` are each refused. Then the app around it: refused logins, logout (ours and the
+ * provider's) and session timeouts, production guards, login rate limits.
  */
 import request from 'supertest';
 import { createRelyingParty, LoginError, RelyingPartyOptions } from '../../api/identity/oidc';
@@ -24,12 +25,12 @@ const rp = (opts: RelyingPartyOptions = {}) => createRelyingParty(stack.ctx.conf
 /** Runs a login to the callback and hands its query string and the pending checks to `finish`. */
 async function attempt(
   party: ReturnType<typeof rp>,
-  who: { personnummer: string; loa?: 'loa2' | 'loa3' },
+  who: { personnummer: string; loa?: 'loa2' | 'loa3'; authAge?: number | 'none' },
   tamper: (p: { state: string; nonce: string; verifier: string }) => typeof p = (p) => p,
 ) {
   const { url, pending } = await party.begin();
   const back = await throughProvider(url, who);
-  return party.finish(back.search, tamper(pending));
+  return (await party.finish(back.search, tamper(pending))).claims;
 }
 
 const refusal = async (p: Promise<unknown>) => {
@@ -75,6 +76,40 @@ it('an expired ID token is refused', async () => {
   expect(await refusal(attempt(rp({ clockSkewSeconds: 3600 }), { personnummer: pnr }))).toBe('token');
 });
 
+it('the login asks for max_age, and the ID token says when the person authenticated (auth_time)', async () => {
+  const { url } = await rp().begin();
+  expect(new URL(url).searchParams.get('max_age')).toBe('300');
+  const claims = await attempt(rp(), { personnummer: pnr });
+  expect(Math.abs(Date.now() / 1000 - Number(claims.auth_time))).toBeLessThan(60);
+});
+
+it('an ID token without auth_time is refused', async () => {
+  let claims: Record<string, unknown> = {};
+  const watching: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    if (String(input).endsWith('/token')) {
+      const body = (await res.clone().json()) as { id_token: string };
+      claims = JSON.parse(Buffer.from(body.id_token.split('.')[1], 'base64url').toString());
+    }
+    return res;
+  };
+  expect(await refusal(attempt(rp({ fetch: watching as never }), { personnummer: pnr, authAge: 'none' }))).toBe(
+    'auth-time',
+  );
+  // The token was otherwise a good one: signed, for us, at LoA3; only auth_time is missing.
+  expect(claims).toMatchObject({ aud: 'vardmote-patient', acr: LOA3 });
+  expect(claims).not.toHaveProperty('auth_time');
+});
+
+it('an authentication older than max_age is refused (a provider that reused an old sign-on)', async () => {
+  expect(await refusal(attempt(rp(), { personnummer: pnr, authAge: 600 }))).toBe('auth-time');
+});
+
+it('an authentication older than max_age by our clock is refused, while the ID token itself is still valid', async () => {
+  // Our clock 400 s ahead: auth_time is past max_age (300 s, plus 30 s tolerance); the 600 s token is not expired.
+  expect(await refusal(attempt(rp({ clockSkewSeconds: 400 }), { personnummer: pnr }))).toBe('auth-time');
+});
+
 it('an e-ID below LoA3 is refused (RULES.md §5: LoA3 for patients)', async () => {
   expect(await refusal(attempt(rp(), { personnummer: pnr, loa: 'loa2' }))).toBe('acr');
 });
@@ -93,6 +128,16 @@ describe('the app around it', () => {
         "select outcome, detail from audit_log where action = 'login' and outcome = 'refused' order by id desc limit 1",
       );
     expect(row).toMatchObject({ outcome: 'refused', detail: { reason: 'acr' } });
+  });
+
+  it('refuses a login whose ID token has no auth_time with a Swedish page, and starts no session', async () => {
+    const agent = request.agent(stack.app);
+    const start = await agent.get('/login/patient').expect(302);
+    const back = await throughProvider(start.headers.location, { personnummer: pnr, authAge: 'none' });
+    const res = await agent.get(back.pathname + back.search).expect(401);
+    expect(res.text).toContain('Inloggningen måste vara nygjord');
+    expect(res.text).toContain('mer än 5 minuter sedan');
+    await agent.get('/api/me').expect(401);
   });
 
   it('a callback without the login started in this browser (a forged state) is refused', async () => {
@@ -123,7 +168,7 @@ describe('the app around it', () => {
       secure: false,
       script: false,
     });
-    await patient.post('/logout').expect(303);
+    await patient.post('/logout').expect(200);
     await patient.get('/api/me').expect(401);
     // The old cookie names no session any more.
     await request(stack.app).get('/api/me').set('cookie', `vardmote=${cookie?.value}`).expect(401);
@@ -137,6 +182,80 @@ describe('the app around it', () => {
         [pnr],
       );
     await again.get('/api/me').expect(401);
+  });
+
+  it('logout also ends the session at the provider (id_token_hint, registered post-logout URI); the ID token never goes into a cookie', async () => {
+    const agent = request.agent(stack.app);
+    const start = await agent.get('/login/patient').expect(302);
+    const back = await throughProvider(start.headers.location, { personnummer: pnr });
+    const done = await agent.get(back.pathname + back.search).expect(303);
+    const cookies = ([] as string[]).concat(done.headers['set-cookie'] ?? []);
+    expect(cookies.join(';')).not.toMatch(/eyJ/);
+    expect(cookies.join(';').length).toBeLessThan(300);
+    const csrf = (await agent.get('/api/me').expect(200)).body.csrfToken as string;
+
+    // Our logged-out page, which moves on to the provider (a 303 there would break CSP form-action 'self').
+    const out = await agent.post('/logout').set('x-csrf-token', csrf).expect(200);
+    expect(out.text).toContain('Du är utloggad');
+    const refresh = /^0;url=(.+)$/.exec(String(out.headers.refresh));
+    expect(refresh).not.toBeNull();
+    await agent.get('/api/me').expect(401);
+    const issuer = stack.ctx.config.oidc.patient!.issuer;
+    const meta = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as {
+      end_session_endpoint: string;
+    };
+    const end = new URL(refresh![1]);
+    expect(`${end.origin}${end.pathname}`).toBe(meta.end_session_endpoint);
+    const postLogout = `${stack.ctx.config.web.publicUrl}/login?utloggad=1`;
+    expect(end.searchParams.get('post_logout_redirect_uri')).toBe(postLogout);
+    expect(end.searchParams.get('client_id')).toBe('vardmote-patient');
+    const hint = JSON.parse(Buffer.from(end.searchParams.get('id_token_hint')!.split('.')[1], 'base64url').toString());
+    expect(hint).toMatchObject({ iss: issuer, aud: 'vardmote-patient' });
+
+    // The provider accepts the hint and the redirect URI, asks to confirm, and sends the browser back to us.
+    const jar: string[] = [];
+    const ask = await fetch(end, { redirect: 'manual' });
+    expect(ask.status).toBe(200);
+    jar.push(...ask.headers.getSetCookie().map((c) => c.split(';')[0]));
+    const html = await ask.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)![1];
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1];
+    const confirm = await fetch(new URL(action, end), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: jar.join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    });
+    expect([302, 303]).toContain(confirm.status);
+    expect(confirm.headers.get('location')).toBe(postLogout);
+  });
+
+  it('logout falls back to our own page when the provider cannot be reached', async () => {
+    const ctx = await connect({
+      OIDC_PATIENT_ISSUER: 'http://127.0.0.1:9/',
+      OIDC_PATIENT_CLIENT_SECRET: 'x'.repeat(20),
+    });
+    const app = testApp(ctx, []);
+    try {
+      // Logged in through the working provider, logged out by an app whose provider is down.
+      const patient = await login(stack.app, { personnummer: pnr });
+      const sid = patient.agent.jar.getCookie('vardmote', {
+        domain: '127.0.0.1',
+        path: '/',
+        secure: false,
+        script: false,
+      });
+      const res = await request(app)
+        .post('/logout')
+        .set('cookie', `vardmote=${sid!.value}`)
+        .set('x-csrf-token', patient.csrf)
+        .expect(303);
+      expect(res.headers.location).toBe('/login?utloggad=1');
+      await patient.get('/api/me').expect(401);
+    } finally {
+      await app.close();
+      await ctx.close();
+    }
   });
 
   it('limits login attempts per client address', async () => {

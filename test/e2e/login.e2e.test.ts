@@ -165,3 +165,29 @@ describe('staff roles', () => {
     expect(res!.status()).toBe(403);
   });
 });
+
+describe('logout', () => {
+  it('Logga ut ends the session here and at the identity provider, and comes back to the logged-out page', async () => {
+    const page = await newPage(stack.browser, 'logout');
+    const member = DEMO.clinicians[0];
+    await loginAt(page, `${BASE}/admin`, staffSub(member.hsaId));
+    const issuer = new URL(stack.ctx.config.oidc.staff!.issuer);
+    // The provider's session cookie (on plain http its `.legacy` twin; cookies ignore the port).
+    const idpSession = async () =>
+      (await page.context().cookies(issuer.origin)).filter((c) => /^_session(\.legacy)?$/.test(c.name) && c.value)
+        .length;
+    expect(await idpSession()).toBeGreaterThan(0);
+
+    await page.click('form.logout button[type="submit"]');
+    // The provider confirms the logout of its own session (the test provider asks; a real one may not).
+    await page.waitForURL((u) => u.origin === issuer.origin);
+    await expect(page.locator('h1').textContent()).resolves.toBe('Logga ut från testleverantören?');
+    await page.click('button[data-logout="yes"]');
+    await page.waitForURL(`${BASE}/login?utloggad=1`);
+    await expect(page.locator('[role="status"]').textContent()).resolves.toContain('Du är utloggad');
+    expect(await idpSession()).toBe(0);
+    // Our session is gone too: the back office sends the browser to the login.
+    await page.goto(`${BASE}/admin`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+  });
+});

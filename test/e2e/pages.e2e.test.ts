@@ -65,8 +65,7 @@ it('each staff role sees each of its pages without a browser error', async () =>
     .map((r) => ({
       name: r.path.replace(/^\//, '').replace(/[/:]+/g, '_'),
       grantees: r.grantees ?? [],
-      url:
-        r.path.replace(':id', idFor(r.path)) + (r.path === '/admin/logs/extract' ? `?patientId=${f.adultId}` : ''),
+      url: r.path.replace(':id', idFor(r.path)) + (r.path === '/admin/logs/extract' ? `?patientId=${f.adultId}` : ''),
     }));
   const roles: Array<[Grantee, string]> = [
     ['care_admin', f.staff.careAdmin],

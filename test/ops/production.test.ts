@@ -75,6 +75,11 @@ const CASES: Array<[string, Record<string, string | undefined>, string]> = [
     { VARDMOTE_FAULT: 'hang-after-fee-commit' },
     'VARDMOTE_FAULT: fault injection is for tests only',
   ],
+  [
+    'no allow-list of machine clients',
+    { API_TOKEN_CLIENT_IDS: undefined },
+    'API_TOKEN_CLIENT_IDS: required in production',
+  ],
   ['short test timers', { ALLOW_POLICY_OVERRIDE: 'true' }, 'ALLOW_POLICY_OVERRIDE: for tests only'],
   [
     'mail that could go out in clear',

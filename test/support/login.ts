@@ -7,7 +7,15 @@ import request from 'supertest';
 import type { Express } from 'express';
 
 export type Who =
-  { personnummer: string; name?: string; loa?: 'loa2' | 'loa3' } | { hsaId: string; name?: string } | { sub: string };
+  | {
+      personnummer: string;
+      name?: string;
+      loa?: 'loa2' | 'loa3';
+      /** When the provider says the person authenticated: seconds ago, or `none` (no auth_time). */
+      authAge?: number | 'none';
+    }
+  | { hsaId: string; name?: string }
+  | { sub: string };
 
 /** A tiny cookie jar for the identity provider's side. */
 class Jar {
@@ -63,6 +71,7 @@ export async function throughProvider(authorizationUrl: string, who: Who): Promi
               personnummer: who.personnummer.replace('-', ''),
               name: who.name ?? 'Test Person',
               acr: who.loa ?? 'loa3',
+              ...(who.authAge !== undefined ? { authAge: String(who.authAge) } : {}),
             };
   }
   throw new Error('too many redirects at the provider');

@@ -12,6 +12,7 @@ export const SAFE: Record<string, string> = {
   JANUS_PUBLIC_WS_URL: 'wss://video.region.example/janus',
   JANUS_ADMIN_SECRET: secret(),
   JANUS_API_SECRET: secret(),
+  API_TOKEN_CLIENT_IDS: 'region-booking,region-journal',
   JANUS_ROOM_ADMIN_KEY: secret(),
   JANUS_EVENT_SECRET: secret(),
   SESSION_SECRET: secret() + secret(),
