@@ -102,7 +102,8 @@ const ACCESS_SQL = `select a.id, a.at, a.actor, s.given_name || ' ' || s.family_
 
 function scopeClause(scope: LogScope, add: (sql: string, v?: unknown) => void) {
   if ('noPatients' in scope) add('a.patient_id is null');
-  else if (scope.units) add('a.care_unit_id = any(?::uuid[])', scope.units);
+  else if (scope.units?.length) add('a.care_unit_id in (?)', scope.units);
+  else if (scope.units) add('false');
 }
 
 /** Access-log rows by patient, by actor (HSA-id or personnummer) and period, newest first. */
@@ -130,9 +131,10 @@ export async function sampleAccessLog(
   em: EntityManager,
   f: { from: string; to: string; n: number; units: string[] | null },
 ): Promise<AccessRow[]> {
-  const unit = f.units ? ' and a.care_unit_id = any(?::uuid[])' : '';
+  // The driver expands an array bound to one '?' into a list.
+  const unit = !f.units ? '' : f.units.length ? ' and a.care_unit_id in (?)' : ' and false';
   return em.execute<AccessRow[]>(
     `${ACCESS_SQL} where a.patient_id is not null and a.at >= ? and a.at < ?${unit} order by random() limit ?`,
-    [f.from, f.to, ...(f.units ? [f.units] : []), f.n],
+    [f.from, f.to, ...(f.units?.length ? [f.units] : []), f.n],
   );
 }
