@@ -4,6 +4,7 @@
  * media this machine's one Janus process carries before frames drop.
  * Run: npm run bench:video (fresh embedded services on the test ports; Chromium runs on the same machine).
  */
+import { janusRoomsOptions } from '../media/room-service';
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import type { Server } from 'node:http';
@@ -39,7 +40,7 @@ function janusCpuSeconds(): number {
 
 async function main(): Promise<void> {
   const ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
-  const rooms = createJanusRooms({ wsUrl: ctx.config.janus.wsUrl, roomAdminKey: ctx.config.janus.roomAdminKey });
+  const rooms = createJanusRooms(janusRoomsOptions(ctx.config));
   const worker = await startTestWorker(ctx, { rooms });
   const app = testApp(ctx);
   const server = await new Promise<Server>((resolve) => {
