@@ -8,12 +8,12 @@ import { csrfSync } from 'csrf-sync';
 import type { Logger } from 'pino';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AppDeps } from './deps';
-import { allow, assertEveryRouteAllows } from './http/access';
+import { assertEveryRouteAllows } from './http/access';
 import { authenticate, createSessions } from './auth';
 import { CSRF_ERROR_CODE, errorHandler, notFound } from './http/errors';
 import { healthRoutes } from './health';
 import { metricsRoutes, requestLog } from './ops';
-import { codecRouter } from './codec';
+import { codecCors, codecRoutes } from './codec';
 import { createWebMetrics } from '../observability/metrics';
 import { countOpenDeviations } from '../db/deviations';
 import { invoiceStatusCounts } from '../db/finance';
@@ -27,9 +27,9 @@ import { messageRoutes } from './messages/routes';
 import { createPdfRenderer } from '../documents/pdf';
 import { clinicianRoutes } from './admin/clinician';
 import { encounterRoutes } from './encounters/routes';
-import { mount } from './http/route';
+import { mount, type RouteDef } from './http/route';
 import { createLimiters } from './http/limits';
-import { identityRouter, RelyingParties } from './identity/routes';
+import { identityRoutes, RelyingParties } from './identity/routes';
 import { createRelyingParty } from './identity/oidc';
 import { janusEventRoutes } from './meet/janus-events';
 import { meetRoutes } from './meet/routes';
@@ -49,7 +49,11 @@ declare module 'express-serve-static-core' {
 const UI_ROOT = path.resolve(__dirname, '..', 'admin-ui');
 
 /** The app and what must be closed with it (the session store's pool). */
-export type App = Express & { close(): Promise<void> };
+export type App = Express & {
+  close(): Promise<void>;
+  /** Every declared route, from the areas' tables (the route-table test reads them). */
+  declaredRoutes: RouteDef[];
+};
 
 /**
  * Builds the app around its dependencies.
@@ -105,8 +109,9 @@ export function createApp(deps: AppDeps): App {
       hsts: config.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     }),
   );
-  // Janus posts event batches bigger than any API body, with its own secret: its sink parses its own.
-  app.use(mount(janusEventRoutes(deps), limiters));
+  // Janus' sink checks its secret, then parses its own (large) batches: before the app's body parsers.
+  const sink = janusEventRoutes(deps);
+  app.use(mount(sink, limiters));
   app.use('/static', express.static(path.join(UI_ROOT, 'public'), { maxAge: '1h' }));
   app.use('/static', express.static(MEETING_BUNDLE_DIR, { maxAge: 0 }));
   app.use(express.json({ limit: '256kb' }));
@@ -148,24 +153,27 @@ export function createApp(deps: AppDeps): App {
     patient: config.oidc.patient && createRelyingParty(config.oidc.patient, { refuseTestProvider: config.production }),
     staff: config.oidc.staff && createRelyingParty(config.oidc.staff, { refuseTestProvider: config.production }),
   };
-  app.use(mount(healthRoutes(deps.probes), limiters));
-  app.use(mount(metricsRoutes(metrics), limiters));
-  app.use(codecRouter(deps));
-  app.use(identityRouter(deps, parties));
-  app.use(mount(encounterRoutes(deps), limiters));
-  app.use(mount(catalogRoutes(deps), limiters));
-  app.use(mount(meetRoutes(deps), limiters));
-  app.use(mount(patientRoutes(deps), limiters));
-  app.get('/', allow('anyone'), (req, res) =>
-    res.redirect(req.principal?.kind === 'person' ? '/mina-sidor' : req.principal ? '/admin' : '/login'),
-  );
-  app.use(mount(adminRoutes(deps), limiters));
-  app.use(mount(deviationRoutes(deps), limiters));
-  app.use(mount(logRoutes(deps), limiters));
-  app.use(mount(followupRoutes(deps), limiters));
-  app.use(mount(clinicianRoutes(deps), limiters));
-  app.use(mount(financeRoutes(deps, pdf), limiters));
-  app.use(mount(messageRoutes(deps), limiters));
+  app.use('/codec', codecCors(deps));
+  // Every area's table, in this order (each table keeps its own order: literal paths before ':id').
+  const routes = [
+    ...healthRoutes(deps.probes),
+    ...metricsRoutes(metrics),
+    ...codecRoutes(deps),
+    ...identityRoutes(deps, parties),
+    ...encounterRoutes(deps),
+    ...catalogRoutes(deps),
+    ...meetRoutes(deps),
+    ...patientRoutes(deps),
+    ...adminRoutes(deps),
+    ...deviationRoutes(deps),
+    ...logRoutes(deps),
+    ...followupRoutes(deps),
+    ...clinicianRoutes(deps),
+    ...financeRoutes(deps, pdf),
+    ...messageRoutes(deps),
+  ];
+  app.use(mount(routes, limiters));
+  app.declaredRoutes = [...sink, ...routes];
   if (deps.extraRouter) app.use(deps.extraRouter);
 
   app.use((_req, _res, next) => next(notFound('page')));

@@ -8,7 +8,7 @@ import type { AppDeps } from './deps';
 import type { Grantee } from './http/access';
 import { roles } from './http/guards';
 import { get, type RouteDef } from './http/route';
-import { logAccess } from './http/audit';
+import { logAccess, shownPatients } from './http/audit';
 import { isoInstant } from './encounters/schemas';
 
 const SlotQuery = z.object({
@@ -63,13 +63,7 @@ export async function readOutbox(req: Request, units: string[] | null, opts: { w
     action: 'list',
     target: opts.withText ? 'admin:outbox' : 'outbox',
     careUnitId: units?.length === 1 ? units[0] : null,
-    patientIds: uniqueBy(
-      messages.filter((m) => m.patientId).map((m) => ({ patientId: m.patientId!, careUnitId: m.careUnitId })),
-    ),
+    patientIds: shownPatients(messages),
   });
   return messages;
 }
-
-const uniqueBy = <T extends { patientId: string; careUnitId: string | null }>(xs: T[]) => [
-  ...new Map(xs.map((x) => [`${x.patientId}:${x.careUnitId}`, x])).values(),
-];

@@ -3,10 +3,11 @@
  * payloads and gets them decrypted (or encrypted) with our keys. Only a sysadmin's staff session may,
  * from the configured UI origin; each decode is access-logged, since payloads hold patient data.
  */
-import { Router } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
-import { allow } from './http/access';
+import { anyone, roles } from './http/guards';
+import { options, post, type RouteDef } from './http/route';
 import { logAccess } from './http/audit';
 import { HttpError } from './http/errors';
 import type { AppDeps } from './deps';
@@ -35,16 +36,14 @@ const toWire = (p: Payload): Wire => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
-export function codecRouter({ config }: AppDeps): Router {
-  const codec = new EncryptionCodec(config.payloadKeys);
+/** The UI runs on its own origin and sends the session cookie along: its CORS, before any route answers. */
+export function codecCors({ config }: AppDeps): RequestHandler {
   const allowedOrigins = new Set([config.temporalUiOrigin, new URL(config.web.publicUrl).origin]);
-  const router = Router();
-  // The UI runs on its own origin and sends the session cookie along: answer its CORS preflight.
-  router.use('/codec', (req, res, next) => {
+  return (req, res, next) => {
     const origin = req.headers.origin;
     if (origin && !allowedOrigins.has(origin))
       throw new HttpError(403, `origin ${origin} may not use the codec endpoint`, undefined, 'forbidden');
-    if (origin) {
+    if (origin)
       res.set({
         'access-control-allow-origin': origin,
         'access-control-allow-credentials': 'true',
@@ -52,29 +51,35 @@ export function codecRouter({ config }: AppDeps): Router {
         'access-control-allow-methods': 'POST',
         vary: 'Origin',
       });
-    }
     next();
-  });
-  for (const op of ['encode', 'decode'] as const) {
-    router.options(`/codec/${op}`, allow('anyone'), (_req, res) => void res.sendStatus(204));
-    router.post(`/codec/${op}`, allow('sysadmin'), async (req, res) => {
-      const parsed = WirePayloads.safeParse(req.body);
-      if (!parsed.success)
-        throw new HttpError(400, `payloads: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'payloads', 'invalid');
-      const input = parsed.data.payloads.map(fromWire);
-      let out: Payload[];
-      try {
-        out = op === 'encode' ? await codec.encode(input) : await codec.decode(input);
-      } catch (e) {
-        await logAccess(req, { action: `codec-${op}`, target: 'payloads', outcome: 'refused' });
-        throw new HttpError(400, (e as Error).message, 'payloads', 'codec');
-      }
-      await logAccess(req, {
-        action: `codec-${op}`,
-        target: `${input.length} payloads, namespace ${String(req.headers['x-namespace'] ?? config.temporal.namespace)}`,
-      });
-      res.json({ payloads: out.map(toWire) });
+  };
+}
+
+export function codecRoutes({ config }: AppDeps): RouteDef[] {
+  const codec = new EncryptionCodec(config.payloadKeys);
+  const run = (op: 'encode' | 'decode') => async (req: Request, res: Response) => {
+    const parsed = WirePayloads.safeParse(req.body);
+    if (!parsed.success)
+      throw new HttpError(400, `payloads: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'payloads', 'invalid');
+    const input = parsed.data.payloads.map(fromWire);
+    let out: Payload[];
+    try {
+      out = op === 'encode' ? await codec.encode(input) : await codec.decode(input);
+    } catch (e) {
+      await logAccess(req, { action: `codec-${op}`, target: 'payloads', outcome: 'refused' });
+      throw new HttpError(400, (e as Error).message, 'payloads', 'codec');
+    }
+    await logAccess(req, {
+      action: `codec-${op}`,
+      target: `${input.length} payloads, namespace ${String(req.headers['x-namespace'] ?? config.temporal.namespace)}`,
     });
-  }
-  return router;
+    res.json({ payloads: out.map(toWire) });
+  };
+  const preflight = (_req: Request, res: Response) => void res.sendStatus(204);
+  return [
+    options('/codec/encode', anyone, preflight),
+    options('/codec/decode', anyone, preflight),
+    post('/codec/encode', roles('sysadmin'), run('encode')),
+    post('/codec/decode', roles('sysadmin'), run('decode')),
+  ];
 }

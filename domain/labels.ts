@@ -240,3 +240,13 @@ export const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
     'En vårdnadshavare med skyddad identitet kan inte företräda barnet i e-tjänster. Kontakta mottagningen.',
   'guardian-blocked': 'Mottagningen har spärrat vårdnadshavares åtkomst i e-tjänster för det här barnet.',
 };
+
+/** Why a charge cannot be waived, by the refusal's reason (activities/invoice) or its code. */
+export const WAIVE_REFUSAL_LABELS: Record<string, string> = {
+  'already-credited': 'Avgiften är redan avskriven.',
+  'counts-to-ceiling': 'En besöksavgift räknas mot högkostnadsskyddet och kan inte avskrivas här.',
+  closed: 'Fakturan är avslutad och kan inte längre ändras.',
+  'not-on-invoice': 'Avgiften finns inte på fakturan.',
+};
+export const waiveRefusalLabel = (code: string): string =>
+  WAIVE_REFUSAL_LABELS[code] ?? 'Avgiften kunde inte avskrivas.';

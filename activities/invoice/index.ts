@@ -252,15 +252,19 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
         if (!inv || inv.kind !== 'invoice') throw businessFailure('NotFound', 'no such invoice', 'invoiceId');
         await lockPatient(tx, inv.patientId);
         const found = await chargeOnInvoice(tx, inv.id, input.chargeId);
-        if (!found) throw businessFailure('NotFound', 'the charge is not on this invoice', 'chargeId');
-        if (found.credited) throw businessFailure('Refused', 'the charge is already credited', 'chargeId');
+        if (!found)
+          throw businessFailure('NotFound', 'the charge is not on this invoice', 'chargeId', 'not-on-invoice');
+        if (found.credited)
+          throw businessFailure('Refused', 'the charge is already credited', 'chargeId', 'already-credited');
         if (found.charge.countsToCeiling)
           throw businessFailure(
             'Refused',
             'a visit fee counts towards the high-cost ceiling and is not waived',
             'chargeId',
+            'counts-to-ceiling',
           );
-        if (found.line.amountOre === 0) throw businessFailure('Refused', 'nothing to credit', 'chargeId');
+        if (found.line.amountOre === 0)
+          throw businessFailure('Refused', 'nothing to credit', 'chargeId', 'nothing-to-credit');
         const number = await takeNumber(tx, SERIES.creditNote);
         const today = stockholmDateOf(new Date());
         const note: NewInvoice = {

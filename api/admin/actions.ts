@@ -8,7 +8,7 @@ import type { Client, UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import type { Caller, EncounterScope } from '../http/guards';
-import { logAccess } from '../http/audit';
+import { logAccess, onEncounter } from '../http/audit';
 import { principalId } from '../auth';
 import { HttpError, toHttp } from '../http/errors';
 import { bookableSlot } from '../encounters/booking';
@@ -132,12 +132,7 @@ export async function noShowReason(show: Show, req: Request, res: Response, enc:
     { actor: principalId(p), actorName: p.kind === 'staff' ? p.name : '' },
     { toStatus: deviation.status, note: `Orsak till uteblivet besök: ${form.data.reason}` },
   );
-  await logAccess(req, {
-    action: 'no-show-reason',
-    target: `encounter:${row.id}`,
-    patientIds: [row.patientId],
-    careUnitId: row.careUnitId,
-  });
+  await logAccess(req, onEncounter(row, 'no-show-reason'));
   res.redirect(303, `/admin/encounters/${row.id}`);
 }
 
@@ -145,16 +140,7 @@ export async function noShowReason(show: Show, req: Request, res: Response, enc:
 export async function revokeLinks(req: Request, { row }: EncounterScope): Promise<number> {
   return req.em.transactional(async (tx) => {
     const revoked = await revokeMeetingLinks(tx, row.id);
-    await logAccess(
-      req,
-      {
-        action: 'revoke-meeting-links',
-        target: `encounter:${row.id}`,
-        patientIds: [row.patientId],
-        careUnitId: row.careUnitId,
-      },
-      tx,
-    );
+    await logAccess(req, onEncounter(row, 'revoke-meeting-links'), tx);
     return revoked;
   });
 }

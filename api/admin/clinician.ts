@@ -7,7 +7,7 @@ import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { actorForEncounter, unitsFor } from '../http/access';
-import { logAccess } from '../http/audit';
+import { logAccess, shownPatients } from '../http/audit';
 import { HttpError, notFound, toHttp } from '../http/errors';
 import { IdParam } from '../encounters/schemas';
 import { clinicianWorklist, getEncounterRow } from '../../db/encounters';
@@ -37,7 +37,7 @@ export function clinicianRoutes({ temporal }: AppDeps): RouteDef[] {
     await logAccess(req, {
       action: 'list',
       target: 'admin:mina-moten',
-      patientIds: [...new Set(rows.map((r) => r.patientId))],
+      patientIds: shownPatients(rows),
     });
     res.set('cache-control', 'no-store').render('clinician/worklist', {
       title: 'Mina möten',

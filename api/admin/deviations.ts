@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { permits, unitsFor } from '../http/access';
 import type { StaffRoleName } from '../../db/entities';
-import { logAccess } from '../http/audit';
+import { logAccess, shownPatients, onRecord } from '../http/audit';
 import { principalId } from '../auth';
 import { HttpError, notFound } from '../http/errors';
 import { IdParam } from '../encounters/schemas';
@@ -60,7 +60,7 @@ export function deviationRoutes(_deps: AppDeps): RouteDef[] {
       await logAccess(req, {
         action: 'list',
         target: 'admin:deviations',
-        patientIds: [...new Set(rows.map((r) => r.patientId))],
+        patientIds: shownPatients(rows),
       });
       const options = (values: readonly string[], labels: Record<string, string>, selected?: string) =>
         values.map((v) => ({ value: v, label: labels[v], selected: v === selected }));
@@ -89,7 +89,7 @@ export function deviationRoutes(_deps: AppDeps): RouteDef[] {
       await logAccess(req, {
         action: 'export',
         target: 'admin:deviations.csv',
-        patientIds: [...new Set(rows.map((r) => r.patientId))],
+        patientIds: shownPatients(rows),
         detail: { ...f },
       });
       // Cells that start like a formula are escaped (OWASP CSV injection): a description may start with '='.
@@ -139,7 +139,7 @@ export function deviationRoutes(_deps: AppDeps): RouteDef[] {
       const d = await findDeviation(req.em, id);
       const units = unitsFor(req.principal!, READERS);
       if (!d || (units && (!d.careUnitId || !units.includes(d.careUnitId)))) throw notFound('avvikelse');
-      await logAccess(req, { action: 'read', target: `deviation:${id}`, patientIds: [d.patientId] });
+      await logAccess(req, onRecord('deviation', d, 'read'));
       const history = await deviationHistory(req.em, id);
       res.render('deviations/show', {
         title: sv(DEVIATION_CATEGORY_LABELS, d.category),
@@ -180,11 +180,7 @@ export function deviationRoutes(_deps: AppDeps): RouteDef[] {
           ? { toStatus: 'closed', action: form.data.action }
           : { toStatus: 'under_review', note: form.data.note || null },
       );
-      await logAccess(req, {
-        action: `review:${form.data.toStatus}`,
-        target: `deviation:${id}`,
-        patientIds: [d.patientId],
-      });
+      await logAccess(req, onRecord('deviation', d, `review:${form.data.toStatus}`));
       res.redirect(303, `/admin/deviations/${id}`);
     }),
   ];

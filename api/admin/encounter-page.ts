@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
 import { Grantee, holdsIn } from '../http/access';
 import type { EncounterScope } from '../http/guards';
-import { logAccess } from '../http/audit';
+import { logAccess, onEncounter } from '../http/audit';
 import { CHARGE_LABELS, EVENT_LABELS, OUTCOME_LABELS, ROLE_LABELS, statusLabel, sv } from '../../domain/labels';
 import { waitingForLabel } from '../../domain/waiting-for';
 import { listClinicians } from '../../db/care';
@@ -25,13 +25,7 @@ const CANCELLABLE: EncounterStatus[] = ['requested', 'eligibility', 'identity', 
 
 export function encounterPage(temporal: Client) {
   return async (req: Request, res: Response, { row, principal }: EncounterScope, extras: PageExtras = {}) => {
-    const id = row.id;
-    await logAccess(req, {
-      action: 'read',
-      target: `encounter:${id}`,
-      patientIds: [row.patientId],
-      careUnitId: row.careUnitId,
-    });
+    await logAccess(req, onEncounter(row, 'read'));
     res.set('cache-control', 'no-store');
     const state = await liveState(temporal, row.workflowId);
     const status = (state?.status ?? row.status) as EncounterStatus;

@@ -2,7 +2,7 @@
 import type { Request } from 'express';
 import type { Client } from '@temporalio/client';
 import type { EncounterScope } from '../http/guards';
-import { logAccess } from '../http/audit';
+import { logAccess, onEncounter } from '../http/audit';
 import { principalId } from '../auth';
 import { liveState } from '../encounters/service';
 import { loggedWithin } from '../../db/access-log';
@@ -11,12 +11,7 @@ import { statusLabel } from '../../domain/labels';
 export async function watchEncounter(temporal: Client, req: Request, { row, principal }: EncounterScope) {
   // Watching one page is one access: logged once a minute, not on every poll.
   if (!(await loggedWithin(req.em, { actor: principalId(principal), action: 'watch', patientId: row.patientId }, 60)))
-    await logAccess(req, {
-      action: 'watch',
-      target: `encounter:${row.id}`,
-      patientIds: [row.patientId],
-      careUnitId: row.careUnitId,
-    });
+    await logAccess(req, onEncounter(row, 'watch'));
   const state = await liveState(temporal, row.workflowId);
   return {
     status: state?.status ?? row.status,

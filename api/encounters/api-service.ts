@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../deps';
 import type { Caller, EncounterScope } from '../http/guards';
-import { logAccess } from '../http/audit';
+import { logAccess, onEncounter, shownPatients } from '../http/audit';
 import { HttpError } from '../http/errors';
 import { principalId } from '../auth';
 import * as m from '../../workflows/encounter.messages';
@@ -66,7 +66,7 @@ export async function listFromApi(req: Request, caller: Caller) {
   const page = await listEncounters(req.em, {
     ...q,
     careUnitIds: caller.units ?? undefined,
-    patientIds: caller.patients?.map((x) => x.patientId),
+    patientIds: (await caller.patients())?.map((x) => x.patientId),
   });
   await logAccess(req, {
     action: 'list',
@@ -82,21 +82,9 @@ export async function listFromApi(req: Request, caller: Caller) {
   };
 }
 
-/** Each patient a list showed, with the unit it was shown from (a quality lead follows up their unit's rows). */
-export const shownPatients = (items: Array<{ patientId: string; careUnitId: string }>) => [
-  ...new Map(
-    items.map((i) => [`${i.patientId}:${i.careUnitId}`, { patientId: i.patientId, careUnitId: i.careUnitId }]),
-  ).values(),
-];
-
 /** GET /api/encounters/:id: the row with the workflow's live state (the row may lag by one projection). */
 export async function readFromApi(temporal: Client, req: Request, { row }: EncounterScope) {
-  await logAccess(req, {
-    action: 'read',
-    target: `encounter:${row.id}`,
-    patientIds: [row.patientId],
-    careUnitId: row.careUnitId,
-  });
+  await logAccess(req, onEncounter(row, 'read'));
   const state = await liveState(temporal, row.workflowId);
   return {
     ...row,
@@ -114,10 +102,5 @@ export async function signalPresence(
 ) {
   const signal = event === 'joined' ? m.participantJoinedSignal : m.participantLeftSignal;
   await temporal.workflow.getHandle(row.workflowId).signal(signal, { role, source: `api:${actor.id}` });
-  await logAccess(req, {
-    action: `signal:${event}`,
-    target: `encounter:${row.id}`,
-    patientIds: [row.patientId],
-    careUnitId: row.careUnitId,
-  });
+  await logAccess(req, onEncounter(row, `signal:${event}`));
 }

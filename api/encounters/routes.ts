@@ -2,8 +2,9 @@
 import type { Request } from 'express';
 import type { AppDeps } from '../deps';
 import type { Grantee } from '../http/access';
-import { encounterScoped, roles } from '../http/guards';
-import { get, post, type RouteDef } from '../http/route';
+import { encounterScoped, roles, type EncounterScope } from '../http/guards';
+import { get, post, type Guard, type RouteDef } from '../http/route';
+import type { UpdateDefinition } from '@temporalio/client';
 import * as m from '../../workflows/encounter.messages';
 import * as S from './schemas';
 import { bookableSlot } from './booking';
@@ -16,9 +17,27 @@ const BOOKERS: Grantee[] = ['care_admin', 'patient'];
 
 export function encounterRoutes(deps: AppDeps): RouteDef[] {
   const { temporal } = deps;
-  const slot = async (req: Request, row: { careUnitId: string }) => ({
+  /** A route that is one workflow update: its argument from the request, the new state as the answer. */
+  const update = <A>(
+    path: string,
+    guard: Guard<EncounterScope>,
+    def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>,
+    arg: (req: Request, enc: EncounterScope) => A | Promise<A>,
+  ) =>
+    post(
+      path,
+      guard,
+      async (req, res, enc) => void res.json(await runUpdate(temporal, req, enc, def, await arg(req, enc))),
+    );
+  const body =
+    <T>(schema: { parse(v: unknown): T }) =>
+    (req: Request) =>
+      schema.parse(req.body);
+  const slot = async (req: Request, { row }: EncounterScope) => ({
     slotId: await bookableSlot(req.em, row, S.SlotChoice.parse(req.body).slotId),
   });
+  const CLINICIAN = encounterScoped('clinician');
+  const BOOKER = encounterScoped(...BOOKERS);
   return [
     post('/api/encounters', roles('care_admin', 'scope:encounters:write'), (req, res, caller) =>
       createFromApi(deps, req, res, caller),
@@ -33,64 +52,26 @@ export function encounterRoutes(deps: AppDeps): RouteDef[] {
       encounterScoped(...READERS),
       async (req, res, enc) => void res.json(await readFromApi(temporal, req, enc)),
     ),
-    post(
-      '/api/encounters/:id/eligibility',
-      encounterScoped('clinician'),
-      async (req, res, enc) =>
-        void res.json(await runUpdate(temporal, req, enc, m.answerEligibilityUpdate, S.Eligibility.parse(req.body))),
-    ),
+    update('/api/encounters/:id/eligibility', CLINICIAN, m.answerEligibilityUpdate, body(S.Eligibility)),
     // The identity step is the logged-in person: their verified e-ID, never a body.
-    post('/api/encounters/:id/identity', encounterScoped('patient'), async (req, res, enc) => {
-      const p = enc.principal as Extract<typeof enc.principal, { kind: 'person' }>;
-      const claims: m.IdentityClaims = { personnummer: p.personnummer, loa: p.loa, method: p.method };
-      res.json(await runUpdate(temporal, req, enc, m.recordIdentityUpdate, { claims }));
-    }),
-    post(
-      '/api/encounters/:id/booking',
-      encounterScoped(...BOOKERS),
-      async (req, res, enc) =>
-        void res.json(await runUpdate(temporal, req, enc, m.bookUpdate, await slot(req, enc.row))),
+    update(
+      '/api/encounters/:id/identity',
+      encounterScoped('patient'),
+      m.recordIdentityUpdate,
+      (_req, { principal: p }) => {
+        const person = p as Extract<typeof p, { kind: 'person' }>;
+        const claims: m.IdentityClaims = { personnummer: person.personnummer, loa: person.loa, method: person.method };
+        return { claims };
+      },
     ),
-    post(
-      '/api/encounters/:id/reschedule',
-      encounterScoped(...BOOKERS),
-      async (req, res, enc) =>
-        void res.json(await runUpdate(temporal, req, enc, m.rescheduleUpdate, await slot(req, enc.row))),
-    ),
-    post(
-      '/api/encounters/:id/checklist',
-      encounterScoped('clinician'),
-      async (req, res, enc) =>
-        void res.json(await runUpdate(temporal, req, enc, m.confirmChecklistUpdate, S.Checklist.parse(req.body))),
-    ),
-    post(
-      '/api/encounters/:id/admit',
-      encounterScoped('clinician'),
-      async (req, res, enc) => void res.json(await runUpdate(temporal, req, enc, m.admitPatientUpdate, {})),
-    ),
-    post(
-      '/api/encounters/:id/end',
-      encounterScoped('clinician'),
-      async (req, res, enc) => void res.json(await runUpdate(temporal, req, enc, m.endSessionUpdate, {})),
-    ),
-    post(
-      '/api/encounters/:id/phone',
-      encounterScoped('clinician'),
-      async (req, res, enc) =>
-        void res.json(await runUpdate(temporal, req, enc, m.switchToPhoneUpdate, S.PhoneFallback.parse(req.body))),
-    ),
-    post(
-      '/api/encounters/:id/journal-note',
-      encounterScoped('clinician'),
-      async (req, res, enc) =>
-        void res.json(await runUpdate(temporal, req, enc, m.submitJournalNoteUpdate, S.JournalNote.parse(req.body))),
-    ),
-    post(
-      '/api/encounters/:id/cancel',
-      encounterScoped(...BOOKERS),
-      async (req, res, enc) =>
-        void res.json(await runUpdate(temporal, req, enc, m.cancelUpdate, S.Cancel.parse(req.body))),
-    ),
+    update('/api/encounters/:id/booking', BOOKER, m.bookUpdate, slot),
+    update('/api/encounters/:id/reschedule', BOOKER, m.rescheduleUpdate, slot),
+    update('/api/encounters/:id/checklist', CLINICIAN, m.confirmChecklistUpdate, body(S.Checklist)),
+    update('/api/encounters/:id/admit', CLINICIAN, m.admitPatientUpdate, () => ({})),
+    update('/api/encounters/:id/end', CLINICIAN, m.endSessionUpdate, () => ({})),
+    update('/api/encounters/:id/phone', CLINICIAN, m.switchToPhoneUpdate, body(S.PhoneFallback)),
+    update('/api/encounters/:id/journal-note', CLINICIAN, m.submitJournalNoteUpdate, body(S.JournalNote)),
+    update('/api/encounters/:id/cancel', BOOKER, m.cancelUpdate, body(S.Cancel)),
     // Presence from a system that watches the meeting (Janus reports through its own event sink).
     post('/api/encounters/:id/participants', encounterScoped('scope:participants'), async (req, res, enc) => {
       await signalPresence(temporal, req, enc, S.Participant.parse(req.body));

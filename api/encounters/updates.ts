@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Client, UpdateDefinition } from '@temporalio/client';
 import type * as m from '../../workflows/encounter.messages';
 import type { EncounterScope } from '../http/guards';
-import { logAccess } from '../http/audit';
+import { logAccess, onEncounter } from '../http/audit';
 import { toHttp } from '../http/errors';
 
 /**
@@ -19,7 +19,7 @@ export async function runUpdate<A>(
   arg: A,
   action = `update:${def.name}`,
 ): Promise<m.EncounterState> {
-  const at = { action, target: `encounter:${row.id}`, patientIds: [row.patientId], careUnitId: row.careUnitId };
+  const at = onEncounter(row, action);
   try {
     const state = await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] });
     await logAccess(req, at);

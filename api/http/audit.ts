@@ -17,6 +17,29 @@ export interface AccessEvent {
   detail?: Record<string, unknown>;
 }
 
+type Owned = { id: string; patientId: string | null; careUnitId: string | null };
+type More = Pick<AccessEvent, 'outcome' | 'detail'>;
+
+/** An access to one record (an invoice, a thread, a deviation …) with its patient and unit, so the row needs no lookup. */
+export const onRecord = (kind: string, row: Owned, action: string, more: More = {}): AccessEvent => ({
+  action,
+  target: `${kind}:${row.id}`,
+  patientIds: [row.patientId],
+  careUnitId: row.careUnitId,
+  ...more,
+});
+/** An access to one encounter's data. */
+export const onEncounter = (row: Owned, action: string, more: More = {}) => onRecord('encounter', row, action, more);
+
+/** Each patient a list showed, once per unit it was shown from (a quality lead follows up their unit's rows). */
+export const shownPatients = (items: Array<{ patientId: string | null; careUnitId: string | null }>) => [
+  ...new Map(
+    items
+      .filter((i): i is { patientId: string; careUnitId: string | null } => i.patientId !== null)
+      .map((i) => [`${i.patientId}:${i.careUnitId}`, { patientId: i.patientId, careUnitId: i.careUnitId }]),
+  ).values(),
+];
+
 /**
  * Writes the caller's access: who (HSA-id, personnummer or client), as what, which patients, the
  * outcome, this request's id and the client's address.

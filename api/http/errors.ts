@@ -27,6 +27,8 @@ interface ErrorBody {
   error: string;
   message: string;
   field?: string;
+  /** Which case of the failure type it is (a refused waiver: 'already-credited', …). */
+  reason?: string;
   issues?: Array<{ field: string; message: string }>;
 }
 
@@ -62,10 +64,15 @@ export function toHttp(err: unknown): { status: number; body: ErrorBody } {
     while (f && !(f instanceof ApplicationFailure) && (f as Error).cause) f = (f as Error).cause;
     if (!(f instanceof ApplicationFailure)) return { status: 409, body: { error: 'conflict', message: err.message } };
     const status = isFailureType(f.type) ? FAILURES[f.type].status : 409;
-    const details = (f.details?.[0] ?? {}) as { field?: string };
+    const details = (f.details?.[0] ?? {}) as { field?: string; reason?: string };
     return {
       status,
-      body: { error: f.type ?? 'conflict', message: f.message, ...(details.field ? { field: details.field } : {}) },
+      body: {
+        error: f.type ?? 'conflict',
+        message: f.message,
+        ...(details.field ? { field: details.field } : {}),
+        ...(details.reason ? { reason: details.reason } : {}),
+      },
     };
   }
   if ((err as { code?: string } | null)?.code === CSRF_ERROR_CODE)

@@ -9,7 +9,7 @@ import { EncounterRow, getEncounterRow } from '../../db/encounters';
 import type { Actor } from '../../workflows/encounter.messages';
 import type { Principal } from '../auth';
 import { actorForEncounter, type Grantee, patientsFor, unitsFor } from './access';
-import { logAccess } from './audit';
+import { logAccess, onEncounter } from './audit';
 import { HttpError, notFound } from './errors';
 import type { Guard } from './route';
 import { IdParam } from '../encounters/schemas';
@@ -23,8 +23,8 @@ export interface Caller {
   principal: Principal;
   /** Units of the roles that admitted the call; null for every unit (or a caller not limited by unit). */
   units: string[] | null;
-  /** For a person: the patients they may act for (themself, children the rules allow); null otherwise. */
-  patients: Array<{ patientId: string; actingAs: 'self' | 'guardian' }> | null;
+  /** For a person: the patients they may act for (themself, children the rules allow); null otherwise. Asked for only where a route needs it. */
+  patients(): Promise<Array<{ patientId: string; actingAs: 'self' | 'guardian' }> | null>;
 }
 
 /** No login needed (the handler decides what an anonymous caller gets). */
@@ -38,9 +38,9 @@ export function roles(...grantees: Grantee[]): Guard<Caller> {
   const staff = staffRolesOf(grantees);
   return {
     grantees,
-    scope: async (req) => {
+    scope: (req) => {
       const p = req.principal!;
-      return { principal: p, units: unitsFor(p, staff), patients: await patientsFor(req.em, p) };
+      return { principal: p, units: unitsFor(p, staff), patients: () => patientsFor(req.em, p) };
     },
   };
 }
@@ -67,13 +67,7 @@ export async function scopeToEncounter(
   try {
     return { row, actor: await actorForEncounter(req, row, grantees), principal: req.principal! };
   } catch (err) {
-    await logAccess(req, {
-      action: 'access',
-      target: `encounter:${id}`,
-      patientIds: [row.patientId],
-      careUnitId: row.careUnitId,
-      outcome: 'refused',
-    });
+    await logAccess(req, onEncounter(row, 'access', { outcome: 'refused' }));
     throw err;
   }
 }

@@ -1,15 +1,15 @@
 /** Login and logout: OpenID Connect for patients (BankID / Freja eID+) and staff (SITHS), sessions in PostgreSQL. */
-import { Router, Request, Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import type { Request, Response } from 'express';
 import type { AppDeps } from '../deps';
-import { allow, Grantee } from '../http/access';
+import type { Grantee } from '../http/access';
+import { anyone, roles } from '../http/guards';
+import { get, post, type RouteDef } from '../http/route';
 import { logAccess } from '../http/audit';
-import { endSession, saveSession, SessionLogin } from '../auth';
+import { endSession, saveSession } from '../auth';
 import { POST_LOGOUT_PATH } from '../../config';
 import { HttpError } from '../http/errors';
-import { findStaffByHsaId } from '../../db/staff';
-import { parsePersonnummer } from '../../domain/personnummer';
 import { LoginError, RelyingParty } from './oidc';
+import { loginFrom } from './claims';
 
 export type Audience = 'patient' | 'staff';
 export type RelyingParties = Partial<Record<Audience, RelyingParty>>;
@@ -28,23 +28,9 @@ const audienceOf = (v: string): Audience => {
   return v as Audience;
 };
 
-export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
-  const router = Router();
+export function identityRoutes(deps: AppDeps, parties: RelyingParties): RouteDef[] {
   const { config } = deps;
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: config.rateLimits.loginPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) =>
-      void res.status(429).render('login/refused', {
-        layout: 'meet',
-        title: 'För många inloggningsförsök',
-        message: 'Vänta en minut och försök igen.',
-      }),
-  });
-
-  router.get('/login', allow('anyone'), (req, res) => {
+  const choose = (req: Request, res: Response) => {
     const returnTo = safeReturnTo(req.query.returnTo, '');
     const q = returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : '';
     res.render('login/choose', {
@@ -54,9 +40,9 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
       patientUrl: `/login/patient${q}`,
       staffUrl: `/login/staff${q}`,
     });
-  });
+  };
 
-  router.get('/login/:audience', allow('anyone'), limiter, async (req, res) => {
+  const begin = async (req: Request, res: Response) => {
     const audience = audienceOf(String(req.params.audience));
     const rp = parties[audience];
     if (!rp)
@@ -70,9 +56,9 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
     req.session.pending = { audience, ...pending, returnTo: safeReturnTo(req.query.returnTo, HOME[audience]) };
     await saveSession(req);
     res.set('cache-control', 'no-store').redirect(url);
-  });
+  };
 
-  router.get('/auth/callback/:audience', allow('anyone'), limiter, async (req, res) => {
+  const callback = async (req: Request, res: Response) => {
     const audience = audienceOf(String(req.params.audience));
     const rp = parties[audience];
     if (!rp) throw new HttpError(503, `login for ${audience} is not configured`, undefined, 'unavailable');
@@ -83,7 +69,7 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
         throw new LoginError('state', 'Inloggningen hörde inte till den här webbläsaren. Försök igen.');
       const { claims, idToken } = await rp.finish(query, pending);
       // The ID token stays in the server-side session (for logout at the provider), never in a cookie.
-      const login = { ...(await loginFrom(req, audience, claims)), idToken };
+      const login = { ...(await loginFrom(req, config, audience, claims)), idToken };
       await regenerate(req);
       req.session.login = login;
       await saveSession(req);
@@ -107,19 +93,19 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
         retryUrl: `/login/${audience}`,
       });
     }
-  });
+  };
 
-  router.post('/logout', allow('anyone'), async (req, res) => {
+  const logout = async (req: Request, res: Response) => {
     if (req.principal) await logAccess(req, { action: 'logout', target: 'session' });
     const atProvider = await providerLogoutUrl(req, parties);
     await endSession(req);
     res.clearCookie(config.web.publicUrl.startsWith('https:') ? '__Host-vardmote' : 'vardmote', { path: '/' });
     if (atProvider) loggedOutThenProvider(res, atProvider);
     else res.redirect(303, POST_LOGOUT_PATH);
-  });
+  };
 
   /** Who the session is, and the CSRF token a script sends as `x-csrf-token`. */
-  router.get('/api/me', allow(...EVERYONE), (req, res) => {
+  const me = (req: Request, res: Response) => {
     const p = req.principal!;
     res.set('cache-control', 'no-store').json({
       kind: p.kind,
@@ -127,44 +113,20 @@ export function identityRouter(deps: AppDeps, parties: RelyingParties): Router {
       ...(p.kind === 'staff' ? { hsaId: p.hsaId, grants: p.grants, clinicianId: p.clinicianId } : {}),
       csrfToken: res.locals.csrfToken ?? null,
     });
-  });
+  };
 
-  /** What the session keeps for this login; staff must exist (and be active) in our staff table. */
-  async function loginFrom(req: Request, audience: Audience, claims: Record<string, unknown>): Promise<SessionLogin> {
-    const at = Date.now();
-    const loa: 'loa3' | 'loa4' = String(claims.acr).endsWith('loa4') ? 'loa4' : 'loa3';
-    const name =
-      typeof claims.name === 'string' ? claims.name : [claims.given_name, claims.family_name].filter(Boolean).join(' ');
-    if (audience === 'staff') {
-      const hsaId = claims[config.claims.hsaId];
-      if (typeof hsaId !== 'string' || !hsaId)
-        throw new LoginError('claim', `Inloggningen saknade HSA-id (${config.claims.hsaId}).`);
-      if (!(await findStaffByHsaId(req.em, hsaId)))
-        throw new LoginError(
-          'unknown-staff',
-          'Du är inte upplagd som användare i Vårdmöte. Kontakta din systemförvaltare.',
-        );
-      return { kind: 'staff', hsaId, at };
-    }
-    const pnr = claims[config.claims.personnummer];
-    if (typeof pnr !== 'string') throw new LoginError('claim', 'Inloggningen saknade personnummer.');
-    let personnummer: string;
-    try {
-      personnummer = parsePersonnummer(pnr).normalized;
-    } catch {
-      throw new LoginError('claim', 'Inloggningen gav ett ogiltigt personnummer.');
-    }
-    const amr = Array.isArray(claims.amr) ? claims.amr.map(String) : [];
-    return {
-      kind: 'person',
-      personnummer,
-      name: name || 'Patient',
-      loa,
-      method: amr.includes('freja') ? 'freja' : 'bankid',
-      at,
-    };
-  }
-  return router;
+  return [
+    // The site's root: where each kind of caller starts.
+    get('/', anyone, (req, res) =>
+      res.redirect(req.principal?.kind === 'person' ? '/mina-sidor' : req.principal ? '/admin' : '/login'),
+    ),
+    get('/login', anyone, choose),
+    get('/login/:audience', anyone, begin),
+    get('/auth/callback/:audience', anyone, callback),
+    post('/logout', anyone, logout),
+    /** Who the session is, and the CSRF token a script sends as `x-csrf-token`. */
+    get('/api/me', roles(...EVERYONE), me),
+  ];
 }
 
 /**

@@ -4,7 +4,7 @@
  * is an identity-failure deviation.
  */
 import type { Request, Response } from 'express';
-import { logAccess } from '../http/audit';
+import { logAccess, onEncounter } from '../http/audit';
 import { principalId } from '../auth';
 import { notFound } from '../http/errors';
 import { EncounterRow, getEncounterRow } from '../../db/encounters';
@@ -86,14 +86,7 @@ export async function checkLink(req: Request, res: Response) {
   const row = await encounterRow(req, link.encounterId);
   const verdict = await mayEnter(req, row, link.role);
   if (!verdict.ok) {
-    await logAccess(req, {
-      action: 'open-meeting',
-      target: `encounter:${row.id}`,
-      patientIds: [row.patientId],
-      careUnitId: row.careUnitId,
-      outcome: 'refused',
-      detail: { reason: verdict.reason },
-    });
+    await logAccess(req, onEncounter(row, 'open-meeting', { outcome: 'refused', detail: { reason: verdict.reason } }));
     refusedPage(res, verdict.status, verdict.title, verdict.message, verdict.reason);
     return null;
   }

@@ -1,8 +1,9 @@
 /** The meeting's pages and the page's calls: the way in, entering, the room, its state, video and presence. */
 import type { Request, Response } from 'express';
+import type { EncounterRow } from '../../db/encounters';
 import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../deps';
-import { logAccess } from '../http/audit';
+import { logAccess, onEncounter } from '../http/audit';
 import { principalId, saveSession } from '../auth';
 import { HttpError, notFound } from '../http/errors';
 import { liveState } from '../encounters/service';
@@ -13,21 +14,10 @@ import * as m from '../../workflows/encounter.messages';
 import type { VideoRooms } from '../../media/rooms';
 import { checkLink, encounterRow, refusedPage } from './entry';
 import { enterMeeting, findMeetingSession, janusTokenFor } from './links';
-import { meetingView, pageSession, sessionHolds } from './service';
+import { meetingView, sessionHolds, type PageScope } from './service';
 
-const logged = (
-  req: Request,
-  action: string,
-  row: { id: string; patientId: string; careUnitId: string },
-  detail?: Record<string, unknown>,
-) =>
-  logAccess(req, {
-    action,
-    target: `encounter:${row.id}`,
-    patientIds: [row.patientId],
-    careUnitId: row.careUnitId,
-    detail,
-  });
+const logged = (req: Request, action: string, row: EncounterRow, detail?: Record<string, unknown>) =>
+  logAccess(req, onEncounter(row, action, detail ? { detail } : {}));
 
 export async function showEntry(req: Request, res: Response): Promise<void> {
   const ok = await checkLink(req, res);
@@ -52,18 +42,7 @@ export async function enterRoom(req: Request, res: Response): Promise<void> {
   // Binding the link and its access-log row commit together.
   const entered = await req.em.transactional(async (tx) => {
     const e = await enterMeeting(tx, ok.token, principalId(req.principal!));
-    if (e)
-      await logAccess(
-        req,
-        {
-          action: 'open-meeting',
-          target: `encounter:${ok.row.id}`,
-          patientIds: [ok.row.patientId],
-          careUnitId: ok.row.careUnitId,
-          detail: { actingAs: ok.actingAs },
-        },
-        tx,
-      );
+    if (e) await logAccess(req, onEncounter(ok.row, 'open-meeting', { detail: { actingAs: ok.actingAs } }), tx);
     return e;
   });
   if (!entered) {
@@ -109,16 +88,19 @@ export async function showRoom(req: Request, res: Response, ttlSeconds: number):
   });
 }
 
-export async function meetingState(temporal: Client, req: Request, ttlSeconds: number) {
-  const { row } = await pageSession(req, ttlSeconds);
+export async function meetingState(temporal: Client, { row }: PageScope) {
   const state = await liveState(temporal, row.workflowId);
   if (!state) throw notFound('encounter');
   return meetingView(state);
 }
 
 /** The room's Janus credentials: the clinician's at once, the patient's once admitted (the waiting room). */
-export async function joinVideo({ temporal, config }: AppDeps, rooms: VideoRooms, req: Request) {
-  const { session, row } = await pageSession(req, config.meet.linkTtlSeconds);
+export async function joinVideo(
+  { temporal, config }: AppDeps,
+  rooms: VideoRooms,
+  req: Request,
+  { session, row }: PageScope,
+) {
   const room = await findVideoRoom(req.em, row.id);
   if (!room || room.destroyedAt) throw new HttpError(409, 'the video room is not open', undefined, 'WrongStep');
   if (session.role === 'patient') {
@@ -140,10 +122,7 @@ export async function joinVideo({ temporal, config }: AppDeps, rooms: VideoRooms
 }
 
 /** The patient's page says it is in the waiting room (or has left it): presence from the logged-in page. */
-export async function reportPresence(temporal: Client, req: Request, ttlSeconds: number, present: boolean) {
-  const { session, row } = await pageSession(req, ttlSeconds);
-  if (session.role !== 'patient')
-    throw new HttpError(403, 'only the patient page reports waiting-room presence', undefined, 'forbidden');
+export async function reportPresence(temporal: Client, req: Request, { row }: PageScope, present: boolean) {
   const signal = present ? m.participantJoinedSignal : m.participantLeftSignal;
   await temporal.workflow.getHandle(row.workflowId).signal(signal, { role: 'patient', source: 'waiting-room-page' });
   await logged(req, present ? 'enter-waiting-room' : 'leave-waiting-room', row);

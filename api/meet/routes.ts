@@ -14,7 +14,7 @@ import { createRoomService } from '../../media/room-service';
 import { revokeLinks } from '../admin/actions';
 import { buildMeetingBundle } from './bundle';
 import { enterRoom, joinVideo, reportPresence, showEntry, showRoom, meetingState } from './pages';
-import { clinicianAction, issueLinksFor } from './service';
+import { clinicianAction, issueLinksFor, meetingPage } from './service';
 
 const MEETING_PAGES = ['patient', 'clinician'] as const;
 
@@ -23,11 +23,13 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
   const { temporal, config } = deps;
   const rooms = deps.rooms ?? createRoomService(config);
   const ttl = config.meet.linkTtlSeconds;
+  const PAGE = meetingPage(ttl, [...MEETING_PAGES]);
+  const CLINICIAN_PAGE = meetingPage(ttl, ['clinician'], 'clinician');
   const clinician = <A>(path: string, def: Parameters<typeof clinicianAction<A>>[3], arg: (body: unknown) => A) =>
     post(
       path,
-      roles('clinician'),
-      async (req, res) => void res.json(await clinicianAction(temporal, req, ttl, def, arg(req.body))),
+      CLINICIAN_PAGE,
+      async (req, res, page) => void res.json(await clinicianAction(temporal, req, page, def, arg(req.body))),
     );
   const LINKS = encounterScoped('care_admin', 'clinician');
   return [
@@ -44,18 +46,10 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
     get('/meet/:token', anyone, showEntry),
     post('/meet/:token', roles(...MEETING_PAGES), enterRoom),
     get('/meet/room/:id', roles(...MEETING_PAGES), (req, res) => showRoom(req, res, ttl)),
-    get(
-      '/meet/api/state',
-      roles(...MEETING_PAGES),
-      async (req, res) => void res.json(await meetingState(temporal, req, ttl)),
-    ),
-    get(
-      '/meet/api/join',
-      roles(...MEETING_PAGES),
-      async (req, res) => void res.json(await joinVideo(deps, rooms, req)),
-    ),
-    post('/meet/api/presence', roles('patient'), async (req, res) => {
-      await reportPresence(temporal, req, ttl, z.object({ present: z.boolean() }).strict().parse(req.body).present);
+    get('/meet/api/state', PAGE, async (_req, res, page) => void res.json(await meetingState(temporal, page))),
+    get('/meet/api/join', PAGE, async (req, res, page) => void res.json(await joinVideo(deps, rooms, req, page))),
+    post('/meet/api/presence', meetingPage(ttl, ['patient'], 'patient'), async (req, res, page) => {
+      await reportPresence(temporal, req, page, z.object({ present: z.boolean() }).strict().parse(req.body).present);
       res.status(202).json({ accepted: true });
     }),
     clinician('/meet/api/checklist', m.confirmChecklistUpdate, (b) => ({ items: S.Checklist.parse(b).items })),

@@ -7,8 +7,10 @@ import type { Request } from 'express';
 import type { Client, UpdateDefinition } from '@temporalio/client';
 import type { AppDeps } from '../deps';
 import type { EncounterScope } from '../http/guards';
-import { actorForEncounter } from '../http/access';
-import { logAccess } from '../http/audit';
+import { actorForEncounter, type Grantee } from '../http/access';
+import type { Guard } from '../http/route';
+import type { MeetRole } from '../../db/entities';
+import { logAccess, onEncounter } from '../http/audit';
 import { principalId } from '../auth';
 import { HttpError } from '../http/errors';
 import { runUpdate } from '../encounters/updates';
@@ -24,7 +26,6 @@ export function sessionHolds(req: Request, session: PageSession | null, row: Enc
   const p = req.principal!;
   if (!session || !row || session.openedBy !== principalId(p)) return false;
   if (session.openedAt.getTime() + ttlSeconds * 1000 < Date.now()) return false;
-  if (m.isTerminal(row.status as m.EncounterStatus)) return false;
   // Re-checked on every use: a reschedule to another clinician ends the old clinician's page.
   return session.role !== 'clinician' || (p.kind === 'staff' && p.clinicianId === row.clinicianId);
 }
@@ -41,6 +42,24 @@ export async function pageSession(req: Request, ttlSeconds: number) {
       'unauthenticated',
     );
   return { session: session!, row: row! };
+}
+
+export type PageScope = Awaited<ReturnType<typeof pageSession>>;
+
+/**
+ * The meeting page's guard: the role admits, then the page session behind X-Meeting-Key decides
+ * (401 when it does not hold; 403 when it is not the page of `pageRole`).
+ */
+export function meetingPage(ttlSeconds: number, grantees: Grantee[], pageRole?: MeetRole): Guard<PageScope> {
+  return {
+    grantees,
+    scope: async (req) => {
+      const page = await pageSession(req, ttlSeconds);
+      if (pageRole && page.session.role !== pageRole)
+        throw new HttpError(403, `only the ${pageRole} page can do this`, undefined, 'forbidden');
+      return page;
+    },
+  };
 }
 
 /** What the meeting page shows of the encounter's state. */
@@ -61,12 +80,10 @@ export const meetingView = (s: m.EncounterState) => ({
 export async function clinicianAction<A>(
   temporal: Client,
   req: Request,
-  ttlSeconds: number,
+  { row }: PageScope,
   def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>,
   arg: A,
 ) {
-  const { session, row } = await pageSession(req, ttlSeconds);
-  if (session.role !== 'clinician') throw new HttpError(403, 'only the clinician can do this', undefined, 'forbidden');
   const scope: EncounterScope = {
     row,
     actor: await actorForEncounter(req, row, ['clinician']),
@@ -88,16 +105,6 @@ export async function issueLinksFor(
     row.id,
     principalId(req.principal!),
     { publicUrl: config.web.publicUrl, ttlSeconds: config.meet.linkTtlSeconds },
-    (tx) =>
-      logAccess(
-        req,
-        {
-          action: 'issue-meeting-links',
-          target: `encounter:${row.id}`,
-          patientIds: [row.patientId],
-          careUnitId: row.careUnitId,
-        },
-        tx,
-      ),
+    (tx) => logAccess(req, onEncounter(row, 'issue-meeting-links'), tx),
   );
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
 import { patientsFor, permits, unitsFor } from '../http/access';
-import { logAccess } from '../http/audit';
+import { logAccess, onRecord } from '../http/audit';
 import { notFound, toHttp } from '../http/errors';
 import { IdParam } from '../encounters/schemas';
 import type { StaffRoleName } from '../../db/entities';
@@ -73,7 +73,7 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
   const showPatientThread = async (req: Request, res: Response, extra: { error?: string } = {}) => {
     const t = await patientThread(req);
     const [messages, unit] = [await messagesOf(req.em, t.id), await findCareUnit(req.em, t.careUnitId)];
-    await logAccess(req, { action: 'read', target: `thread:${t.id}`, patientIds: [t.patientId] });
+    await logAccess(req, onRecord('thread', t, 'read'));
     res.render('messages/patient-thread', {
       layout: 'meet',
       title: t.subject,
@@ -90,7 +90,7 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
   const postMessage = async (
     req: Request,
     res: Response,
-    t: { id: string; workflowId: string; patientId: string },
+    t: { id: string; workflowId: string; patientId: string; careUnitId: string },
     author: Author,
     body: string,
     back: string,
@@ -100,19 +100,15 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
       await temporal.workflow
         .getHandle(t.workflowId)
         .executeUpdate(postMessageUpdate, { args: [{ author, text: body }] });
-      await logAccess(req, { action: 'write:message', target: `thread:${t.id}`, patientIds: [t.patientId] });
+      await logAccess(req, onRecord('thread', t, 'write:message'));
       res.redirect(303, back);
     } catch (err) {
       const { status, body: answer } = toHttp(err);
       if (status >= 500) throw err;
-      const target = `thread:${t.id}`;
-      await logAccess(req, {
-        action: 'write:message',
-        target,
-        patientIds: [t.patientId],
-        outcome: 'refused',
-        detail: { error: answer.error },
-      });
+      await logAccess(
+        req,
+        onRecord('thread', t, 'write:message', { outcome: 'refused', detail: { error: answer.error } }),
+      );
       await show(req, res.status(409), { error: 'Tråden är avslutad. Skriv ett nytt meddelande i stället.' });
     }
   };
@@ -135,7 +131,7 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
       await findPatient(req.em, t.patientId),
       await findCareUnit(req.em, t.careUnitId),
     ];
-    await logAccess(req, { action: 'read', target: `thread:${t.id}`, patientIds: [t.patientId] });
+    await logAccess(req, onRecord('thread', t, 'read'));
     const p = req.principal!;
     res.render('messages/staff-thread', {
       title: t.subject,

@@ -1,6 +1,6 @@
 /** Meddelanden: the patient's threads on Mina sidor and the unit's queue, answers and dated summaries. */
 import type { AppDeps } from '../deps';
-import { logAccess } from '../http/audit';
+import { logAccess, shownPatients, onRecord } from '../http/audit';
 import { HttpError, notFound, toHttp } from '../http/errors';
 import { roles } from '../http/guards';
 import { get, post, type RouteDef } from '../http/route';
@@ -29,7 +29,17 @@ export function messageRoutes({ temporal, config }: AppDeps): RouteDef[] {
         temporal,
         config.temporal.taskQueue,
         { ...form.data, author: { kind: 'patient', id: p.personnummer, name: p.name } },
-        (tx, id) => logAccess(req, { action: 'create', target: `thread:${id}`, patientIds: [form.data.patientId] }, tx),
+        (tx, id) =>
+          logAccess(
+            req,
+            {
+              action: 'create',
+              target: `thread:${id}`,
+              patientIds: [form.data.patientId],
+              careUnitId: form.data.careUnitId,
+            },
+            tx,
+          ),
       );
       res.redirect(303, `/mina-sidor/meddelanden/${threadId}`);
     }),
@@ -55,7 +65,7 @@ export function messageRoutes({ temporal, config }: AppDeps): RouteDef[] {
       await logAccess(req, {
         action: 'list',
         target: 'admin:messages',
-        patientIds: [...new Set(threads.map((t) => t.patientId))],
+        patientIds: shownPatients(threads),
       });
       const now = new Date();
       res.render('messages/queue', {
@@ -105,18 +115,15 @@ export function messageRoutes({ temporal, config }: AppDeps): RouteDef[] {
             },
           ],
         });
-        await logAccess(req, { action: 'write:summary', target: `thread:${t.id}`, patientIds: [t.patientId] });
+        await logAccess(req, onRecord('thread', t, 'write:summary'));
         res.redirect(303, `/admin/meddelanden/${t.id}`);
       } catch (err) {
         const { status, body } = toHttp(err);
         if (status >= 500) throw err;
-        await logAccess(req, {
-          action: 'write:summary',
-          target: `thread:${t.id}`,
-          patientIds: [t.patientId],
-          outcome: 'refused',
-          detail: { error: body.error },
-        });
+        await logAccess(
+          req,
+          onRecord('thread', t, 'write:summary', { outcome: 'refused', detail: { error: body.error } }),
+        );
         await showStaffThread(req, res.status(status), {
           error: 'Den dagen finns ingen vård att sammanfatta, eller så är den redan sammanfattad.',
         });

@@ -1,7 +1,7 @@
 /** Mina sidor: a patient's (or guardian's) own encounters, and the identity step done by logging in. */
 import type { AppDeps } from '../deps';
 import { actorForEncounter, patientsFor } from '../http/access';
-import { logAccess } from '../http/audit';
+import { logAccess, shownPatients } from '../http/audit';
 import { HttpError, notFound, toHttp } from '../http/errors';
 import { getEncounterRow, listEncounters } from '../../db/encounters';
 import { IdParam } from '../encounters/schemas';
@@ -28,7 +28,7 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
       await logAccess(req, {
         action: 'list',
         target: 'mina-sidor',
-        patientIds: [...new Set(page.items.map((i) => i.patientId))],
+        patientIds: shownPatients(page.items),
       });
       res.set('cache-control', 'no-store').render('patient/home', {
         layout: 'meet',

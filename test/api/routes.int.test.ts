@@ -150,6 +150,14 @@ it('lists every route of the app with who may call it (a new route needs an entr
     expect([method, path, actual.find((a) => key(a) === `${method} ${path}`)![2]]).toEqual([method, path, who]);
 });
 
+it('every mounted route is a line of an area’s declared table, with the roles that line names (nothing mounted by hand)', () => {
+  const line = (r: { method: string; path: string }) => `${r.method.toUpperCase()} ${r.path}`;
+  const declared = new Map(stack.app.declaredRoutes.map((r) => [line(r), [...r.guard.grantees]]));
+  const mounted = routeTable(stack.app);
+  expect(mounted.map(line).sort()).toEqual([...declared.keys()].sort());
+  for (const r of mounted) expect([line(r), r.grantees]).toEqual([line(r), declared.get(line(r))]);
+});
+
 it.each(guarded)('%s %s without a login: 401, or a redirect to the login for a page', async (method, path) => {
   const url = concrete(path);
   const m = method.toLowerCase() as 'get' | 'post' | 'delete';
