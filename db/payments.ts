@@ -50,12 +50,18 @@ export async function insertPayments(tx: EntityManager, rows: Array<Omit<Payment
 }
 
 /** An import's payments: those matched to invoices of these units (null: every unit) and the unmatched ones. */
-export async function paymentsOfImport(em: EntityManager, importId: string, units: string[] | null): Promise<Payment[]> {
+export async function paymentsOfImport(
+  em: EntityManager,
+  importId: string,
+  units: string[] | null,
+): Promise<Payment[]> {
   const all = await em.find(Payment, { importId }, { orderBy: { paymentDate: 'asc', paymentKey: 'asc' }, limit: 2000 });
   if (!units) return all;
   const invoiceIds = [...new Set(all.map((p) => p.invoiceId).filter((id): id is string => Boolean(id)))];
   const own = new Set(
-    (await em.find(Invoice, { id: { $in: invoiceIds }, careUnitId: { $in: units } }, { fields: ['id'] })).map((i) => i.id),
+    (await em.find(Invoice, { id: { $in: invoiceIds }, careUnitId: { $in: units } }, { fields: ['id'] })).map(
+      (i) => i.id,
+    ),
   );
   return all.filter((p) => !p.invoiceId || own.has(p.invoiceId));
 }
