@@ -171,10 +171,10 @@ export function createApp(deps: AppDeps): App {
     ...clinicianRoutes(deps),
     ...financeRoutes(deps, pdf),
     ...messageRoutes(deps),
+    ...(deps.extraRoutes ?? []),
   ];
   app.use(mount(routes, limiters));
   app.declaredRoutes = [...sink, ...routes];
-  if (deps.extraRouter) app.use(deps.extraRouter);
 
   app.use((_req, _res, next) => next(notFound('page')));
   app.use(errorHandler);

@@ -22,8 +22,8 @@ export interface AppDeps {
   metrics?: import('../observability/metrics').WebMetrics;
   /** OpenID Connect relying parties; built from the config when absent (tests inject tampered ones). */
   relyingParties?: RelyingParties;
-  /** Extra routes mounted last (benchmarks put their baseline route here); each needs its allow(…) too. */
-  extraRouter?: import('express').Router;
+  /** Extra declared routes, mounted last like every table's (benchmarks put their baseline route here). */
+  extraRoutes?: import('./http/route').RouteDef[];
   /** Video rooms (to admit each meeting page's Janus token); from the config when absent. */
   rooms?: VideoRooms;
 }

@@ -6,9 +6,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
-import { Router } from 'express';
 import pino from 'pino';
-import { allow } from '../api/http/access';
+import { roles } from '../api/http/guards';
+import { get } from '../api/http/route';
 import { createApp } from '../api/app';
 import { FAST_POLICY, startEncounter } from '../test/support/encounters';
 import { connect } from '../test/support/env';
@@ -23,9 +23,8 @@ async function main(): Promise<void> {
   const ctx = await connect({ RATE_LIMIT_API_PER_MINUTE: '10000000' });
   const worker = await startTestWorker(ctx);
   const f = await makeFixture(ctx.orm);
-  const baseline = Router();
   // The floor: the same middleware chain (request id, helmet, session, token, rate limit, access rule) and no work.
-  baseline.get('/api/bench/bare', allow('scope:encounters:read'), (_req, res) => void res.json({ ok: true }));
+  const baseline = [get('/api/bench/bare', roles('scope:encounters:read'), (_req, res) => void res.json({ ok: true }))];
   const app = createApp({
     config: ctx.config,
     orm: ctx.orm,
@@ -33,7 +32,7 @@ async function main(): Promise<void> {
     logger: pino({ level: 'silent' }),
     probes: [],
     rooms: worker.rooms,
-    extraRouter: baseline,
+    extraRoutes: baseline,
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

@@ -5,9 +5,9 @@
  * `select 1` through the same HTTP stack (session, authorization, access log) in the same run.
  * Run: npm run bench:backoffice
  */
-import { Router } from 'express';
 import pino from 'pino';
-import { allow } from '../api/http/access';
+import { roles } from '../api/http/guards';
+import { get } from '../api/http/route';
 import { createApp } from '../api/app';
 import { encodeCursor } from '../db/encounters';
 import { connect } from '../test/support/env';
@@ -44,18 +44,19 @@ async function main(): Promise<void> {
   }
   await em.execute('analyze encounter');
 
-  const baseline = Router();
-  baseline.get('/bench/select1', allow('care_admin'), async (req, res) => {
-    await req.em.execute('select 1');
-    res.json({ ok: true });
-  });
+  const baseline = [
+    get('/bench/select1', roles('care_admin'), async (req, res) => {
+      await req.em.execute('select 1');
+      res.json({ ok: true });
+    }),
+  ];
   const app = createApp({
     config: ctx.config,
     orm: ctx.orm,
     temporal: ctx.client,
     logger: pino({ level: 'silent' }),
     probes: [],
-    extraRouter: baseline,
+    extraRoutes: baseline,
   });
   // A region-wide care administrator (both units), as the list is most often used.
   await em.execute(

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { enqueueMail } from '../../db/outbox';
+import { bgmaxFile } from '../support/bgmax';
+import { noShowInvoice } from '../support/finance';
 import { useApiStack } from '../support/app';
 import { startEncounter } from '../support/encounters';
 import { makeFixture } from '../support/fixtures';
@@ -85,4 +87,44 @@ it('the printed extract names the patient, and others by name, unit and role, ne
   // A search by personnummer is a POST: the GET form of old finds no patient by it.
   const byGet = (await lead.get('/admin/logs').query({ personnummer: f.adultPnr }).expect(200)).text;
   expect(byGet).not.toContain(f.staff.careAdmin);
+});
+
+it('a finance user of one unit sees an import’s payments to that unit’s invoices and the unmatched ones, never another unit’s', async () => {
+  const sodermalm = await makeFixture(stack.ctx.orm);
+  const boras = await makeFixture(stack.ctx.orm);
+  const { invoice } = await noShowInvoice(stack.ctx, sodermalm);
+  // A finance user with Borås only (the fixture's finance user holds every unit).
+  const hsaId = `HSA-finance-boras-${boras.unitId}`;
+  const staffId = randomUUID();
+  const em = stack.ctx.orm.em.fork();
+  await em.execute(
+    `insert into staff (id, hsa_id, given_name, family_name, title) values (?, ?, 'Bo', 'Ekonom', 'Ekonom')`,
+    [staffId, hsaId],
+  );
+  await em.execute(`insert into staff_role (staff_id, role, care_unit_id) values (?, 'finance', ?)`, [
+    staffId,
+    boras.unitId,
+  ]);
+
+  const serial = Date.now() % 1e9;
+  const file = bgmaxFile([
+    { ocr: invoice.ocr!, ore: 40_000, serial, payerName: 'SODERMALMS BETALARE' },
+    { text: 'OKAND REFERENS', ore: 1_000, serial: serial + 1, payerName: 'OKAND BETALARE' },
+  ]);
+  const all = await login(stack.app, { hsaId: sodermalm.staff.finance });
+  const imported = await all
+    .post('/api/finance/bgmax?name=bgmax.txt')
+    .set('content-type', 'application/octet-stream')
+    .send(Buffer.from(file, 'latin1'))
+    .expect(201);
+  const page = `/admin/ekonomi/inlasningar/${imported.body.importId}`;
+  const everyUnit = (await all.get(page).expect(200)).text;
+  expect(everyUnit).toContain('SODERMALMS BETALARE');
+  expect(everyUnit).toContain('OKAND BETALARE');
+
+  const borasOnly = (await (await login(stack.app, { hsaId })).get(page).expect(200)).text;
+  expect(borasOnly).not.toContain('SODERMALMS BETALARE');
+  expect(borasOnly).toContain('OKAND BETALARE');
+  // Nor the invoice itself.
+  await (await login(stack.app, { hsaId })).get(`/admin/ekonomi/fakturor/${invoice.id}`).expect(404);
 });
