@@ -37,7 +37,7 @@ export const AuditLogSchema = new EntitySchema<AuditLog>({
     actor: { type: 'text' },
     role: { type: 'text' },
     patientId: ref('Patient', 'patient_id', { nullable: true }),
-    careUnitId: ref('CareUnit', 'care_unit_id', { nullable: true }),
+    careUnitId: { type: 'uuid', fieldName: 'care_unit_id', nullable: true },
     action: { type: 'text' },
     target: { type: 'text' },
     detail: { type: 'json', nullable: true },
