@@ -6,16 +6,16 @@ import type { Request, Response } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
 import { z } from 'zod';
 import type { AppDeps } from '../deps';
-import { actorForEncounter, unitsFor } from '../http/access';
+import { unitsFor } from '../http/access';
 import { logAccess, shownPatients } from '../http/audit';
-import { HttpError, notFound, toHttp } from '../http/errors';
-import { IdParam } from '../encounters/schemas';
-import { clinicianWorklist, getEncounterRow } from '../../db/encounters';
+import { HttpError, toHttp } from '../http/errors';
+import { clinicianWorklist } from '../../db/encounters';
 import { listCareUnits } from '../../db/care';
 import { ELIGIBILITY_QUESTIONS } from '../../domain/eligibility';
 import { statusLabel } from '../../domain/labels';
 import * as m from '../../workflows/encounter.messages';
-import { roles } from '../http/guards';
+import { encounterScoped, roles, type EncounterScope } from '../http/guards';
+import { runUpdate } from '../encounters/updates';
 import { get, post, type RouteDef } from '../http/route';
 
 const yesNo = z.enum(['ja', 'nej'], { message: 'svara ja eller nej' }).transform((v) => v === 'ja');
@@ -58,26 +58,16 @@ export function clinicianRoutes({ temporal }: AppDeps): RouteDef[] {
   const act = async <A>(
     req: Request,
     res: Response,
+    enc: EncounterScope,
     def: UpdateDefinition<m.EncounterState, [A & { actor: m.Actor }]>,
     arg: A,
   ) => {
-    const { id } = IdParam.parse(req.params);
-    const row = await getEncounterRow(req.em, id);
-    if (!row) throw notFound('vårdmöte');
     try {
-      const actor = await actorForEncounter(req, row, ['clinician']);
-      await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] });
-      await logAccess(req, { action: `update:${def.name}`, target: `encounter:${id}`, patientIds: [row.patientId] });
+      await runUpdate(temporal, req, enc, def, arg);
       res.redirect(303, '/admin/mina-moten');
     } catch (err) {
       const { status, body } = toHttp(err);
       if (status >= 500) throw err;
-      await logAccess(req, {
-        action: `update:${def.name}`,
-        target: `encounter:${id}`,
-        patientIds: [row.patientId],
-        outcome: 'refused',
-      });
       res.status(status);
       await render(
         req,
@@ -97,21 +87,22 @@ export function clinicianRoutes({ temporal }: AppDeps): RouteDef[] {
     return parsed.data;
   };
 
+  const MINE = encounterScoped('clinician');
   return [
     get('/admin/mina-moten', roles('clinician'), (req, res) => render(req, res)),
-    post('/admin/mina-moten/:id/eligibility', roles('clinician'), (req, res) =>
-      act(req, res, m.answerEligibilityUpdate, { answers: form(EligibilityForm, req) }),
+    post('/admin/mina-moten/:id/eligibility', MINE, (req, res, enc) =>
+      act(req, res, enc, m.answerEligibilityUpdate, { answers: form(EligibilityForm, req) }),
     ),
-    post('/admin/mina-moten/:id/checklist', roles('clinician'), (req, res) =>
-      act(req, res, m.confirmChecklistUpdate, {
+    post('/admin/mina-moten/:id/checklist', MINE, (req, res, enc) =>
+      act(req, res, enc, m.confirmChecklistUpdate, {
         items: Object.fromEntries(m.CHECKLIST_ITEMS.map((k) => [k, req.body?.[k] === 'on'])) as Record<
           m.ChecklistItem,
           boolean
         >,
       }),
     ),
-    post('/admin/mina-moten/:id/journal-note', roles('clinician'), (req, res) =>
-      act(req, res, m.submitJournalNoteUpdate, { text: form(NoteForm, req).text }),
+    post('/admin/mina-moten/:id/journal-note', MINE, (req, res, enc) =>
+      act(req, res, enc, m.submitJournalNoteUpdate, { text: form(NoteForm, req).text }),
     ),
   ];
 }

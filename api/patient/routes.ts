@@ -1,10 +1,8 @@
 /** Mina sidor: a patient's (or guardian's) own encounters, and the identity step done by logging in. */
 import type { AppDeps } from '../deps';
-import { actorForEncounter, patientsFor } from '../http/access';
+import { patientsFor } from '../http/access';
 import { logAccess, shownPatients } from '../http/audit';
-import { HttpError, notFound, toHttp } from '../http/errors';
-import { getEncounterRow, listEncounters } from '../../db/encounters';
-import { IdParam } from '../encounters/schemas';
+import { listEncounters } from '../../db/encounters';
 import * as m from '../../workflows/encounter.messages';
 import { patientCharges } from '../../db/finance';
 import { findPatient } from '../../db/people';
@@ -12,7 +10,8 @@ import { CHARGE_LABELS, FEE_REASON_LABELS, INVOICE_STATUS_LABELS, sv } from '../
 import { stockholmDateOf } from '../../domain/dates';
 import { ceilingFor, periodEnd } from '../../domain/fees';
 import { invoiceLabel } from '../../domain/invoices';
-import { roles } from '../http/guards';
+import { encounterScoped, roles } from '../http/guards';
+import { runUpdate } from '../encounters/updates';
 import { get, post, type RouteDef } from '../http/route';
 
 export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
@@ -81,32 +80,11 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
       await logAccess(req, { action: 'read', target: 'mina-sidor:avgifter', patientIds: mine.map((x) => x.patientId) });
       res.render('patient/fees', { layout: 'meet', title: 'Mina avgifter', people, bankgiro: config.finance.bankgiro });
     }),
-    post('/mina-sidor/vardmoten/:id/legitimera', roles('patient'), async (req, res) => {
-      const p = req.principal!;
-      if (p.kind !== 'person')
-        throw new HttpError(403, 'Bara patienten eller en vårdnadshavare kan legitimera sig.', undefined, 'forbidden');
-      const { id } = IdParam.parse(req.params);
-      const row = await getEncounterRow(req.em, id);
-      if (!row) throw notFound('vårdmöte');
-      const actor = await actorForEncounter(req, row, ['patient']);
-      try {
-        await temporal.workflow.getHandle(row.workflowId).executeUpdate(m.recordIdentityUpdate, {
-          args: [{ actor, claims: { personnummer: p.personnummer, loa: p.loa, method: p.method } }],
-        });
-        await logAccess(req, {
-          action: 'update:recordIdentity',
-          target: `encounter:${id}`,
-          patientIds: [row.patientId],
-        });
-      } catch (err) {
-        await logAccess(req, {
-          action: 'update:recordIdentity',
-          target: `encounter:${id}`,
-          patientIds: [row.patientId],
-          outcome: toHttp(err).status < 500 ? 'refused' : 'error',
-        });
-        throw err;
-      }
+    // The identity step is the logged-in person's own verified e-ID.
+    post('/mina-sidor/vardmoten/:id/legitimera', encounterScoped('patient'), async (req, res, enc) => {
+      const p = enc.principal as Extract<typeof enc.principal, { kind: 'person' }>;
+      const claims: m.IdentityClaims = { personnummer: p.personnummer, loa: p.loa, method: p.method };
+      await runUpdate(temporal, req, enc, m.recordIdentityUpdate, { claims });
       res.redirect(303, '/mina-sidor?klart');
     }),
   ];
