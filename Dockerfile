@@ -2,12 +2,12 @@
 # Multi-stage: packages are installed without dev dependencies in a build stage; the runtime runs as
 # the unprivileged `node` user with Debian's chromium for invoice PDFs.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends chromium tini ca-certificates \
  && rm -rf /var/lib/apt/lists/*
@@ -18,7 +18,7 @@ ENV NODE_ENV=production \
     WORKER_METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json config.ts worker.ts tsconfig.json ./
+COPY package.json config.ts runtime.ts worker.ts tsconfig.json ./
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities

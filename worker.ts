@@ -1,4 +1,5 @@
 /** The worker process: runs every workflow and activity on the task queue, and serves its own /metrics. */
+import './runtime';
 import {
   DefaultLogger,
   NativeConnection,

@@ -1,4 +1,5 @@
 /** The web process: builds dependencies from the environment and listens. */
+import '../runtime';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { createOrm } from '../db/orm';

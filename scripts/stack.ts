@@ -1,4 +1,5 @@
 /** `npm start`: PostgreSQL, Temporal, Janus, migrations, demo data, worker and web; Ctrl-C stops all. */
+import '../runtime';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';

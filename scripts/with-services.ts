@@ -1,4 +1,5 @@
 /** `npm test` helper: starts fresh embedded services on test ports, migrates, runs a command, stops all. */
+import '../runtime';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createOrm, migrate } from '../db/orm';

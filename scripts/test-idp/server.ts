@@ -2,6 +2,7 @@
  * The embedded test identity provider: a real OpenID provider (npm `oidc-provider`) whose login page
  * lists test identities instead of asking BankID, Freja or SITHS. It refuses to run in production.
  */
+import '../../runtime';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
