@@ -92,7 +92,7 @@ export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
 export async function maybeRecordHistory(
   handle: WorkflowHandle,
   scenario: string,
-  kind: 'encounter' | 'invoice' = 'encounter',
+  kind: 'encounter' | 'invoice' | 'message-thread' = 'encounter',
 ): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return;
   // The CLI writes the same protobuf JSON that `temporal workflow show --output json` users know.

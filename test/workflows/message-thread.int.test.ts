@@ -6,7 +6,7 @@
 import * as t from '../../workflows/message-thread.messages';
 import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture } from '../support/fixtures';
-import { startTestWorker, TestWorker } from '../support/worker';
+import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
 import { testThread } from '../support/messages';
 import { stockholmDateOf } from '../../domain/dates';
 
@@ -85,6 +85,7 @@ it('RULES §3 breach: a reminder before, then one late-answer deviation and an e
   // Still once per breach, however long it waits.
   await sleep(2000);
   expect(await deviations(threadId)).toHaveLength(1);
+  await maybeRecordHistory(handle, 'breach', 'message-thread');
 });
 
 it('RULES §3 several unanswered messages share the earliest deadline; a later message after an answer can breach again → a second deviation', async () => {
@@ -102,6 +103,7 @@ it('RULES §3 several unanswered messages share the earliest deadline; a later m
   expect(Date.parse(later)).toBeGreaterThan(Date.parse(first));
   await waitFor(async () => (await handle.query(t.threadQuery)).breaches === 2, 15_000);
   expect(await deviations(threadId)).toEqual([{ category: 'late-answer' }, { category: 'late-answer' }]);
+  await maybeRecordHistory(handle, 'second-breach', 'message-thread');
 });
 
 it('RULES §9 documentation: a day of care needs a summary dated to it; missing → reminder, then a deviation; written → documented', async () => {
@@ -146,6 +148,23 @@ it('RULES §9 documentation: a day of care needs a summary dated to it; missing 
     ]);
     return r.undocumented_days === 0;
   }, 5000);
+  await maybeRecordHistory(handle, 'summary', 'message-thread');
+});
+
+it('a thread answered and summarised closes itself once idle; a closed thread refuses new messages', async () => {
+  const { threadId, handle } = await thread({ ...FAST, answerSeconds: 60, closeAfterIdleSeconds: 3 });
+  await handle.executeUpdate(t.postMessageUpdate, { args: [{ author: nurse, text: 'Vila och drick mycket.' }] });
+  const today = stockholmDateOf(new Date());
+  await handle.executeUpdate(t.writeSummaryUpdate, {
+    args: [{ author: nurse, contactDate: today, text: 'Råd om egenvård.' }],
+  });
+  expect(await handle.result()).toEqual({ status: 'closed', breaches: 0 });
+  const [row] = await rows<{ status: string }>('select status from message_thread where id = ?', [threadId]);
+  expect(row.status).toBe('closed');
+  await expect(
+    handle.executeUpdate(t.postMessageUpdate, { args: [{ author: patient(), text: 'En fråga till.' }] }),
+  ).rejects.toThrow();
+  await maybeRecordHistory(handle, 'closed-idle', 'message-thread');
 });
 
 async function waitFor(pred: () => Promise<boolean>, timeoutMs: number): Promise<void> {

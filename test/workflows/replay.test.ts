@@ -1,4 +1,4 @@
-/** Replays recorded encounter and invoice histories: a workflow change that would break running ones fails here. */
+/** Replays recorded encounter, invoice and message-thread histories: a workflow change that would break running ones fails here. */
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -12,11 +12,11 @@ const devKeys = parsePayloadKeys(DEV_PAYLOAD_KEYS);
 jest.setTimeout(120_000);
 
 const files = fs.existsSync(HISTORIES_DIR)
-  ? fs.readdirSync(HISTORIES_DIR).filter((f) => /^(encounter|invoice)-.*\.json$/.test(f))
+  ? fs.readdirSync(HISTORIES_DIR).filter((f) => /^(encounter|invoice|message-thread)-.*\.json$/.test(f))
   : [];
 const load = (file: string) => historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
 
-it('has a recorded history for every encounter and invoice path', () => {
+it('has a recorded history for every encounter, invoice and message-thread path', () => {
   const scenarios = files.map((f) => f.replace(/\.json$/, '')).sort();
   expect(scenarios).toEqual(
     [
@@ -43,6 +43,8 @@ it('has a recorded history for every encounter and invoice path', () => {
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
+      // Recorded before the thread became a machine (workflows/message-thread.machine.ts).
+      .concat(['breach', 'second-breach', 'summary', 'closed-idle'].map((s) => `message-thread-${s}`))
       .sort(),
   );
 });

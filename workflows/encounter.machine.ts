@@ -1,0 +1,703 @@
+/**
+ * The encounter as one machine: its private state, the steps the workflow runs in order, and one
+ * method (with its `assertCan…` validator) per update and signal. Deterministic, no I/O: every side
+ * effect is an activity. The queryable state is produced by `view()` alone.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { Mutex } from 'async-mutex';
+import { invoiceWorkflow } from './invoice';
+import { DEFAULT_INVOICE_POLICY, invoiceWorkflowId } from './invoice.messages';
+import type { EncounterActivities } from '../activities/encounter';
+import type { ChargeKind } from '../activities/encounter/fees';
+import { stockholmDateOf } from '../domain/dates';
+import { assessEligibility, ELIGIBILITY_KEYS, type EligibilityAnswers } from '../domain/eligibility';
+import { ACTIVITY_FAILURE_TYPES, FailureType } from '../domain/failures';
+import type { WaitingFor } from '../domain/waiting-for';
+import {
+  Actor,
+  BookedSlot,
+  CHECKLIST_ITEMS,
+  CHECKLIST_LABELS_SV,
+  ChecklistItem,
+  EncounterInput,
+  EncounterResult,
+  EncounterState,
+  EncounterStatus,
+  ExitStatus,
+  IdentityClaims,
+  isTerminal,
+  MainStep,
+  Role,
+  STEPS,
+} from './encounter.messages';
+
+/** Why an update is refused; the API maps the type to an HTTP status (domain/failures.ts). */
+export const reject = (type: Exclude<FailureType, 'SlotTaken' | 'NotFound'>, message: string, field?: string) =>
+  ApplicationFailure.create({ type, message, nonRetryable: true, details: field ? [{ field }] : [] });
+
+export const SYSTEM: Actor = { id: 'vardmote', role: 'system' };
+const msUntil = (iso: string): number => Math.max(0, Date.parse(iso) - Date.now());
+const plusSeconds = (iso: string, s: number): string => new Date(Date.parse(iso) + s * 1000).toISOString();
+
+/**
+ * The one rule of the step list: forward by exactly one main step, and never to `closed` without a
+ * journal note. Throws (a workflow bug, not a refusal) otherwise.
+ */
+export function assertNextStep(from: MainStep, to: MainStep, hasJournalNote: boolean): void {
+  if (STEPS.indexOf(to) !== STEPS.indexOf(from) + 1) throw new Error(`encounter cannot move from ${from} to ${to}`);
+  if (to === 'closed' && !hasJournalNote) throw new Error('an encounter cannot close without a journal note');
+}
+
+/**
+ * Update handlers that await run one at a time under this mutex (the samples' safe-message-handlers
+ * pattern). Histories recorded before it ran each handler at once, so a free machine's first
+ * activity came before the main loop's projection; they replay that way.
+ */
+export const SERIALISED_UPDATES_PATCH = 'serialised-updates';
+
+type Deviation = Parameters<EncounterActivities['recordDeviation']>[0];
+type Party = 'patient' | 'clinician';
+type Presence = { role: Party; source: string };
+/** Mutable state: the queryable fields less the deadlines, which `view()` derives from them. */
+type Fields = Omit<EncounterState, 'deadlines'>;
+
+const activitiesFor = (input: EncounterInput) =>
+  proxyActivities<EncounterActivities>({
+    startToCloseTimeout: `${input.policy.activityTimeoutSeconds}s`,
+    retry: { initialInterval: '500ms', maximumInterval: '20s', nonRetryableErrorTypes: [...ACTIVITY_FAILURE_TYPES] },
+  });
+
+export class EncounterMachine {
+  readonly #input: EncounterInput;
+  readonly #acts: EncounterActivities;
+  readonly #st: Fields;
+  readonly #lock = new Mutex();
+  #eligibility: { eligible: boolean; reasons: string[] } | null = null;
+  #identityRefusal: string | null = null;
+  #cancelRequest: { actor: Actor; reason: string; late: boolean } | null = null;
+  /** Bumped on every (re)booking so waits on the old start time restart. */
+  #slotVersion = 0;
+  #invitedSlotVersion = 0;
+  #patientEverJoined = false;
+  /** One video-failure deviation per encounter, whichever signal comes first. */
+  #videoFailureRecorded = false;
+  /** Janus says it no longer receives this participant's video. */
+  readonly #mediaDown = { patient: false, clinician: false };
+
+  constructor(input: EncounterInput) {
+    this.#input = input;
+    this.#acts = activitiesFor(input);
+    this.#st = {
+      encounterId: input.encounterId,
+      status: 'requested',
+      step: 'requested',
+      waitingFor: null,
+      slot: null,
+      modality: 'video',
+      checklistConfirmed: false,
+      patientPresent: false,
+      clinicianPresent: false,
+      sessionStartedAt: null,
+      sessionEndedAt: null,
+      journalNoteId: null,
+      room: null,
+      identity: null,
+      charges: [],
+      timeline: [],
+    };
+    this.#record('requested', input.requestedBy, 'created', input.reason ? { reason: input.reason } : undefined);
+  }
+
+  // ── The queryable state ──────────────────────────────────────────────────────────────────────
+
+  /** The encounter as the API, the projection and the query see it (a copy). */
+  view(): EncounterState {
+    const fields = JSON.parse(JSON.stringify(this.#st)) as Fields;
+    return { ...fields, deadlines: this.#deadlines() };
+  }
+
+  /** Each deadline from the step reached and the times it hangs on (RULES.md §2 and §9 timers). */
+  #deadlines(): EncounterState['deadlines'] {
+    const { slot, sessionEndedAt, step } = this.#st;
+    const p = this.#input.policy;
+    const reached = (s: MainStep) => STEPS.indexOf(step) >= STEPS.indexOf(s);
+    const d: EncounterState['deadlines'] = {};
+    if (slot && reached('pre-meeting')) d.roomOpensAt = plusSeconds(slot.startsAt, -p.roomOpensBeforeSeconds);
+    if (slot && reached('video')) d.noShowAt = plusSeconds(slot.startsAt, p.noShowGraceSeconds);
+    if (sessionEndedAt && reached('documentation')) {
+      d.documentationReminderAt = plusSeconds(sessionEndedAt, p.documentationReminderSeconds);
+      d.documentationOverdueAt = plusSeconds(sessionEndedAt, p.documentationOverdueSeconds);
+    }
+    return d;
+  }
+
+  result(): EncounterResult {
+    return { status: this.#st.status, chargeOre: this.#st.charges.reduce((sum, c) => sum + c.chargeOre, 0) };
+  }
+
+  // ── The steps, in the order the workflow runs them; each carries on (true) or has ended (false) ──
+
+  /** 1. Requested → eligibility, before any handler is registered (an answer sent with the start finds it). */
+  begin(): void {
+    this.#moveTo('eligibility', 'answer-eligibility');
+  }
+
+  /** 2. Eligibility: Socialstyrelsen's four questions; any no refers the patient to a physical visit. */
+  readonly eligibility = async (): Promise<boolean> => {
+    if (!(await this.#until(() => this.#eligibility !== null))) return this.#cancel();
+    if (this.#eligibility!.eligible) return true;
+    this.#exit('referred-to-physical', SYSTEM, { reasons: this.#eligibility!.reasons });
+    return false;
+  };
+
+  /** 3. Identity: e-ID at LoA3, the patient or a guardian allowed to act for them. */
+  readonly identity = async (): Promise<boolean> => {
+    await this.#enter('identity', 'verify-identity');
+    if (!(await this.#until(() => this.#st.identity !== null || this.#identityRefusal !== null))) return this.#cancel();
+    if (!this.#identityRefusal) return true;
+    const description = `Identity check failed: ${this.#identityRefusal}`;
+    await this.#recordDeviation('identity', 'identity-failure', 'high', description);
+    this.#exit('identity-failed', SYSTEM, { refusal: this.#identityRefusal });
+    return false;
+  };
+
+  /** 4. Booking by an administrator or the patient. */
+  readonly booking = async (): Promise<boolean> => {
+    await this.#enter('booking', 'book-slot');
+    return (await this.#until(() => this.#st.slot !== null)) || this.#cancel();
+  };
+
+  /** 5. Pre-meeting: an invitation (kallelse) for each (re)booking; the room opens a policy time before start. */
+  readonly preMeeting = async (): Promise<boolean> => {
+    await this.#enter('pre-meeting', 'confirm-checklist');
+    for (;;) {
+      const slot = this.#st.slot!;
+      if (this.#invitedSlotVersion !== this.#slotVersion) {
+        const version = this.#slotVersion;
+        await this.#acts.sendInvitation({ encounterId: this.id, slotId: slot.slotId, policy: this.#input.policy });
+        this.#invitedSlotVersion = version;
+        this.#record('invitation-sent', SYSTEM, 'sent', { slotId: slot.slotId });
+      }
+      const version = this.#slotVersion;
+      const opensIn = msUntil(this.#deadlines().roomOpensAt!);
+      const changed = await condition(() => this.#cancelRequest !== null || this.#slotVersion !== version, opensIn);
+      if (this.#cancelRequest) return this.#cancel();
+      if (!changed) return true;
+    }
+  };
+
+  /** 6. Video: private room, waiting room, admit, end; 7. no-show when the patient never joins. */
+  readonly video = async (): Promise<boolean> => {
+    const st = this.#st;
+    st.room = await this.#acts.openVideoRoom({ encounterId: this.id });
+    this.#moveTo('video', 'join-waiting-room');
+    await this.project();
+    if (!(await this.#until(() => this.#patientEverJoined, msUntil(this.#deadlines().noShowAt!)))) {
+      if (this.#cancelRequest) return this.#cancel();
+      await this.#charge('no-show', stockholmDateOf(st.slot!.startsAt));
+      const description = 'The patient did not join within the grace period';
+      await this.#recordDeviation('no-show', 'no-show', 'low', description);
+      await this.#acts.closeVideoRoom({ encounterId: this.id });
+      this.#exit('no-show', SYSTEM);
+      return false;
+    }
+    st.waitingFor = 'admit-patient';
+    await this.project();
+    if (!(await this.#until(() => st.sessionEndedAt !== null))) return this.#cancel();
+    await this.#acts.closeVideoRoom({ encounterId: this.id });
+    return true;
+  };
+
+  /** 8. Documentation is mandatory: a reminder, then a deviation, and it still waits for the note. */
+  readonly documentation = async (): Promise<boolean> => {
+    const written = () => this.#st.journalNoteId !== null;
+    await this.#enter('documentation', 'write-journal-note');
+    const deadlines = this.#deadlines();
+    if (!(await condition(written, msUntil(deadlines.documentationReminderAt!)))) {
+      await this.#acts.sendDocumentationReminder({ encounterId: this.id });
+      this.#record('documentation-reminder', SYSTEM, 'sent');
+    }
+    if (!(await condition(written, msUntil(deadlines.documentationOverdueAt!)))) {
+      const description = 'Journal note not written in time';
+      await this.#recordDeviation('documentation', 'missing-documentation', 'medium', description);
+      this.#record('documentation-overdue', SYSTEM, 'deviation');
+      await this.project();
+      await condition(written);
+    }
+    return true;
+  };
+
+  /** 9. The fee against the patient's high-cost protection period. */
+  readonly fee = async (): Promise<boolean> => {
+    this.#moveTo('fee', null);
+    const fee = await this.#charge('visit', stockholmDateOf(this.#st.sessionStartedAt!));
+    this.#record('fee-decided', SYSTEM, fee.reason, { chargeOre: fee.chargeOre, freeCardIssued: fee.freeCardIssued });
+    return true;
+  };
+
+  /** 10. Closed (the journal note is there, or moveTo refuses), or ended on a side exit: the last projection. */
+  async finish(closed: boolean): Promise<EncounterResult> {
+    if (closed) this.#moveTo('closed', null);
+    await this.project();
+    await allHandlersFinished();
+    return this.result();
+  }
+
+  /** Mirrors the state into the encounter table; the history length orders the writes. */
+  project(): Promise<void> {
+    const { patientId, careUnitId } = this.#input;
+    const version = workflowInfo().historyLength;
+    return this.#acts.projectEncounter({ state: this.view(), version, patientId, careUnitId });
+  }
+
+  // ── Updates: `assertCan…` is the validator (and runs again under the lock), the method acts ──
+
+  assertCanAnswerEligibility({ actor, answers }: { actor: Actor; answers: EligibilityAnswers }): void {
+    this.#expectStep('eligibility');
+    this.#expectRole(actor, 'clinician');
+    for (const k of ELIGIBILITY_KEYS) {
+      if (typeof answers?.[k] !== 'boolean')
+        throw reject('Invalid', `answers.${k} must be true or false`, `answers.${k}`);
+    }
+  }
+
+  async answerEligibility(u: { actor: Actor; answers: EligibilityAnswers }): Promise<EncounterState> {
+    const { actor, answers } = u;
+    await this.#exclusive(
+      () => this.assertCanAnswerEligibility(u),
+      async () => {
+        const result = assessEligibility(answers);
+        const recorded = { encounterId: this.id, clinicianId: actor.id, answers: { ...answers }, ...result };
+        await this.#acts.recordEligibility(recorded);
+        this.#eligibility = result;
+        const detail = result.eligible ? undefined : { reasons: result.reasons };
+        this.#record('eligibility-answered', actor, result.eligible ? 'eligible' : 'not-eligible', detail);
+      },
+    );
+    return this.#afterStep('eligibility');
+  }
+
+  assertCanRecordIdentity({ actor, claims }: { actor: Actor; claims: IdentityClaims }): void {
+    this.#expectStep('identity');
+    this.#expectRole(actor, 'patient', 'guardian', 'system');
+    if (typeof claims?.personnummer !== 'string')
+      throw reject('Invalid', 'claims.personnummer is required', 'claims.personnummer');
+  }
+
+  async recordIdentity(u: { actor: Actor; claims: IdentityClaims }): Promise<EncounterState> {
+    const { actor, claims } = u;
+    await this.#exclusive(
+      () => this.assertCanRecordIdentity(u),
+      async () => {
+        const date = stockholmDateOf(this.#now());
+        const decision = await this.#acts.checkIdentity({ encounterId: this.id, claims, date });
+        const detail = { method: claims.method, loa: claims.loa };
+        if (decision.allowed) {
+          this.#st.identity = { personnummer: claims.personnummer, actingAs: decision.actingAs };
+          this.#record('identity-verified', actor, decision.actingAs, detail);
+        } else {
+          this.#identityRefusal = `${decision.reason}: ${decision.message}`;
+          this.#record('identity-refused', actor, decision.reason, detail);
+        }
+      },
+    );
+    return this.#afterStep('identity');
+  }
+
+  assertCanBook({ actor }: { actor: Actor; slotId: string }): void {
+    this.#expectStep('booking');
+    this.#expectRole(actor, 'admin', 'patient', 'guardian');
+  }
+
+  async book(u: { actor: Actor; slotId: string }): Promise<EncounterState> {
+    const { actor, slotId } = u;
+    await this.#exclusive(
+      () => this.assertCanBook(u),
+      async () => {
+        const slot = await this.#acts.reserveSlot({ encounterId: this.id, slotId });
+        this.#setSlot(slot);
+        this.#record('booked', actor, 'reserved', { slotId, startsAt: slot.startsAt });
+      },
+    );
+    return this.#afterStep('booking');
+  }
+
+  assertCanReschedule({ actor, slotId }: { actor: Actor; slotId: string }): void {
+    this.#expectStep('pre-meeting');
+    this.#expectRole(actor, 'admin', 'patient', 'guardian');
+    if (slotId === this.#st.slot?.slotId) throw reject('Invalid', 'the encounter already has this slot', 'slotId');
+  }
+
+  reschedule(u: { actor: Actor; slotId: string }): Promise<EncounterState> {
+    const { actor, slotId } = u;
+    return this.#exclusive(
+      () => this.assertCanReschedule(u),
+      async () => {
+        const late = this.#isLate(actor);
+        const slot = await this.#acts.reserveSlot({ encounterId: this.id, slotId });
+        if (late) await this.#chargeLateCancel();
+        const from = this.#st.slot?.startsAt;
+        this.#setSlot(slot);
+        this.#record('rescheduled', actor, late ? 'late' : 'in-time', { from, to: slot.startsAt });
+        await this.project();
+        return this.view();
+      },
+    );
+  }
+
+  assertCanConfirmChecklist({ actor, items }: { actor: Actor; items: Record<ChecklistItem, boolean> }): void {
+    this.#expectStep('pre-meeting', 'video');
+    this.#expectBookedClinician(actor);
+    for (const k of CHECKLIST_ITEMS) {
+      if (items?.[k] !== true)
+        throw reject('Invalid', `checklist item '${k}' (${CHECKLIST_LABELS_SV[k]}) is not confirmed`, `items.${k}`);
+    }
+  }
+
+  confirmChecklist(u: { actor: Actor; items: Record<ChecklistItem, boolean> }): Promise<EncounterState> {
+    return this.#exclusive(
+      () => this.assertCanConfirmChecklist(u),
+      async () => {
+        this.#st.checklistConfirmed = true;
+        this.#record('checklist-confirmed', u.actor, 'confirmed');
+        return this.view();
+      },
+    );
+  }
+
+  assertCanAdmitPatient({ actor }: { actor: Actor }): void {
+    const st = this.#st;
+    this.#expectStep('video');
+    this.#expectBookedClinician(actor);
+    if (!st.checklistConfirmed)
+      throw reject('WrongStep', 'confirm the pre-meeting checklist before admitting the patient');
+    if (!st.patientPresent) throw reject('WrongStep', 'the patient is not in the waiting room');
+    if (st.sessionStartedAt) throw reject('WrongStep', 'the patient is already admitted');
+  }
+
+  admitPatient(u: { actor: Actor }): Promise<EncounterState> {
+    return this.#exclusive(
+      () => this.assertCanAdmitPatient(u),
+      async () => {
+        this.#st.sessionStartedAt = this.#now();
+        this.#st.waitingFor = 'end-meeting';
+        this.#record('patient-admitted', u.actor, 'in-session');
+        await this.project();
+        return this.view();
+      },
+    );
+  }
+
+  assertCanSwitchToPhone({ actor }: { actor: Actor; error: string }): void {
+    this.#expectStep('video');
+    this.#expectBookedClinician(actor);
+  }
+
+  switchToPhone(u: { actor: Actor; error: string }): Promise<EncounterState> {
+    const { actor, error } = u;
+    return this.#exclusive(
+      () => this.assertCanSwitchToPhone(u),
+      async () => {
+        await this.#recordVideoFailure(`Video failed, switched to phone: ${error}`);
+        this.#st.modality = 'phone';
+        this.#patientEverJoined = true;
+        this.#st.sessionStartedAt ??= this.#now();
+        this.#record('switched-to-phone', actor, 'phone', { error });
+        await this.project();
+        return this.view();
+      },
+    );
+  }
+
+  assertCanEndSession({ actor }: { actor: Actor }): void {
+    this.#expectStep('video');
+    this.#expectBookedClinician(actor);
+    if (!this.#st.sessionStartedAt) throw reject('WrongStep', 'the session has not started');
+  }
+
+  async endSession(u: { actor: Actor }): Promise<EncounterState> {
+    await this.#exclusive(
+      () => this.assertCanEndSession(u),
+      async () => {
+        this.#st.sessionEndedAt = this.#now();
+        this.#record('session-ended', u.actor, this.#st.modality);
+      },
+    );
+    return this.#afterStep('video');
+  }
+
+  assertCanSubmitJournalNote({ actor, text }: { actor: Actor; text: string }): void {
+    this.#expectStep('documentation');
+    this.#expectBookedClinician(actor);
+    if (this.#st.journalNoteId) throw reject('WrongStep', 'the journal note is already written');
+    if (typeof text !== 'string' || text.trim().length === 0) throw reject('Invalid', 'text must not be empty', 'text');
+  }
+
+  async submitJournalNote(u: { actor: Actor; text: string }): Promise<EncounterState> {
+    const { actor, text } = u;
+    await this.#exclusive(
+      () => this.assertCanSubmitJournalNote(u),
+      async () => {
+        const st = this.#st;
+        const contactDate = stockholmDateOf(st.sessionStartedAt ?? this.#now());
+        const note = { encounterId: this.id, authorId: actor.id, authorName: actor.name, text, contactDate };
+        const { noteId } = await this.#acts.writeJournalNote(note);
+        st.journalNoteId = noteId;
+        this.#record('journal-note-written', actor, 'signed', { noteId, visitType: 'Digitalt vårdmöte', contactDate });
+      },
+    );
+    return this.#afterEnd();
+  }
+
+  assertCanCancel({ actor, reason }: { actor: Actor; reason: string }): void {
+    this.#expectStep('requested', 'eligibility', 'identity', 'booking', 'pre-meeting', 'video');
+    this.#expectRole(actor, 'admin', 'patient', 'guardian', 'clinician');
+    if (this.#st.sessionStartedAt) throw reject('WrongStep', 'the meeting has already started');
+    if (this.#cancelRequest) throw reject('WrongStep', 'the encounter is already being cancelled');
+    if (typeof reason !== 'string' || !reason.trim()) throw reject('Invalid', 'reason must not be empty', 'reason');
+  }
+
+  async cancel(u: { actor: Actor; reason: string }): Promise<EncounterState> {
+    await this.#exclusive(
+      () => this.assertCanCancel(u),
+      async () => {
+        this.#cancelRequest = { actor: u.actor, reason: u.reason, late: this.#isLate(u.actor) };
+      },
+    );
+    return this.#afterEnd();
+  }
+
+  // ── Signals from Janus (media/janus-events.ts): repeated or reordered events change nothing ──
+
+  participantJoined({ role, source }: Presence): void {
+    const st = this.#st;
+    if (st.status !== 'video' || st.sessionEndedAt || this.#present(role)) return;
+    this.#setPresent(role, true);
+    if (role === 'clinician') return this.#record('clinician-joined', { id: source, role: 'system' });
+    this.#patientEverJoined = true;
+    const where = st.sessionStartedAt ? 'in-session' : 'waiting-room';
+    this.#record('patient-joined', { id: source, role: 'system' }, where);
+  }
+
+  participantLeft({ role, source }: Presence): void {
+    if (this.#st.status !== 'video' || !this.#present(role)) return;
+    this.#setPresent(role, false);
+    this.#record(`${role}-left`, { id: source, role: 'system' });
+  }
+
+  async videoProblem({ role, detail, source }: Presence & { detail: string }): Promise<void> {
+    if (this.#st.status !== 'video' || this.#st.sessionEndedAt) return;
+    await this.#videoFailed(role, detail, source);
+  }
+
+  async mediaState({ role, up, source }: Presence & { up: boolean }): Promise<void> {
+    const st = this.#st;
+    // Only during the admitted session; only changes count (Janus repeats itself).
+    if (st.status !== 'video' || !st.sessionStartedAt || st.sessionEndedAt || this.#mediaDown[role] === !up) return;
+    this.#mediaDown[role] = !up;
+    this.#record(up ? 'media-up' : 'media-down', { id: source, role: 'system' }, role);
+    if (up) return;
+    // A short drop is normal network weather; only one that lasts is a video failure.
+    const grace = this.#input.policy.mediaDownGraceSeconds ?? 20;
+    const settled = await condition(
+      () => !this.#mediaDown[role] || st.sessionEndedAt !== null || st.status !== 'video' || !this.#present(role),
+      grace * 1000,
+    );
+    if (!settled) await this.#videoFailed(role, `no video received for ${grace} s`, source);
+  }
+
+  // ── Inside the machine ──────────────────────────────────────────────────────────────────────
+
+  private get id(): string {
+    return this.#input.encounterId;
+  }
+
+  #now(): string {
+    return new Date(Date.now()).toISOString();
+  }
+
+  #record(event: string, actor: Actor, outcome?: string, detail?: Record<string, unknown>): void {
+    this.#st.timeline.push({
+      step: this.#st.status,
+      event,
+      actor,
+      at: this.#now(),
+      ...(outcome ? { outcome } : {}),
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  /** Moves forward to a main step; steps are never skipped and never go back. */
+  #moveTo(step: MainStep, waitingFor: WaitingFor | null): void {
+    assertNextStep(this.#st.step, step, this.#st.journalNoteId !== null);
+    this.#st.step = step;
+    this.#st.status = step;
+    this.#st.waitingFor = waitingFor;
+    this.#record(step, SYSTEM, 'entered');
+  }
+
+  /** Moves to the next step and mirrors it into the encounter table. */
+  async #enter(step: MainStep, waitingFor: WaitingFor | null): Promise<void> {
+    this.#moveTo(step, waitingFor);
+    await this.project();
+  }
+
+  /** Ends the encounter on a side exit. */
+  #exit(status: ExitStatus, actor: Actor, detail?: Record<string, unknown>): void {
+    this.#st.status = status;
+    this.#st.waitingFor = null;
+    this.#record(status, actor, 'ended', detail);
+  }
+
+  /** Cancelled: the late-cancel fee if late, the slot and room given back. */
+  async #cancel(): Promise<false> {
+    const c = this.#cancelRequest!;
+    if (c.late) await this.#chargeLateCancel();
+    if (this.#st.slot) await this.#acts.releaseSlot({ encounterId: this.id });
+    if (this.#st.room) await this.#acts.closeVideoRoom({ encounterId: this.id });
+    this.#exit('cancelled', c.actor, { reason: c.reason, late: c.late });
+    return false;
+  }
+
+  /** An update that moves the encounter answers once the step it acted in is left. */
+  async #afterStep(step: EncounterStatus): Promise<EncounterState> {
+    await condition(() => this.#st.status !== step);
+    return this.view();
+  }
+
+  /** A journal note or a cancellation answers once the encounter has ended. */
+  async #afterEnd(): Promise<EncounterState> {
+    await condition(() => isTerminal(this.#st.status));
+    return this.view();
+  }
+
+  /**
+   * Runs an update's change under the lock, its guard checked again inside (the state may have moved
+   * while it queued); an activity's business failure (e.g. SlotTaken) becomes the update's own error.
+   */
+  async #exclusive<T>(assert: () => void, change: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      assert();
+      try {
+        return await change();
+      } catch (err) {
+        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+        throw err;
+      }
+    };
+    return patched(SERIALISED_UPDATES_PATCH) ? this.#lock.runExclusive(run) : run();
+  }
+
+  /** Waits for `pred` or a cancellation; true when `pred` held. */
+  async #until(pred: () => boolean, timeoutMs?: number): Promise<boolean> {
+    const done = () => pred() || this.#cancelRequest !== null;
+    const ok = timeoutMs === undefined ? (await condition(done), true) : await condition(done, timeoutMs);
+    return ok && this.#cancelRequest === null;
+  }
+
+  #expectStep(...steps: EncounterStatus[]): void {
+    if (!steps.includes(this.#st.status)) {
+      throw reject('WrongStep', `not allowed in step '${this.#st.status}' (allowed in: ${steps.join(', ')})`);
+    }
+  }
+
+  #expectRole(actor: Actor, ...roles: Role[]): void {
+    if (!actor || typeof actor.id !== 'string' || !roles.includes(actor.role)) {
+      throw reject('WrongActor', `only ${roles.join(' or ')} may do this`, 'actor');
+    }
+  }
+
+  /** The booked clinician only. */
+  #expectBookedClinician(actor: Actor): void {
+    this.#expectRole(actor, 'clinician');
+    if (this.#st.slot && actor.id !== this.#st.slot.clinicianId)
+      throw reject('WrongActor', 'only the booked clinician may do this', 'actor');
+  }
+
+  /** A cancellation or patient rebooking this close to start is late, unless the slot was booked this close too. */
+  #isLate(actor: Actor): boolean {
+    const slot = this.#st.slot;
+    if (!slot || (actor.role !== 'patient' && actor.role !== 'guardian')) return false;
+    const window = this.#input.policy.lateCancelSeconds * 1000;
+    const start = Date.parse(slot.startsAt);
+    return start - Date.now() < window && start - Date.parse(slot.bookedAt) >= window;
+  }
+
+  #setSlot(slot: Omit<BookedSlot, 'bookedAt'>): void {
+    this.#st.slot = { ...slot, bookedAt: this.#now() };
+    this.#slotVersion++;
+  }
+
+  #present(role: Party): boolean {
+    return role === 'patient' ? this.#st.patientPresent : this.#st.clinicianPresent;
+  }
+
+  #setPresent(role: Party, value: boolean): void {
+    if (role === 'patient') this.#st.patientPresent = value;
+    else this.#st.clinicianPresent = value;
+  }
+
+  /** Decides and records a charge of `kind` for the visit date, keeps it in the state, and bills it. */
+  async #charge(kind: ChargeKind, visitDate: string) {
+    const modality = this.#st.modality;
+    const fee = await this.#acts.recordFee({ encounterId: this.id, kind, visitDate, modality });
+    this.#st.charges.push({ kind, ...fee });
+    // Encounters recorded before invoicing existed replay without it.
+    if (patched('invoicing') && fee.chargeOre > 0) await this.#bill(fee.chargeId);
+    return fee;
+  }
+
+  /**
+   * Starts the charge's invoice workflow, which outlives the encounter. A monthly invoice already
+   * collecting this month's charges takes this one too: it reads them from the database when it issues.
+   */
+  async #bill(chargeId: string): Promise<void> {
+    const billing = await this.#acts.billingOf({ chargeId });
+    if (!billing) return this.#record('invoicing-started', SYSTEM, 'external', { chargeId });
+    try {
+      await startChild(invoiceWorkflow, {
+        workflowId: invoiceWorkflowId(billing.billingKey),
+        args: [{ ...billing, policy: this.#input.policy.invoice ?? DEFAULT_INVOICE_POLICY }],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    this.#record('invoicing-started', SYSTEM, billing.mode, { chargeId });
+  }
+
+  /** Today's late-cancel fee (a late cancellation or patient rebooking). */
+  #chargeLateCancel() {
+    return this.#charge('late-cancel', stockholmDateOf(this.#now()));
+  }
+
+  /** Records a deviation of this encounter, once per `key` (the dedupe key is encounter id + key). */
+  #recordDeviation(key: string, category: Deviation['category'], severity: Deviation['severity'], description: string) {
+    const dedupeKey = `${this.id}:${key}`;
+    return this.#acts.recordDeviation({ encounterId: this.id, category, severity, description, dedupeKey });
+  }
+
+  /** The video-failure deviation: one per encounter, whichever failure comes first. */
+  #recordVideoFailure(description: string) {
+    return this.#recordDeviation('video-failure', 'video-failure', 'medium', description);
+  }
+
+  async #videoFailed(role: string, detail: string, source: string): Promise<void> {
+    if (this.#videoFailureRecorded) return;
+    this.#videoFailureRecorded = true;
+    await this.#recordVideoFailure(`Video failed for the ${role}: ${detail}`);
+    // On the timeline once the deviation exists, as with every other step that writes one.
+    this.#record('video-problem', { id: source, role: 'system' }, detail, { role });
+  }
+}
