@@ -272,9 +272,9 @@ export class EncounterMachine {
     }
   }
 
-  async answerEligibility(u: { actor: Actor; answers: EligibilityAnswers }): Promise<EncounterState> {
+  answerEligibility(u: { actor: Actor; answers: EligibilityAnswers }): Promise<EncounterState> {
     const { actor, answers } = u;
-    await this.#exclusive(
+    return this.#exclusive(
       () => this.assertCanAnswerEligibility(u),
       async () => {
         const result = assessEligibility(answers);
@@ -283,9 +283,9 @@ export class EncounterMachine {
         this.#eligibility = result;
         const detail = result.eligible ? undefined : { reasons: result.reasons };
         this.#record('eligibility-answered', actor, result.eligible ? 'eligible' : 'not-eligible', detail);
+        return this.#afterStep('eligibility');
       },
     );
-    return this.#afterStep('eligibility');
   }
 
   assertCanRecordIdentity({ actor, claims }: { actor: Actor; claims: IdentityClaims }): void {
@@ -295,9 +295,9 @@ export class EncounterMachine {
       throw reject('Invalid', 'claims.personnummer is required', 'claims.personnummer');
   }
 
-  async recordIdentity(u: { actor: Actor; claims: IdentityClaims }): Promise<EncounterState> {
+  recordIdentity(u: { actor: Actor; claims: IdentityClaims }): Promise<EncounterState> {
     const { actor, claims } = u;
-    await this.#exclusive(
+    return this.#exclusive(
       () => this.assertCanRecordIdentity(u),
       async () => {
         const date = stockholmDateOf(this.#now());
@@ -310,9 +310,9 @@ export class EncounterMachine {
           this.#identityRefusal = `${decision.reason}: ${decision.message}`;
           this.#record('identity-refused', actor, decision.reason, detail);
         }
+        return this.#afterStep('identity');
       },
     );
-    return this.#afterStep('identity');
   }
 
   assertCanBook({ actor }: { actor: Actor; slotId: string }): void {
@@ -320,17 +320,17 @@ export class EncounterMachine {
     this.#expectRole(actor, 'admin', 'patient', 'guardian');
   }
 
-  async book(u: { actor: Actor; slotId: string }): Promise<EncounterState> {
+  book(u: { actor: Actor; slotId: string }): Promise<EncounterState> {
     const { actor, slotId } = u;
-    await this.#exclusive(
+    return this.#exclusive(
       () => this.assertCanBook(u),
       async () => {
         const slot = await this.#acts.reserveSlot({ encounterId: this.id, slotId });
         this.#setSlot(slot);
         this.#record('booked', actor, 'reserved', { slotId, startsAt: slot.startsAt });
+        return this.#afterStep('booking');
       },
     );
-    return this.#afterStep('booking');
   }
 
   assertCanReschedule({ actor, slotId }: { actor: Actor; slotId: string }): void {
@@ -426,15 +426,15 @@ export class EncounterMachine {
     if (!this.#st.sessionStartedAt) throw reject('WrongStep', 'the session has not started');
   }
 
-  async endSession(u: { actor: Actor }): Promise<EncounterState> {
-    await this.#exclusive(
+  endSession(u: { actor: Actor }): Promise<EncounterState> {
+    return this.#exclusive(
       () => this.assertCanEndSession(u),
       async () => {
         this.#st.sessionEndedAt = this.#now();
         this.#record('session-ended', u.actor, this.#st.modality);
+        return this.#afterStep('video');
       },
     );
-    return this.#afterStep('video');
   }
 
   assertCanSubmitJournalNote({ actor, text }: { actor: Actor; text: string }): void {
@@ -444,9 +444,9 @@ export class EncounterMachine {
     if (typeof text !== 'string' || text.trim().length === 0) throw reject('Invalid', 'text must not be empty', 'text');
   }
 
-  async submitJournalNote(u: { actor: Actor; text: string }): Promise<EncounterState> {
+  submitJournalNote(u: { actor: Actor; text: string }): Promise<EncounterState> {
     const { actor, text } = u;
-    await this.#exclusive(
+    return this.#exclusive(
       () => this.assertCanSubmitJournalNote(u),
       async () => {
         const st = this.#st;
@@ -455,9 +455,9 @@ export class EncounterMachine {
         const { noteId } = await this.#acts.writeJournalNote(note);
         st.journalNoteId = noteId;
         this.#record('journal-note-written', actor, 'signed', { noteId, visitType: 'Digitalt vårdmöte', contactDate });
+        return this.#afterEnd();
       },
     );
-    return this.#afterEnd();
   }
 
   assertCanCancel({ actor, reason }: { actor: Actor; reason: string }): void {
@@ -468,14 +468,14 @@ export class EncounterMachine {
     if (typeof reason !== 'string' || !reason.trim()) throw reject('Invalid', 'reason must not be empty', 'reason');
   }
 
-  async cancel(u: { actor: Actor; reason: string }): Promise<EncounterState> {
-    await this.#exclusive(
+  cancel(u: { actor: Actor; reason: string }): Promise<EncounterState> {
+    return this.#exclusive(
       () => this.assertCanCancel(u),
       async () => {
         this.#cancelRequest = { actor: u.actor, reason: u.reason, late: this.#isLate(u.actor) };
+        return this.#afterEnd();
       },
     );
-    return this.#afterEnd();
   }
 
   // ── Signals from Janus (media/janus-events.ts): repeated or reordered events change nothing ──
@@ -570,7 +570,10 @@ export class EncounterMachine {
     return false;
   }
 
-  /** An update that moves the encounter answers once the step it acted in is left. */
+  /**
+   * An update that moves the encounter answers once the step it acted in is left; it waits under the
+   * lock, so an update queued behind it finds the encounter in its next step.
+   */
   async #afterStep(step: EncounterStatus): Promise<EncounterState> {
     await condition(() => this.#st.status !== step);
     return this.view();

@@ -232,6 +232,29 @@ it('reschedule: the old slot is released, the new one held and a new invitation 
   await maybeRecordHistory(handle, 'reschedule');
 });
 
+it('concurrent updates run one at a time (patched serialised-updates): the second booking waits for the first, then is refused in its new step; one slot held', async () => {
+  const { id, handle } = await startEncounter(ctx, f, f.adultId);
+  await throughIdentity(handle, f);
+  const [a, b] = [await makeSlot(ctx.orm, f.clinicianId, 4), await makeSlot(ctx.orm, f.clinicianId, 4 + 70)];
+  const book = (slotId: string) => handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId }] });
+  const [first, second] = await Promise.allSettled([book(a.id), book(b.id)]);
+  const outcomes = [first, second].map((r) => r.status).sort();
+  expect(outcomes).toEqual(['fulfilled', 'rejected']);
+  const refused = [first, second].find((r) => r.status === 'rejected') as PromiseRejectedResult;
+  expect(refused.reason).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((refused.reason as WorkflowUpdateFailedError).cause?.message).toMatch(/not allowed in step 'pre-meeting'/);
+  const held = await rows<{ slot_id: string }>(
+    'select slot_id from booking where encounter_id = ? and released_at is null',
+    [id],
+  );
+  expect(held).toHaveLength(1);
+  await runSession(handle, f);
+  await waitForStatus(handle, 'documentation');
+  await handle.executeUpdate(m.submitJournalNoteUpdate, { args: [{ actor: clinicianOf(f), text: 'Genomfört.' }] });
+  expect((await handle.result()).status).toBe('closed');
+  await maybeRecordHistory(handle, 'serialised');
+});
+
 describe('updates reject bad requests with a clear message and no state change', () => {
   it('wrong step, wrong actor, taken slot, unconfirmed checklist', async () => {
     const { handle } = await startEncounter(ctx, f, f.adultId);

@@ -40,6 +40,8 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       'encrypted',
       // Clear signals sent past our codec, ignored behind patched('ignore-clear-signals'); a clear update refused.
       'plaintext',
+      // Recorded with the encounter as one machine: updates serialised behind patched('serialised-updates').
+      'serialised',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
