@@ -51,7 +51,12 @@ it('a whole encounter leaves no personnummer, patient name, e-mail or note text 
   const isEncrypted = (p: (typeof payloads)[number]) =>
     Buffer.from(p.metadata?.encoding ?? []).toString() === 'binary/encrypted';
   const clearText = payloads.filter((p) => !isEncrypted(p)).map((p) => Buffer.from(p.data ?? []).toString());
-  expect(clearText).toEqual(['{"id":"invoicing","deprecated":false}', '["invoicing"]']);
+  expect(clearText).toEqual([
+    '{"id":"serialised-updates","deprecated":false}',
+    '["serialised-updates"]',
+    '{"id":"invoicing","deprecated":false}',
+    '["invoicing","serialised-updates"]',
+  ]);
   expect(payloads.filter(isEncrypted).length).toBeGreaterThan(20);
   const decoded = await new EncryptionCodec(ctx.config.payloadKeys).decode(payloads);
   const clear = Buffer.concat(decoded.map((p) => Buffer.from(p.data ?? [])));
