@@ -14,7 +14,6 @@ export const FAILURES = {
   /** Not possible in the record's present state (a charge already credited, a fee that may not be waived). */
   Refused: { status: 409, activity: true },
   /** Another update of the encounter is running. */
-  Busy: { status: 409, activity: false },
   /** The message reached Temporal in clear, so not from our own processes: it is not acted on. */
   Unencrypted: { status: 403, activity: false },
 } as const;

@@ -195,7 +195,6 @@ export const REFUSAL_LABELS: Record<string, string> = {
   WrongStep: 'Det går inte i vårdmötets nuvarande steg. Sidan visar vad som går just nu.',
   SlotTaken: 'Tiden hann bokas av någon annan. Välj en annan tid.',
   WrongActor: 'Det här får bara den person göra som steget väntar på.',
-  Busy: 'Vårdmötet ändras just nu av någon annan. Försök igen om en stund.',
   Invalid: 'Uppgifterna är inte giltiga.',
   NotFound: 'Det du valde finns inte längre.',
   'not-found': 'Det du valde finns inte längre.',
