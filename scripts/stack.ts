@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     log(`  back office   http://localhost:${PORTS.web}/admin`);
     log(`  log in        http://localhost:${PORTS.web}/login`);
     log(
-      `  API           http://localhost:${PORTS.web}/api/encounters   (a session, or a bearer token: see the README)`,
+      `  API           http://localhost:${PORTS.web}/api/encounters   (a session, or a bearer token: see docs/api.md)`,
     );
     log(`  health        http://localhost:${PORTS.web}/readyz (every dependency), /healthz (alive), /metrics`);
     log(`  worker        http://127.0.0.1:${PORTS.workerMetrics}/metrics (Temporal SDK and step durations)`);

@@ -104,3 +104,57 @@ export function npmScriptsNamed(text: string): string[] {
 export function missingScripts(text: string, scripts: Record<string, string>): string[] {
   return npmScriptsNamed(text).filter((s) => !(s in scripts));
 }
+
+/**
+ * A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens.
+ * @param heading - the heading's text, without the leading #s
+ */
+export function anchorOf(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/**
+ * The relative links of a set of Markdown files that point at no file of the set (or the repository),
+ * or at a heading the target does not have.
+ * @param files - path → text, e.g. `{ 'README.md': …, 'docs/api.md': … }`
+ * @param exists - whether a path outside the set exists (a source file a page names)
+ */
+export function brokenLinks(files: Record<string, string>, exists: (path: string) => boolean): string[] {
+  const anchors = (text: string) =>
+    new Set([...text.matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1].replace(/`/g, ''))));
+  const broken: string[] = [];
+  for (const [file, text] of Object.entries(files)) {
+    const dir = file.includes('/') ? file.slice(0, file.lastIndexOf('/') + 1) : '';
+    for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      const [rawPath, anchor] = target.split('#');
+      const resolved = rawPath ? normalise(dir + rawPath) : file;
+      const known = resolved in files || exists(resolved);
+      if (!known) broken.push(`${file}: ${target} (no such file)`);
+      else if (anchor && resolved in files && !anchors(files[resolved]).has(anchor))
+        broken.push(`${file}: ${target} (no such heading)`);
+    }
+  }
+  return broken;
+}
+
+function normalise(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '.' && part !== '') out.push(part);
+  }
+  return out.join('/');
+}
+
+/**
+ * The `## ` headings of a Markdown text, in order.
+ * @param markdown - e.g. README.md
+ */
+export function sections(markdown: string): string[] {
+  return [...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1].trim());
+}

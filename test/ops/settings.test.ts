@@ -44,7 +44,8 @@ describe('.env.example', () => {
   });
 
   it('fails for a setting it lacks, a name nothing reads and a test switch (the checker on a doctored file)', () => {
-    const doctored = ENV_EXAMPLE.replace(/^# MAIL_FROM=.*\n/m, '') + 'SMTP_HOST=mail\nVARDMOTE_FAULT=hang-after-fee-commit\n';
+    const doctored =
+      ENV_EXAMPLE.replace(/^# MAIL_FROM=.*\n/m, '') + 'SMTP_HOST=mail\nVARDMOTE_FAULT=hang-after-fee-commit\n';
     expect(doctored).not.toContain('MAIL_FROM=');
     expect(envExampleProblems(doctored, KNOWN)).toEqual([
       'MAIL_FROM: a setting .env.example lacks',
@@ -59,7 +60,10 @@ describe('.env.example', () => {
 
   it('is what it says: a production configuration the checks accept once the change-me values are replaced', () => {
     const vars = Object.fromEntries(
-      [...ENV_EXAMPLE.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(([, k, v]) => [k, v.replace(/^change-me.*/, 'x'.repeat(40))]),
+      [...ENV_EXAMPLE.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(([, k, v]) => [
+        k,
+        v.replace(/^change-me.*/, 'x'.repeat(40)),
+      ]),
     );
     vars.PAYLOAD_KEYS = `k2026:${Buffer.alloc(32, 7).toString('base64')}`;
     vars.FINANCE_BANKGIRO = '5050-1055';
