@@ -47,8 +47,8 @@ it('links only to files and headings that exist, and docs/ has every reference p
 
 it('cites nothing a clone lacks, and states the runtime as it is', () => {
   for (const [file, text] of Object.entries(PAGES)) expect([file, /\.\.\/shared\b/.test(text)]).toEqual([file, false]);
-  expect(README).toContain('Node.js 24');
-  expect(README).not.toMatch(/Node(\.js)? 20\b/);
+  expect(README).toContain('Node.js 24 LTS');
+  expect(README).not.toMatch(/\b(runs?|requires?|needs?) (on |under )?Node(\.js)? 20\b/);
   expect(README).toContain(pkg.engines.node);
   expect(README).toMatch(/^Cold start \(fresh clone, empty \.tools\/\.data\/caches, to the ready line\): /m);
 });
