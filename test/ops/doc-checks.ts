@@ -158,3 +158,16 @@ function normalise(p: string): string {
 export function sections(markdown: string): string[] {
   return [...markdown.matchAll(/^## (.+)$/gm)].map((m) => m[1].trim());
 }
+
+/**
+ * The project's own ports written as numbers where a process or test dials this machine
+ * (`127.0.0.1:7233`, `localhost:3000`, `PORT … ?? 3099`): they belong in scripts/ports.ts.
+ * @param source - a TypeScript file's text
+ * @param ports - the port numbers of scripts/ports.ts
+ */
+export function loopbackPortLiterals(source: string, ports: readonly number[]): string[] {
+  const ours = (m: RegExpMatchArray) => ports.includes(Number(m[1]));
+  const dialled = [...source.matchAll(/(?:127\.0\.0\.1|localhost|\[::1\]):(\d{2,5})\b/g)].filter(ours);
+  const fallbacks = [...source.matchAll(/PORT\b[^\n;]*\?\? (\d{4,5})\b/g)].filter(ours);
+  return [...dialled, ...fallbacks].map((m) => m[0]);
+}

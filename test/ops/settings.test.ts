@@ -7,8 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, SETTING_NAMES, Settings } from '../../config';
 import { settingsOf } from '../../config-env';
+import { DEV_PORTS, TEST_PORTS_BASE } from '../../scripts/ports';
 import { TEST_SWITCHES } from '../../test-switches';
-import { composeVariables, envExampleProblems, missingFromTables, type KnownNames } from './doc-checks';
+import {
+  composeVariables,
+  envExampleProblems,
+  loopbackPortLiterals,
+  missingFromTables,
+  type KnownNames,
+} from './doc-checks';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -84,5 +91,34 @@ describe('docs/configuration.md', () => {
     ]);
     const cutOff = CONFIGURATION.replace(row!, `\n${row}`);
     expect(missingFromTables(SETTING_NAMES, cutOff)).toContain('PATIENT_SESSION_MAX_MINUTES');
+  });
+});
+
+describe('ports', () => {
+  const sources = (dir: string): string[] =>
+    fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
+      const rel = path.join(dir, e.name);
+      if (e.isDirectory()) return ['node_modules', 'histories', 'results'].includes(e.name) ? [] : sources(rel);
+      return e.name.endsWith('.ts') ? [rel] : [];
+    });
+
+  // Temporal's HTTP and metrics ports and the SDK's exporter are the next ones after their part's.
+  const OURS = [DEV_PORTS, TEST_PORTS_BASE].flatMap((set) => [
+    ...Object.values(set),
+    set.temporal + 1,
+    set.temporal + 2,
+    set.workerMetrics + 1,
+  ]);
+  const CHECKERS = ['scripts/ports.ts', 'test/ops/doc-checks.ts', 'test/ops/settings.test.ts'];
+
+  it('are numbers only in scripts/ports.ts: nothing else dials this machine on one of our ports by number', () => {
+    const files = [...['scripts', 'test', 'bench', 'api', 'media'].flatMap(sources), 'config.ts', 'worker.ts'];
+    const found = files
+      .filter((f) => !CHECKERS.includes(f))
+      .flatMap((f) => loopbackPortLiterals(read(f), OURS).map((hit) => `${f}: ${hit}`));
+    expect(found).toEqual([]);
+    const doctored =
+      "const WEB = 'http://127.0.0.1:3099';\nconst PORT = Number(env.X ?? 3099);\nconst SMTP = '127.0.0.1:2525';";
+    expect(loopbackPortLiterals(doctored, OURS)).toEqual(['127.0.0.1:3099', 'PORT = Number(env.X ?? 3099']);
   });
 });
