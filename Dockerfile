@@ -18,7 +18,7 @@ ENV NODE_ENV=production \
     WORKER_METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
-COPY package.json config.ts runtime.ts worker.ts tsconfig.json ./
+COPY package.json config.ts config-env.ts config-checks.ts test-switches.ts runtime.ts worker.ts tsconfig.json ./
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
@@ -29,7 +29,7 @@ COPY admin-ui ./admin-ui
 COPY media ./media
 COPY temporal ./temporal
 COPY observability ./observability
-COPY scripts/migrate.ts ./scripts/migrate.ts
+COPY scripts/migrate.ts scripts/ports.ts ./scripts/
 # The meeting page's browser bundle is built at start into dist/: the only folder the app writes.
 RUN mkdir -p dist && chown node:node dist
 USER node

@@ -22,9 +22,7 @@ import { createLogger } from './observability/logger';
 import { createWorkerMetrics } from './observability/metrics';
 import { createWorkerHttpServer } from './observability/worker-http';
 import { dataConverter } from './temporal/codec';
-
-/** How long an injected fault hangs (tests kill the process, or a part it waits on, meanwhile). */
-const FAULT_HANG_MS = Number(process.env.VARDMOTE_FAULT_HANG_MS ?? 10 * 60_000);
+import { readTestSwitches } from './test-switches';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,8 +34,10 @@ async function main(): Promise<void> {
     telemetryOptions: { metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}` } } },
   });
   const metrics = createWorkerMetrics();
-  const faults = faultsFromSpec(config.fault, FAULT_HANG_MS);
-  if (config.fault) logger.warn({ fault: config.fault }, 'FAULT INJECTION ON (tests only)');
+  // Test-only fault injection (test-switches.ts; loadConfig has refused it in production).
+  const { fault, faultHangMs } = readTestSwitches();
+  const faults = faultsFromSpec(fault, faultHangMs);
+  if (fault) logger.warn({ fault }, 'FAULT INJECTION ON (tests only)');
   const orm = await createOrm(config.databaseUrl);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const pdf = createPdfRenderer(config.chromiumPath);
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     ...(faults.hangInActivities.size
       ? {
           interceptors: {
-            activity: [(ctx) => ({ inbound: new HangInActivities(ctx, faults.hangInActivities, FAULT_HANG_MS) })],
+            activity: [(ctx) => ({ inbound: new HangInActivities(ctx, faults.hangInActivities, faultHangMs) })],
           },
         }
       : {}),

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { createJanusRooms } from '../media/janus-rooms';
+import { testPorts } from '../scripts/ports';
 import { testApp } from '../test/support/app';
 import { launchChromium } from '../test/support/browser';
 import { waitForStatus } from '../test/support/encounters';
@@ -25,7 +26,7 @@ import {
 } from '../test/support/meeting';
 import { startTestWorker } from '../test/support/worker';
 
-const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
+const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 const BASE = `http://127.0.0.1:${PORT}`;
 const ROUNDS = Number(process.env.BENCH_VIDEO_ROUNDS ?? 3);
 const MAX_ROOMS = Number(process.env.BENCH_VIDEO_MAX_ROOMS ?? 8);

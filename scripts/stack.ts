@@ -6,24 +6,16 @@ import { loadConfig } from '../config';
 import { createOrm, migrate } from '../db/orm';
 import { seedDemoData } from '../db/seed';
 import { stockholmDateOf } from '../domain/dates';
+import { devPorts } from './ports';
 import { ROOT, startServices } from './services';
 import { secs, Supervised } from './supervisor';
 import { seedDemoEncounters, startDemoVideoMeeting } from './demo-encounters';
 import { testIdentities } from './test-idp/identities';
 import { dataConverter } from '../temporal/codec';
 
-// VARDMOTE_PORT_OFFSET and VARDMOTE_DATA_DIR let a second stack run beside this one (the supervision test does).
-const OFFSET = Number(process.env.VARDMOTE_PORT_OFFSET ?? 0);
-const PORTS = {
-  postgres: 54329 + OFFSET,
-  temporal: 7233 + OFFSET,
-  temporalUi: 8233 + OFFSET,
-  janusWs: 8188 + OFFSET,
-  janusAdmin: 7188 + OFFSET,
-  web: Number(process.env.PORT ?? 3000) + OFFSET,
-  idp: 3100 + OFFSET,
-  workerMetrics: 9464 + OFFSET,
-};
+// VARDMOTE_PORT_OFFSET (scripts/ports.ts) and VARDMOTE_DATA_DIR let a second stack run beside this one
+// (the supervision test does).
+const PORTS = devPorts();
 const DATA_DIR = process.env.VARDMOTE_DATA_DIR ?? path.join(ROOT, '.data');
 const log = (line: string) => process.stdout.write(`[vardmote] ${line}\n`);
 
@@ -130,7 +122,7 @@ async function main(): Promise<void> {
     log(`  back office   http://localhost:${PORTS.web}/admin`);
     log(`  log in        http://localhost:${PORTS.web}/login`);
     log(
-      `  API           http://localhost:${PORTS.web}/api/encounters   (a session, or a bearer token: see the README)`,
+      `  API           http://localhost:${PORTS.web}/api/encounters   (a session, or a bearer token: see docs/api.md)`,
     );
     log(`  health        http://localhost:${PORTS.web}/readyz (every dependency), /healthz (alive), /metrics`);
     log(`  worker        http://127.0.0.1:${PORTS.workerMetrics}/metrics (Temporal SDK and step durations)`);

@@ -3,20 +3,12 @@ import '../runtime';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createOrm, migrate } from '../db/orm';
+import { testPorts } from './ports';
 import { ROOT, startServices } from './services';
 import { secs } from './supervisor';
 
-// VARDMOTE_TEST_PORT_OFFSET moves every test port, so two checkouts can run their tests side by side.
-const OFFSET = Number(process.env.VARDMOTE_TEST_PORT_OFFSET ?? 0);
-export const TEST_PORTS = {
-  postgres: 54339 + OFFSET,
-  temporal: 7243 + OFFSET,
-  temporalUi: 8243 + OFFSET,
-  janusWs: 8198 + OFFSET,
-  janusAdmin: 7198 + OFFSET,
-  web: 3099 + OFFSET,
-  idp: 3199 + OFFSET,
-};
+// VARDMOTE_TEST_PORT_OFFSET moves every test port (scripts/ports.ts): two checkouts can test side by side.
+const TEST_PORTS = testPorts();
 const log = (line: string) => process.stdout.write(`[test-stack] ${line}\n`);
 
 async function main(): Promise<void> {
@@ -37,7 +29,7 @@ async function main(): Promise<void> {
     RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
     RATE_LIMIT_SINK_PER_MINUTE: '100000',
     // A worker a test spawns serves its metrics here, not on npm start's port.
-    WORKER_METRICS_PORT: String(9474 + OFFSET),
+    WORKER_METRICS_PORT: String(TEST_PORTS.workerMetrics),
   });
   const services = await startServices({
     dataDir: path.join(ROOT, '.data', 'test'),

@@ -1,7 +1,7 @@
 /**
  * Avvikelser: the quality lead's list (filters by category, severity, unit, status and period), one
  * deviation with its encounter and history, the review new → under review → closed with the action
- * taken, and a CSV export of a period for the region's deviation system (columns in the README).
+ * taken, and a CSV export of a period for the region's deviation system (columns in docs/back-office.md).
  */
 import type { Request } from 'express';
 import { stringify } from 'csv-stringify/sync';

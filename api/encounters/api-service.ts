@@ -8,6 +8,7 @@ import { HttpError } from '../http/errors';
 import { principalId } from '../auth';
 import * as m from '../../workflows/encounter.messages';
 import { getEncounterRow, listEncounters } from '../../db/encounters';
+import { readTestSwitches } from '../../test-switches';
 import * as S from './schemas';
 import { createEncounter, liveState } from './service';
 
@@ -23,7 +24,7 @@ function idempotencyKeyOf(req: Request): string | undefined {
 /** POST /api/encounters: 201 with the new row, or 200 with the same one for a repeated Idempotency-Key. */
 export async function createFromApi({ temporal, config }: AppDeps, req: Request, res: Response, caller: Caller) {
   const body = S.CreateEncounter.parse(req.body);
-  if (body.policy && !config.allowPolicyOverride)
+  if (body.policy && !readTestSwitches().allowPolicyOverride)
     throw new HttpError(400, 'policy: timer policies are set by the system, not by callers', 'policy', 'validation');
   const p = caller.principal;
   if (caller.units && !caller.units.includes(body.careUnitId))

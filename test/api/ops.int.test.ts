@@ -6,6 +6,7 @@ import { App, createApp } from '../../api/app';
 import { standardProbes } from '../../api/health';
 import { recordDeviation } from '../../db/deviations';
 import { createLogger } from '../../observability/logger';
+import { DEV_PORTS } from '../../scripts/ports';
 import { EncryptionCodec } from '../../temporal/codec';
 import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture } from '../support/fixtures';
@@ -105,7 +106,7 @@ it('/metrics exposes HTTP latency, open deviations by category and invoices by s
 });
 
 describe('the codec endpoint for the Temporal UI', () => {
-  const UI = 'http://localhost:8233';
+  const UI = `http://localhost:${DEV_PORTS.temporalUi}`; // config.ts's default TEMPORAL_UI_ORIGIN
   const wire = (p: Payload) => ({
     metadata: Object.fromEntries(Object.entries(p.metadata!).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
     data: Buffer.from(p.data!).toString('base64'),

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig } from '../../config';
+import { DEV_PORTS } from '../../scripts/ports';
 import { DEV_PAYLOAD_KEYS } from '../../temporal/codec';
 import { SAFE } from '../support/production-env';
 
@@ -60,15 +61,15 @@ const CASES: Array<[string, Record<string, string | undefined>, string]> = [
   ],
   [
     'the embedded database password',
-    { DATABASE_URL: 'postgres://postgres:postgres@127.0.0.1:54329/vardmote' },
+    { DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${DEV_PORTS.postgres}/vardmote` },
     'DATABASE_URL: the embedded development password never runs in production',
   ],
   ['no payload keys', { PAYLOAD_KEYS: undefined }, 'PAYLOAD_KEYS: required in production'],
   ['the development payload key', { PAYLOAD_KEYS: DEV_PAYLOAD_KEYS }, 'PAYLOAD_KEYS: required in production'],
   [
     'the test identity provider',
-    { OIDC_PATIENT_ISSUER: 'http://127.0.0.1:3100' },
-    'OIDC_PATIENT_ISSUER: http://127.0.0.1:3100 looks like the test identity provider',
+    { OIDC_PATIENT_ISSUER: `http://127.0.0.1:${DEV_PORTS.idp}` },
+    `OIDC_PATIENT_ISSUER: http://127.0.0.1:${DEV_PORTS.idp} looks like the test identity provider`,
   ],
   [
     'the fault switch',
@@ -117,7 +118,7 @@ it('the worker refuses the same way, and lists every problem at once', async () 
   const { code, stderr } = await run('worker.ts', {
     ...SAFE,
     VARDMOTE_FAULT: 'hang-after-fee-commit',
-    PUBLIC_URL: 'http://localhost:3000',
+    PUBLIC_URL: `http://localhost:${DEV_PORTS.web}`,
   });
   expect(code).toBe(1);
   expect(stderr).toContain('VARDMOTE_FAULT: fault injection is for tests only');

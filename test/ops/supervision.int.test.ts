@@ -12,13 +12,15 @@ import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
 import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
 import { until as untilOk } from '../support/processes';
+import { DEV_PORTS, shiftPorts } from '../../scripts/ports';
 
 jest.setTimeout(240_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OFFSET = 20;
-const WEB = `http://127.0.0.1:${3000 + OFFSET}`;
-const WORKER = `http://127.0.0.1:${9464 + OFFSET}`;
+const PORTS = shiftPorts(DEV_PORTS, OFFSET);
+const WEB = `http://127.0.0.1:${PORTS.web}`;
+const WORKER = `http://127.0.0.1:${PORTS.workerMetrics}`;
 let dataDir: string;
 let stack: ChildProcess;
 let out = '';
@@ -54,8 +56,8 @@ beforeAll(async () => {
   stack.stderr!.on('data', (d) => (out += String(d)));
   await until(() => out.includes('[vardmote] ready in'), 'the stack to be ready', 120_000);
   ctx = await connect({
-    DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${54329 + OFFSET}/vardmote`,
-    TEMPORAL_ADDRESS: `127.0.0.1:${7233 + OFFSET}`,
+    DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${PORTS.postgres}/vardmote`,
+    TEMPORAL_ADDRESS: `127.0.0.1:${PORTS.temporal}`,
     TEMPORAL_TASK_QUEUE: 'vardmote',
   });
   f = await makeFixture(ctx.orm);

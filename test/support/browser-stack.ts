@@ -7,12 +7,13 @@ import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { createJanusRooms } from '../../media/janus-rooms';
 import { janusRoomsOptions } from '../../media/room-service';
+import { testPorts } from '../../scripts/ports';
 import { testApp } from './app';
 import { launchChromium } from './browser';
 import { connect, TestContext } from './env';
 import { startTestWorker, TestWorker } from './worker';
 
-export const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
+export const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 export const BASE = `http://127.0.0.1:${PORT}`;
 
 export interface BrowserStack {

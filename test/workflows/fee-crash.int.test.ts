@@ -5,6 +5,7 @@ import { connect, TestContext } from '../support/env';
 import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
 import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
 import { killSpawned, spawnWorker, until } from '../support/processes';
+import { testPorts } from '../../scripts/ports';
 
 jest.setTimeout(120_000);
 
@@ -61,7 +62,7 @@ it('a worker killed after the fee commits is replaced and the encounter closes w
 
 it("the real worker's /metrics carries the step durations and the Temporal SDK's own series", async () => {
   // The worker spawned above is still running; it serves its metrics on WORKER_METRICS_PORT (tests: 9474).
-  const port = Number(process.env.WORKER_METRICS_PORT ?? 9464);
+  const port = Number(process.env.WORKER_METRICS_PORT ?? testPorts().workerMetrics);
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   expect(text).toMatch(
     /^vardmote_workflow_step_duration_seconds_count\{[^}]*workflow="encounter",step="\w+"[^}]*\} [1-9]/m,

@@ -1,0 +1,77 @@
+/** Every port the project's own processes use: `npm start`'s and `npm test`'s, each set moved by its offset. */
+
+export interface StackPorts {
+  postgres: number;
+  /** Temporal's gRPC frontend; its HTTP API and metrics take the next two ports. */
+  temporal: number;
+  temporalUi: number;
+  janusWs: number;
+  janusAdmin: number;
+  web: number;
+  /** The embedded test identity provider (OpenID Connect). */
+  idp: number;
+  /** The worker's /metrics and /readyz; the Temporal SDK's own exporter takes the next port. */
+  workerMetrics: number;
+}
+
+/** `npm start` (scripts/stack.ts), and the defaults of config.ts. */
+export const DEV_PORTS: Readonly<StackPorts> = {
+  postgres: 54329,
+  temporal: 7233,
+  temporalUi: 8233,
+  janusWs: 8188,
+  janusAdmin: 7188,
+  web: 3000,
+  idp: 3100,
+  workerMetrics: 9464,
+};
+
+/** `npm test` (scripts/with-services.ts): ten above `npm start`'s, so both can run on one machine. */
+export const TEST_PORTS_BASE: Readonly<StackPorts> = {
+  postgres: 54339,
+  temporal: 7243,
+  temporalUi: 8243,
+  janusWs: 8198,
+  janusAdmin: 7198,
+  web: 3099,
+  idp: 3199,
+  workerMetrics: 9474,
+};
+
+/**
+ * Every port of a set moved by the same offset.
+ * @param base - the set
+ * @param offset - added to each port
+ */
+export function shiftPorts(base: Readonly<StackPorts>, offset: number): StackPorts {
+  const out = { ...base };
+  for (const k of Object.keys(out) as Array<keyof StackPorts>) out[k] += offset;
+  return out;
+}
+
+/** A port offset from the environment: a whole number, 0 when unset. */
+function offsetOf(env: NodeJS.ProcessEnv, name: string): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return 0;
+  if (!/^\d+$/.test(raw)) throw new Error(`${name}: a whole number of ports, not "${raw}"`);
+  return Number(raw);
+}
+
+/**
+ * `npm start`'s ports: VARDMOTE_PORT_OFFSET moves them all (a second stack beside the first, as the
+ * supervision test runs one); PORT sets the web port before the offset.
+ * @param env - usually process.env
+ */
+export function devPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
+  const ports = shiftPorts(DEV_PORTS, offsetOf(env, 'VARDMOTE_PORT_OFFSET'));
+  if (env.PORT) ports.web = Number(env.PORT) + offsetOf(env, 'VARDMOTE_PORT_OFFSET');
+  return ports;
+}
+
+/**
+ * `npm test`'s ports: VARDMOTE_TEST_PORT_OFFSET moves them all, so two checkouts can test side by side.
+ * @param env - usually process.env
+ */
+export function testPorts(env: NodeJS.ProcessEnv = process.env): StackPorts {
+  return shiftPorts(TEST_PORTS_BASE, offsetOf(env, 'VARDMOTE_TEST_PORT_OFFSET'));
+}
