@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { createJanusRooms } from '../media/janus-rooms';
-import { testApp } from '../test/support/app';
-import { launchChromium } from '../test/support/browser';
-import { waitForStatus } from '../test/support/encounters';
-import { connect } from '../test/support/env';
+import { testApp } from '../testkit/app';
+import { launchChromium } from '../testkit/browser';
+import { waitForStatus } from '../testkit/drive';
+import { connect } from '../testkit/env';
 import {
   admitPatient,
   bookedEncounter,
@@ -22,8 +22,8 @@ import {
   newPage,
   remoteVideoPlaying,
   videoStats,
-} from '../test/support/meeting';
-import { startTestWorker } from '../test/support/worker';
+} from '../testkit/meeting';
+import { startTestWorker } from '../testkit/worker';
 
 const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
 const BASE = `http://127.0.0.1:${PORT}`;

@@ -1,7 +1,17 @@
 /** Encounters and their records: the list projection, eligibility, identity checks and journal notes. */
 import { randomUUID } from 'node:crypto';
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
-import { EligibilityAssessment, Encounter, IdempotencyKey, IdentityCheck, JournalNote } from './entities';
+import {
+  Booking,
+  Charge,
+  Deviation,
+  EligibilityAssessment,
+  Encounter,
+  IdempotencyKey,
+  IdentityCheck,
+  JournalNote,
+  OutboxMessage,
+} from './entities';
 import { insertIgnore } from './insert';
 
 export interface EncounterRow {
@@ -295,4 +305,18 @@ export async function claimIdempotencyKey(
     { caller: row.caller, key: row.key },
     { fields: ['requestHash', 'encounterId'], disableIdentityMap: true },
   );
+}
+
+/**
+ * What one encounter has left behind, by kind: charges, journal notes, live bookings, deviations and
+ * invitations sent. Retries and crashes must leave each exactly once (the fault tests read this).
+ */
+export async function encounterFootprint(em: EntityManager, encounterId: string) {
+  return {
+    charges: await em.count(Charge, { encounterId }),
+    notes: await em.count(JournalNote, { encounterId }),
+    liveBookings: await em.count(Booking, { encounterId, releasedAt: null }),
+    deviations: await em.count(Deviation, { encounterId }),
+    invitations: await em.count(OutboxMessage, { encounterId, subject: { $like: 'Kallelse%' } }),
+  };
 }

@@ -7,10 +7,10 @@ import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { createJanusRooms } from '../../media/janus-rooms';
 import { janusRoomsOptions } from '../../media/room-service';
-import { testApp } from './app';
-import { launchChromium } from './browser';
-import { connect, TestContext } from './env';
-import { startTestWorker, TestWorker } from './worker';
+import { testApp } from '../../testkit/app';
+import { launchChromium } from '../../testkit/browser';
+import { connect, TestContext } from '../../testkit/env';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 export const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
 export const BASE = `http://127.0.0.1:${PORT}`;

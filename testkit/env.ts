@@ -1,9 +1,9 @@
-/** Connections to the services `npm test` started (scripts/with-services.ts sets the env). */
+/** Connections to the services `npm test` and the benchmarks started (scripts/with-services.ts sets the env). */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, Config } from '../../config';
-import { dataConverter } from '../../temporal/codec';
-import { createOrm, Orm } from '../../db/orm';
+import { loadConfig, Config } from '../config';
+import { dataConverter } from '../temporal/codec';
+import { createOrm, Orm } from '../db/orm';
 
 /** Fails with a clear message when a test needing services is run outside `npm test`. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
