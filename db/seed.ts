@@ -10,6 +10,12 @@ import { addSlots } from './slots';
 import { ensureStaff } from './staff';
 import type { Invoicing, Profession, ProtectedIdentity, Region, StaffRoleName } from './entities';
 
+/**
+ * Where `npm start` writes a BgMax file paying the demo's open invoices, inside the data folder
+ * (`.data/` unless VARDMOTE_DATA_DIR says otherwise); the import page names it outside production.
+ */
+export const DEMO_BGMAX_SAMPLE = 'demo/bgmax-exempel.txt';
+
 /** A valid 12-digit personnummer from birth date (YYYYMMDD) and a three-digit birth number. */
 export function demoPersonnummer(yyyymmdd: string, serial: string): string {
   return `${yyyymmdd}-${serial}${luhnCheckDigit(yyyymmdd.slice(2) + serial)}`;

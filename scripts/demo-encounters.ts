@@ -8,6 +8,7 @@ import { issueMeetingLinks } from '../api/meet/links';
 import { writeAccessLog } from '../db/access-log';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { countEncounters, findMeetingAround } from '../db/encounters';
+import { historyEncounterIds } from './demo-history';
 import { addSlotIfFree, findFreeSlot } from '../db/slots';
 import { answerAll } from '../domain/eligibility';
 import * as m from '../workflows/encounter.messages';
@@ -25,10 +26,10 @@ const clinicianActor = (c: (typeof DEMO.clinicians)[DemoClinicianName]): m.Actor
   name: `${c.givenName} ${c.familyName}`,
 });
 
-/** Returns how many were started (0 when demo encounters already exist). */
+/** Returns how many were started (0 when encounters besides the demo's history already exist). */
 export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: string): Promise<number> {
   const em = orm.em.fork();
-  if ((await countEncounters(em)) > 0) return 0;
+  if ((await countEncounters(em, historyEncounterIds())) > 0) return 0;
   const unit = DEMO.units.sodermalm;
   const doctor = DEMO.clinicians.maria;
   const clinician = clinicianActor(doctor);

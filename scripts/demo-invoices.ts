@@ -1,0 +1,106 @@
+/**
+ * The demo's open invoices after `npm start`: each gets its invoice workflow (due date, reminder,
+ * payment), and a BgMax file from Bankgirot paying them all is written where the import page says.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { createFeeActivities } from '../activities/encounter/fees';
+import { chargesWithoutInvoice, findInvoiceByKey, openInvoices } from '../db/invoices';
+import type { Orm } from '../db/orm';
+import { bgmaxFile } from '../domain/bgmax-file';
+import { remainingOre } from '../domain/invoices';
+import { invoiceWorkflow } from '../workflows/invoice';
+import { DEFAULT_INVOICE_POLICY, InvoiceInput, invoiceWorkflowId } from '../workflows/invoice.messages';
+import { payerName } from './demo-history';
+
+/**
+ * Every open invoice gets its invoice workflow (which follows the due date, the reminder and the
+ * payment), and every charge still waiting for its monthly invoice the workflow that will issue it;
+ * those already running are left as they are. Returns how many were started.
+ */
+export async function startDemoInvoiceWorkflows(orm: Orm, temporal: Client, taskQueue: string): Promise<number> {
+  const em = orm.em.fork();
+  const fees = createFeeActivities({ orm });
+  const billings: InvoiceInput[] = [];
+  for (const inv of await openInvoices(em)) {
+    // The billing key says how the invoice was billed: `charge:<id>` or `month:<patient>:<unit>:<YYYY-MM>`.
+    const perEncounter = inv.billingKey.startsWith('charge:');
+    billings.push({
+      billingKey: inv.billingKey,
+      patientId: inv.patientId,
+      careUnitId: inv.careUnitId,
+      policy: DEFAULT_INVOICE_POLICY,
+      ...(perEncounter
+        ? { mode: 'per-encounter', chargeId: inv.billingKey.slice('charge:'.length) }
+        : { mode: 'monthly', month: inv.billingKey.slice(-7) }),
+    });
+  }
+  for (const chargeId of await chargesWithoutInvoice(em)) {
+    const b = await fees.billingOf({ chargeId });
+    if (b && !(await findInvoiceByKey(em, b.billingKey))) billings.push({ ...b, policy: DEFAULT_INVOICE_POLICY });
+  }
+  let started = 0;
+  for (const b of new Map(billings.map((x) => [x.billingKey, x])).values()) {
+    try {
+      await temporal.workflow.start(invoiceWorkflow, {
+        workflowId: invoiceWorkflowId(b.billingKey),
+        taskQueue,
+        args: [b],
+      });
+      started++;
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+  return started;
+}
+
+/**
+ * A BgMax file from Bankgirot (marked as a test file) paying every open demo invoice in full by its
+ * OCR reference, for the import page to point to (`DEMO_BGMAX_SAMPLE`). Null when nothing is open.
+ */
+export async function demoBgMaxSample(
+  orm: Orm,
+  opts: { bankgiro: string; today: string },
+): Promise<{ text: string; payments: number; ore: number } | null> {
+  const open = (await openInvoices(orm.em.fork())).filter((i) => i.ocr && remainingOre(i) > 0);
+  if (!open.length) return null;
+  // Bankgirot's serials from the invoices' own numbers: the same invoices give the same file.
+  const em = orm.em.fork();
+  const lines = [];
+  for (const i of open.sort((a, b) => a.number - b.number))
+    lines.push({
+      ocr: i.ocr!,
+      ore: remainingOre(i),
+      serial: 900_000 + i.number,
+      payerName: await payerName(em, i.payerId),
+    });
+  const text = bgmaxFile(lines, {
+    date: opts.today,
+    receiver: opts.bankgiro.replace(/\D/g, ''),
+    depositSerial: 2,
+    test: true,
+  });
+  return { text, payments: lines.length, ore: lines.reduce((a, l) => a + l.ore, 0) };
+}
+
+/**
+ * Writes the sample (`demoBgMaxSample`) to `file`, or removes an old one when nothing is open.
+ * @param file - where the import page says it is: `DEMO_BGMAX_SAMPLE` in the data folder
+ */
+export async function writeDemoBgMaxSample(
+  orm: Orm,
+  file: string,
+  opts: { bankgiro: string; today: string },
+): Promise<{ payments: number; ore: number } | null> {
+  const sample = await demoBgMaxSample(orm, opts);
+  if (!sample) {
+    fs.rmSync(file, { force: true });
+    return null;
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // BgMax is Latin-1 (RULES.md §8).
+  fs.writeFileSync(file, Buffer.from(sample.text, 'latin1'));
+  return { payments: sample.payments, ore: sample.ore };
+}
