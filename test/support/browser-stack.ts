@@ -9,7 +9,7 @@ import { createJanusRooms } from '../../media/janus-rooms';
 import { janusRoomsOptions } from '../../media/room-service';
 import { testApp } from '../../testkit/app';
 import { launchChromium } from '../../testkit/browser';
-import { connect, TestContext } from '../../testkit/env';
+import { connect, freshDatabase, TestContext } from '../../testkit/env';
 import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 export const PORT = Number(process.env.TEST_WEB_PORT ?? 3099);
@@ -23,12 +23,19 @@ export interface BrowserStack {
   rooms: ReturnType<typeof createJanusRooms>;
 }
 
-/** @param prepare - runs once the database is reachable, before the worker starts (e.g. demo data) */
-export function useBrowserStack(prepare?: (ctx: TestContext) => Promise<unknown>): BrowserStack {
+/**
+ * @param prepare - runs once the database is reachable, before the worker starts (e.g. demo data)
+ * @param opts - `freshDatabase`: the stack on a new, empty database of its own (as a first start)
+ */
+export function useBrowserStack(
+  prepare?: (ctx: TestContext) => Promise<unknown>,
+  opts: { freshDatabase?: boolean } = {},
+): BrowserStack {
   const stack = {} as BrowserStack;
   let server: Server | undefined;
   beforeAll(async () => {
-    stack.ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
+    const database: Record<string, string> = opts.freshDatabase ? { DATABASE_URL: await freshDatabase() } : {};
+    stack.ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE, ...database });
     await prepare?.(stack.ctx);
     stack.rooms = createJanusRooms(janusRoomsOptions(stack.ctx.config));
     stack.worker = await startTestWorker(stack.ctx, { rooms: stack.rooms });
