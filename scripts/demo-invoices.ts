@@ -40,20 +40,20 @@ export async function startDemoInvoiceWorkflows(orm: Orm, temporal: Client, task
     const b = await fees.billingOf({ chargeId });
     if (b && !(await findInvoiceByKey(em, b.billingKey))) billings.push({ ...b, policy: DEFAULT_INVOICE_POLICY });
   }
-  let started = 0;
-  for (const b of new Map(billings.map((x) => [x.billingKey, x])).values()) {
-    try {
-      await temporal.workflow.start(invoiceWorkflow, {
-        workflowId: invoiceWorkflowId(b.billingKey),
-        taskQueue,
-        args: [b],
-      });
-      started++;
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-  }
-  return started;
+  const started = await Promise.all(
+    [...new Map(billings.map((x) => [x.billingKey, x])).values()].map((b) =>
+      temporal.workflow
+        .start(invoiceWorkflow, { workflowId: invoiceWorkflowId(b.billingKey), taskQueue, args: [b] })
+        .then(
+          () => 1,
+          (err: unknown) => {
+            if (err instanceof WorkflowExecutionAlreadyStartedError) return 0;
+            throw err;
+          },
+        ),
+    ),
+  );
+  return started.reduce((a, n) => a + n, 0);
 }
 
 /**

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { createOrm, migrate } from '../db/orm';
-import { DEMO_BGMAX_SAMPLE } from '../db/seed';
+import { DEMO_BGMAX_SAMPLE, seedDemoData } from '../db/seed';
 import { stockholmDateOf } from '../domain/dates';
 import { ROOT, startServices } from './services';
 import { secs, Supervised } from './supervisor';
 import { startDemoVideoMeeting } from './demo-encounters';
-import { describeHistory, seedDemoRecords, seedDemoWorkflows } from './demo';
+import { describeHistory, seedDemo } from './demo';
 import { testIdentities } from './test-idp/identities';
 import { dataConverter } from '../temporal/codec';
 
@@ -67,10 +67,11 @@ async function main(): Promise<void> {
     const applied = await migrate(orm);
     log(`migrations   ok  ${applied.length ? applied.join(', ') : 'up to date'} (${secs(t)})`);
     t = Date.now();
-    // The demo's records need only the database: written while the worker and web start.
     const now = new Date();
-    const records = seedDemoRecords(orm, { now, finance: config.finance });
-    records.catch(() => undefined);
+    const { slots } = await seedDemoData(orm.em.fork(), stockholmDateOf(now));
+    log(`demo data    ok  units, clinicians, patients, ${slots} new slots (${secs(t)})`);
+
+    t = Date.now();
     const web = `http://127.0.0.1:${PORTS.web}`;
     const dataDir = DATA_DIR;
     const node = (entry: string) => ['--import', 'tsx', path.join(ROOT, entry)];
@@ -101,15 +102,8 @@ async function main(): Promise<void> {
       log,
     );
     processes.push(worker, webProcess);
-    const [demo] = await Promise.all([
-      records.then((r) => (log(`demo data    ok  units, clinicians, patients, ${r.slots} new slots (${secs(t)})`), r)),
-      worker.start(),
-      webProcess.start(),
-    ]);
+    await Promise.all([worker.start(), webProcess.start()]);
     log(`worker, web  ok  (${secs(t)}); /readyz: postgres, temporal and janus ok`);
-    log(
-      `history      ok  ${demo.history ? `${describeHistory(demo.history)} (${(demo.historyMs / 1000).toFixed(1)} s)` : 'already present'}`,
-    );
 
     const connection = await Connection.connect({ address: config.temporal.address });
     const temporalClient = new Client({
@@ -119,14 +113,17 @@ async function main(): Promise<void> {
     });
     t = Date.now();
     const sampleFile = path.join(DATA_DIR, DEMO_BGMAX_SAMPLE);
-    const live = await seedDemoWorkflows(orm, temporalClient, {
+    const demo = await seedDemo(orm, temporalClient, {
       taskQueue: config.temporal.taskQueue,
       finance: config.finance,
       sampleFile,
       now,
     });
     log(
-      `encounters   ok  ${live.encounters ? `${live.encounters} demo encounters and a message thread started` : 'demo encounters already present'}; ${live.invoiceWorkflows} invoice workflows started (${secs(t)})`,
+      `history      ok  ${demo.history ? `${describeHistory(demo.history)} (${(demo.historyMs / 1000).toFixed(1)} s)` : 'already present'}`,
+    );
+    log(
+      `encounters   ok  ${demo.encounters ? `${demo.encounters} demo encounters and a message thread started` : 'demo encounters already present'}; ${demo.invoiceWorkflows} invoice workflows started (${secs(t)})`,
     );
     const video =
       services.janus === 'unavailable'
@@ -161,8 +158,8 @@ async function main(): Promise<void> {
       log('  (no demo video meeting: no demo clinician has free time right now; create links from an encounter page)');
     }
     log(
-      live.sample
-        ? `  BgMax sample  ${sampleFile}: pays the ${live.sample.payments} open demo invoices (${live.sample.ore / 100} kr); read it in at Ekonomi → Läs in BgMax-fil`
+      demo.sample
+        ? `  BgMax sample  ${sampleFile}: pays the ${demo.sample.payments} open demo invoices (${demo.sample.ore / 100} kr); read it in at Ekonomi → Läs in BgMax-fil`
         : '  BgMax sample  none: the demo has no open invoices',
     );
     if (services.env.OIDC_PATIENT_ISSUER) {

@@ -13,9 +13,9 @@ import { listEncounters } from '../../db/encounters';
 import { listInvoices, openInvoices } from '../../db/invoices';
 import { threadQueue } from '../../db/messages';
 import { listImports } from '../../db/payments';
-import { DEMO, DEMO_BGMAX_SAMPLE } from '../../db/seed';
+import { DEMO, DEMO_BGMAX_SAMPLE, seedDemoData } from '../../db/seed';
 import { addDays, stockholmDateOf } from '../../domain/dates';
-import { seedDemoRecords, seedDemoWorkflows } from '../../scripts/demo';
+import { seedDemo } from '../../scripts/demo';
 import { ROOT } from '../../scripts/services';
 import { loginInBrowser, newPage } from '../../testkit/meeting';
 import { waitFor } from '../../testkit/wait';
@@ -25,18 +25,14 @@ jest.setTimeout(300_000);
 
 const now = new Date();
 const sampleFile = path.join(ROOT, '.data', 'test', `demo-${randomUUID()}`, DEMO_BGMAX_SAMPLE);
-let records: Awaited<ReturnType<typeof seedDemoRecords>>;
-let live: Awaited<ReturnType<typeof seedDemoWorkflows>>;
+let demo: Awaited<ReturnType<typeof seedDemo>>;
 
-// As `npm start`: the records while the worker starts, then the live encounters, invoice workflows and the sample.
-const stack = useBrowserStack(
-  async (ctx) => {
-    records = await seedDemoRecords(ctx.orm, { now, finance: ctx.config.finance });
-  },
-  { freshDatabase: true },
-);
+// As `npm start`: units, people, staff and slots before the worker starts, the rest once it runs.
+const stack = useBrowserStack((ctx) => seedDemoData(ctx.orm.em.fork(), stockholmDateOf(now)), {
+  freshDatabase: true,
+});
 beforeAll(async () => {
-  live = await seedDemoWorkflows(stack.ctx.orm, stack.ctx.client, {
+  demo = await seedDemo(stack.ctx.orm, stack.ctx.client, {
     taskQueue: stack.ctx.config.temporal.taskQueue,
     finance: stack.ctx.config.finance,
     sampleFile,
@@ -75,7 +71,7 @@ const shown = (page: Page) =>
   });
 
 it('the first start writes months of history: every outcome, invoice state and deviation state, a free card, answered and late messages', () => {
-  const h = records.history!;
+  const h = demo.history!;
   expect(h).not.toBeNull();
   expect(h.encounters.closed).toBeGreaterThan(10);
   for (const outcome of ['no-show', 'cancelled', 'referred-to-physical', 'identity-failed'] as const)
@@ -88,9 +84,9 @@ it('the first start writes months of history: every outcome, invoice state and d
   for (const status of ['new', 'under_review', 'closed'] as const)
     expect(h.deviations[status]).toBeGreaterThanOrEqual(1);
   expect(h.threads).toBe(3);
-  expect(live.encounters).toBe(5);
-  expect(live.invoiceWorkflows).toBeGreaterThanOrEqual(h.invoices.open);
-  process.stdout.write(`[demo] history written in ${records.historyMs} ms\n`);
+  expect(demo.encounters).toBe(5);
+  expect(demo.invoiceWorkflows).toBeGreaterThanOrEqual(h.invoices.open);
+  process.stdout.write(`[demo] history written in ${demo.historyMs} ms\n`);
 });
 
 it('every back-office page shows each demo role at least one row, bar or count', async () => {
@@ -155,7 +151,7 @@ it('every back-office page shows each demo role at least one row, bar or count',
 });
 
 it('the BgMax sample the import page names pays the open demo invoices through the import form', async () => {
-  expect(live.sample).not.toBeNull();
+  expect(demo.sample).not.toBeNull();
   const open = (await openInvoices(stack.ctx.orm.em.fork())).length;
   const page = await newPage(stack.browser, 'finance-import');
   await loginInBrowser(page, `${BASE}/admin/ekonomi/inlasningar`, { hsaId: DEMO.staff.omar.hsaId });
@@ -165,7 +161,7 @@ it('the BgMax sample the import page names pays the open demo invoices through t
   await page.waitForSelector('#import-summary');
   const matched = Number(await page.locator('#matched-count').textContent());
   expect(matched).toBeGreaterThanOrEqual(1);
-  expect(matched).toBe(live.sample!.payments);
+  expect(matched).toBe(demo.sample!.payments);
   await expect(page.locator('#unmatched-count').textContent()).resolves.toBe('0');
   await expect(page.locator('#balance-check').textContent()).resolves.toContain('Summorna stämmer');
   expect((await openInvoices(stack.ctx.orm.em.fork())).length).toBe(open - matched);
