@@ -8,7 +8,7 @@ import { issueMeetingLinks } from '../api/meet/links';
 import { writeAccessLog } from '../db/access-log';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { countEncounters, findMeetingAround } from '../db/encounters';
-import { historyEncounterIds } from './demo-history';
+import { historyEncounterIds } from './demo-history-plan';
 import { addSlotIfFree, findFreeSlot } from '../db/slots';
 import { answerAll } from '../domain/eligibility';
 import * as m from '../workflows/encounter.messages';

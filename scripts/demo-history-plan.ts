@@ -3,6 +3,7 @@
  * clinician, working days ago and outcome, and each past message thread. The fees follow from the
  * order, oldest first: Erik reaches the high-cost ceiling on his sixth visit and gets a free card.
  */
+import { createHash } from 'node:crypto';
 import type { DeviationCategory, DeviationSeverity, DeviationStatus } from '../db/entities';
 import type { DemoClinicianName, DemoPatientName } from '../db/seed';
 
@@ -403,3 +404,12 @@ export const THREADS: PastThread[] = [
     answerAfterWorkingDays: 1,
   },
 ];
+
+/** A stable id per history record, so a second start finds the history and writes nothing. */
+export const demoUuid = (key: string): string => {
+  const h = createHash('sha256').update(`vardmote-demo-history:${key}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+
+/** The ids of the history's encounters. */
+export const historyEncounterIds = (): string[] => VISITS.map((v) => demoUuid(`encounter:${v.key}`));

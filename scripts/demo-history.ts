@@ -4,12 +4,10 @@
  * fee activity, invoice books and BgMax import as the live system, each step at its own time and in
  * time order: fees, free cards and invoice numbers come out as they would have.
  */
-import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FinanceSettings } from '../config';
 import { createFeeActivities } from '../activities/encounter/fees';
 import { createInvoiceBooks } from '../activities/invoice';
-import { importBgMaxFile } from '../api/finance/bgmax-import';
 import { writeAccessLog } from '../db/access-log';
 import { recordDeviation, reviewDeviation } from '../db/deviations';
 import {
@@ -22,31 +20,18 @@ import {
 } from '../db/encounters';
 import type { DeviationCategory, DeviationStatus } from '../db/entities';
 import { invoiceStatusCounts } from '../db/finance';
-import { findInvoice, openInvoices } from '../db/invoices';
-import { insertMessage, insertSummary, insertThread, projectThread } from '../db/messages';
 import type { Orm } from '../db/orm';
-import { findPatient } from '../db/people';
 import { DEMO } from '../db/seed';
 import { addSlotIfFree, findFreeSlot, rebook } from '../db/slots';
-import { bgmaxFile } from '../domain/bgmax-file';
 import { addDays, stockholmDateOf, stockholmMidnight } from '../domain/dates';
 import { answerAll, assessEligibility } from '../domain/eligibility';
-import { firstOfNextMonth, remainingOre } from '../domain/invoices';
-import { deadlineOf } from '../domain/messages';
+import { firstOfNextMonth } from '../domain/invoices';
 import { addWorkingDays } from '../domain/working-days';
 import { encounterWorkflowId } from '../workflows/encounter.messages';
-import { DEFAULT_INVOICE_POLICY, type InvoiceInput } from '../workflows/invoice.messages';
-import { threadWorkflowId } from '../workflows/message-thread.messages';
-import { DeviationPlan, Outcome, PastThread, THREADS, Visit, VISITS } from './demo-history-plan';
-
-/** A stable id per history record, so a second start finds the history and writes nothing. */
-export const demoUuid = (key: string): string => {
-  const h = createHash('sha256').update(`vardmote-demo-history:${key}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
-};
-
-/** The ids of the history's encounters. */
-export const historyEncounterIds = (): string[] => VISITS.map((v) => demoUuid(`encounter:${v.key}`));
+import type { InvoiceInput } from '../workflows/invoice.messages';
+import { demoUuid, DeviationPlan, Outcome, PastThread, THREADS, Visit, VISITS } from './demo-history-plan';
+import { writePastThread } from './demo-history-threads';
+import { importPastPayments, remindPastDue } from './demo-invoices';
 
 /** The step in an encounter's deviation key (`<encounter id>:<step>`), as the workflow writes it. */
 const STEP_OF: Partial<Record<DeviationCategory, string>> = {
@@ -64,10 +49,9 @@ const LAST_STEP: Record<Outcome, string> = {
   'identity-failed': 'identity',
 };
 
-/** Who the history names: the demo's quality lead reviews, its care administrator waives, its economist imports. */
+/** Who the history names: the demo's quality lead reviews, its care administrator waives. */
 const QUALITY_LEAD = DEMO.staff.helena;
 const CARE_ADMIN = DEMO.staff.eva;
-const ECONOMIST = DEMO.staff.omar;
 const nameOf = (p: { givenName: string; familyName: string }) => `${p.givenName} ${p.familyName}`;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -168,7 +152,7 @@ class History {
     const importAt = new Date(stockholmMidnight(addWorkingDays(this.today, -6)).getTime() + 10 * HOUR);
     this.timeline.add(importAt, () => this.importPayments(importAt));
     await this.timeline.runUntil(this.opts.now);
-    await this.remindUnpaid();
+    await remindPastDue(this.orm, this.opts.finance, this.opts.now);
     this.counts.invoices = await invoiceStatusCounts(this.em, null);
   }
 
@@ -344,77 +328,9 @@ class History {
     this.timeline.add(closeAt, () => reviewDeviation(em, id, by, { toStatus: 'closed', action: d.action }, closeAt));
   }
 
-  /** A patient's message, the clinician's answer and the day's summary, closed; an answer too late is a deviation. */
+  /** A past message thread (scripts/demo-history-threads.ts); an answer too late is a deviation. */
   private async thread(t: PastThread): Promise<void> {
-    const { em } = this;
-    const at = this.startOf(t);
-    const p = DEMO.patients[t.patient];
-    const c = DEMO.clinicians[t.clinician];
-    const unit = DEMO.units[c.unit];
-    const id = demoUuid(`thread:${t.key}`);
-    const deadline = deadlineOf(at.toISOString());
-    const answeredAt =
-      t.answerAfterWorkingDays === 0
-        ? new Date(at.getTime() + 3 * HOUR)
-        : new Date(
-            stockholmMidnight(addWorkingDays(stockholmDateOf(at), t.answerAfterWorkingDays)).getTime() + 13 * HOUR,
-          );
-    await em.transactional(async (tx) => {
-      await insertThread(tx, {
-        id,
-        workflowId: threadWorkflowId(id),
-        patientId: p.id,
-        careUnitId: unit.id,
-        subject: t.subject,
-        startedBy: p.pnr,
-        createdAt: at,
-        lastActivityAt: answeredAt,
-      });
-      await writeAccessLog(tx, { actor: 'system:demo', role: 'system', action: 'create', target: `thread:${id}` }, [
-        { patientId: p.id, careUnitId: unit.id },
-      ]);
-    });
-    const message = { threadId: id, createdAt: at, dueDate: deadline.dueDate };
-    await insertMessage(em, {
-      ...message,
-      id: demoUuid(`message:${t.key}:patient`),
-      authorKind: 'patient',
-      authorId: p.pnr,
-      authorName: nameOf(p),
-      body: t.text,
-    });
-    await insertMessage(em, {
-      ...message,
-      id: demoUuid(`message:${t.key}:staff`),
-      authorKind: 'staff',
-      authorId: c.hsaId,
-      authorName: nameOf(c),
-      signature: `${nameOf(c)}, ${c.title.toLowerCase()}, ${unit.name}`,
-      body: t.answer,
-      createdAt: answeredAt,
-      dueDate: null,
-    });
-    await insertSummary(em, {
-      id: demoUuid(`summary:${t.key}`),
-      threadId: id,
-      contactDate: stockholmDateOf(answeredAt),
-      visitType: 'Skriftlig distanskontakt',
-      text: `Sammanfattning: ${t.subject.toLowerCase()}; råd givet skriftligt.`,
-      signedBy: c.hsaId,
-      signedByName: nameOf(c),
-      signedAt: new Date(answeredAt.getTime() + 10 * MINUTE),
-    });
-    const late = answeredAt > deadline.deadlineAt;
-    await projectThread(em, {
-      threadId: id,
-      status: 'closed',
-      dueDate: deadline.dueDate,
-      deadlineAt: deadline.deadlineAt.toISOString(),
-      overdue: late,
-      undocumentedDays: 0,
-      lastActivityAt: answeredAt.toISOString(),
-      closedAt: new Date(answeredAt.getTime() + 15 * MINUTE).toISOString(),
-    });
+    const { id, late, deadline } = await writePastThread(this.em, t, this.startOf(t));
     this.counts.threads++;
     this.counts.messages += 2;
     if (late && t.lateDeviation)
@@ -430,56 +346,10 @@ class History {
       });
   }
 
-  /** That day's file from Bankgirot, imported by the economist: the invoices to pay, and one payment nobody can place. */
+  /** That day's file from Bankgirot, imported by the economist (scripts/demo-invoices.ts). */
   private async importPayments(at: Date): Promise<void> {
-    const { em } = this;
-    const lines = [];
-    let serial = 1;
-    for (const { invoiceId, part } of this.toPay) {
-      const inv = (await findInvoice(em, invoiceId))!;
-      const left = remainingOre(inv);
-      const ore = part ? Math.round(left / 200) * 100 : left;
-      lines.push({ ocr: inv.ocr!, ore, serial: serial++, payerName: await payerName(em, inv.payerId) });
-    }
-    lines.push({ text: 'FAKTURA OKLAR', ore: 27_500, serial: serial++, payerName: 'OKAND BETALARE' });
-    const date = stockholmDateOf(at);
-    const text = bgmaxFile(lines, { date, receiver: this.opts.finance.bankgiro.replace(/\D/g, '') });
-    const by = { id: ECONOMIST.hsaId, name: nameOf(ECONOMIST) };
-    const { summary } = await importBgMaxFile(
-      em,
-      { name: `BgMax ${date}.txt`, bytes: Buffer.from(text, 'latin1') },
-      by,
-      (tx, { patientIds, ...e }) => writeAccessLog(tx, { actor: by.id, role: 'finance', ...e }, patientIds),
-      at,
-    );
+    const summary = await importPastPayments(this.orm, this.opts.finance, at, this.toPay);
     this.counts.payments = { matched: summary.matchedCount, unmatched: summary.unmatchedCount };
-    // A paid invoice's workflow closes it the moment it is paid.
-    for (const { invoiceId, part } of this.toPay)
-      if (!part) await this.books(at).markInvoice({ invoiceId, mark: 'closed' });
     this.toPay.length = 0;
   }
-
-  /**
-   * What the invoice workflow would have done to the unpaid (DEFAULT_INVOICE_POLICY): a reminder three
-   * days after the due date, overdue when the reminder's 14 days have passed too.
-   */
-  private async remindUnpaid(): Promise<void> {
-    const { now } = this.opts;
-    for (const inv of await openInvoices(this.em)) {
-      const remindAt = new Date(
-        stockholmMidnight(addDays(inv.dueDate!, 1)).getTime() + DEFAULT_INVOICE_POLICY.reminderAfterDueSeconds * 1000,
-      );
-      if (remindAt > now) continue;
-      await this.books(remindAt).markInvoice({ invoiceId: inv.id, mark: 'reminded' });
-      const reminderDue = addDays(stockholmDateOf(remindAt), DEFAULT_INVOICE_POLICY.reminderTermsDays);
-      const overdueAt = stockholmMidnight(addDays(reminderDue, 1));
-      if (overdueAt <= now) await this.books(overdueAt).markInvoice({ invoiceId: inv.id, mark: 'overdue' });
-    }
-  }
-}
-
-/** The payer's name as a bank file carries it (TK26, 35 characters): upper case, without å, ä, ö. */
-export async function payerName(em: EntityManager, payerId: string): Promise<string> {
-  const p = (await findPatient(em, payerId))!;
-  return nameOf(p).toUpperCase().replace(/[ÅÄ]/g, 'A').replace(/Ö/g, 'O').slice(0, 35);
 }

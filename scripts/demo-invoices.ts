@@ -1,18 +1,26 @@
 /**
- * The demo's open invoices after `npm start`: each gets its invoice workflow (due date, reminder,
- * payment), and a BgMax file from Bankgirot paying them all is written where the import page says.
+ * The demo's invoices: the history's bank import and reminders; after `npm start` each open invoice
+ * gets its invoice workflow (due date, reminder, payment), and a BgMax file from Bankgirot paying them
+ * all is written where the import page says.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { createFeeActivities } from '../activities/encounter/fees';
-import { chargesWithoutInvoice, findInvoiceByKey, openInvoices } from '../db/invoices';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FinanceSettings } from '../config';
+import { createInvoiceBooks } from '../activities/invoice';
+import { importBgMaxFile } from '../api/finance/bgmax-import';
+import { writeAccessLog } from '../db/access-log';
+import { chargesWithoutInvoice, findInvoice, findInvoiceByKey, openInvoices } from '../db/invoices';
+import { DEMO } from '../db/seed';
+import { addDays, stockholmDateOf, stockholmMidnight } from '../domain/dates';
+import { findPatient } from '../db/people';
 import type { Orm } from '../db/orm';
 import { bgmaxFile } from '../domain/bgmax-file';
 import { remainingOre } from '../domain/invoices';
 import { invoiceWorkflow } from '../workflows/invoice';
 import { DEFAULT_INVOICE_POLICY, InvoiceInput, invoiceWorkflowId } from '../workflows/invoice.messages';
-import { payerName } from './demo-history';
 
 /**
  * Every open invoice gets its invoice workflow (which follows the due date, the reminder and the
@@ -103,4 +111,71 @@ export async function writeDemoBgMaxSample(
   // BgMax is Latin-1 (RULES.md §8).
   fs.writeFileSync(file, Buffer.from(sample.text, 'latin1'));
   return { payments: sample.payments, ore: sample.ore };
+}
+
+/** The payer's name as a bank file carries it (TK26, 35 characters): upper case, without å, ä, ö. */
+export async function payerName(em: EntityManager, payerId: string): Promise<string> {
+  const p = (await findPatient(em, payerId))!;
+  return `${p.givenName} ${p.familyName}`.toUpperCase().replace(/[ÅÄ]/g, 'A').replace(/Ö/g, 'O').slice(0, 35);
+}
+
+/**
+ * The history's bank file of `at`, imported by the demo's economist through the same import as the
+ * page's: the invoices to pay (in part: about half), and one payment nobody can place. A paid
+ * invoice is then closed, as its workflow closes it the moment it is paid.
+ */
+export async function importPastPayments(
+  orm: Orm,
+  finance: FinanceSettings,
+  at: Date,
+  toPay: Array<{ invoiceId: string; part: boolean }>,
+) {
+  const em = orm.em.fork();
+  const lines = [];
+  let serial = 1;
+  for (const { invoiceId, part } of toPay) {
+    const inv = (await findInvoice(em, invoiceId))!;
+    const left = remainingOre(inv);
+    const ore = part ? Math.round(left / 200) * 100 : left;
+    lines.push({ ocr: inv.ocr!, ore, serial: serial++, payerName: await payerName(em, inv.payerId) });
+  }
+  lines.push({ text: 'FAKTURA OKLAR', ore: 27_500, serial: serial++, payerName: 'OKAND BETALARE' });
+  const date = stockholmDateOf(at);
+  const text = bgmaxFile(lines, { date, receiver: finance.bankgiro.replace(/\D/g, '') });
+  const economist = DEMO.staff.omar;
+  const by = { id: economist.hsaId, name: `${economist.givenName} ${economist.familyName}` };
+  const { summary } = await importBgMaxFile(
+    em,
+    { name: `BgMax ${date}.txt`, bytes: Buffer.from(text, 'latin1') },
+    by,
+    (tx, { patientIds, ...e }) => writeAccessLog(tx, { actor: by.id, role: 'finance', ...e }, patientIds),
+    at,
+  );
+  const books = createInvoiceBooks({ orm, finance, now: () => at });
+  for (const { invoiceId, part } of toPay) if (!part) await books.markInvoice({ invoiceId, mark: 'closed' });
+  return summary;
+}
+
+/**
+ * What the invoice workflow would have done by `now` to the unpaid (DEFAULT_INVOICE_POLICY): a
+ * reminder three days after the due date, and overdue once the reminder's 14 days have passed too.
+ */
+export async function remindPastDue(orm: Orm, finance: FinanceSettings, now: Date): Promise<void> {
+  for (const inv of await openInvoices(orm.em.fork())) {
+    const remindAt = new Date(
+      stockholmMidnight(addDays(inv.dueDate!, 1)).getTime() + DEFAULT_INVOICE_POLICY.reminderAfterDueSeconds * 1000,
+    );
+    if (remindAt > now) continue;
+    await createInvoiceBooks({ orm, finance, now: () => remindAt }).markInvoice({
+      invoiceId: inv.id,
+      mark: 'reminded',
+    });
+    const reminderDue = addDays(stockholmDateOf(remindAt), DEFAULT_INVOICE_POLICY.reminderTermsDays);
+    const overdueAt = stockholmMidnight(addDays(reminderDue, 1));
+    if (overdueAt <= now)
+      await createInvoiceBooks({ orm, finance, now: () => overdueAt }).markInvoice({
+        invoiceId: inv.id,
+        mark: 'overdue',
+      });
+  }
 }
