@@ -19,6 +19,7 @@ import {
 import { recordDeviation } from '../../db/deviations';
 import { FixtureWith, makeFixture, makeSlot } from '../../testkit/fixtures';
 import { loginInBrowser, newPage } from '../../testkit/meeting';
+import { waitFor } from '../../testkit/wait';
 
 jest.setTimeout(120_000);
 const stack = useBrowserStack();
@@ -198,9 +199,16 @@ it('a clinician answers the eligibility questions and signs the journal note fro
 
   const note = page.locator(`[data-encounter="${met.id}"] textarea[name=text]`);
   await note.fill('Bedömning via video: förbättrad, ingen ny åtgärd.');
+  // The form posts and redirects to the same URL: wait for the redirected page itself, not the URL.
+  const listed = page.waitForResponse((r) => r.url() === `${BASE}/admin/mina-moten` && r.request().method() === 'GET');
   await page.locator(`[data-encounter="${met.id}"] button[type=submit]`).click();
-  await page.waitForURL(`${BASE}/admin/mina-moten`);
+  await listed;
   const state = await waitForStatus(met.handle, 'closed');
   expect(state.timeline.find((t) => t.event === 'journal-note-written')?.actor.id).toBe(f.clinicianId);
-  expect(await page.locator(`[data-encounter="${met.id}"]`).count()).toBe(0);
+  // The list is the encounter table's projection, written just after the workflow closes.
+  await waitFor(
+    async () => (await page.reload(), (await page.locator(`[data-encounter="${met.id}"]`).count()) === 0),
+    'the signed encounter to leave Mina möten',
+    10_000,
+  );
 });
