@@ -25,7 +25,9 @@ async function main(): Promise<void> {
     logger.info(`web listening on http://${config.web.host}:${config.web.port}`),
   );
   const rivtaTls = rivtaTlsFrom(config);
-  const rivta = rivtaTls ? createRivtaServer({ orm, logger }, rivtaTls) : null;
+  const rivta = rivtaTls
+    ? createRivtaServer({ orm, logger, temporal, taskQueue: config.temporal.taskQueue }, rivtaTls)
+    : null;
   rivta?.listen(config.rivta.port, config.rivta.host, () =>
     logger.info(`RIVTA producer (crm:scheduling 1.1, mutual TLS) on https://${config.rivta.host}:${config.rivta.port}`),
   );

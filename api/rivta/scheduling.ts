@@ -5,6 +5,7 @@
  * patient, so an agent's answer is the same whoever it acts for (RULES.md §7).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
 import { cliniciansOfUnit, findCareUnitByHsaId, listCareUnits } from '../../db/care';
 import type { Clinician, Profession } from '../../db/entities';
 import { listSlots } from '../../db/slots';
@@ -29,10 +30,18 @@ export interface ContractAnswer {
   patientIds?: string[];
 }
 
-export type ContractHandler = (em: EntityManager, body: Element) => Promise<ContractAnswer>;
+/** What a contract works with: a forked EntityManager, the Temporal client and the checked Actor header. */
+export interface ContractContext {
+  em: EntityManager;
+  temporal: Client;
+  taskQueue: string;
+  actor: { id: string; type: 'subject_of_care' | 'subject_of_care_agent' };
+}
+
+export type ContractHandler = (c: ContractContext, body: Element) => Promise<ContractAnswer>;
 
 /** GetAllHealthcareFacilities: the region's units this unit offers for booking (every unit we run). */
-export const getAllHealthcareFacilities: ContractHandler = async (em) => {
+export const getAllHealthcareFacilities: ContractHandler = async ({ em }) => {
   const units = await listCareUnits(em);
   return {
     children: units.map((u) => [
@@ -62,7 +71,7 @@ async function performersOf(em: EntityManager, body: Element, careTypeField: str
 /** Whether the time types asked for include ours (none asked: all). */
 const offersTimeType = (asked: string[]) => !asked.length || asked.includes(VIDEO_TIME_TYPE.id);
 
-export const getAllPerformers: ContractHandler = async (em, body) => {
+export const getAllPerformers: ContractHandler = async ({ em }, body) => {
   const { clinicians } = await performersOf(em, body, 'careTypeIDs');
   if (!offersTimeType(childTexts(body, 'timeTypeIDs'))) return { children: [] };
   return {
@@ -79,7 +88,7 @@ export const getAllPerformers: ContractHandler = async (em, body) => {
   };
 };
 
-export const getAllTimeTypes: ContractHandler = async (em, body) => {
+export const getAllTimeTypes: ContractHandler = async ({ em }, body) => {
   const unit = await findCareUnitByHsaId(em, childText(body, 'healthcare_facility') ?? '');
   if (!unit) return { children: [] };
   return {
@@ -95,7 +104,7 @@ export const getAllTimeTypes: ContractHandler = async (em, body) => {
   };
 };
 
-export const getAllCareTypes: ContractHandler = async (em, body) => {
+export const getAllCareTypes: ContractHandler = async ({ em }, body) => {
   if (!offersTimeType(childTexts(body, 'timeTypeIDs'))) return { children: [] };
   const { clinicians } = await performersOf(em, body, 'careTypeIDs', 'performer');
   const professions = [...new Set(clinicians.map((c) => c.profession))].sort();
@@ -132,7 +141,7 @@ async function freeSlotsAsked(em: EntityManager, body: Element) {
   return { unit, slots };
 }
 
-export const getAvailableDates: ContractHandler = async (em, body) => {
+export const getAvailableDates: ContractHandler = async ({ em }, body) => {
   const { unit, slots } = await freeSlotsAsked(em, body);
   const seen = new Map<string, (typeof slots)[number]>();
   for (const s of slots) {
@@ -155,7 +164,7 @@ export const getAvailableDates: ContractHandler = async (em, body) => {
   };
 };
 
-export const getAvailableTimeslots: ContractHandler = async (em, body) => {
+export const getAvailableTimeslots: ContractHandler = async ({ em }, body) => {
   const { unit, slots } = await freeSlotsAsked(em, body);
   return {
     children: slots.map((s) => [
@@ -175,14 +184,4 @@ export const getAvailableTimeslots: ContractHandler = async (em, body) => {
       ],
     ]),
   };
-};
-
-/** The contracts this producer answers, by the local name of their request element. */
-export const CONTRACTS: Record<string, ContractHandler> = {
-  GetAllHealthcareFacilities: getAllHealthcareFacilities,
-  GetAllPerformers: getAllPerformers,
-  GetAllTimeTypes: getAllTimeTypes,
-  GetAllCareTypes: getAllCareTypes,
-  GetAvailableDates: getAvailableDates,
-  GetAvailableTimeslots: getAvailableTimeslots,
 };

@@ -7,13 +7,14 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
+import type { Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm';
 import { writeAccessLog } from '../../db/access-log';
 import { findCareUnitByHsaId } from '../../db/care';
 import { findPatientIdByPersonnummer } from '../../db/people';
 import { parsePersonnummer } from '../../domain/personnummer';
-import { CONTRACTS } from './scheduling';
+import { CONTRACTS } from './contracts';
 import { HEADERS_XSD, responderXsd, validateXml } from './xsd';
 import { childText, faultEnvelope, NS, parseEnvelope, responseEnvelope, serialize, SoapFault } from './xml';
 
@@ -29,6 +30,8 @@ export interface RivtaTls {
 export interface RivtaDeps {
   orm: Orm;
   logger: Logger;
+  temporal: Client;
+  taskQueue: string;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -103,7 +106,7 @@ async function answer(deps: RivtaDeps, consumerId: string, xml: string, clientAd
   const em = deps.orm.em.fork();
   const unit = await findCareUnitByHsaId(em, logicalAddress);
   if (!unit) throw new SoapFault('Client', `LogicalAddress: no care unit with HSA-id ${logicalAddress} here`);
-  const result = await handler(em, body);
+  const result = await handler({ em, temporal: deps.temporal, taskQueue: deps.taskQueue, actor }, body);
   const subject = childText(body, 'subject_of_care');
   const patientId = subject ? await patientOf(em, subject) : null;
   await writeAccessLog(

@@ -21,7 +21,11 @@ beforeAll(async () => {
   unitHsa = `HSA-${f.unitId}`;
 });
 afterAll(async () => ctx?.close());
-const stack = useRivtaProducer(() => ctx.orm);
+const stack = useRivtaProducer(() => ({
+  orm: ctx.orm,
+  temporal: ctx.client,
+  taskQueue: ctx.config.temporal.taskQueue,
+}));
 
 const subject = () => f.adultPnr.replace('-', '');
 const days = (n: number) => toRivtaDate(new Date(Date.now() + n * 86_400_000));

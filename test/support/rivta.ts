@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'node:https';
 import type https from 'node:https';
 import pino from 'pino';
+import type { Client } from '@temporalio/client';
 import * as soap from 'soap';
 import { DOMParser } from '@xmldom/xmldom';
 import { createRivtaServer } from '../../api/rivta/server';
@@ -29,7 +30,7 @@ export interface RivtaStack {
 }
 
 /** Jest hooks: a test CA under a temporary dir, and the producer listening on a free port of 127.0.0.1. */
-export function useRivtaProducer(orm: () => Orm): RivtaStack {
+export function useRivtaProducer(deps: () => { orm: Orm; temporal: Client; taskQueue: string }): RivtaStack {
   const stack = {} as RivtaStack;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vardmote-rivta-'));
   beforeAll(async () => {
@@ -39,7 +40,7 @@ export function useRivtaProducer(orm: () => Orm): RivtaStack {
     });
     stack.otherCa = ensureTestPki(path.join(root, 'other-ca'), { consumer: ALLOWED_CONSUMER }, 'Some other CA');
     stack.server = createRivtaServer(
-      { orm: orm(), logger: pino({ level: 'silent' }) },
+      { ...deps(), logger: pino({ level: 'silent' }) },
       {
         cert: fs.readFileSync(stack.pki.certPath),
         key: fs.readFileSync(stack.pki.keyPath),
