@@ -8,7 +8,8 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { writeAccessLog } from '../../db/access-log';
 import { findCareUnitByHsaId, findClinician } from '../../db/care';
-import { getEncounterRow, type EncounterRow } from '../../db/encounters';
+import { getEncounterRow, listEncounters, type EncounterRow } from '../../db/encounters';
+import type { CareUnit } from '../../db/entities';
 import { actablePatients, findPatientIdByPersonnummer } from '../../db/people';
 import { findSlotAt, findSlotWithUnit, slotIsFree } from '../../db/slots';
 import { stockholmDateOf } from '../../domain/dates';
@@ -32,6 +33,10 @@ export const TEXTS_SV = {
   lateCancel:
     'Avbokningen skedde mindre än 24 timmar före besöket. Enligt regionens regler tas avgiften för uteblivet besök ut.',
   cancelStarted: 'Mötet har redan börjat och kan inte avbokas.',
+  notMovableYet:
+    'Tiden kan flyttas först när vårdgivaren har bedömt ditt ärende och du har legitimerat dig. Du kan avboka och boka en ny tid.',
+  lateMove:
+    'Ombokningen skedde mindre än 24 timmar före besöket. Enligt regionens regler tas avgiften för uteblivet besök ut.',
 } as const;
 
 const result = (code: 'OK' | 'ERROR' | 'INFO', text?: string, bookingId?: string): Array<XmlNode | undefined> => [
@@ -122,39 +127,103 @@ async function bookingFor(c: ContractContext, body: Element): Promise<EncounterR
   return row;
 }
 
+/** A booking as the contracts' TimeslotType (the workflow's state is the source of truth). */
+async function timeslotOf(
+  c: ContractContext,
+  row: EncounterRow,
+  unit: CareUnit,
+  state: m.EncounterState,
+): Promise<XmlNode> {
+  const clinician = state.slot ? await findClinician(c.em, state.slot.clinicianId) : null;
+  const open = !m.isTerminal(state.status) && !state.sessionStartedAt;
+  return [
+    'r:timeslotDetail',
+    [
+      opt('c:startTimeInclusive', state.slot && toRivtaTime(state.slot.startsAt)),
+      opt('c:endTimeExclusive', state.slot && toRivtaTime(state.slot.endsAt)),
+      ['c:healthcare_facility', unit.hsaId],
+      opt('c:performer', clinician?.hsaId),
+      ['c:bookingId', row.id],
+      ['c:subject_of_care', row.personnummer.replace('-', '')],
+      opt('c:reason', state.timeline[0]?.detail?.reason as string | undefined),
+      ['c:healthcare_facility_name', unit.name],
+      opt('c:performerName', clinician && `${clinician.givenName} ${clinician.familyName}`),
+      opt('c:resourceID', state.slot?.slotId),
+      ['c:timeTypeName', VIDEO_TIME_TYPE.name],
+      ['c:timeTypeID', VIDEO_TIME_TYPE.id],
+      opt('c:careTypeName', clinician && CARE_TYPES[clinician.profession]),
+      opt('c:careTypeID', clinician?.profession),
+      ['c:cancel_booking_allowed', open],
+      ['c:rebooking_allowed', open && state.status === 'pre-meeting'],
+      ['c:message_allowed', false],
+    ],
+  ];
+}
+
 export const getBookingDetails: ContractHandler = async (c, body) => {
   const row = await bookingFor(c, body);
   const state = await c.temporal.workflow.getHandle(row.workflowId).query(m.stateQuery);
   const unit = (await findCareUnitByHsaId(c.em, childText(body, 'healthcare_facility')!))!;
-  const clinician = state.slot ? await findClinician(c.em, state.slot.clinicianId) : null;
-  const open = !m.isTerminal(state.status) && !state.sessionStartedAt;
-  return {
-    patientIds: [row.patientId],
-    children: [
-      [
-        'r:timeslotDetail',
-        [
-          opt('c:startTimeInclusive', state.slot && toRivtaTime(state.slot.startsAt)),
-          opt('c:endTimeExclusive', state.slot && toRivtaTime(state.slot.endsAt)),
-          ['c:healthcare_facility', unit.hsaId],
-          opt('c:performer', clinician?.hsaId),
-          ['c:bookingId', row.id],
-          ['c:subject_of_care', row.personnummer.replace('-', '')],
-          opt('c:reason', state.timeline[0]?.detail?.reason as string | undefined),
-          ['c:healthcare_facility_name', unit.name],
-          opt('c:performerName', clinician && `${clinician.givenName} ${clinician.familyName}`),
-          opt('c:resourceID', state.slot?.slotId),
-          ['c:timeTypeName', VIDEO_TIME_TYPE.name],
-          ['c:timeTypeID', VIDEO_TIME_TYPE.id],
-          opt('c:careTypeName', clinician && CARE_TYPES[clinician.profession]),
-          opt('c:careTypeID', clinician?.profession),
-          ['c:cancel_booking_allowed', open],
-          ['c:rebooking_allowed', false],
-          ['c:message_allowed', false],
-        ],
-      ],
-    ],
-  };
+  return { patientIds: [row.patientId], children: [await timeslotOf(c, row, unit, state)] };
+};
+
+/**
+ * GetSubjectOfCareSchedule: the patient's booked, not yet ended times at this unit. Only for the
+ * patient or a guardian who may act for them (RULES.md §4); anyone else sees an empty schedule.
+ */
+export const getSubjectOfCareSchedule: ContractHandler = async (c, body) => {
+  const pnr = normalized(childText(body, 'subject_of_care'));
+  const unit = await findCareUnitByHsaId(c.em, childText(body, 'healthcare_facility') ?? '');
+  const patientId = pnr ? await findPatientIdByPersonnummer(c.em, pnr) : null;
+  if (!pnr || !unit || !patientId || !(await actingFor(c, pnr))) return { children: [] };
+  const { items } = await listEncounters(c.em, {
+    patientIds: [patientId],
+    careUnitIds: [unit.id],
+    page: 1,
+    pageSize: 100,
+    sort: 'oldest',
+  });
+  const children: XmlNode[] = [];
+  for (const row of items.filter((r) => !m.isTerminal(r.status as m.EncounterStatus) && r.scheduledStart)) {
+    const state = await c.temporal.workflow.getHandle(row.workflowId).query(m.stateQuery);
+    if (state.slot && !m.isTerminal(state.status)) children.push(await timeslotOf(c, row, unit, state));
+  }
+  return { children, patientIds: [patientId] };
+};
+
+/**
+ * UpdateBooking moves a booking with the back office's `rescheduleUpdate` (late rebooking charged as the
+ * workflow decides). A time held before eligibility and identity are done cannot be moved yet.
+ */
+export const updateBooking: ContractHandler = async (c, body) => {
+  const ts = childElement(body, 'requestedTimeslot')!;
+  const id = childText(ts, 'bookingId');
+  if (!id) throw new SoapFault('Client', 'requestedTimeslot/bookingId: required to move a booking');
+  const row = await bookingFor(c, ts);
+  const actor = (await actingFor(c, row.personnummer))!;
+  const handle = c.temporal.workflow.getHandle(row.workflowId);
+  const before = await handle.query(m.stateQuery);
+  const refuse = (text: string) => ({ children: result('ERROR', text), patientIds: [row.patientId] });
+  if (m.isTerminal(before.status)) return refuse(TEXTS_SV.alreadyEnded);
+  if (before.status !== 'pre-meeting') return refuse(TEXTS_SV.notMovableYet);
+  const start = childText(ts, 'startTimeInclusive');
+  const performer = childText(ts, 'performer');
+  const slot = start && performer ? await findSlotAt(c.em, performer, fromRivtaTime(start)) : null;
+  if (!slot || slot.careUnitId !== row.careUnitId || Date.parse(slot.startsAt) <= Date.now())
+    return refuse(TEXTS_SV.gone);
+  if (slot.id === before.slot?.slotId) return { children: result('OK'), patientIds: [row.patientId] };
+  try {
+    const state = await handle.executeUpdate(m.rescheduleUpdate, { args: [{ actor, slotId: slot.id }] });
+    const late = state.charges.some((ch) => ch.kind === 'late-cancel');
+    return {
+      children: late ? result('INFO', TEXTS_SV.lateMove) : result('OK'),
+      patientIds: [row.patientId],
+    };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure)?.type === 'SlotTaken')
+      return refuse(TEXTS_SV.taken);
+    throw err;
+  }
 };
 
 /** CancelBooking: the same `cancelUpdate` as the back office; a late cancellation is done and says what it costs. */

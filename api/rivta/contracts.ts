@@ -1,5 +1,5 @@
 /** The crm:scheduling 1.1 contracts this producer answers, by the local name of their request element. */
-import { cancelBooking, getBookingDetails, makeBooking } from './booking';
+import { cancelBooking, getBookingDetails, getSubjectOfCareSchedule, makeBooking, updateBooking } from './booking';
 import * as s from './scheduling';
 
 export const CONTRACTS: Record<string, s.ContractHandler> = {
@@ -12,4 +12,6 @@ export const CONTRACTS: Record<string, s.ContractHandler> = {
   MakeBooking: makeBooking,
   GetBookingDetails: getBookingDetails,
   CancelBooking: cancelBooking,
+  UpdateBooking: updateBooking,
+  GetSubjectOfCareSchedule: getSubjectOfCareSchedule,
 };

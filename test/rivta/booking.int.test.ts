@@ -4,7 +4,7 @@
  * updates as the back office; every answer validates against the official XSD.
  */
 import { makeFixture, makeSlot, type Fixture } from '../support/fixtures';
-import { FAST_POLICY, YES } from '../support/encounters';
+import { FAST_POLICY, throughIdentity, waitForStatus, YES } from '../support/encounters';
 import { useApiStack } from '../support/app';
 import { login, type LoggedIn } from '../support/login';
 import { call, responseProblems, useRivtaProducer, type RivtaStack } from '../support/rivta';
@@ -171,4 +171,49 @@ it('RULES §7 five MakeBookings of one time at once → one INFO, four ERROR wit
       slot.id,
     ]);
   expect(Number(live.n)).toBe(1);
+});
+
+it('RULES §7 GetSubjectOfCareSchedule shows the held booking; UpdateBooking moves it once eligibility and identity are done', async () => {
+  const first = await makeSlot(api.ctx.orm, f.clinicianId, 2 * 86_400, 20);
+  const second = await makeSlot(api.ctx.orm, f.otherClinicianId, 3 * 86_400, 20);
+  const booked = await valid('MakeBooking', makeBookingArgs(first, f.adultPnr), f.adultPnr);
+  const bookingId = booked.bookingId as string;
+  const schedule = await valid(
+    'GetSubjectOfCareSchedule',
+    { healthcare_facility: unitHsa, subject_of_care: digits(f.adultPnr) },
+    f.adultPnr,
+  );
+  expect(schedule.timeslotDetail).toMatchObject([{ bookingId, startTimeInclusive: toRivtaTime(first.startsAt) }]);
+
+  const move = {
+    requestedTimeslot: {
+      startTimeInclusive: toRivtaTime(second.startsAt),
+      endTimeExclusive: toRivtaTime(new Date(second.startsAt.getTime() + 20 * 60_000)),
+      healthcare_facility: unitHsa,
+      performer: `HSA-${f.otherClinicianId}`,
+      bookingId,
+      subject_of_care: digits(f.adultPnr),
+    },
+  };
+  const early = await valid('UpdateBooking', move, f.adultPnr);
+  expect(early).toEqual({ resultCode: 'ERROR', resultText: TEXTS_SV.notMovableYet });
+
+  const handle = api.ctx.client.workflow.getHandle(`encounter-${bookingId}`);
+  await throughIdentity(handle, f);
+  await waitForStatus(handle, 'pre-meeting');
+  expect(await valid('UpdateBooking', move, f.adultPnr)).toEqual({ resultCode: 'OK' });
+  const details = await valid('GetBookingDetails', { healthcare_facility: unitHsa, bookingId }, f.adultPnr);
+  expect(details.timeslotDetail).toMatchObject({
+    startTimeInclusive: toRivtaTime(second.startsAt),
+    performer: `HSA-${f.otherClinicianId}`,
+  });
+  expect(await freeIds(f.adultPnr)).toContain(first.id);
+
+  await valid('CancelBooking', { healthcare_facility: unitHsa, bookingId }, f.adultPnr);
+  const after = await valid(
+    'GetSubjectOfCareSchedule',
+    { healthcare_facility: unitHsa, subject_of_care: digits(f.adultPnr) },
+    f.adultPnr,
+  );
+  expect(after.timeslotDetail).toBeUndefined();
 });
