@@ -6,9 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** The test CA's common name; api/rivta/tls.ts refuses a CA of this name in production. */
-export const TEST_CA_NAME = 'Vardmote TEST CA (not for production)';
+import { TEST_CA_NAME } from '../api/rivta/tls';
 
 export interface TestPki {
   dir: string;

@@ -2,8 +2,10 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import type { Config } from '../../config';
-import { TEST_CA_NAME } from '../../scripts/test-ca';
 import type { RivtaTls } from './server';
+
+/** The local test CA's common name (scripts/test-ca.ts); production refuses a CA of this name. */
+export const TEST_CA_NAME = 'Vardmote TEST CA (not for production)';
 
 /**
  * The producer's TLS material, or null when it is not configured (the producer then does not start).
