@@ -15,7 +15,8 @@ import { findCareUnitByHsaId } from '../../db/care';
 import { findPatientIdByPersonnummer } from '../../db/people';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { CONTRACTS } from './contracts';
-import { HEADERS_XSD, responderXsd, validateXml } from './xsd';
+import { HEADERS_XSD, PING_NS, PING_XSD, responderXsd, validateXml } from './xsd';
+import { toRivtaTime } from '../../domain/rivta-time';
 import { childText, faultEnvelope, NS, parseEnvelope, responseEnvelope, serialize, SoapFault } from './xml';
 
 export interface RivtaTls {
@@ -87,11 +88,33 @@ async function patientOf(em: EntityManager, subject: string): Promise<string | n
 }
 
 /**
+ * PingForConfiguration: no Actor (no patient data); answers only when the database does, so a
+ * platform's monitoring sees a producer that cannot book.
+ */
+async function ping(deps: RivtaDeps, body: Element): Promise<string> {
+  const problems = await validateXml(serialize(body), PING_XSD);
+  if (problems.length) throw new SoapFault('Client', problems.join('; '));
+  await deps.orm.em.fork().getConnection().execute('select 1');
+  return responseEnvelope('PingForConfigurationResponse', PING_NS, [
+    ['r:version', 'crm:scheduling 1.1'],
+    ['r:pingDateTime', toRivtaTime(new Date())],
+    [
+      'r:configuration',
+      [
+        ['r:name', 'database'],
+        ['r:value', 'ok'],
+      ],
+    ],
+  ]);
+}
+
+/**
  * One SOAP call: envelope, LogicalAddress and Actor headers, the body checked against its contract's
  * schema, the contract's answer, and the access-log row (actor, consumer, patient) in the same unit of work.
  */
 async function answer(deps: RivtaDeps, consumerId: string, xml: string, clientAddress: string | null) {
   const { body, header } = parseEnvelope(xml);
+  if (body.localName === 'PingForConfiguration' && body.namespaceURI === PING_NS) return ping(deps, body);
   const contract = body.localName;
   const handler = Object.hasOwn(CONTRACTS, contract) ? CONTRACTS[contract] : undefined;
   const ns = body.namespaceURI ?? '';

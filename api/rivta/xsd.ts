@@ -11,6 +11,13 @@ export const CONTRACTS_DIR = path.resolve(__dirname, '../../contracts/crm-schedu
 export const responderXsd = (contract: string) =>
   path.join(CONTRACTS_DIR, 'interactions', `${contract}Interaction`, `${contract}Responder_1.1.xsd`);
 
+/** PingForConfiguration (itintegration:monitoring 1.0), which every RIVTA 2.1 producer answers. */
+export const PING_XSD = path.resolve(
+  CONTRACTS_DIR,
+  '../monitoring-1.0/interactions/PingForConfigurationInteraction/PingForConfigurationResponder_1.0.xsd',
+);
+export const PING_NS = 'urn:riv:itintegration:monitoring:PingForConfigurationResponder:1';
+
 export const HEADERS_XSD = path.join(CONTRACTS_DIR, 'core_components', 'interoperability_headers_1.0.xsd');
 
 /**

@@ -200,6 +200,20 @@ describe('RULES §7 malformed and refused requests are SOAP faults', () => {
   });
 });
 
+describe('RULES §7 PingForConfiguration', () => {
+  it('answers without an Actor, with the time in the contracts format, valid against the monitoring XSD', async () => {
+    const { result, raw } = await call(
+      stack,
+      'PingForConfiguration',
+      { serviceContractNamespace: 'urn:riv:crm:scheduling:GetAvailableTimeslotsResponder:1', logicalAddress: unitHsa },
+      { logicalAddress: unitHsa, actor: null },
+    );
+    expect(await responseProblems('PingForConfiguration', raw)).toEqual([]);
+    expect(result).toMatchObject({ version: 'crm:scheduling 1.1', configuration: [{ name: 'database', value: 'ok' }] });
+    expect(result.pingDateTime).toMatch(/^\d{14}$/);
+  });
+});
+
 describe('RIVTA 2.1 mutual TLS', () => {
   const args = () => ({ healthcare_facility: unitHsa, subject_of_care: subject() });
   it('refuses a client without a certificate', async () => {

@@ -13,7 +13,7 @@ import type { Client } from '@temporalio/client';
 import * as soap from 'soap';
 import { DOMParser } from '@xmldom/xmldom';
 import { createRivtaServer } from '../../api/rivta/server';
-import { CONTRACTS_DIR, responderXsd, validateXml } from '../../api/rivta/xsd';
+import { CONTRACTS_DIR, PING_XSD, responderXsd, validateXml } from '../../api/rivta/xsd';
 import { elementChildren, serialize } from '../../api/rivta/xml';
 import type { Orm } from '../../db/orm';
 import { ensureTestPki, type TestPki } from '../../scripts/test-ca';
@@ -59,7 +59,9 @@ export function useRivtaProducer(deps: () => { orm: Orm; temporal: Client; taskQ
 }
 
 export const wsdlOf = (contract: string) =>
-  path.join(CONTRACTS_DIR, 'interactions', `${contract}Interaction`, `${contract}Interaction_1.1_RIVTABP21.wsdl`);
+  contract === 'PingForConfiguration'
+    ? PING_XSD.replace(/PingForConfigurationResponder_1\.0\.xsd$/, 'PingForConfigurationInteraction_1.0_RIVTABP21.wsdl')
+    : path.join(CONTRACTS_DIR, 'interactions', `${contract}Interaction`, `${contract}Interaction_1.1_RIVTABP21.wsdl`);
 
 /**
  * soap's client for a contract's official WSDL. soap takes a request message's first part as its body,
@@ -128,7 +130,10 @@ export async function call(
 export async function responseProblems(contract: string, raw: string): Promise<string[]> {
   const env = new DOMParser().parseFromString(raw, 'text/xml').documentElement!;
   const body = elementChildren(env).find((e) => e.localName === 'Body')!;
-  return validateXml(serialize(elementChildren(body)[0]), responderXsd(contract));
+  return validateXml(
+    serialize(elementChildren(body)[0]),
+    contract === 'PingForConfiguration' ? PING_XSD : responderXsd(contract),
+  );
 }
 
 /** A raw SOAP POST (for a request soap's client would never write), over the allowed consumer's TLS. */
