@@ -10,11 +10,11 @@ import pino from 'pino';
 import { roles } from '../api/http/guards';
 import { get } from '../api/http/route';
 import { createApp } from '../api/app';
-import { FAST_POLICY, startEncounter } from '../test/support/encounters';
-import { connect } from '../test/support/env';
-import { makeFixture } from '../test/support/fixtures';
-import { machineToken } from '../test/support/login';
-import { startTestWorker } from '../test/support/worker';
+import { FAST_POLICY, startEncounter } from '../testkit/drive';
+import { connect } from '../testkit/env';
+import { makeFixture } from '../testkit/fixtures';
+import { machineToken } from '../testkit/login';
+import { startTestWorker } from '../testkit/worker';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);

@@ -10,9 +10,9 @@ import { roles } from '../api/http/guards';
 import { get } from '../api/http/route';
 import { createApp } from '../api/app';
 import { encodeCursor } from '../db/encounters';
-import { connect } from '../test/support/env';
-import { makeFixture } from '../test/support/fixtures';
-import { login } from '../test/support/login';
+import { connect } from '../testkit/env';
+import { makeFixture } from '../testkit/fixtures';
+import { login } from '../testkit/login';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 200);
@@ -23,7 +23,7 @@ const pct = (xs: number[], p: number) =>
 
 async function main(): Promise<void> {
   const ctx = await connect();
-  const [a, b] = [await makeFixture(ctx.orm), await makeFixture(ctx.orm)];
+  const [a, b] = [await makeFixture(ctx.orm, { with: ['staff'] }), await makeFixture(ctx.orm, { with: ['staff'] })];
   const em = ctx.orm.em.fork();
   console.log(`bench:backoffice — seeding ${ROWS.toLocaleString('sv-SE')} encounters in two units`);
   const t0 = Date.now();

@@ -15,18 +15,11 @@ import { createPdfRenderer } from '../documents/pdf';
 import { createActivities } from '../activities';
 import { createFakeRooms } from '../media/rooms';
 import * as m from '../workflows/encounter.messages';
-import { connect, TestContext } from '../test/support/env';
-import { Fixture, makeFixture, makeSlot } from '../test/support/fixtures';
-import { captureMailer } from '../test/support/worker';
+import { connect, TestContext } from '../testkit/env';
+import { Fixture, makeFixture, makeSlot } from '../testkit/fixtures';
+import { captureMailer } from '../testkit/worker';
 import { dataConverter, WORKFLOW_PAYLOAD_CONVERTER_PATH } from '../temporal/codec';
-import {
-  admin,
-  clinicianOf,
-  runSession,
-  startEncounter,
-  throughIdentity,
-  waitForStatus,
-} from '../test/support/encounters';
+import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../testkit/drive';
 import { Call, childIds, interactionIndexes, percentiles, programFromHistory, ShapeOp } from './shape-program';
 import { shapeQuery, shapeSignal, shapeUpdate } from './shape';
 

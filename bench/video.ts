@@ -10,11 +10,11 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { createJanusRooms } from '../media/janus-rooms';
+import { testApp } from '../testkit/app';
+import { launchChromium } from '../testkit/browser';
+import { waitForStatus } from '../testkit/drive';
+import { connect } from '../testkit/env';
 import { testPorts } from '../scripts/ports';
-import { testApp } from '../test/support/app';
-import { launchChromium } from '../test/support/browser';
-import { waitForStatus } from '../test/support/encounters';
-import { connect } from '../test/support/env';
 import {
   admitPatient,
   bookedEncounter,
@@ -23,8 +23,8 @@ import {
   newPage,
   remoteVideoPlaying,
   videoStats,
-} from '../test/support/meeting';
-import { startTestWorker } from '../test/support/worker';
+} from '../testkit/meeting';
+import { startTestWorker } from '../testkit/worker';
 
 const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 const BASE = `http://127.0.0.1:${PORT}`;

@@ -70,6 +70,21 @@ export async function loggedWithin(
   return (await em.count(AuditLog, { ...where, at: { $gt: new Date(Date.now() - seconds * 1000) } })) > 0;
 }
 
+/**
+ * Since `from`: logins, and accesses refused, in rows about no patient (what a technical role may
+ * read; the overview's counts). The patient index serves both: patient_id null, by time.
+ */
+export async function countTechnicalAccess(
+  em: EntityManager,
+  from: Date,
+): Promise<{ logins: number; refused: number }> {
+  const since = { patientId: null, at: { $gte: from } };
+  return {
+    logins: await em.count(AuditLog, { ...since, action: 'login' }),
+    refused: await em.count(AuditLog, { ...since, outcome: { $ne: 'ok' } }),
+  };
+}
+
 export interface AccessRow {
   id: string;
   at: string;

@@ -15,9 +15,12 @@ export async function recordDeviation(
     severity: DeviationSeverity;
     description: string;
     dedupeKey: string;
+    /** Only for history written after the fact (the demo's); else the database's now. */
+    createdAt?: Date;
   },
 ): Promise<string> {
-  await insertIgnore(em, Deviation, [{ id: randomUUID(), ...d }]);
+  const at = d.createdAt ? { updatedAt: d.createdAt } : {};
+  await insertIgnore(em, Deviation, [{ id: randomUUID(), ...d, ...at }]);
   return (await em.findOneOrFail(Deviation, { dedupeKey: d.dedupeKey }, { fields: ['id'] })).id;
 }
 
@@ -43,18 +46,21 @@ export async function reviewDeviation(
   id: string,
   by: { actor: string; actorName: string },
   change: { toStatus: DeviationStatus; note?: string | null; action?: string | null },
+  /** When it was done: now, or a time of the demo's history. */
+  at = new Date(),
 ): Promise<void> {
   await em.transactional(async (tx) => {
     const d = await tx.findOneOrFail(Deviation, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     const from = d.status;
     d.status = change.toStatus;
-    d.updatedAt = new Date();
+    d.updatedAt = at;
     if (change.action) d.action = change.action;
-    if (change.toStatus === 'closed') d.closedAt = new Date();
+    if (change.toStatus === 'closed') d.closedAt = at;
     tx.persist(d);
     await tx.flush();
     await tx.insert(DeviationEvent, {
       deviationId: id,
+      at,
       actor: by.actor,
       actorName: by.actorName,
       fromStatus: from,

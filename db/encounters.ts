@@ -1,7 +1,17 @@
 /** Encounters and their records: the list projection, eligibility, identity checks and journal notes. */
 import { randomUUID } from 'node:crypto';
 import { raw, type EntityManager } from '@mikro-orm/postgresql';
-import { EligibilityAssessment, Encounter, IdempotencyKey, IdentityCheck, JournalNote } from './entities';
+import {
+  Booking,
+  Charge,
+  Deviation,
+  EligibilityAssessment,
+  Encounter,
+  IdempotencyKey,
+  IdentityCheck,
+  JournalNote,
+  OutboxMessage,
+} from './entities';
 import { insertIgnore } from './insert';
 
 export interface EncounterRow {
@@ -133,8 +143,9 @@ export async function countEncountersByStatus(
 /** Matches no unit: an empty scope must count nothing. */
 const NO_UNIT = '00000000-0000-0000-0000-000000000000';
 
-export async function countEncounters(em: EntityManager): Promise<number> {
-  return em.count(Encounter, {});
+/** How many encounters there are, leaving out those with the ids given. */
+export async function countEncounters(em: EntityManager, except: string[] = []): Promise<number> {
+  return em.count(Encounter, except.length ? { id: { $nin: except } } : {});
 }
 
 /** The newest encounter of a patient in pre-meeting or video whose start is within `minutes` of now. */
@@ -158,7 +169,8 @@ export async function findMeetingAround(em: EntityManager, patientId: string, mi
  */
 export async function insertEncounter(
   em: EntityManager,
-  row: { id: string; workflowId: string; patientId: string; careUnitId: string },
+  /** `createdAt` only for history written after the fact (the demo's); else the database's now. */
+  row: { id: string; workflowId: string; patientId: string; careUnitId: string; createdAt?: Date },
 ): Promise<void> {
   await insertIgnore(em, Encounter, [{ ...row, status: 'requested', step: 'requested' }]);
 }
@@ -223,7 +235,7 @@ export async function findEncounterPatientId(em: EntityManager, encounterId: str
 /** Stores the clinician's four answers. Idempotent per encounter. */
 export async function recordEligibility(
   em: EntityManager,
-  a: Omit<EligibilityAssessment, 'assessedAt'>,
+  a: Omit<EligibilityAssessment, 'assessedAt'> & { assessedAt?: Date },
 ): Promise<void> {
   await insertIgnore(em, EligibilityAssessment, [a]);
 }
@@ -233,14 +245,17 @@ export async function findIdentityCheck(em: EntityManager, encounterId: string):
 }
 
 /** Records the e-ID outcome once; a second call keeps the first. */
-export async function recordIdentityCheck(em: EntityManager, c: Omit<IdentityCheck, 'checkedAt'>): Promise<void> {
+export async function recordIdentityCheck(
+  em: EntityManager,
+  c: Omit<IdentityCheck, 'checkedAt'> & { checkedAt?: Date },
+): Promise<void> {
   await insertIgnore(em, IdentityCheck, [c]);
 }
 
 /** Writes the journal note once per encounter and returns its id (the first note's on a retry); null when the encounter does not exist. */
 export async function writeJournalNote(
   em: EntityManager,
-  n: { encounterId: string; authorId: string; authorName?: string; text: string; contactDate: string },
+  n: { encounterId: string; authorId: string; authorName?: string; text: string; contactDate: string; signedAt?: Date },
 ): Promise<string | null> {
   const patientId = await findEncounterPatientId(em, n.encounterId);
   if (!patientId) return null;
@@ -253,6 +268,7 @@ export async function writeJournalNote(
       authorName: n.authorName ?? null,
       contactDate: n.contactDate,
       text: n.text,
+      ...(n.signedAt ? { signedAt: n.signedAt } : {}),
     },
   ]);
   const note = await em.findOneOrFail(JournalNote, { encounterId: n.encounterId }, { fields: ['id'] });
@@ -295,4 +311,18 @@ export async function claimIdempotencyKey(
     { caller: row.caller, key: row.key },
     { fields: ['requestHash', 'encounterId'], disableIdentityMap: true },
   );
+}
+
+/**
+ * What one encounter has left behind, by kind: charges, journal notes, live bookings, deviations and
+ * invitations sent. Retries and crashes must leave each exactly once (the fault tests read this).
+ */
+export async function encounterFootprint(em: EntityManager, encounterId: string) {
+  return {
+    charges: await em.count(Charge, { encounterId }),
+    notes: await em.count(JournalNote, { encounterId }),
+    liveBookings: await em.count(Booking, { encounterId, releasedAt: null }),
+    deviations: await em.count(Deviation, { encounterId }),
+    invitations: await em.count(OutboxMessage, { encounterId, subject: { $like: 'Kallelse%' } }),
+  };
 }

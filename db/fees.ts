@@ -70,7 +70,10 @@ export async function saveHighCostPeriod(
   );
 }
 
-export async function insertCharge(tx: EntityManager, c: Omit<Charge, 'createdAt'>): Promise<void> {
+export async function insertCharge(
+  tx: EntityManager,
+  c: Omit<Charge, 'createdAt'> & { createdAt?: Date },
+): Promise<void> {
   await tx.insert(Charge, c);
 }
 

@@ -69,7 +69,7 @@ export async function payerFor(tx: EntityManager, patient: Patient, date: string
 
 export async function insertInvoice(
   tx: EntityManager,
-  invoice: Omit<Invoice, 'createdAt' | 'paidOre' | 'creditedOre'>,
+  invoice: Omit<Invoice, 'createdAt' | 'paidOre' | 'creditedOre'> & { createdAt?: Date },
   lines: Array<Omit<InvoiceLine, 'id' | 'invoiceId'>>,
 ): Promise<void> {
   await tx.insert(Invoice, invoice);
@@ -131,14 +131,16 @@ export async function updateInvoice(
     overdue?: boolean;
     closed?: boolean;
   },
+  /** When a reminder, overdue or closing happened: now, or a time of the demo's history. */
+  at = new Date(),
 ): Promise<{ status: InvoiceStatus; billingKey: string }> {
   const inv = await tx.findOneOrFail(Invoice, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (change.paidOre !== undefined) inv.paidOre = change.paidOre;
   if (change.addPaidOre) inv.paidOre += change.addPaidOre;
   if (change.addCreditedOre) inv.creditedOre += change.addCreditedOre;
-  if (change.reminded && !inv.remindedAt) inv.remindedAt = new Date();
-  if (change.overdue && !inv.overdueAt) inv.overdueAt = new Date();
-  if (change.closed && !inv.closedAt) inv.closedAt = new Date();
+  if (change.reminded && !inv.remindedAt) inv.remindedAt = at;
+  if (change.overdue && !inv.overdueAt) inv.overdueAt = at;
+  if (change.closed && !inv.closedAt) inv.closedAt = at;
   inv.status = invoiceStatus({
     kind: inv.kind,
     amountOre: inv.amountOre,
@@ -201,4 +203,28 @@ export async function findInvoiceByOcrOrNumber(em: EntityManager, typed: string)
   if (m) return em.findOne(Invoice, { series: 'F', number: Number(m[1]) });
   if (/^\d{2,25}$/.test(t)) return em.findOne(Invoice, { ocr: bareOcr(t), kind: 'invoice' });
   return null;
+}
+
+/** Invoices (not credit notes) still waiting for money: open, partly paid, reminded or overdue; oldest first. */
+export async function openInvoices(em: EntityManager): Promise<Array<Omit<Invoice, 'documentHtml'>>> {
+  return em.find(
+    Invoice,
+    { kind: 'invoice', status: { $in: ['open', 'partly-paid', 'reminded', 'overdue'] } },
+    { orderBy: { number: 'asc' }, exclude: ['documentHtml'], limit: 1000 },
+  );
+}
+
+/** Charges with something to pay that are on no invoice yet (a month still being collected), oldest first. */
+export async function chargesWithoutInvoice(em: EntityManager): Promise<string[]> {
+  const charges = await em.find(Charge, { amountOre: { $gt: 0 } }, { fields: ['id'], orderBy: { createdAt: 'asc' } });
+  const billed = new Set(
+    (
+      await em.find(
+        InvoiceLine,
+        { chargeId: { $in: charges.map((c) => c.id) }, credit: false },
+        { fields: ['chargeId'] },
+      )
+    ).map((l) => l.chargeId),
+  );
+  return charges.map((c) => c.id).filter((id) => !billed.has(id));
 }

@@ -6,7 +6,8 @@ import { Message, MessageThread, Patient, StaffRole, Staff, ThreadSummary } from
 
 export async function insertThread(
   em: EntityManager,
-  t: Omit<MessageThread, 'status' | 'overdue' | 'undocumentedDays' | 'lastActivityAt' | 'createdAt'>,
+  t: Omit<MessageThread, 'status' | 'overdue' | 'undocumentedDays' | 'lastActivityAt' | 'createdAt'> &
+    Partial<Pick<MessageThread, 'createdAt' | 'lastActivityAt'>>,
 ) {
   await em.insert(MessageThread, t);
 }
@@ -19,7 +20,11 @@ export async function findThread(em: EntityManager, id: string): Promise<Message
  * Stores a message; a staff answer marks every unanswered patient message of the thread answered,
  * in the same transaction.
  */
-export async function insertMessage(em: EntityManager, m: Omit<Message, 'createdAt' | 'answeredAt'>): Promise<Message> {
+export async function insertMessage(
+  em: EntityManager,
+  /** `createdAt` only for history written after the fact (the demo's); else the database's now. */
+  m: Omit<Message, 'createdAt' | 'answeredAt'> & { createdAt?: Date },
+): Promise<Message> {
   return em.transactional(async (tx) => {
     await tx.insert(Message, m);
     const row = await tx.findOneOrFail(Message, { id: m.id });
@@ -46,7 +51,10 @@ export async function summariesOf(em: EntityManager, threadId: string): Promise<
 }
 
 /** Stores the day's summary once; a retry returns the first one's id. */
-export async function insertSummary(em: EntityManager, s: Omit<ThreadSummary, 'signedAt'>): Promise<string> {
+export async function insertSummary(
+  em: EntityManager,
+  s: Omit<ThreadSummary, 'signedAt'> & { signedAt?: Date },
+): Promise<string> {
   const existing = await em.findOne(ThreadSummary, { threadId: s.threadId, contactDate: s.contactDate });
   if (existing) return existing.id;
   await em.insert(ThreadSummary, s);
@@ -63,6 +71,8 @@ export async function projectThread(
     overdue: boolean;
     undocumentedDays: number;
     lastActivityAt: string;
+    /** When a closing thread closed (default now). */
+    closedAt?: string;
   },
 ): Promise<void> {
   await em.nativeUpdate(
@@ -75,7 +85,7 @@ export async function projectThread(
       overdue: p.overdue,
       undocumentedDays: p.undocumentedDays,
       lastActivityAt: new Date(p.lastActivityAt),
-      closedAt: p.status === 'closed' ? new Date() : null,
+      closedAt: p.status === 'closed' ? new Date(p.closedAt ?? Date.now()) : null,
     },
   );
 }

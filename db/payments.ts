@@ -41,7 +41,10 @@ export async function invoicesByOcr(tx: EntityManager, ocrs: string[]) {
   return out;
 }
 
-export async function insertImport(tx: EntityManager, row: Omit<BgmaxImport, 'importedAt'>): Promise<void> {
+export async function insertImport(
+  tx: EntityManager,
+  row: Omit<BgmaxImport, 'importedAt'> & { importedAt?: Date },
+): Promise<void> {
   await tx.insert(BgmaxImport, row);
 }
 

@@ -52,16 +52,18 @@ export async function mailAddressFor(em: EntityManager, patientId: string): Prom
   return links.map((l) => emails.get(l.guardianId)).find(Boolean) ?? null;
 }
 
-/** Inserts patients and guardian links that are missing (demo and test data). */
+/**
+ * Inserts patients and guardian links that are missing (demo and test data); returns how many of
+ * each were new (a patient whose id or personnummer exists already is not).
+ */
 export async function ensurePeople(
   em: EntityManager,
   patients: Array<
     Pick<Patient, 'id' | 'personnummer' | 'givenName' | 'familyName' | 'protectedIdentity'> & { email?: string | null }
   >,
   links: Array<Pick<GuardianLink, 'id' | 'guardianId' | 'childId'>>,
-): Promise<void> {
-  await insertIgnore(em, Patient, patients);
-  await insertIgnore(em, GuardianLink, links);
+): Promise<{ patients: number; links: number }> {
+  return { patients: await insertIgnore(em, Patient, patients), links: await insertIgnore(em, GuardianLink, links) };
 }
 
 /**

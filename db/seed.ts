@@ -8,269 +8,315 @@ import { ensureCare } from './care';
 import { ensurePeople } from './people';
 import { addSlots } from './slots';
 import { ensureStaff } from './staff';
-import type { StaffRoleName } from './entities';
+import type { Invoicing, Profession, ProtectedIdentity, Region, StaffRoleName } from './entities';
+
+/**
+ * Where `npm start` writes a BgMax file paying the demo's open invoices, inside the data folder
+ * (`.data/` unless VARDMOTE_DATA_DIR says otherwise); the import page names it outside production.
+ */
+export const DEMO_BGMAX_SAMPLE = 'demo/bgmax-exempel.txt';
 
 /** A valid 12-digit personnummer from birth date (YYYYMMDD) and a three-digit birth number. */
 export function demoPersonnummer(yyyymmdd: string, serial: string): string {
   return `${yyyymmdd}-${serial}${luhnCheckDigit(yyyymmdd.slice(2) + serial)}`;
 }
 
+interface DemoUnit {
+  id: string;
+  name: string;
+  hsaId: string;
+  region: Region;
+  freeBelowAge: number;
+  freeFromAge: number;
+  invoicing?: Invoicing;
+}
+
+const UNITS = {
+  sodermalm: {
+    id: '00000000-0000-4000-8000-000000000001',
+    name: 'Vårdcentral Södermalm',
+    hsaId: 'SE2321000016-A1B2',
+    region: 'stockholm',
+    freeBelowAge: 18,
+    freeFromAge: 85,
+  },
+  boras: {
+    id: '00000000-0000-4000-8000-000000000002',
+    name: 'Närhälsan Borås vårdcentral',
+    hsaId: 'SE2321000131-C3D4',
+    region: 'vgr',
+    freeBelowAge: 20,
+    freeFromAge: 85,
+    invoicing: 'monthly',
+  },
+} satisfies Record<string, DemoUnit>;
+
+export type DemoUnitName = keyof typeof UNITS;
+
+interface DemoClinician {
+  id: string;
+  /** The clinician's login (staff row), with the same HSA-id. */
+  staffId: string;
+  hsaId: string;
+  givenName: string;
+  familyName: string;
+  title: string;
+  profession: Profession;
+  unit: DemoUnitName;
+}
+
+interface DemoPatient {
+  id: string;
+  pnr: string;
+  givenName: string;
+  familyName: string;
+  protectedIdentity: ProtectedIdentity;
+  email: string | null;
+}
+
+const PATIENTS = {
+  anna: {
+    id: '00000000-0000-4000-8000-000000000201',
+    pnr: demoPersonnummer('19850314', '238'),
+    givenName: 'Anna',
+    familyName: 'Andersson',
+    protectedIdentity: 'none',
+    email: 'anna.andersson@example.se',
+  },
+  erik: {
+    id: '00000000-0000-4000-8000-000000000202',
+    pnr: demoPersonnummer('19500702', '457'),
+    givenName: 'Erik',
+    familyName: 'Eriksson',
+    protectedIdentity: 'none',
+    email: 'erik.eriksson@example.se',
+  },
+  greta: {
+    id: '00000000-0000-4000-8000-000000000203',
+    pnr: demoPersonnummer('19380120', '162'),
+    givenName: 'Greta',
+    familyName: 'Gustafsson',
+    protectedIdentity: 'none',
+    email: null,
+  },
+  sara: {
+    id: '00000000-0000-4000-8000-000000000204',
+    pnr: demoPersonnummer('19870909', '284'),
+    givenName: 'Sara',
+    familyName: 'Lindqvist',
+    protectedIdentity: 'none',
+    email: 'sara.lindqvist@example.se',
+  },
+  liam: {
+    id: '00000000-0000-4000-8000-000000000205',
+    pnr: demoPersonnummer('20180515', '391'),
+    givenName: 'Liam',
+    familyName: 'Lindqvist',
+    protectedIdentity: 'none',
+    email: null,
+  },
+  karin: {
+    id: '00000000-0000-4000-8000-000000000206',
+    pnr: demoPersonnummer('19860611', '826'),
+    givenName: 'Karin',
+    familyName: 'Nilsson',
+    protectedIdentity: 'none',
+    email: 'karin.nilsson@example.se',
+  },
+  nora: {
+    id: '00000000-0000-4000-8000-000000000207',
+    pnr: demoPersonnummer('20190211', '460'),
+    givenName: 'Nora',
+    familyName: 'Nilsson',
+    protectedIdentity: 'skyddad_folkbokforing',
+    email: null,
+  },
+  per: {
+    id: '00000000-0000-4000-8000-000000000208',
+    pnr: demoPersonnummer('19800404', '173'),
+    givenName: 'Per',
+    familyName: 'Olsson',
+    protectedIdentity: 'none',
+    email: 'per.olsson@example.se',
+  },
+  olle: {
+    id: '00000000-0000-4000-8000-000000000209',
+    pnr: demoPersonnummer('20110404', '199'),
+    givenName: 'Olle',
+    familyName: 'Olsson',
+    protectedIdentity: 'none',
+    email: 'olle.olsson@example.se',
+  },
+  johanna: {
+    id: '00000000-0000-4000-8000-000000000210',
+    pnr: demoPersonnummer('19790823', '248'),
+    givenName: 'Johanna',
+    familyName: 'Berglund',
+    protectedIdentity: 'none',
+    email: 'johanna.berglund@example.se',
+  },
+  maja: {
+    id: '00000000-0000-4000-8000-000000000211',
+    pnr: demoPersonnummer('20140310', '327'),
+    givenName: 'Maja',
+    familyName: 'Berglund',
+    protectedIdentity: 'none',
+    email: null,
+  },
+  mikael: {
+    id: '00000000-0000-4000-8000-000000000212',
+    pnr: demoPersonnummer('19750130', '159'),
+    givenName: 'Mikael',
+    familyName: 'Strand',
+    protectedIdentity: 'none',
+    email: 'mikael.strand@example.se',
+  },
+  elsa: {
+    id: '00000000-0000-4000-8000-000000000213',
+    pnr: demoPersonnummer('20090620', '284'),
+    givenName: 'Elsa',
+    familyName: 'Strand',
+    protectedIdentity: 'none',
+    email: 'elsa.strand@example.se',
+  },
+  sven: {
+    id: '00000000-0000-4000-8000-000000000214',
+    pnr: demoPersonnummer('19721111', '335'),
+    givenName: 'Sven',
+    familyName: 'Svensson',
+    protectedIdentity: 'skyddad_folkbokforing',
+    email: null,
+  },
+} satisfies Record<string, DemoPatient>;
+
+export type DemoPatientName = keyof typeof PATIENTS;
+
+interface DemoStaffMember {
+  id: string;
+  hsaId: string;
+  givenName: string;
+  familyName: string;
+  title: string;
+  /** A unit by name, or null: every unit. */
+  grants: Array<{ role: StaffRoleName; unit: DemoUnitName | null }>;
+}
+
+/** The demo's records by name: readers say `DEMO.patients.anna`, never a position. */
 export const DEMO = {
-  units: [
-    {
-      id: '00000000-0000-4000-8000-000000000001',
-      name: 'Vårdcentral Södermalm',
-      hsaId: 'SE2321000016-A1B2',
-      region: 'stockholm' as const,
-      freeBelowAge: 18,
-      freeFromAge: 85,
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000002',
-      name: 'Närhälsan Borås vårdcentral',
-      hsaId: 'SE2321000131-C3D4',
-      region: 'vgr' as const,
-      freeBelowAge: 20,
-      freeFromAge: 85,
-      invoicing: 'monthly' as const,
-    },
-  ],
-  clinicians: [
-    {
+  units: UNITS,
+  clinicians: {
+    maria: {
       id: '00000000-0000-4000-8000-000000000101',
+      staffId: '00000000-0000-4000-8000-000000004101',
       hsaId: 'SE2321000016-L001',
       givenName: 'Maria',
       familyName: 'Berg',
       title: 'Specialistläkare allmänmedicin',
-      profession: 'doctor' as const,
-      unit: 0,
+      profession: 'doctor',
+      unit: 'sodermalm',
     },
-    {
+    johan: {
       id: '00000000-0000-4000-8000-000000000102',
+      staffId: '00000000-0000-4000-8000-000000004102',
       hsaId: 'SE2321000016-S001',
       givenName: 'Johan',
       familyName: 'Ek',
       title: 'Distriktssköterska',
-      profession: 'nurse' as const,
-      unit: 0,
+      profession: 'nurse',
+      unit: 'sodermalm',
     },
-    {
+    fatima: {
       id: '00000000-0000-4000-8000-000000000103',
+      staffId: '00000000-0000-4000-8000-000000004103',
       hsaId: 'SE2321000131-L001',
       givenName: 'Fatima',
       familyName: 'Haddad',
       title: 'Legitimerad läkare',
-      profession: 'doctor' as const,
-      unit: 1,
+      profession: 'doctor',
+      unit: 'boras',
     },
-    {
+    lars: {
       id: '00000000-0000-4000-8000-000000000104',
+      staffId: '00000000-0000-4000-8000-000000004104',
       hsaId: 'SE2321000131-P001',
       givenName: 'Lars',
       familyName: 'Holm',
       title: 'Legitimerad fysioterapeut',
-      profession: 'physiotherapist' as const,
-      unit: 1,
+      profession: 'physiotherapist',
+      unit: 'boras',
     },
-  ],
-  patients: [
-    {
-      id: '00000000-0000-4000-8000-000000000201',
-      pnr: demoPersonnummer('19850314', '238'),
-      givenName: 'Anna',
-      familyName: 'Andersson',
-      protectedIdentity: 'none' as const,
-      email: 'anna.andersson@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000202',
-      pnr: demoPersonnummer('19500702', '457'),
-      givenName: 'Erik',
-      familyName: 'Eriksson',
-      protectedIdentity: 'none' as const,
-      email: 'erik.eriksson@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000203',
-      pnr: demoPersonnummer('19380120', '162'),
-      givenName: 'Greta',
-      familyName: 'Gustafsson',
-      protectedIdentity: 'none' as const,
-      email: null,
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000204',
-      pnr: demoPersonnummer('19870909', '284'),
-      givenName: 'Sara',
-      familyName: 'Lindqvist',
-      protectedIdentity: 'none' as const,
-      email: 'sara.lindqvist@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000205',
-      pnr: demoPersonnummer('20180515', '391'),
-      givenName: 'Liam',
-      familyName: 'Lindqvist',
-      protectedIdentity: 'none' as const,
-      email: null,
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000206',
-      pnr: demoPersonnummer('19860611', '826'),
-      givenName: 'Karin',
-      familyName: 'Nilsson',
-      protectedIdentity: 'none' as const,
-      email: 'karin.nilsson@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000207',
-      pnr: demoPersonnummer('20190211', '460'),
-      givenName: 'Nora',
-      familyName: 'Nilsson',
-      protectedIdentity: 'skyddad_folkbokforing' as const,
-      email: null,
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000208',
-      pnr: demoPersonnummer('19800404', '173'),
-      givenName: 'Per',
-      familyName: 'Olsson',
-      protectedIdentity: 'none' as const,
-      email: 'per.olsson@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000209',
-      pnr: demoPersonnummer('20110404', '199'),
-      givenName: 'Olle',
-      familyName: 'Olsson',
-      protectedIdentity: 'none' as const,
-      email: 'olle.olsson@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000210',
-      pnr: demoPersonnummer('19790823', '248'),
-      givenName: 'Johanna',
-      familyName: 'Berglund',
-      protectedIdentity: 'none' as const,
-      email: 'johanna.berglund@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000211',
-      pnr: demoPersonnummer('20140310', '327'),
-      givenName: 'Maja',
-      familyName: 'Berglund',
-      protectedIdentity: 'none' as const,
-      email: null,
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000212',
-      pnr: demoPersonnummer('19750130', '159'),
-      givenName: 'Mikael',
-      familyName: 'Strand',
-      protectedIdentity: 'none' as const,
-      email: 'mikael.strand@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000213',
-      pnr: demoPersonnummer('20090620', '284'),
-      givenName: 'Elsa',
-      familyName: 'Strand',
-      protectedIdentity: 'none' as const,
-      email: 'elsa.strand@example.se',
-    },
-    {
-      id: '00000000-0000-4000-8000-000000000214',
-      pnr: demoPersonnummer('19721111', '335'),
-      givenName: 'Sven',
-      familyName: 'Svensson',
-      protectedIdentity: 'skyddad_folkbokforing' as const,
-      email: null,
-    },
-  ],
-  /** [guardian index, child index] into `patients`. */
+  } satisfies Record<string, DemoClinician>,
+  patients: PATIENTS,
+  /** Who is guardian (vårdnadshavare) of whom, by name. */
   guardianLinks: [
-    ['00000000-0000-4000-8000-000000000301', 3, 4],
-    ['00000000-0000-4000-8000-000000000302', 5, 6],
-    ['00000000-0000-4000-8000-000000000303', 7, 8],
-    ['00000000-0000-4000-8000-000000000304', 9, 10],
-    ['00000000-0000-4000-8000-000000000305', 11, 12],
-  ] as const,
-  /** Staff who log in with SITHS: every clinician, and one member per other role. Unit index null: all units. */
-  staff: [
-    ...[0, 1, 2, 3].map((i) => ({ clinician: i })),
-    {
+    { id: '00000000-0000-4000-8000-000000000301', guardian: 'sara', child: 'liam' },
+    { id: '00000000-0000-4000-8000-000000000302', guardian: 'karin', child: 'nora' },
+    { id: '00000000-0000-4000-8000-000000000303', guardian: 'per', child: 'olle' },
+    { id: '00000000-0000-4000-8000-000000000304', guardian: 'johanna', child: 'maja' },
+    { id: '00000000-0000-4000-8000-000000000305', guardian: 'mikael', child: 'elsa' },
+  ] satisfies Array<{ id: string; guardian: DemoPatientName; child: DemoPatientName }>,
+  /** Staff who log in with SITHS besides the clinicians (each of whom logs in too): one member per other role. */
+  staff: {
+    eva: {
       id: '00000000-0000-4000-8000-000000000401',
       hsaId: 'SE2321000016-A101',
       givenName: 'Eva',
       familyName: 'Strömberg',
       title: 'Vårdadministratör',
-      grants: [{ role: 'care_admin' as const, unit: 0 }],
+      grants: [{ role: 'care_admin', unit: 'sodermalm' }],
     },
-    {
+    ali: {
       id: '00000000-0000-4000-8000-000000000402',
       hsaId: 'SE2321000131-A101',
       givenName: 'Ali',
       familyName: 'Karimi',
       title: 'Vårdadministratör',
-      grants: [{ role: 'care_admin' as const, unit: 1 }],
+      grants: [{ role: 'care_admin', unit: 'boras' }],
     },
-    {
+    omar: {
       id: '00000000-0000-4000-8000-000000000403',
       hsaId: 'SE2321000016-F001',
       givenName: 'Omar',
       familyName: 'Said',
       title: 'Ekonom',
-      grants: [{ role: 'finance' as const, unit: null }],
+      grants: [{ role: 'finance', unit: null }],
     },
-    {
+    helena: {
       id: '00000000-0000-4000-8000-000000000404',
       hsaId: 'SE2321000016-Q001',
       givenName: 'Helena',
       familyName: 'Wik',
       title: 'Kvalitetssamordnare',
-      grants: [{ role: 'quality_lead' as const, unit: null }],
+      grants: [{ role: 'quality_lead', unit: null }],
     },
-    {
+    nils: {
       id: '00000000-0000-4000-8000-000000000405',
       hsaId: 'SE2321000016-X001',
       givenName: 'Nils',
       familyName: 'Dahl',
       title: 'Systemförvaltare',
-      grants: [{ role: 'sysadmin' as const, unit: null }],
+      grants: [{ role: 'sysadmin', unit: null }],
     },
-  ] as Array<
-    | { clinician: number }
-    | {
-        id: string;
-        hsaId: string;
-        givenName: string;
-        familyName: string;
-        title: string;
-        grants: Array<{ role: StaffRoleName; unit: number | null }>;
-      }
-  >,
+  } satisfies Record<string, DemoStaffMember>,
 };
 
-/** The demo staff as rows: a clinician's login shares the clinician's id and HSA-id. */
+export type DemoClinicianName = keyof typeof DEMO.clinicians;
+
+/** The demo staff as rows: every clinician's login (same HSA-id as the clinician), then the other roles. */
 export function demoStaff() {
-  return DEMO.staff.map((s) => {
-    if ('clinician' in s) {
-      const c = DEMO.clinicians[s.clinician];
-      return {
-        id: c.id.replace(/01(\d\d)$/, '41$1'),
-        hsaId: c.hsaId,
-        givenName: c.givenName,
-        familyName: c.familyName,
-        title: c.title,
-        grants: [{ role: 'clinician' as const, careUnitId: DEMO.units[c.unit].id }],
-      };
-    }
-    const { grants, ...rest } = s;
-    return {
-      ...rest,
-      grants: grants.map((g) => ({ role: g.role, careUnitId: g.unit === null ? null : DEMO.units[g.unit].id })),
-    };
-  });
+  const clinicians = Object.values(DEMO.clinicians).map((c) => ({
+    id: c.staffId,
+    hsaId: c.hsaId,
+    givenName: c.givenName,
+    familyName: c.familyName,
+    title: c.title,
+    grants: [{ role: 'clinician' as StaffRoleName, careUnitId: DEMO.units[c.unit].id as string | null }],
+  }));
+  const others = Object.values(DEMO.staff as Record<string, DemoStaffMember>).map(({ grants, ...rest }) => ({
+    ...rest,
+    grants: grants.map((g) => ({ role: g.role, careUnitId: g.unit === null ? null : DEMO.units[g.unit].id })),
+  }));
+  return [...clinicians, ...others];
 }
 
 /**
@@ -281,13 +327,23 @@ export async function seedDemoData(em: EntityManager, today: string, days = 10):
   return em.transactional(async (tx) => {
     await ensureCare(
       tx,
-      DEMO.units,
-      DEMO.clinicians.map(({ unit, ...c }) => ({ ...c, careUnitId: DEMO.units[unit].id })),
+      Object.values(DEMO.units as Record<DemoUnitName, DemoUnit>),
+      Object.values(DEMO.clinicians).map(({ unit, staffId: _login, ...c }) => ({
+        ...c,
+        careUnitId: DEMO.units[unit].id,
+      })),
     );
     await ensurePeople(
       tx,
-      DEMO.patients.map(({ pnr, ...p }) => ({ ...p, personnummer: pnr })),
-      DEMO.guardianLinks.map(([id, g, c]) => ({ id, guardianId: DEMO.patients[g].id, childId: DEMO.patients[c].id })),
+      Object.values(DEMO.patients as Record<DemoPatientName, DemoPatient>).map(({ pnr, ...p }) => ({
+        ...p,
+        personnummer: pnr,
+      })),
+      DEMO.guardianLinks.map((l) => ({
+        id: l.id,
+        guardianId: DEMO.patients[l.guardian].id,
+        childId: DEMO.patients[l.child].id,
+      })),
     );
     await ensureStaff(tx, demoStaff());
     const slots: Array<{ clinicianId: string; startsAt: Date; endsAt: Date }> = [];
@@ -296,7 +352,7 @@ export async function seedDemoData(em: EntityManager, today: string, days = 10):
       if (!isWorkingDay(day)) continue;
       n++;
       const [y, mo, d] = day.split('-').map(Number);
-      for (const c of DEMO.clinicians) {
+      for (const c of Object.values(DEMO.clinicians)) {
         for (let half = 0; half < 6; half++) {
           const start = new TZDate(y, mo - 1, d, 9 + Math.floor(half / 2), (half % 2) * 30, STOCKHOLM);
           slots.push({

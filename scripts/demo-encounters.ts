@@ -1,13 +1,14 @@
 /** Starts a few demo encounters in different states and a message thread, through the same services the API uses. */
 import type { Client } from '@temporalio/client';
 import type { Orm } from '../db/orm';
-import { DEMO } from '../db/seed';
+import { DEMO, DemoClinicianName, DemoPatientName } from '../db/seed';
 import { createEncounter } from '../api/encounters/service';
 import { startThread } from '../api/messages/service';
 import { issueMeetingLinks } from '../api/meet/links';
 import { writeAccessLog } from '../db/access-log';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { countEncounters, findMeetingAround } from '../db/encounters';
+import { historyEncounterIds } from './demo-history-plan';
 import { addSlotIfFree, findFreeSlot } from '../db/slots';
 import { answerAll } from '../domain/eligibility';
 import * as m from '../workflows/encounter.messages';
@@ -19,20 +20,20 @@ const logDemo = (tx: EntityManager, encounterId: string, patientId: string) =>
   writeAccessLog(tx, { actor: 'system:demo', role: 'system', action: 'create', target: `encounter:${encounterId}` }, [
     patientId,
   ]);
-const clinicianActor = (c: (typeof DEMO.clinicians)[number]): m.Actor => ({
+const clinicianActor = (c: (typeof DEMO.clinicians)[DemoClinicianName]): m.Actor => ({
   id: c.id,
   role: 'clinician',
   name: `${c.givenName} ${c.familyName}`,
 });
 
-/** Returns how many were started (0 when demo encounters already exist). */
+/** Returns how many were started (0 when encounters besides the demo's history already exist). */
 export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: string): Promise<number> {
   const em = orm.em.fork();
-  if ((await countEncounters(em)) > 0) return 0;
-  const [unit] = DEMO.units;
-  const doctor = DEMO.clinicians[0];
+  if ((await countEncounters(em, historyEncounterIds())) > 0) return 0;
+  const unit = DEMO.units.sodermalm;
+  const doctor = DEMO.clinicians.maria;
   const clinician = clinicianActor(doctor);
-  const start = async (patient: number, reason: string) => {
+  const start = async (patient: DemoPatientName, reason: string) => {
     const { workflowId } = await createEncounter(
       em,
       temporal,
@@ -48,33 +49,33 @@ export async function seedDemoEncounters(orm: Orm, temporal: Client, taskQueue: 
     return temporal.workflow.getHandle(workflowId);
   };
 
-  await start(0, 'Uppföljning blodtryck');
-  const h2 = await start(1, 'Receptförnyelse');
+  await start('anna', 'Uppföljning blodtryck');
+  const h2 = await start('erik', 'Receptförnyelse');
   await h2.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
 
-  const h3 = await start(4, 'Eksem, uppföljning (vårdnadshavare loggar in)');
+  const h3 = await start('liam', 'Eksem, uppföljning (vårdnadshavare loggar in)');
   await h3.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinician, answers: yes }] });
   await h3.executeUpdate(m.recordIdentityUpdate, {
     args: [
       {
         actor: { id: 'sara', role: 'guardian' },
-        claims: { personnummer: DEMO.patients[3].pnr, loa: 'loa3', method: 'test' },
+        claims: { personnummer: DEMO.patients.sara.pnr, loa: 'loa3', method: 'test' },
       },
     ],
   });
   const slotId = await findFreeSlot(em, doctor.id, { startsAfter: new Date(Date.now() + 24 * 3600_000) });
   if (slotId) await h3.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId }] });
 
-  const h4 = await start(2, 'Bröstsmärta');
+  const h4 = await start('greta', 'Bröstsmärta');
   await h4.executeUpdate(m.answerEligibilityUpdate, {
     args: [{ actor: clinician, answers: { ...yes, withoutPhysicalMeeting: false } }],
   });
 
-  const h5 = await start(0, 'Avbokad av patienten');
+  const h5 = await start('anna', 'Avbokad av patienten');
   await h5.executeUpdate(m.cancelUpdate, { args: [{ actor: { id: 'anna', role: 'patient' }, reason: 'Mår bättre' }] });
 
   // A message waiting for its answer, so *Meddelanden* has something in its queue.
-  const anna = DEMO.patients[0];
+  const anna = DEMO.patients.anna;
   await startThread(
     em,
     temporal,
@@ -111,13 +112,13 @@ export async function startDemoVideoMeeting(
       writeAccessLog(
         tx,
         { actor: 'system:demo', role: 'system', action: 'issue-meeting-links', target: `encounter:${encounterId}` },
-        [DEMO.patients[0].id],
+        [DEMO.patients.anna.id],
       ),
     );
   // A restart within the meeting's time gets fresh links to the same meeting.
-  const running = await findMeetingAround(em, DEMO.patients[0].id, 10);
+  const running = await findMeetingAround(em, DEMO.patients.anna.id, 10);
   if (running) return links(running);
-  for (const doctor of DEMO.clinicians) {
+  for (const doctor of Object.values(DEMO.clinicians)) {
     // A free seeded slot that is running or starts soon, else a new 20-minute slot if the clinician is free.
     const now = Date.now();
     const slotId =
@@ -133,7 +134,7 @@ export async function startDemoVideoMeeting(
       taskQueue,
       admin,
       {
-        patientId: DEMO.patients[0].id,
+        patientId: DEMO.patients.anna.id,
         careUnitId: DEMO.units[doctor.unit].id,
         reason: 'Demo: videomöte nu',
       },
@@ -145,7 +146,7 @@ export async function startDemoVideoMeeting(
       args: [
         {
           actor: { id: 'anna', role: 'patient' },
-          claims: { personnummer: DEMO.patients[0].pnr, loa: 'loa3', method: 'test' },
+          claims: { personnummer: DEMO.patients.anna.pnr, loa: 'loa3', method: 'test' },
         },
       ],
     });

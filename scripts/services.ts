@@ -7,21 +7,13 @@ import { Connection } from '@temporalio/client';
 import { ensureDatabase } from '../db/database';
 import { janusInfo } from '../media/janus-probe';
 import { PartSpec, secs, Supervised } from './supervisor';
+import type { StackPorts } from './ports';
 
 export const ROOT = path.resolve(__dirname, '..');
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK' as NodeJS.Signals];
 
-export interface ServicePorts {
-  postgres: number;
-  /** gRPC frontend; the HTTP API and metrics take the next two ports. */
-  temporal: number;
-  temporalUi: number;
-  janusWs: number;
-  janusAdmin: number;
-  web: number;
-  /** The embedded test identity provider (OpenID Connect). */
-  idp: number;
-}
+/** The ports of the embedded services (the worker's are its own). */
+export type ServicePorts = Omit<StackPorts, 'workerMetrics'>;
 
 export interface StartOptions {
   dataDir: string;

@@ -4,12 +4,13 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
 import { createOrm, migrate } from '../db/orm';
-import { seedDemoData } from '../db/seed';
+import { DEMO_BGMAX_SAMPLE, seedDemoData } from '../db/seed';
 import { stockholmDateOf } from '../domain/dates';
 import { devPorts } from './ports';
 import { ROOT, startServices } from './services';
 import { secs, Supervised } from './supervisor';
-import { seedDemoEncounters, startDemoVideoMeeting } from './demo-encounters';
+import { startDemoVideoMeeting } from './demo-encounters';
+import { describeHistory, seedDemo } from './demo';
 import { testIdentities } from './test-idp/identities';
 import { dataConverter } from '../temporal/codec';
 import { ensureTestPki } from './test-ca';
@@ -80,7 +81,8 @@ async function main(): Promise<void> {
     const applied = await migrate(orm);
     log(`migrations   ok  ${applied.length ? applied.join(', ') : 'up to date'} (${secs(t)})`);
     t = Date.now();
-    const { slots } = await seedDemoData(orm.em.fork(), stockholmDateOf(new Date()));
+    const now = new Date();
+    const { slots } = await seedDemoData(orm.em.fork(), stockholmDateOf(now));
     log(`demo data    ok  units, clinicians, patients, ${slots} new slots (${secs(t)})`);
 
     t = Date.now();
@@ -123,9 +125,19 @@ async function main(): Promise<void> {
       namespace: config.temporal.namespace,
       dataConverter: dataConverter(config.payloadKeys),
     });
-    const created = await seedDemoEncounters(orm, temporalClient, config.temporal.taskQueue);
+    t = Date.now();
+    const sampleFile = path.join(DATA_DIR, DEMO_BGMAX_SAMPLE);
+    const demo = await seedDemo(orm, temporalClient, {
+      taskQueue: config.temporal.taskQueue,
+      finance: config.finance,
+      sampleFile,
+      now,
+    });
     log(
-      `encounters   ok  ${created ? `${created} demo encounters and a message thread started` : 'demo encounters already present'}`,
+      `history      ok  ${demo.history ? `${describeHistory(demo.history)} (${(demo.historyMs / 1000).toFixed(1)} s)` : 'already present'}`,
+    );
+    log(
+      `encounters   ok  ${demo.encounters ? `${demo.encounters} demo encounters and a message thread started` : 'demo encounters already present'}; ${demo.invoiceWorkflows} invoice workflows started (${secs(t)})`,
     );
     const video =
       services.janus === 'unavailable'
@@ -159,6 +171,11 @@ async function main(): Promise<void> {
     } else if (services.janus !== 'unavailable') {
       log('  (no demo video meeting: no demo clinician has free time right now; create links from an encounter page)');
     }
+    log(
+      demo.sample
+        ? `  BgMax sample  ${sampleFile}: pays the ${demo.sample.payments} open demo invoices (${demo.sample.ore / 100} kr); read it in at Ekonomi → Läs in BgMax-fil`
+        : '  BgMax sample  none: the demo has no open invoices',
+    );
     if (services.env.OIDC_PATIENT_ISSUER) {
       printTestIdentities(services.env.OIDC_PATIENT_ISSUER);
       log(

@@ -29,7 +29,19 @@ export interface FeeResult {
   freeCardIssued: boolean;
 }
 
-export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: ActivityFaults }) {
+/**
+ * @param now - the clock a charge is stamped with; only the demo's history (written after the fact)
+ *   sets it, else the database's now
+ */
+export function createFeeActivities({
+  orm,
+  faults = {},
+  now,
+}: {
+  orm: Orm;
+  faults?: ActivityFaults;
+  now?: () => Date;
+}) {
   return {
     /** How a charge is billed: its own invoice, or the patient's monthly one at the unit (care_unit.invoicing). */
     async billingOf(input: { chargeId: string }): Promise<Omit<InvoiceInput, 'policy'> | null> {
@@ -123,6 +135,7 @@ export function createFeeActivities({ orm, faults = {} }: { orm: Orm; faults?: A
           countsToCeiling,
           freeCardIssued,
           visitDate: input.visitDate,
+          ...(now ? { createdAt: now() } : {}),
         });
         await faults.inFeeTransaction?.(input.encounterId);
         return { chargeId, chargeOre: amount, reason, freeCardIssued };

@@ -27,11 +27,17 @@ import { InvoiceDocument, renderInvoiceDocument } from '../../documents/render';
 import { businessFailure } from '../errors';
 import { createDelivery, Mailer } from '../mail';
 
-export interface InvoiceActivityDeps {
+/** What keeping the books needs: the database, the payee's settings and, for history only, a clock. */
+export interface InvoiceBookDeps {
   orm: Orm;
+  finance: FinanceSettings;
+  /** Issue dates and marks follow this clock; only the demo's history (written after the fact) sets it. */
+  now?: () => Date;
+}
+
+export interface InvoiceActivityDeps extends InvoiceBookDeps {
   mailer: Mailer;
   pdf: PdfRenderer;
-  finance: FinanceSettings;
 }
 
 export interface IssuedInvoice {
@@ -54,66 +60,76 @@ type NewLine = Omit<InvoiceLine, 'id' | 'invoiceId'>;
 const maskedBirth = (pnr: string) => `${pnr.slice(0, 8)}-****`;
 const fullName = (p: Patient) => `${p.givenName} ${p.familyName}`;
 
-export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceActivityDeps) {
-  const deliver = createDelivery({ orm, mailer });
+/**
+ * The document's data for an invoice (title and reminder set by the caller); `lines` when they are
+ * at hand (an invoice being issued), else read.
+ */
+async function documentFor(
+  em: EntityManager,
+  finance: FinanceSettings,
+  inv: NewInvoice,
+  lines?: NewLine[],
+): Promise<InvoiceDocument> {
+  const [patient, payer, unit, period] = [
+    (await findPatient(em, inv.patientId))!,
+    (await findPatient(em, inv.payerId))!,
+    (await findCareUnit(em, inv.careUnitId))!,
+    await findHighCostPeriod(em, inv.patientId, inv.issueDate),
+  ];
+  lines ??= await invoiceLines(em, inv.id);
+  const credited = inv.creditsInvoiceId ? await findInvoice(em, inv.creditsInvoiceId) : null;
+  const ceiling = period ? ceilingFor(period.startDate) : 0;
+  return {
+    title: inv.kind === 'credit-note' ? 'Kreditfaktura' : 'Faktura',
+    number: invoiceLabel(inv.series, inv.number),
+    payee: finance.payee,
+    unitName: unit.name,
+    issueDate: inv.issueDate,
+    dueDate: inv.dueDate ?? null,
+    credits: credited ? invoiceLabel(credited.series, credited.number) : null,
+    payerName: fullName(payer),
+    payerIsGuardian: payer.id !== patient.id,
+    patientName: fullName(patient),
+    patientBirth: maskedBirth(patient.personnummer),
+    lines: lines.map((l) => ({ visitDate: l.visitDate, description: l.description, amountOre: l.amountOre })),
+    totalOre: inv.amountOre,
+    creditNote: inv.kind === 'credit-note',
+    reason: null,
+    reminder: false,
+    reminderDueDate: null,
+    ocr: inv.ocr ?? null,
+    bankgiro: finance.bankgiro,
+    highCost: period
+      ? {
+          startDate: period.startDate,
+          endDate: periodEnd(period.startDate),
+          paidOre: period.paidOre,
+          ceilingOre: ceiling,
+          remainingOre: Math.max(0, ceiling - period.paidOre),
+          freeCardUntil: period.freeCardUntil ?? null,
+        }
+      : null,
+  };
+}
 
-  /**
-   * The document's data for an invoice (title and reminder set by the caller); `lines` when they are
-   * at hand (an invoice being issued), else read.
-   */
-  async function documentFor(em: EntityManager, inv: NewInvoice, lines?: NewLine[]): Promise<InvoiceDocument> {
-    const [patient, payer, unit, period] = [
-      (await findPatient(em, inv.patientId))!,
-      (await findPatient(em, inv.payerId))!,
-      (await findCareUnit(em, inv.careUnitId))!,
-      await findHighCostPeriod(em, inv.patientId, inv.issueDate),
-    ];
-    lines ??= await invoiceLines(em, inv.id);
-    const credited = inv.creditsInvoiceId ? await findInvoice(em, inv.creditsInvoiceId) : null;
-    const ceiling = period ? ceilingFor(period.startDate) : 0;
-    return {
-      title: inv.kind === 'credit-note' ? 'Kreditfaktura' : 'Faktura',
-      number: invoiceLabel(inv.series, inv.number),
-      payee: finance.payee,
-      unitName: unit.name,
-      issueDate: inv.issueDate,
-      dueDate: inv.dueDate ?? null,
-      credits: credited ? invoiceLabel(credited.series, credited.number) : null,
-      payerName: fullName(payer),
-      payerIsGuardian: payer.id !== patient.id,
-      patientName: fullName(patient),
-      patientBirth: maskedBirth(patient.personnummer),
-      lines: lines.map((l) => ({ visitDate: l.visitDate, description: l.description, amountOre: l.amountOre })),
-      totalOre: inv.amountOre,
-      creditNote: inv.kind === 'credit-note',
-      reason: null,
-      reminder: false,
-      reminderDueDate: null,
-      ocr: inv.ocr ?? null,
-      bankgiro: finance.bankgiro,
-      highCost: period
-        ? {
-            startDate: period.startDate,
-            endDate: periodEnd(period.startDate),
-            paidOre: period.paidOre,
-            ceilingOre: ceiling,
-            remainingOre: Math.max(0, ceiling - period.paidOre),
-            freeCardUntil: period.freeCardUntil ?? null,
-          }
-        : null,
-    };
-  }
+async function balance(em: EntityManager, invoiceId: string) {
+  const inv = await findInvoice(em, invoiceId);
+  if (!inv) throw businessFailure('NotFound', `invoice ${invoiceId} does not exist`);
+  return {
+    status: inv.status,
+    settled: isSettled(inv.status),
+    remainingOre: remainingOre(inv),
+  };
+}
 
-  async function balance(em: EntityManager, invoiceId: string) {
-    const inv = await findInvoice(em, invoiceId);
-    if (!inv) throw businessFailure('NotFound', `invoice ${invoiceId} does not exist`);
-    return {
-      status: inv.status,
-      settled: isSettled(inv.status),
-      remainingOre: remainingOre(inv),
-    };
-  }
-
+/**
+ * The invoice's bookkeeping: issue (gap-free number, OCR, document), balance, marks and credit notes.
+ * The worker's invoice activities are these and the mailing; the demo's history calls these alone.
+ */
+export function createInvoiceBooks({ orm, finance, now: clock }: InvoiceBookDeps) {
+  const now = clock ?? (() => new Date());
+  // Rows keep the database's now unless the history's clock is set.
+  const stamped = <T extends object>(row: T) => (clock ? { ...row, createdAt: clock() } : row);
   return {
     /**
      * Bills the patient's uninvoiced charges at the unit — one charge, or all created before the
@@ -146,7 +162,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
         });
         const amountOre = charges.reduce((sum, c) => sum + c.amountOre, 0);
         if (amountOre === 0) return null;
-        const issueDate = stockholmDateOf(new Date());
+        const issueDate = stockholmDateOf(now());
         const patient = (await findPatient(tx, input.patientId))!;
         const payer = await payerFor(tx, patient, issueDate);
         const number = await takeNumber(tx, SERIES.invoice);
@@ -174,8 +190,8 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
           description: lineText(c),
           visitDate: c.visitDate,
         }));
-        invoice.documentHtml = renderInvoiceDocument(await documentFor(tx, invoice, lines));
-        await insertInvoice(tx, invoice, lines);
+        invoice.documentHtml = renderInvoiceDocument(await documentFor(tx, finance, invoice, lines));
+        await insertInvoice(tx, stamped(invoice), lines);
         return {
           invoiceId: invoice.id,
           label: invoiceLabel(invoice.series, number),
@@ -183,46 +199,6 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
           dueDate: invoice.dueDate!,
         };
       });
-    },
-
-    /** Mails the invoice, its reminder or a credit note to the payer, with the document as a PDF; once per kind. */
-    async sendInvoiceDocument(input: {
-      invoiceId: string;
-      document: 'invoice' | 'reminder' | 'credit-note';
-      reminderDueDate?: string;
-    }): Promise<{ outboxId: string; status: string }> {
-      const em = orm.em.fork();
-      const inv = await findInvoice(em, input.invoiceId);
-      if (!inv) throw businessFailure('NotFound', `invoice ${input.invoiceId} does not exist`);
-      let html = inv.documentHtml;
-      const label = invoiceLabel(inv.series, inv.number);
-      if (input.document === 'reminder') {
-        const doc = await documentFor(em, inv);
-        const remaining = remainingOre(inv);
-        html = renderInvoiceDocument({
-          ...doc,
-          title: 'Betalningspåminnelse',
-          reminder: true,
-          reminderDueDate: input.reminderDueDate ?? null,
-          totalOre: remaining,
-        });
-      }
-      const title = { invoice: 'Faktura', reminder: 'Betalningspåminnelse', 'credit-note': 'Kreditfaktura' }[
-        input.document
-      ];
-      const to = (await findPatient(em, inv.payerId))?.email ?? (await mailAddressFor(em, inv.patientId));
-      const file = await pdf.render(html);
-      return deliver(
-        `invoice:${inv.id}:${input.document}`,
-        { careUnitId: inv.careUnitId, patientId: inv.patientId },
-        {
-          to: to ?? `payer-${inv.payerId}@invalid.local`,
-          subject: `${title} ${label} från ${finance.payee}`,
-          html,
-          text: `${title} ${label}. Dokumentet finns som PDF i bilagan.`,
-          attachments: [{ filename: `${label}.pdf`, content: file, contentType: 'application/pdf' }],
-        },
-      );
     },
 
     /** Where the invoice stands: its status and whether there is anything left to wait for. */
@@ -233,7 +209,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
     /** Marks the invoice reminded, overdue or closed (each once) and returns its balance. */
     async markInvoice(input: { invoiceId: string; mark: 'reminded' | 'overdue' | 'closed' }) {
       const em = orm.em.fork();
-      await em.transactional((tx) => updateInvoice(tx, input.invoiceId, { [input.mark]: true }));
+      await em.transactional((tx) => updateInvoice(tx, input.invoiceId, { [input.mark]: true }, now()));
       return balance(em, input.invoiceId);
     },
 
@@ -266,7 +242,7 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
         if (found.line.amountOre === 0)
           throw businessFailure('Refused', 'nothing to credit', 'chargeId', 'nothing-to-credit');
         const number = await takeNumber(tx, SERIES.creditNote);
-        const today = stockholmDateOf(new Date());
+        const today = stockholmDateOf(now());
         const note: NewInvoice = {
           id: randomUUID(),
           series: SERIES.creditNote,
@@ -293,11 +269,63 @@ export function createInvoiceActivities({ orm, mailer, pdf, finance }: InvoiceAc
             visitDate: found.line.visitDate,
           },
         ];
-        note.documentHtml = renderInvoiceDocument({ ...(await documentFor(tx, note, lines)), reason: input.reason });
-        await insertInvoice(tx, note, lines);
-        await updateInvoice(tx, inv.id, { addCreditedOre: found.line.amountOre });
+        note.documentHtml = renderInvoiceDocument({
+          ...(await documentFor(tx, finance, note, lines)),
+          reason: input.reason,
+        });
+        await insertInvoice(tx, stamped(note), lines);
+        await updateInvoice(tx, inv.id, { addCreditedOre: found.line.amountOre }, now());
         return { creditNoteId: note.id, label: invoiceLabel(SERIES.creditNote, number), amountOre: note.amountOre };
       });
+    },
+  };
+}
+
+/** The worker's invoice activities: the books, and mailing each document with its PDF. */
+export function createInvoiceActivities(deps: InvoiceActivityDeps) {
+  const { orm, mailer, pdf, finance } = deps;
+  const deliver = createDelivery({ orm, mailer });
+  return {
+    ...createInvoiceBooks(deps),
+
+    /** Mails the invoice, its reminder or a credit note to the payer, with the document as a PDF; once per kind. */
+    async sendInvoiceDocument(input: {
+      invoiceId: string;
+      document: 'invoice' | 'reminder' | 'credit-note';
+      reminderDueDate?: string;
+    }): Promise<{ outboxId: string; status: string }> {
+      const em = orm.em.fork();
+      const inv = await findInvoice(em, input.invoiceId);
+      if (!inv) throw businessFailure('NotFound', `invoice ${input.invoiceId} does not exist`);
+      let html = inv.documentHtml;
+      const label = invoiceLabel(inv.series, inv.number);
+      if (input.document === 'reminder') {
+        const doc = await documentFor(em, finance, inv);
+        const remaining = remainingOre(inv);
+        html = renderInvoiceDocument({
+          ...doc,
+          title: 'Betalningspåminnelse',
+          reminder: true,
+          reminderDueDate: input.reminderDueDate ?? null,
+          totalOre: remaining,
+        });
+      }
+      const title = { invoice: 'Faktura', reminder: 'Betalningspåminnelse', 'credit-note': 'Kreditfaktura' }[
+        input.document
+      ];
+      const to = (await findPatient(em, inv.payerId))?.email ?? (await mailAddressFor(em, inv.patientId));
+      const file = await pdf.render(html);
+      return deliver(
+        `invoice:${inv.id}:${input.document}`,
+        { careUnitId: inv.careUnitId, patientId: inv.patientId },
+        {
+          to: to ?? `payer-${inv.payerId}@invalid.local`,
+          subject: `${title} ${label} från ${finance.payee}`,
+          html,
+          text: `${title} ${label}. Dokumentet finns som PDF i bilagan.`,
+          attachments: [{ filename: `${label}.pdf`, content: file, contentType: 'application/pdf' }],
+        },
+      );
     },
   };
 }

@@ -5,6 +5,9 @@ import type { Caller } from '../http/guards';
 import { countEncountersByStatus } from '../../db/encounters';
 import { countOpenDeviations } from '../../db/deviations';
 import { answerCounts } from '../../db/messages';
+import { countTechnicalAccess } from '../../db/access-log';
+import { invoiceStatusCounts } from '../../db/finance';
+import { countUnmatchedPayments } from '../../db/payments';
 import { addDays, isoWeekday, stockholmDateOf, stockholmMidnight } from '../../domain/dates';
 import { EncounterStatus, STATUS_LABELS_SV, STEPS, EXITS } from '../../workflows/encounter.messages';
 import { ENCOUNTER_READERS } from './encounter-page';
@@ -37,9 +40,37 @@ export async function renderHome(req: Request, res: Response, { principal }: Cal
   const answers = await answerCounts(req.em, units, today);
   const listUrl = (q: Record<string, string>) => `/admin/encounters?${new URLSearchParams(q).toString()}`;
   const card = (id: string, label: string, n: number, href: string) => ({ id, label, n, href });
+  // Finance staff see their invoices' standing, a technical role today's logins and refusals (no patient data).
+  let financeCards = null;
+  if (permits(principal, ['finance'])) {
+    const inv = await invoiceStatusCounts(req.em, unitsFor(principal, ['finance']));
+    const list = (status: string) => `/admin/ekonomi/fakturor?status=${status}`;
+    financeCards = [
+      card('invoices-open', 'Obetalda fakturor', (inv.open ?? 0) + (inv['partly-paid'] ?? 0), list('open')),
+      card('invoices-reminded', 'Påminda fakturor', inv.reminded ?? 0, list('reminded')),
+      card('invoices-overdue', 'Förfallna fakturor', inv.overdue ?? 0, list('overdue')),
+      card(
+        'payments-unmatched',
+        'Omatchade betalningar',
+        await countUnmatchedPayments(req.em),
+        '/admin/ekonomi/betalningar',
+      ),
+    ];
+  }
+  let technicalCards = null;
+  if (permits(principal, ['sysadmin'])) {
+    const t = await countTechnicalAccess(req.em, dayStart);
+    const todays = `/admin/logs?from=${today}&to=${today}`;
+    technicalCards = [
+      card('logins-today', 'Inloggningar i dag', t.logins, todays),
+      card('refused-today', 'Nekade åtkomster i dag', t.refused, todays),
+    ];
+  }
   res.render('home', {
     title: 'Översikt',
     readsEncounters,
+    financeCards,
+    technicalCards,
     bars,
     chartHeight: bars.length * 26,
     total: [...byStatus.values()].reduce((a, b) => a + b, 0),

@@ -1,6 +1,7 @@
 /** Reading a BgMax file: stored once (by its SHA-256), payments reconciled by OCR, touched invoices told to look again. */
 import { createHash, randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { type Client } from '@temporalio/client';
 import { BgmaxImport, Payment } from '../../db/entities';
 import { updateInvoice } from '../../db/invoices';
@@ -53,9 +54,8 @@ export async function nudge(temporal: Client, billingKeys: Iterable<string>): Pr
 }
 
 /**
- * Imports one BgMax file: the same file again (by SHA-256) returns the first import's summary and
- * changes nothing; a payment already known from another file is counted as a duplicate and not
- * stored again. Matched + unmatched + duplicates = the file's total, in count and in öre.
+ * Imports one BgMax file (the page's and the API's route): the core below, then each invoice paid
+ * by it is told to look at its balance again.
  * @param bytes - the file as received; BgMax is Latin-1
  */
 export async function importBgMax(
@@ -63,10 +63,34 @@ export async function importBgMax(
   temporal: Client,
   file: { name: string; bytes: Buffer },
 ): Promise<ImportResult> {
-  const by = byWhom(req);
+  const { touched, ...result } = await importBgMaxFile(req.em, file, byWhom(req), (tx, e) => logAccess(req, e, tx));
+  await nudge(temporal, touched);
+  return result;
+}
+
+/** The import's access-log row (one per patient whose invoice it paid), in the import's transaction. */
+export type ImportLog = (
+  tx: EntityManager,
+  e: { action: string; target: string; patientIds: string[]; detail: Record<string, unknown> },
+) => Promise<void>;
+
+/**
+ * Imports one BgMax file: the same file again (by SHA-256) returns the first import's summary and
+ * changes nothing; a payment already known from another file is counted as a duplicate and not
+ * stored again. Matched + unmatched + duplicates = the file's total, in count and in öre. Returns the
+ * billing keys of the invoices it paid (their workflows are to be told).
+ * @param at - when it was imported: now, or a time of the demo's history
+ */
+export async function importBgMaxFile(
+  em: EntityManager,
+  file: { name: string; bytes: Buffer },
+  by: { id: string; name: string },
+  log: ImportLog,
+  at?: Date,
+): Promise<ImportResult & { touched: string[] }> {
   const sha = createHash('sha256').update(file.bytes).digest('hex');
-  const earlier = await findImportBySha(req.em, sha);
-  if (earlier) return { importId: earlier.id, alreadyImported: true, summary: earlier };
+  const earlier = await findImportBySha(em, sha);
+  if (earlier) return { importId: earlier.id, alreadyImported: true, summary: earlier, touched: [] };
   let parsed: BgMaxFile;
   try {
     parsed = parseBgMax(file.bytes.toString('latin1'));
@@ -80,7 +104,7 @@ export async function importBgMax(
   const touched: string[] = [];
   let summary: ImportSummary;
   try {
-    summary = await req.em.transactional(async (tx) => {
+    summary = await em.transactional(async (tx) => {
       const known = await knownPaymentKeys(
         tx,
         incoming.map((p) => p.key),
@@ -118,7 +142,7 @@ export async function importBgMax(
           matchedBy: null,
           matchedByName: null,
           matchReason: null,
-          matchedAt: r.invoiceId ? new Date() : null,
+          matchedAt: r.invoiceId ? (at ?? new Date()) : null,
         });
       });
       const row: Omit<BgmaxImport, 'importedAt'> = {
@@ -138,23 +162,19 @@ export async function importBgMax(
         duplicateCount: counts.duplicate,
         duplicateOre: rec.totals.alreadyImportedOre,
       };
-      await insertImport(tx, row);
+      await insertImport(tx, at ? { ...row, importedAt: at } : row);
       await insertPayments(tx, rows);
       const byId = new Map(invoices.map((i) => [i.id, i]));
       for (const [id, paid] of rec.paid) {
         await updateInvoice(tx, id, { paidOre: paid });
         touched.push(byId.get(id)!.billingKey);
       }
-      await logAccess(
-        req,
-        {
-          action: 'import:bgmax',
-          target: `bgmax-import:${importId}`,
-          patientIds: [...new Set([...rec.paid.keys()].map((id) => byId.get(id)!.patientId))],
-          detail: { payments: incoming.length, matched: counts.matched },
-        },
-        tx,
-      );
+      await log(tx, {
+        action: 'import:bgmax',
+        target: `bgmax-import:${importId}`,
+        patientIds: [...new Set([...rec.paid.keys()].map((id) => byId.get(id)!.patientId))],
+        detail: { payments: incoming.length, matched: counts.matched },
+      });
       return row;
     });
   } catch (err) {
@@ -163,8 +183,7 @@ export async function importBgMax(
       throw new HttpError(409, 'file: another import with the same payments is running; try again', 'file', 'busy');
     throw err;
   }
-  await nudge(temporal, touched);
-  return { importId, alreadyImported: false, summary };
+  return { importId, alreadyImported: false, summary, touched };
 }
 
 /** Who did it, for the payment's record and the invoice workflow. */

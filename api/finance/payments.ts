@@ -11,6 +11,7 @@ import { activeFreeCards } from '../../db/finance';
 import { findImport, listImports, paymentsOfImport, unmatchedPayments } from '../../db/payments';
 import { MATCH_LABELS, sv } from '../../domain/labels';
 import { stockholmDateOf } from '../../domain/dates';
+import { DEMO_BGMAX_SAMPLE } from '../../db/seed';
 import { importBgMax } from './bgmax-import';
 import { matchPayment } from './service';
 
@@ -35,7 +36,9 @@ export const bgmaxUpload: RequestHandler = (req, res, next) =>
 /** The API's body: the file as it came. */
 export const bgmaxBody = express.raw({ type: () => true, limit: MAX_FILE });
 
-export function paymentPages({ temporal }: Pick<AppDeps, 'temporal'>) {
+export function paymentPages({ temporal, config }: Pick<AppDeps, 'temporal' | 'config'>) {
+  // Outside production the page says where `npm start` put a file paying the demo's open invoices.
+  const demoSample = config.production ? null : `.data/${DEMO_BGMAX_SAMPLE}`;
   const renderPayments = async (
     req: Request,
     res: express.Response,
@@ -75,7 +78,7 @@ export function paymentPages({ temporal }: Pick<AppDeps, 'temporal'>) {
     }
   };
   const imports = async (req: Request, res: express.Response) => {
-    res.render('finance/imports', { title: 'Inläsning av BgMax-filer', items: await listImports(req.em) });
+    res.render('finance/imports', { title: 'Inläsning av BgMax-filer', items: await listImports(req.em), demoSample });
   };
   const upload = async (req: Request, res: express.Response) => {
     const file = req.file;
@@ -84,6 +87,7 @@ export function paymentPages({ temporal }: Pick<AppDeps, 'temporal'>) {
       return res.render('finance/imports', {
         title: 'Inläsning av BgMax-filer',
         items: await listImports(req.em),
+        demoSample,
         error: 'Välj en BgMax-fil att läsa in.',
       });
     }
@@ -96,6 +100,7 @@ export function paymentPages({ temporal }: Pick<AppDeps, 'temporal'>) {
       res.status(status).render('finance/imports', {
         title: 'Inläsning av BgMax-filer',
         items: await listImports(req.em),
+        demoSample,
         error: `Filen kunde inte läsas in: ${body.message}`,
       });
     }

@@ -1,5 +1,5 @@
 /** The test provider's identities: the demo patients, guardians and staff, each as the IdP would assert them. */
-import { DEMO, demoStaff } from '../../db/seed';
+import { DEMO, DemoPatientName, demoStaff } from '../../db/seed';
 import { ageOn } from '../../domain/personnummer';
 
 export const LOA2 = 'http://id.elegnamnden.se/loa/1.0/loa2';
@@ -21,24 +21,26 @@ export interface TestIdentity {
   hsaId?: string;
 }
 
-const GUARDIAN_OF = new Map<number, number[]>();
-for (const [, g, c] of DEMO.guardianLinks) GUARDIAN_OF.set(g, [...(GUARDIAN_OF.get(g) ?? []), c]);
-const CHILD_OF = new Map<number, number>(DEMO.guardianLinks.map(([, g, c]) => [c, g]));
+/** The subject of a demo person on the provider's page (stable: the end of the patient's id). */
+export const personSub = (p: { id: string }) => `person-${p.id.slice(-3)}`;
 
 /** A personnummer without its hyphen, as the Swedish OIDC profile sends it (12 digits). */
 const twelveDigits = (pnr: string) => pnr.replace('-', '');
 
 /** Every identity, on the day given (ages in the notes are computed, not stored). */
 export function testIdentities(today = new Date().toISOString().slice(0, 10)): TestIdentity[] {
-  const people = DEMO.patients.map((p, i): TestIdentity => {
+  const people = (Object.keys(DEMO.patients) as DemoPatientName[]).map((name): TestIdentity => {
+    const p: { id: string; pnr: string; givenName: string; familyName: string; protectedIdentity: string } =
+      DEMO.patients[name];
     const age = ageOn(p.pnr, today);
-    const children = (GUARDIAN_OF.get(i) ?? []).map((c) => DEMO.patients[c].givenName);
+    const children = DEMO.guardianLinks.filter((l) => l.guardian === name).map((l) => DEMO.patients[l.child].givenName);
+    const guardian = DEMO.guardianLinks.find((l) => l.child === name);
     const notes = [`${age} år`];
     if (children.length) notes.push(`vårdnadshavare för ${children.join(', ')}`);
-    if (CHILD_OF.has(i)) notes.push(`barn till ${DEMO.patients[CHILD_OF.get(i)!].givenName}`);
+    if (guardian) notes.push(`barn till ${DEMO.patients[guardian.guardian].givenName}`);
     if (p.protectedIdentity !== 'none') notes.push('skyddad identitet');
     return {
-      sub: `person-${p.id.slice(-3)}`,
+      sub: personSub(p),
       kind: 'person',
       name: `${p.givenName} ${p.familyName}`,
       givenName: p.givenName,
@@ -49,7 +51,7 @@ export function testIdentities(today = new Date().toISOString().slice(0, 10)): T
     };
   });
   // The same adult once more with an e-ID below LoA3 (a weaker e-legitimation): must be refused.
-  const anna = people[0];
+  const anna = people.find((i) => i.sub === personSub(DEMO.patients.anna))!;
   people.push({ ...anna, sub: `${anna.sub}-loa2`, acr: LOA2, note: `${anna.note}, e-legitimation på nivå 2 (LoA2)` });
   const staff = demoStaff().map((s): TestIdentity => ({
     sub: `staff-${s.hsaId}`,

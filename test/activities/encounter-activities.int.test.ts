@@ -3,13 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../activities';
 import { createPdfRenderer } from '../../documents/pdf';
 import { createFakeRooms } from '../../media/rooms';
-import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { captureMailer } from '../support/worker';
+import { connect, TestContext } from '../../testkit/env';
+import { FixtureWith, makeFixture, makeSlot } from '../../testkit/fixtures';
+import { captureMailer } from '../../testkit/worker';
 import { DEFAULT_POLICY } from '../../workflows/encounter.messages';
 
 let ctx: TestContext;
-let f: Fixture;
+let f: FixtureWith<'guardian' | 'other-clinician'>;
 let acts: ReturnType<typeof createActivities>;
 const mailer = captureMailer();
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
   });
 });
 beforeEach(async () => {
-  f = await makeFixture(ctx.orm);
+  f = await makeFixture(ctx.orm, { with: ['guardian', 'other-clinician'] });
 });
 afterAll(() => ctx?.close());
 

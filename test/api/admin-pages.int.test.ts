@@ -1,15 +1,15 @@
 /** Smoke test of every back-office GET: no 5xx, Swedish labels, Stockholm times, and meeting links behind a login. */
 import request from 'supertest';
 import * as m from '../../workflows/encounter.messages';
-import { makeFixture, makeSlot } from '../support/fixtures';
-import { admin, startEncounter, throughIdentity, waitForState } from '../support/encounters';
+import { makeFixture, makeSlot } from '../../testkit/fixtures';
+import { admin, startEncounter, throughIdentity, waitForState } from '../../testkit/drive';
 import { useApiStack } from '../support/app';
-import { login } from '../support/login';
+import { login } from '../../testkit/login';
 import { recordDeviation } from '../../db/deviations';
 
 const stack = useApiStack();
 it('renders the overview with a status chart, the list and one encounter', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
   const { id } = await startEncounter(stack.ctx, f, f.adultId);
   const home = await staff.get('/admin').expect(200);
@@ -30,7 +30,7 @@ it('renders the overview with a status chart, the list and one encounter', async
 });
 
 it("meeting links need the patient's own e-ID login; a GET does not use them up; new links revoke old ones", async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff', 'guardian'] });
   const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
   const { id, handle } = await startEncounter(stack.ctx, f, f.adultId, { roomOpensBeforeSeconds: 0 });
   expect((await staff.get(`/admin/encounters/${id}`).expect(200)).text).not.toContain('Skapa möteslänkar');
@@ -84,7 +84,7 @@ it("meeting links need the patient's own e-ID login; a GET does not use them up;
 });
 
 it('the overview counts what needs attention and links to the filtered lists; the list filters by personnummer, clinician and day', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff', 'guardian', 'other-clinician'] });
   const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
   const booked = await startEncounter(stack.ctx, f, f.adultId);
   await throughIdentity(booked.handle, f);
@@ -125,7 +125,7 @@ it('the overview counts what needs attention and links to the filtered lists; th
 });
 
 it('the booked clinician switches a failing video meeting to phone from the encounter page; a care administrator cannot', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { id, handle } = await startEncounter(stack.ctx, f, f.adultId, {
     roomOpensBeforeSeconds: 1,
     noShowGraceSeconds: 120,

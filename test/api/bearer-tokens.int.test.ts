@@ -9,9 +9,9 @@ import request from 'supertest';
 import { exportJWK, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { loadConfig, TEST_IDP_MACHINE_CLIENT_IDS } from '../../config';
 import type { App } from '../../api/app';
-import { testApp } from '../support/app';
-import { connect, TestContext } from '../support/env';
-import { machineToken } from '../support/login';
+import { testApp } from '../../testkit/app';
+import { connect, TestContext } from '../../testkit/env';
+import { machineToken } from '../../testkit/login';
 
 const AUDIENCE = 'urn:vardmote:api';
 const ALLOWED = 'region-booking';

@@ -3,17 +3,17 @@
  * the API; exactly one wins, the other 49 get a 409 naming the slot, and the database holds one
  * live booking — the exclusion constraint and the booking activity agree under load.
  */
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { FAST_POLICY, YES } from '../support/encounters';
+import { FixtureWith, makeFixture, makeSlot } from '../../testkit/fixtures';
+import { FAST_POLICY, YES } from '../../testkit/drive';
 import { useApiStack } from '../support/app';
-import { LoggedIn, login } from '../support/login';
+import { LoggedIn, login } from '../../testkit/login';
 
 jest.setTimeout(120_000);
 const stack = useApiStack();
 const N = 50;
 
 it(`${N} concurrent bookings of one slot: one wins, ${N - 1} get 409, one live booking`, async () => {
-  const f: Fixture = await makeFixture(stack.ctx.orm);
+  const f: FixtureWith<'staff'> = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const admin: LoggedIn = await login(stack.app, { hsaId: f.staff.careAdmin });
   const clinician: LoggedIn = await login(stack.app, { hsaId: f.staff.clinician });
   const patient: LoggedIn = await login(stack.app, { personnummer: f.adultPnr });

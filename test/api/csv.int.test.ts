@@ -2,14 +2,14 @@
 import { randomUUID } from 'node:crypto';
 import { recordDeviation } from '../../db/deviations';
 import { useApiStack } from '../support/app';
-import { startEncounter } from '../support/encounters';
-import { makeFixture } from '../support/fixtures';
-import { login } from '../support/login';
+import { startEncounter } from '../../testkit/drive';
+import { makeFixture } from '../../testkit/fixtures';
+import { login } from '../../testkit/login';
 
 const stack = useApiStack();
 
 it('a deviation whose description starts with = is exported with a leading apostrophe, never as a formula', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { id } = await startEncounter(stack.ctx, f, f.adultId);
   const formula = '=HYPERLINK("http://evil.example","klicka")';
   await recordDeviation(stack.ctx.orm.em.fork(), {

@@ -1,8 +1,8 @@
 /** Bad input at the edge gets a 4xx naming what was wrong, never a 5xx, and writes nothing. */
 import request from 'supertest';
 import { useApiStack } from '../support/app';
-import { makeFixture } from '../support/fixtures';
-import { LoggedIn, login } from '../support/login';
+import { makeFixture } from '../../testkit/fixtures';
+import { LoggedIn, login } from '../../testkit/login';
 
 const stack = useApiStack();
 let admin: LoggedIn;
@@ -10,7 +10,7 @@ let unitId: string;
 const encounterCount = async () => stack.ctx.orm.em.fork().count('Encounter', {});
 
 beforeAll(async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   unitId = f.unitId;
   admin = await login(stack.app, { hsaId: f.staff.careAdmin });
 });

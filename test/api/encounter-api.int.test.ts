@@ -1,20 +1,20 @@
 /** The encounter API driven over HTTP with real logins, from creation to closed, plus its error answers. */
 import request from 'supertest';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { ALL_CHECKED, FAST_POLICY, YES } from '../support/encounters';
+import { FixtureWith, makeFixture, makeSlot } from '../../testkit/fixtures';
+import { ALL_CHECKED, FAST_POLICY, YES } from '../../testkit/drive';
 import { useApiStack } from '../support/app';
-import { LoggedIn, login, machineToken } from '../support/login';
+import { LoggedIn, login, machineToken } from '../../testkit/login';
 
 jest.setTimeout(60_000);
 
 const stack = useApiStack();
-let f: Fixture;
+let f: FixtureWith<'staff' | 'guardian' | 'other-clinician'>;
 let admin: LoggedIn;
 let clinician: LoggedIn;
 let patient: LoggedIn;
 
 beforeAll(async () => {
-  f = await makeFixture(stack.ctx.orm);
+  f = await makeFixture(stack.ctx.orm, { with: ['staff', 'guardian', 'other-clinician'] });
   admin = await login(stack.app, { hsaId: f.staff.careAdmin });
   clinician = await login(stack.app, { hsaId: f.staff.clinician });
   patient = await login(stack.app, { personnummer: f.adultPnr, name: 'Vuxen Testsson' });
@@ -197,7 +197,7 @@ describe('errors', () => {
 });
 
 it('the list pages by cursor: the next page continues after the last row, whatever the depth; a bad cursor is a 400', async () => {
-  const g = await makeFixture(stack.ctx.orm);
+  const g = await makeFixture(stack.ctx.orm, { with: ['staff', 'guardian'] });
   const staff = await login(stack.app, { hsaId: g.staff.careAdmin });
   const ids: string[] = [];
   for (const p of [g.adultId, g.childId, g.guardianId])

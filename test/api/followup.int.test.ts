@@ -1,13 +1,13 @@
 /** Uppföljning: per month and unit, outcomes, no-show rate, documentation in time and time to note, with charts, tables and CSV. */
 import { randomUUID } from 'node:crypto';
 import { useApiStack } from '../support/app';
-import { makeFixture } from '../support/fixtures';
-import { login } from '../support/login';
+import { makeFixture } from '../../testkit/fixtures';
+import { login } from '../../testkit/login';
 
 const stack = useApiStack();
 
 it("counts one unit's month: 3 closed (one documented late), 1 no-show → 25 % no-show, 67 % in time, median 2 h to the note", async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const em = stack.ctx.orm.em.fork();
   // Projection rows as the workflow leaves them, in March 2026 (Stockholm), and their notes.
   const start = new Date('2026-03-10T09:00:00Z');

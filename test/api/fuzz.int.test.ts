@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { routeTable } from '../../api/http/access';
 import { useApiStack } from '../support/app';
-import { makeFixture } from '../support/fixtures';
-import { LoggedIn, login } from '../support/login';
+import { makeFixture } from '../../testkit/fixtures';
+import { LoggedIn, login } from '../../testkit/login';
 
 jest.setTimeout(300_000);
 const stack = useApiStack();
@@ -17,7 +17,7 @@ let admin: LoggedIn;
 let clinician: LoggedIn;
 
 beforeAll(async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   admin = await login(stack.app, { hsaId: f.staff.careAdmin });
   clinician = await login(stack.app, { hsaId: f.staff.clinician });
 });

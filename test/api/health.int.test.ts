@@ -1,8 +1,8 @@
 /** GET /readyz (readiness) and /healthz (liveness) on the real services. */
 import request from 'supertest';
-import { connect, TestContext } from '../support/env';
-import { testApp } from '../support/app';
-import { machineToken } from '../support/login';
+import { connect, TestContext } from '../../testkit/env';
+import { testApp } from '../../testkit/app';
+import { machineToken } from '../../testkit/login';
 import { READY_FRESH_MS, standardProbes } from '../../api/health';
 import type { HealthProbe } from '../../api/deps';
 import { loadConfig } from '../../config';

@@ -9,9 +9,9 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { createEncounter, type CreateFaults } from '../../api/encounters/service';
 import { encounterWorkflowId } from '../../workflows/encounter.messages';
 import { useApiStack } from '../support/app';
-import { admin, FAST_POLICY } from '../support/encounters';
-import { Fixture, makeFixture } from '../support/fixtures';
-import { machineToken } from '../support/login';
+import { admin, FAST_POLICY } from '../../testkit/drive';
+import { Fixture, makeFixture } from '../../testkit/fixtures';
+import { machineToken } from '../../testkit/login';
 
 jest.setTimeout(120_000);
 const stack = useApiStack();

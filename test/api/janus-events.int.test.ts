@@ -2,7 +2,7 @@
 import request from 'supertest';
 import * as m from '../../workflows/encounter.messages';
 import { useApiStack } from '../support/app';
-import { maybeRecordHistory } from '../support/worker';
+import { maybeRecordHistory } from '../support/histories';
 import {
   admin,
   ALL_CHECKED,
@@ -11,10 +11,10 @@ import {
   throughIdentity,
   waitForState,
   waitForStatus,
-} from '../support/encounters';
-import { makeFixture, makeSlot } from '../support/fixtures';
-import { enterOverHttp, meetingLinks } from '../support/meeting';
-import { login, Who } from '../support/login';
+} from '../../testkit/drive';
+import { makeFixture, makeSlot } from '../../testkit/fixtures';
+import { enterOverHttp, meetingLinks } from '../../testkit/meeting';
+import { login, Who } from '../../testkit/login';
 
 jest.setTimeout(60_000);
 
@@ -35,7 +35,7 @@ const post = (events: object, authorization = auth()) =>
 
 /** An encounter in the video step, with both meeting pages opened (their keys and publisher ids). */
 async function inVideo(policy: Partial<m.EncounterPolicy> = {}) {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { id, handle } = await startEncounter(stack.ctx, f, f.adultId, {
     roomOpensBeforeSeconds: 5,
     noShowGraceSeconds: 60,

@@ -12,9 +12,9 @@ import { createApp } from '../../api/app';
 import { RATE_CLASSES } from '../../api/http/limits';
 import { rateClassOf } from '../../api/http/route';
 import { routeTable } from '../../api/http/access';
-import { connect, TestContext } from '../support/env';
-import { makeFixture } from '../support/fixtures';
-import { login } from '../support/login';
+import { connect, TestContext } from '../../testkit/env';
+import { makeFixture } from '../../testkit/fixtures';
+import { login } from '../../testkit/login';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -84,7 +84,7 @@ function stream(port: number, path: string, headers: Record<string, string>, tot
 }
 
 it('a clinician’s upload of many large fields is refused before the body is read', async () => {
-  const f = await makeFixture(ctx.orm);
+  const f = await makeFixture(ctx.orm, { with: ['staff'] });
   const app = appWith(100_000);
   const clinician = await login(app, { hsaId: f.staff.clinician });
   // The session cookie from the agent's jar, for a request of our own that streams its body.

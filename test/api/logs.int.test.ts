@@ -1,13 +1,13 @@
 /** Loggar: who accessed a patient's data, found by patient, staff member and period; the patient's extract; a sample. */
 import { useApiStack } from '../support/app';
-import { startEncounter } from '../support/encounters';
-import { makeFixture } from '../support/fixtures';
-import { login } from '../support/login';
+import { startEncounter } from '../../testkit/drive';
+import { makeFixture } from '../../testkit/fixtures';
+import { login } from '../../testkit/login';
 
 const stack = useApiStack();
 
 it('a quality lead finds every access to one patient, prints the extract and draws a sample; each search is itself logged', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { id } = await startEncounter(stack.ctx, f, f.adultId);
   const admin = await login(stack.app, { hsaId: f.staff.careAdmin, name: 'Eva Admin' });
   await admin.get(`/admin/encounters/${id}`).expect(200);

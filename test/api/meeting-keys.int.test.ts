@@ -4,15 +4,15 @@
  */
 import * as m from '../../workflows/encounter.messages';
 import { useApiStack } from '../support/app';
-import { admin, startEncounter, throughIdentity } from '../support/encounters';
-import { makeFixture, makeSlot } from '../support/fixtures';
-import { enterOverHttp, meetingLinks } from '../support/meeting';
+import { admin, startEncounter, throughIdentity } from '../../testkit/drive';
+import { makeFixture, makeSlot } from '../../testkit/fixtures';
+import { enterOverHttp, meetingLinks } from '../../testkit/meeting';
 
 jest.setTimeout(60_000);
 const stack = useApiStack();
 
 it('a page key stops working after the encounter is rescheduled to another clinician', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff', 'other-clinician'] });
   const { id, handle } = await startEncounter(stack.ctx, f, f.adultId);
   await throughIdentity(handle, f);
   const first = await makeSlot(stack.ctx.orm, f.clinicianId, 3600);

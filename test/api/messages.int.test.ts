@@ -4,17 +4,16 @@
  */
 import * as t from '../../workflows/message-thread.messages';
 import { useApiStack } from '../support/app';
-import { makeFixture } from '../support/fixtures';
-import { login } from '../support/login';
+import { Fixture, makeFixture } from '../../testkit/fixtures';
+import { login } from '../../testkit/login';
 import { testThread } from '../support/messages';
 
 const stack = useApiStack();
 
-const thread = (f: Awaited<ReturnType<typeof makeFixture>>, policy: Partial<t.MessagePolicy>) =>
-  testThread(stack.ctx, f, policy);
+const thread = (f: Fixture, policy: Partial<t.MessagePolicy>) => testThread(stack.ctx, f, policy);
 
 it('a thread is the patient’s own: another person gets 404; empty or too long text is refused naming the field, nothing written', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['guardian'] });
   const { threadId } = await thread(f, {});
   const other = await login(stack.app, { personnummer: f.guardianPnr });
   await other.get(`/mina-sidor/meddelanden/${threadId}`).expect(404);
@@ -39,7 +38,7 @@ it('a thread is the patient’s own: another person gets 404; empty or too long 
 });
 
 it('the overview counts overdue answers; Uppföljning shows the share answered within 2 working days and the median', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const late = await thread(f, { answerSeconds: 1 });
   const answered = await thread(f, { answerSeconds: 3600 });
   const nurse: t.Author = { kind: 'staff', id: f.staff.clinician, name: 'Sara', signature: 'Sara, ssk, Testenheten' };

@@ -9,10 +9,11 @@ import { createRelyingParty, LoginError, RelyingPartyOptions } from '../../api/i
 import { loadConfig, LOA3 } from '../../config';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { testApp, useApiStack } from '../support/app';
-import { connect } from '../support/env';
-import { makeFixture } from '../support/fixtures';
-import { login, throughProvider } from '../support/login';
+import { testApp } from '../../testkit/app';
+import { useApiStack } from '../support/app';
+import { connect } from '../../testkit/env';
+import { makeFixture } from '../../testkit/fixtures';
+import { login, throughProvider } from '../../testkit/login';
 
 const stack = useApiStack();
 let pnr: string;

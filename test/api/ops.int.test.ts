@@ -8,18 +8,18 @@ import { recordDeviation } from '../../db/deviations';
 import { createLogger } from '../../observability/logger';
 import { DEV_PORTS } from '../../scripts/ports';
 import { EncryptionCodec } from '../../temporal/codec';
-import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture } from '../support/fixtures';
-import { startEncounter } from '../support/encounters';
-import { login, machineToken } from '../support/login';
-import { startTestWorker, TestWorker } from '../support/worker';
+import { connect, TestContext } from '../../testkit/env';
+import { FixtureWith, makeFixture } from '../../testkit/fixtures';
+import { startEncounter } from '../../testkit/drive';
+import { login, machineToken } from '../../testkit/login';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 jest.setTimeout(60_000);
 
 let ctx: TestContext;
 let worker: TestWorker;
 let app: App;
-let f: Fixture;
+let f: FixtureWith<'staff'>;
 const lines: Array<Record<string, unknown>> = [];
 const raw: string[] = [];
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
     probes: standardProbes(ctx.orm, ctx.client, ctx.config),
     rooms: worker.rooms,
   });
-  f = await makeFixture(ctx.orm);
+  f = await makeFixture(ctx.orm, { with: ['staff'] });
 });
 afterAll(async () => {
   await app?.close();

@@ -6,8 +6,8 @@
 import request from 'supertest';
 import { Grantee, routeTable } from '../../api/http/access';
 import { useApiStack } from '../support/app';
-import { makeFixture } from '../support/fixtures';
-import { LoggedIn, login, machineToken } from '../support/login';
+import { makeFixture } from '../../testkit/fixtures';
+import { LoggedIn, login, machineToken } from '../../testkit/login';
 
 const STAFF: Grantee[] = ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'];
 const READERS: Grantee[] = ['care_admin', 'clinician', 'quality_lead', 'patient', 'scope:encounters:read'];
@@ -118,7 +118,7 @@ const sessions = new Map<Grantee, LoggedIn>();
 let otherToken: string;
 
 beforeAll(async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const staff: Array<[Grantee, string]> = [
     ['care_admin', f.staff.careAdmin],
     ['clinician', f.staff.clinician],

@@ -5,18 +5,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import { enqueueMail } from '../../db/outbox';
-import { bgmaxFile } from '../support/bgmax';
+import { bgmaxFile } from '../../domain/bgmax-file';
 import { noShowInvoice } from '../support/finance';
 import { useApiStack } from '../support/app';
-import { startEncounter } from '../support/encounters';
-import { makeFixture } from '../support/fixtures';
-import { login } from '../support/login';
+import { startEncounter } from '../../testkit/drive';
+import { makeFixture } from '../../testkit/fixtures';
+import { login } from '../../testkit/login';
 
 const stack = useApiStack();
 
 it('a Borås care administrator finds nothing of Södermalm in the Utkorg, page and API; Södermalm’s finds its own', async () => {
-  const sodermalm = await makeFixture(stack.ctx.orm);
-  const boras = await makeFixture(stack.ctx.orm);
+  const sodermalm = await makeFixture(stack.ctx.orm, { with: ['staff'] });
+  const boras = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { id } = await startEncounter(stack.ctx, sodermalm, sodermalm.adultId);
   const secret = `Annas meddelande ${randomUUID()}`;
   await enqueueMail(stack.ctx.orm.em.fork(), {
@@ -50,8 +50,8 @@ it('a Borås care administrator finds nothing of Södermalm in the Utkorg, page 
 });
 
 it('a quality lead with one unit’s grant finds no access-log rows, extract lines or spot-check rows of another unit; sysadmin reads none about patients', async () => {
-  const sodermalm = await makeFixture(stack.ctx.orm);
-  const boras = await makeFixture(stack.ctx.orm);
+  const sodermalm = await makeFixture(stack.ctx.orm, { with: ['staff'] });
+  const boras = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { id } = await startEncounter(stack.ctx, sodermalm, sodermalm.adultId);
   await (await login(stack.app, { hsaId: sodermalm.staff.careAdmin })).get(`/admin/encounters/${id}`).expect(200);
 
@@ -78,7 +78,7 @@ it('a quality lead with one unit’s grant finds no access-log rows, extract lin
 });
 
 it('the printed extract names the patient, and others by name, unit and role, never by their personnummer', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { id } = await startEncounter(stack.ctx, f, f.adultId);
   await (await login(stack.app, { hsaId: f.staff.careAdmin })).get(`/admin/encounters/${id}`).expect(200);
   const lead = await login(stack.app, { hsaId: f.staff.qualityLead });
@@ -90,8 +90,8 @@ it('the printed extract names the patient, and others by name, unit and role, ne
 });
 
 it('a finance user of one unit sees an import’s payments to that unit’s invoices and the unmatched ones, never another unit’s', async () => {
-  const sodermalm = await makeFixture(stack.ctx.orm);
-  const boras = await makeFixture(stack.ctx.orm);
+  const sodermalm = await makeFixture(stack.ctx.orm, { with: ['staff'] });
+  const boras = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { invoice } = await noShowInvoice(stack.ctx, sodermalm);
   // A finance user with Borås only (the fixture's finance user holds every unit).
   const hsaId = `HSA-finance-boras-${boras.unitId}`;

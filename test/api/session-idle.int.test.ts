@@ -6,12 +6,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { App } from '../../api/app';
 import { POLL_HEADER } from '../../api/auth';
-import { testApp } from '../support/app';
-import { connect, TestContext } from '../support/env';
-import { startEncounter } from '../support/encounters';
-import { Fixture, makeFixture } from '../support/fixtures';
-import { login, LoggedIn } from '../support/login';
-import { startTestWorker, TestWorker } from '../support/worker';
+import { testApp } from '../../testkit/app';
+import { connect, TestContext } from '../../testkit/env';
+import { startEncounter } from '../../testkit/drive';
+import { FixtureWith, makeFixture } from '../../testkit/fixtures';
+import { login, LoggedIn } from '../../testkit/login';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 jest.setTimeout(60_000);
 
@@ -20,14 +20,14 @@ const IDLE_MS = 6000;
 let ctx: TestContext;
 let worker: TestWorker;
 let app: App;
-let f: Fixture;
+let f: FixtureWith<'staff'>;
 let live: string;
 
 beforeAll(async () => {
   ctx = await connect({ STAFF_SESSION_IDLE_MINUTES: String(IDLE_MS / 60_000) });
   worker = await startTestWorker(ctx);
   app = testApp(ctx, undefined, worker.rooms);
-  f = await makeFixture(ctx.orm);
+  f = await makeFixture(ctx.orm, { with: ['staff'] });
   live = `/admin/encounters/${(await startEncounter(ctx, f, f.adultId)).id}/live`;
 });
 afterAll(async () => {

@@ -14,9 +14,9 @@ import {
   throughIdentity,
   waitForStatus,
   YES,
-} from '../support/encounters';
-import { makeFixture, makeSlot } from '../support/fixtures';
-import { login } from '../support/login';
+} from '../../testkit/drive';
+import { makeFixture, makeSlot } from '../../testkit/fixtures';
+import { login } from '../../testkit/login';
 
 jest.setTimeout(90_000);
 const stack = useApiStack();
@@ -54,7 +54,7 @@ const englishIn = (text: string) =>
   CODE_WORDS.filter((w) => new RegExp(`(^|[^\\p{L}\\p{N}-])${escape(w)}($|[^\\p{L}\\p{N}-])`, 'u').test(text));
 
 it('no page of the back office shows an English code word', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff', 'guardian'] });
   const ids: string[] = [];
   // Closed with a fee, through every step.
   const done = await startEncounter(stack.ctx, f, f.adultId, { roomOpensBeforeSeconds: 1 });

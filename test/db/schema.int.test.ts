@@ -1,6 +1,6 @@
 /** The entities and the migrations describe one schema: the ORM's diff against the migrated test database is empty. */
 import { ENTITY_SCHEMAS } from '../../db/entities';
-import { connect, TestContext } from '../support/env';
+import { connect, TestContext } from '../../testkit/env';
 
 let ctx: TestContext;
 beforeAll(async () => {

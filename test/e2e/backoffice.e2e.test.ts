@@ -6,7 +6,7 @@
 import type { Page } from 'playwright-core';
 import * as m from '../../workflows/encounter.messages';
 import { BASE, useBrowserStack } from '../support/browser-stack';
-import { screenshot } from '../support/browser';
+import { screenshot } from '../../testkit/browser';
 import {
   admin,
   clinicianOf,
@@ -15,18 +15,18 @@ import {
   throughIdentity,
   waitForStatus,
   YES,
-} from '../support/encounters';
+} from '../../testkit/drive';
 import { recordDeviation } from '../../db/deviations';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { loginInBrowser, newPage } from '../support/meeting';
+import { FixtureWith, makeFixture, makeSlot } from '../../testkit/fixtures';
+import { loginInBrowser, newPage } from '../../testkit/meeting';
 
 jest.setTimeout(120_000);
 const stack = useBrowserStack();
 const shot = screenshot;
 
-let f: Fixture;
+let f: FixtureWith<'staff' | 'guardian' | 'other-clinician'>;
 beforeAll(async () => {
-  f = await makeFixture(stack.ctx.orm);
+  f = await makeFixture(stack.ctx.orm, { with: ['staff', 'guardian', 'other-clinician'] });
 });
 
 const statusText = (page: Page) => page.locator('#status-label').textContent();

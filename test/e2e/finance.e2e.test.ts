@@ -5,19 +5,19 @@
 import type { Page } from 'playwright-core';
 import { invoiceLabel } from '../../domain/invoices';
 import { invoiceWorkflowId } from '../../workflows/invoice.messages';
-import { bgmaxFile } from '../support/bgmax';
+import { bgmaxFile } from '../../domain/bgmax-file';
 import { BASE, useBrowserStack } from '../support/browser-stack';
-import { screenshot } from '../support/browser';
+import { screenshot } from '../../testkit/browser';
 import { noShowInvoice, waitForInvoice } from '../support/finance';
-import { makeFixture } from '../support/fixtures';
-import { loginInBrowser, newPage } from '../support/meeting';
+import { makeFixture } from '../../testkit/fixtures';
+import { loginInBrowser, newPage } from '../../testkit/meeting';
 
 jest.setTimeout(120_000);
 const stack = useBrowserStack();
 const shot = (page: Page, name: string) => screenshot(page, `finance-${name}`);
 
 it('a finance user imports a BgMax file, sees the summary, matches the unmatched payment by hand, and the invoice is paid', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff', 'other-clinician'] });
   const byOcr = await noShowInvoice(stack.ctx, f);
   const byHand = await noShowInvoice(stack.ctx, { ...f, clinicianId: f.otherClinicianId });
   const handLabel = invoiceLabel('F', Number(byHand.invoice.number));

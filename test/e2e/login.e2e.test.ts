@@ -5,29 +5,28 @@
  */
 import { BASE, useBrowserStack } from '../support/browser-stack';
 import type { Page } from 'playwright-core';
-import { DEMO, seedDemoData } from '../../db/seed';
+import { DEMO, DemoPatientName, DemoUnitName, seedDemoData } from '../../db/seed';
+import { personSub } from '../../scripts/test-idp/identities';
 import { stockholmDateOf } from '../../domain/dates';
-import { startEncounter } from '../support/encounters';
-import type { Fixture } from '../support/fixtures';
-import { login } from '../support/login';
-import { newPage } from '../support/meeting';
+import { startEncounter } from '../../testkit/drive';
+import { login } from '../../testkit/login';
+import { newPage } from '../../testkit/meeting';
 
 jest.setTimeout(120_000);
 
-const person = (i: number) => `person-${DEMO.patients[i].id.slice(-3)}`;
+const person = (name: DemoPatientName) => personSub(DEMO.patients[name]);
 const staffSub = (hsaId: string) => `staff-${hsaId}`;
-const byName = (given: string) => DEMO.patients.findIndex((p) => p.givenName === given);
-const [SODERMALM, BORAS] = DEMO.units;
+const { sodermalm: SODERMALM, boras: BORAS } = DEMO.units;
 
 const stack = useBrowserStack((ctx) => seedDemoData(ctx.orm.em.fork(), stockholmDateOf(new Date()), 1));
 
 /** An encounter for a demo patient at a demo unit, and fresh meeting links from that unit's care administrator. */
-async function encounterWithLinks(patient: number, unit = SODERMALM) {
-  const { id } = await startEncounter(stack.ctx, { unitId: unit.id } as Fixture, DEMO.patients[patient].id);
-  const admin = DEMO.staff.find(
-    (s) => 'grants' in s && s.grants.some((g) => g.role === 'care_admin' && DEMO.units[g.unit!] === unit),
-  );
-  const staff = await login(stack.app, { hsaId: (admin as { hsaId: string }).hsaId });
+async function encounterWithLinks(patient: DemoPatientName, unit: DemoUnitName = 'sodermalm') {
+  const { id } = await startEncounter(stack.ctx, { unitId: DEMO.units[unit].id }, DEMO.patients[patient].id);
+  const admin = Object.values(DEMO.staff).find((s) =>
+    s.grants.some((g: { role: string; unit: string | null }) => g.role === 'care_admin' && g.unit === unit),
+  )!;
+  const staff = await login(stack.app, { hsaId: admin.hsaId });
   const links = (await staff.post(`/api/encounters/${id}/meeting-links`).expect(201)).body as { patientUrl: string };
   return { id, patientUrl: links.patientUrl.replace(/^http:\/\/[^/]+/, BASE) };
 }
@@ -66,9 +65,9 @@ const deviations = (encounterId: string) =>
 
 describe('patients and guardians (RULES.md §4)', () => {
   it("a guardian of a 12-year-old may open the child's meeting", async () => {
-    const { patientUrl } = await encounterWithLinks(byName('Maja'));
+    const { patientUrl } = await encounterWithLinks('maja');
     const page = await newPage(stack.browser, 'guardian');
-    await loginAt(page, patientUrl, person(byName('Johanna')));
+    await loginAt(page, patientUrl, person('johanna'));
     await expect(page.locator('main').textContent()).resolves.toContain('vårdnadshavare för Maja Berglund');
     await page.click('#enter');
     await page.waitForURL(/\/meet\/room\//);
@@ -76,9 +75,9 @@ describe('patients and guardians (RULES.md §4)', () => {
   });
 
   it('a guardian of a child with protected identity is refused with a clear message, and it is a deviation', async () => {
-    const { id, patientUrl } = await encounterWithLinks(byName('Nora'));
+    const { id, patientUrl } = await encounterWithLinks('nora');
     const page = await newPage(stack.browser, 'protected');
-    await loginAt(page, patientUrl, person(byName('Karin')));
+    await loginAt(page, patientUrl, person('karin'));
     await expect(page.locator('h1').textContent()).resolves.toBe('Du kan inte öppna det här mötet');
     await expect(page.locator('main').textContent()).resolves.toContain('skyddad identitet');
     expect(await page.locator('#enter').count()).toBe(0);
@@ -91,37 +90,37 @@ describe('patients and guardians (RULES.md §4)', () => {
   });
 
   it('a guardian of a 15-year-old is told the child logs in with their own e-ID', async () => {
-    const { patientUrl } = await encounterWithLinks(byName('Olle'));
+    const { patientUrl } = await encounterWithLinks('olle');
     const page = await newPage(stack.browser, 'teen');
-    await loginAt(page, patientUrl, person(byName('Per')));
+    await loginAt(page, patientUrl, person('per'));
     await expect(page.locator('main').textContent()).resolves.toContain(
       'Från 13 år loggar barnet in med sin egen e-legitimation',
     );
   });
 
   it("the wrong person with a patient's link is refused, and a deviation is recorded", async () => {
-    const { id, patientUrl } = await encounterWithLinks(byName('Anna'));
+    const { id, patientUrl } = await encounterWithLinks('anna');
     const page = await newPage(stack.browser, 'stranger');
-    await loginAt(page, patientUrl, person(byName('Erik')));
+    await loginAt(page, patientUrl, person('erik'));
     await expect(page.locator('main').textContent()).resolves.toContain('Du är inte patienten i det här vårdmötet');
     expect(await deviations(id)).toEqual([
       expect.objectContaining({ category: 'identity-failure', description: expect.stringContaining('mismatch') }),
     ]);
     // The patient herself still can: a stranger's attempt did not use the link up.
     const own = await newPage(stack.browser, 'anna');
-    await loginAt(own, patientUrl, person(byName('Anna')));
+    await loginAt(own, patientUrl, person('anna'));
     await expect(own.locator('#enter').isVisible()).resolves.toBe(true);
   });
 
   it('an e-ID below LoA3 is refused at login', async () => {
     const page = await newPage(stack.browser, 'loa2');
-    await loginAt(page, `${BASE}/mina-sidor`, `${person(0)}-loa2`);
+    await loginAt(page, `${BASE}/mina-sidor`, `${person('anna')}-loa2`);
     await expect(page.locator('main').textContent()).resolves.toContain('för låg tillitsnivå');
   });
 });
 
 describe('staff roles', () => {
-  const roles = DEMO.staff.filter((s): s is Extract<(typeof DEMO.staff)[number], { hsaId: string }> => 'hsaId' in s);
+  const roles = Object.values(DEMO.staff);
   const may: Record<string, string[]> = {
     care_admin: ['/admin', '/admin/encounters', '/admin/outbox'],
     finance: ['/admin'],
@@ -152,11 +151,11 @@ describe('staff roles', () => {
   );
 
   it("a clinician sees only their own unit's encounters, and another unit's encounter is refused", async () => {
-    const mine = await startEncounter(stack.ctx, { unitId: SODERMALM.id } as Fixture, DEMO.patients[0].id);
-    const theirs = await startEncounter(stack.ctx, { unitId: BORAS.id } as Fixture, DEMO.patients[1].id);
+    const mine = await startEncounter(stack.ctx, { unitId: SODERMALM.id }, DEMO.patients.anna.id);
+    const theirs = await startEncounter(stack.ctx, { unitId: BORAS.id }, DEMO.patients.erik.id);
     // startEncounter writes the encounter row at once, so the list shows both at once.
     const page = await newPage(stack.browser, 'clinician');
-    await loginAt(page, `${BASE}/admin/encounters?pageSize=200`, staffSub(DEMO.clinicians[0].hsaId));
+    await loginAt(page, `${BASE}/admin/encounters?pageSize=200`, staffSub(DEMO.clinicians.maria.hsaId));
     const html = await page.content();
     expect(html).toContain(`/admin/encounters/${mine.id}`);
     expect(html).not.toContain(`/admin/encounters/${theirs.id}`);
@@ -169,7 +168,7 @@ describe('staff roles', () => {
 describe('logout', () => {
   it('Logga ut ends the session here and at the identity provider, and comes back to the logged-out page', async () => {
     const page = await newPage(stack.browser, 'logout');
-    const member = DEMO.clinicians[0];
+    const member = DEMO.clinicians.maria;
     await loginAt(page, `${BASE}/admin`, staffSub(member.hsaId));
     const issuer = new URL(stack.ctx.config.oidc.staff!.issuer);
     // The provider's session cookie (on plain http its `.legacy` twin; cookies ignore the port).

@@ -7,9 +7,9 @@ import type { Page } from 'playwright-core';
 import { stockholmDateOf } from '../../domain/dates';
 import { answerDueDate } from '../../domain/working-days';
 import { BASE, useBrowserStack } from '../support/browser-stack';
-import { screenshot } from '../support/browser';
-import { makeFixture } from '../support/fixtures';
-import { loginInBrowser, newPage } from '../support/meeting';
+import { screenshot } from '../../testkit/browser';
+import { makeFixture } from '../../testkit/fixtures';
+import { loginInBrowser, newPage } from '../../testkit/meeting';
 
 jest.setTimeout(120_000);
 const stack = useBrowserStack();
@@ -17,7 +17,7 @@ const shot = (page: Page, name: string) => screenshot(page, `messages-${name}`);
 const EVIL = 'Utslag på armen <script>window.pwned = 1</script> {{constructor}} & mer';
 
 it('a patient writes, a nurse answers within the deadline and summarises; the patient reads the signed answer; markup stays text', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const patient = await newPage(stack.browser, 'patient');
   const errors: string[] = [];
   patient.on('pageerror', (e) => errors.push(e.message));

@@ -6,20 +6,20 @@
 import { Grantee, routeTable } from '../../api/http/access';
 import { recordDeviation } from '../../db/deviations';
 import { BASE, useBrowserStack } from '../support/browser-stack';
-import { screenshot } from '../support/browser';
-import { startEncounter } from '../support/encounters';
-import { makeFixture } from '../support/fixtures';
-import { loginInBrowser } from '../support/meeting';
-import { bgmaxFile } from '../support/bgmax';
+import { screenshot } from '../../testkit/browser';
+import { startEncounter } from '../../testkit/drive';
+import { makeFixture } from '../../testkit/fixtures';
+import { loginInBrowser } from '../../testkit/meeting';
+import { bgmaxFile } from '../../domain/bgmax-file';
 import { noShowInvoice } from '../support/finance';
 import { testThread } from '../support/messages';
-import { login } from '../support/login';
+import { login } from '../../testkit/login';
 
 jest.setTimeout(240_000);
 const stack = useBrowserStack();
 
 it('each staff role sees each of its pages without a browser error', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { id: encounterId } = await startEncounter(stack.ctx, f, f.adultId);
   const deviationId = await recordDeviation(stack.ctx.orm.em.fork(), {
     encounterId,

@@ -4,7 +4,7 @@
  */
 import { BASE, useBrowserStack } from '../support/browser-stack';
 import * as m from '../../workflows/encounter.messages';
-import { waitForState, waitForStatus } from '../support/encounters';
+import { waitForState, waitForStatus } from '../../testkit/drive';
 import { janusSessionIds } from '../support/janus-admin';
 import {
   admitPatient,
@@ -14,8 +14,8 @@ import {
   meetingLinks,
   newPage,
   remoteVideoPlaying,
-} from '../support/meeting';
-import { maybeRecordHistory } from '../support/worker';
+} from '../../testkit/meeting';
+import { maybeRecordHistory } from '../support/histories';
 
 jest.setTimeout(120_000);
 

@@ -3,9 +3,9 @@
  * meeting can still be ended and the encounter documented and closed, charged once.
  */
 import { janusInfo } from '../../media/janus-probe';
-import { makeFixture } from '../support/fixtures';
-import { startEncounter } from '../support/encounters';
-import { driveToClosed, exactlyOnce } from '../support/drive';
+import { makeFixture } from '../../testkit/fixtures';
+import { startEncounter } from '../../testkit/drive';
+import { driveToClosed, exactlyOnce } from '../../testkit/drive';
 import { PATIENT_POLICY, restartPart, spawnWorker, useFaultContext } from '../support/processes';
 
 jest.setTimeout(180_000);

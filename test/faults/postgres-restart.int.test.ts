@@ -3,10 +3,11 @@
  * inside the booking transaction, and again inside the fee transaction (holding the patient's lock):
  * the encounter ends with one live booking, one charge counted once towards the ceiling, one note.
  */
-import { makeFixture } from '../support/fixtures';
-import { startEncounter } from '../support/encounters';
-import { driveToClosed, exactlyOnce } from '../support/drive';
-import { PATIENT_POLICY, restartPart, spawnWorker, until, useFaultContext } from '../support/processes';
+import { makeFixture } from '../../testkit/fixtures';
+import { startEncounter } from '../../testkit/drive';
+import { driveToClosed, exactlyOnce } from '../../testkit/drive';
+import { PATIENT_POLICY, restartPart, spawnWorker, useFaultContext } from '../support/processes';
+import { waitFor } from '../../testkit/wait';
 
 jest.setTimeout(180_000);
 
@@ -25,7 +26,7 @@ it('PostgreSQL restarted during a booking and during the fee transaction: one bo
   const restarts: string[] = [];
   const watcher = (async () => {
     for (const what of ['in-booking-transaction', 'in-fee-transaction']) {
-      await until(() => worker.output().includes(`FAULT ${what} ${id}`) || undefined, what, 120_000);
+      await waitFor(() => worker.output().includes(`FAULT ${what} ${id}`) || undefined, what, 120_000);
       await restartPart('postgres', ready);
       restarts.push(what);
     }

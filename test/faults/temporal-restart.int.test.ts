@@ -3,10 +3,10 @@
  * flight: every one of them finishes, each with exactly one charge and one note, nothing doubled.
  */
 import { Connection } from '@temporalio/client';
-import { connect, TestContext } from '../support/env';
-import { makeFixture } from '../support/fixtures';
-import { startEncounter } from '../support/encounters';
-import { driveToClosed, exactlyOnce } from '../support/drive';
+import { connect, TestContext } from '../../testkit/env';
+import { makeFixture } from '../../testkit/fixtures';
+import { startEncounter } from '../../testkit/drive';
+import { driveToClosed, exactlyOnce } from '../../testkit/drive';
 import { killSpawned, PATIENT_POLICY, restartPart, spawnWorker } from '../support/processes';
 
 jest.setTimeout(240_000);

@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import * as m from '../../workflows/encounter.messages';
-import { makeFixture } from '../support/fixtures';
-import { startEncounter } from '../support/encounters';
-import { driveToClosed, exactlyOnce } from '../support/drive';
-import { PATIENT_POLICY, spawnWorker, until, useFaultContext } from '../support/processes';
-import { HISTORIES_DIR } from '../support/worker';
+import { makeFixture } from '../../testkit/fixtures';
+import { startEncounter } from '../../testkit/drive';
+import { driveToClosed, exactlyOnce } from '../../testkit/drive';
+import { PATIENT_POLICY, spawnWorker, useFaultContext } from '../support/processes';
+import { waitFor } from '../../testkit/wait';
+import { HISTORIES_DIR } from '../support/histories';
 
 jest.setTimeout(300_000);
 
@@ -46,7 +47,7 @@ it('a worker killed inside each activity type in turn: the encounter and its inv
   while (remaining.length) {
     const worker = await spawnWorker(ctx, { VARDMOTE_FAULT: `hang-in:${remaining.join('+')}` });
     const hung = () => [...worker.output().matchAll(/FAULT in-activity (\w+)/g)].map((h) => h[1]);
-    await until(
+    await waitFor(
       () => (failed ? true : hung().length > 0 || undefined),
       `a hang in one of ${remaining.join(', ')}`,
       90_000,
@@ -74,7 +75,7 @@ it('a worker killed inside each activity type in turn: the encounter and its inv
   expect(killedIn.sort()).toEqual([...types].sort());
 
   expect(await exactlyOnce(ctx, id)).toEqual({ charges: 1, notes: 1, liveBookings: 1, deviations: 0, invitations: 1 });
-  const invoices = await until(async () => {
+  const invoices = await waitFor(async () => {
     const rows = await ctx.orm.em.fork().execute<Array<{ status: string; mails: string }>>(
       `select i.status, (select count(*) from outbox_message o where o.idempotency_key = 'invoice:' || i.id || ':invoice') as mails
          from invoice i join invoice_line l on l.invoice_id = i.id join charge c on c.id = l.charge_id

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { createJanusRooms, JanusRequestError } from '../../media/janus-rooms';
 import { janusRoomsOptions } from '../../media/room-service';
 import { janusAdmin } from '../support/janus-admin';
-import { testConfig } from '../support/env';
+import { testConfig } from '../../testkit/env';
 
 const config = testConfig();
 const rooms = createJanusRooms(janusRoomsOptions(config));

@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as m from '../../workflows/encounter.messages';
-import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
-import { until as untilOk } from '../support/processes';
+import { connect, TestContext } from '../../testkit/env';
+import { Fixture, makeFixture, makeSlot } from '../../testkit/fixtures';
+import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../../testkit/drive';
+import { waitFor as untilOk } from '../../testkit/wait';
 import { DEV_PORTS, shiftPorts } from '../../scripts/ports';
 
 jest.setTimeout(240_000);
@@ -27,7 +27,7 @@ let out = '';
 let ctx: TestContext | undefined;
 let f: Fixture;
 
-/** The support's `until`, with the stack's last output when it times out. */
+/** The one waiter (testkit/wait.ts), with the stack's last output when it times out. */
 const until = <T>(probe: () => Promise<T | undefined> | T | undefined, what: string, ms = 60_000) =>
   untilOk(probe, what, ms).catch((e: Error) => {
     throw new Error(`${e.message}; stack output:\n${out.slice(-3000)}`);

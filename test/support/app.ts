@@ -1,26 +1,12 @@
-/** The Express app on the test services, with the standard probes. */
-import pino from 'pino';
-import { App, createApp } from '../../api/app';
-import { standardProbes } from '../../api/health';
-import type { HealthProbe } from '../../api/deps';
-import type { VideoRooms } from '../../media/rooms';
-import { connect, TestContext } from './env';
-import { startTestWorker, TestWorker } from './worker';
-
-export function testApp(ctx: TestContext, probes?: HealthProbe[], rooms?: VideoRooms): App {
-  return createApp({
-    config: ctx.config,
-    orm: ctx.orm,
-    temporal: ctx.client,
-    logger: pino({ level: 'silent' }),
-    probes: probes ?? standardProbes(ctx.orm, ctx.client, ctx.config),
-    rooms,
-  });
-}
+/** Jest hooks for an API test: the test services, an in-process worker and the app. */
+import type { App } from '../../api/app';
+import { testApp } from '../../testkit/app';
+import { connect, TestContext } from '../../testkit/env';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 /**
- * Jest hooks for an API test: connects to the test services, runs a worker in-process and builds the
- * app; the returned object's fields are set by `beforeAll` and read inside the tests.
+ * Connects to the test services, runs a worker in-process and builds the app; the returned object's
+ * fields are set by `beforeAll` and read inside the tests.
  */
 export function useApiStack(): { ctx: TestContext; worker: TestWorker; app: App } {
   const stack = {} as { ctx: TestContext; worker: TestWorker; app: App };

@@ -7,11 +7,11 @@ import type { Server } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { createJanusRooms } from '../../media/janus-rooms';
 import { janusRoomsOptions } from '../../media/room-service';
+import { testApp } from '../../testkit/app';
+import { launchChromium } from '../../testkit/browser';
+import { connect, freshDatabase, TestContext } from '../../testkit/env';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
 import { testPorts } from '../../scripts/ports';
-import { testApp } from './app';
-import { launchChromium } from './browser';
-import { connect, TestContext } from './env';
-import { startTestWorker, TestWorker } from './worker';
 
 export const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 export const BASE = `http://127.0.0.1:${PORT}`;
@@ -24,12 +24,19 @@ export interface BrowserStack {
   rooms: ReturnType<typeof createJanusRooms>;
 }
 
-/** @param prepare - runs once the database is reachable, before the worker starts (e.g. demo data) */
-export function useBrowserStack(prepare?: (ctx: TestContext) => Promise<unknown>): BrowserStack {
+/**
+ * @param prepare - runs once the database is reachable, before the worker starts (e.g. demo data)
+ * @param opts - `freshDatabase`: the stack on a new, empty database of its own (as a first start)
+ */
+export function useBrowserStack(
+  prepare?: (ctx: TestContext) => Promise<unknown>,
+  opts: { freshDatabase?: boolean } = {},
+): BrowserStack {
   const stack = {} as BrowserStack;
   let server: Server | undefined;
   beforeAll(async () => {
-    stack.ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
+    const database: Record<string, string> = opts.freshDatabase ? { DATABASE_URL: await freshDatabase() } : {};
+    stack.ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE, ...database });
     await prepare?.(stack.ctx);
     stack.rooms = createJanusRooms(janusRoomsOptions(stack.ctx.config));
     stack.worker = await startTestWorker(stack.ctx, { rooms: stack.rooms });

@@ -1,10 +1,13 @@
 /** Finance in tests: a no-show encounter's invoice (a quick way to a real one), and waiting for invoice rows. */
 import type { WorkflowHandle } from '@temporalio/client';
+import { findInvoice, findInvoiceByKey } from '../../db/invoices';
 import * as m from '../../workflows/encounter.messages';
-import { admin, startEncounter, throughIdentity } from './encounters';
-import type { TestContext } from './env';
-import { Fixture, makeSlot } from './fixtures';
+import { book, startEncounter, throughIdentity } from '../../testkit/drive';
+import type { TestContext } from '../../testkit/env';
+import type { Fixture } from '../../testkit/fixtures';
+import { waitFor } from '../../testkit/wait';
 
+/** An invoice as the tests compare it (the table's column names). */
 export interface InvoiceRow {
   id: string;
   number: string;
@@ -19,25 +22,40 @@ export interface InvoiceRow {
   document_html: string;
   billing_key: string;
 }
-const COLS = `id, number, series, ocr, amount_ore, paid_ore, credited_ore, status, billing_key, document_html,
-  to_char(issue_date, 'YYYY-MM-DD') as issue_date, to_char(due_date, 'YYYY-MM-DD') as due_date`;
 
-/** Polls the invoice table until `where` finds a row matching `pred`. */
+/** Polls until the invoice of `where` exists and matches `pred`. */
 export async function waitForInvoice(
   ctx: TestContext,
   where: { billingKey: string } | { id: string },
   pred: (r: InvoiceRow) => boolean = () => true,
   timeoutMs = 30_000,
 ): Promise<InvoiceRow> {
-  const [col, value] = 'id' in where ? ['id', where.id] : ['billing_key', where.billingKey];
-  const deadline = Date.now() + timeoutMs;
   let last: InvoiceRow | undefined;
-  for (;;) {
-    [last] = await ctx.orm.em.fork().execute<InvoiceRow[]>(`select ${COLS} from invoice where ${col} = ?`, [value]);
-    if (last && pred(last)) return last;
-    if (Date.now() > deadline) throw new Error(`invoice ${value}: ${last ? `stayed ${last.status}` : 'never issued'}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  return waitFor(
+    async () => {
+      const em = ctx.orm.em.fork();
+      const inv = 'id' in where ? await findInvoice(em, where.id) : await findInvoiceByKey(em, where.billingKey);
+      last = inv
+        ? {
+            id: inv.id,
+            number: String(inv.number),
+            series: inv.series,
+            ocr: inv.ocr ?? null,
+            amount_ore: inv.amountOre,
+            paid_ore: inv.paidOre,
+            credited_ore: inv.creditedOre,
+            status: inv.status,
+            issue_date: inv.issueDate,
+            due_date: inv.dueDate ?? null,
+            document_html: inv.documentHtml,
+            billing_key: inv.billingKey,
+          }
+        : undefined;
+      return last && pred(last) && last;
+    },
+    `invoice ${'id' in where ? where.id : where.billingKey}`,
+    { timeoutMs, intervalMs: 200, detail: () => (last ? `stayed ${last.status}` : 'never issued') },
+  );
 }
 
 /** The state keeps each charge as the fee activity returned it, with its id. */
@@ -59,8 +77,7 @@ export async function noShowInvoice(
   const { handle } = await startEncounter(ctx, f, f.adultId, { noShowGraceSeconds: 1, ...policy });
   await throughIdentity(handle, f);
   // Short slots, so one clinician's encounters one after the other never overlap.
-  const slot = await makeSlot(ctx.orm, f.clinicianId, 2, 0.05);
-  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await book(ctx, handle, f, { inSeconds: 2, minutes: 0.05 });
   const result = await handle.result();
   if (result.status !== 'no-show') throw new Error(`expected a no-show, got ${result.status}`);
   const [charge] = await chargesOf(handle);

@@ -2,8 +2,8 @@
 import { startThread } from '../../api/messages/service';
 import { writeAccessLog } from '../../db/access-log';
 import type { MessagePolicy } from '../../workflows/message-thread.messages';
-import type { TestContext } from './env';
-import type { Fixture } from './fixtures';
+import type { TestContext } from '../../testkit/env';
+import type { Fixture } from '../../testkit/fixtures';
 
 export function testThread(
   ctx: TestContext,

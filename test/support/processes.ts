@@ -6,8 +6,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { connect, type TestContext } from './env';
-import { workflowBundle } from './worker';
+import { connect, type TestContext } from '../../testkit/env';
+import { waitFor } from '../../testkit/wait';
+import { workflowBundle } from '../../testkit/worker';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const RUN_DIR = path.join(ROOT, '.data', 'test', 'run');
@@ -64,23 +65,6 @@ export function killSpawned(): void {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 }
 
-/** Polls until `probe` gives something other than undefined/false (a throw counts as not yet). */
-export async function until<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await Promise.resolve()
-      .then(probe)
-      .catch(() => undefined);
-    if (v !== undefined && v !== false) return v as T;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 const pidOf = (part: string) => Number(fs.readFileSync(path.join(RUN_DIR, `${part}.pid`), 'utf8'));
 
 /**
@@ -94,14 +78,14 @@ export async function restartPart(
 ): Promise<void> {
   const old = pidOf(part);
   process.kill(old, signal);
-  await until(() => {
+  await waitFor(() => {
     try {
       return pidOf(part) !== old || undefined;
     } catch {
       return undefined;
     }
   }, `${part} to be restarted by the test stack's supervisor`);
-  await until(() => ready().then(() => true), `${part} to answer after its restart`);
+  await waitFor(() => ready().then(() => true), `${part} to answer after its restart`);
 }
 
 /** Timers long enough that killing and restarting parts never trips a no-show or an overdue note. */

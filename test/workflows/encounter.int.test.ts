@@ -1,8 +1,8 @@
 /** The encounter workflow on a real Temporal dev server and real PostgreSQL, one test per path. */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import * as m from '../../workflows/encounter.messages';
-import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
+import { connect, TestContext } from '../../testkit/env';
+import { FixtureWith, makeFixture, makeSlot } from '../../testkit/fixtures';
 import {
   ALL_CHECKED,
   admin,
@@ -13,14 +13,15 @@ import {
   waitForState,
   waitForStatus,
   YES,
-} from '../support/encounters';
-import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
+} from '../../testkit/drive';
+import { maybeRecordHistory } from '../support/histories';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 jest.setTimeout(90_000);
 
 let ctx: TestContext;
 let worker: TestWorker;
-let f: Fixture;
+let f: FixtureWith<'guardian' | 'protected-child' | 'other-clinician'>;
 
 beforeAll(async () => {
   ctx = await connect();
@@ -28,7 +29,7 @@ beforeAll(async () => {
 });
 // A fresh unit, clinician and patients per test, so slots and fee periods never collide.
 beforeEach(async () => {
-  f = await makeFixture(ctx.orm);
+  f = await makeFixture(ctx.orm, { with: ['guardian', 'protected-child', 'other-clinician'] });
 });
 afterAll(async () => {
   await worker?.stop();

@@ -11,7 +11,7 @@ import type { EncounterActivities } from '../../activities/encounter';
 import { answerAll } from '../../domain/eligibility';
 import { encounterWorkflow } from '../../workflows/encounter';
 import * as m from '../../workflows/encounter.messages';
-import { workflowBundle } from '../support/worker';
+import { workflowBundle } from '../../testkit/worker';
 
 const SERVER = path.resolve(__dirname, '../../.tools/temporal-test-server');
 const HOUR = 3600_000;

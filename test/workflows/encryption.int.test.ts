@@ -2,10 +2,11 @@
 import { temporal } from '@temporalio/proto';
 import * as m from '../../workflows/encounter.messages';
 import { EncryptionCodec } from '../../temporal/codec';
-import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
-import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
+import { connect, TestContext } from '../../testkit/env';
+import { Fixture, makeFixture, makeSlot } from '../../testkit/fixtures';
+import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../../testkit/drive';
+import { maybeRecordHistory } from '../support/histories';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 jest.setTimeout(90_000);
 

@@ -1,10 +1,11 @@
 /** Fault test: the worker process is killed during the fee step and restarted; exactly one charge. */
 import { WorkflowUpdateStage } from '@temporalio/client';
 import * as m from '../../workflows/encounter.messages';
-import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
-import { killSpawned, spawnWorker, until } from '../support/processes';
+import { connect, TestContext } from '../../testkit/env';
+import { Fixture, makeFixture, makeSlot } from '../../testkit/fixtures';
+import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../../testkit/drive';
+import { killSpawned, spawnWorker } from '../support/processes';
+import { waitFor } from '../../testkit/wait';
 import { testPorts } from '../../scripts/ports';
 
 jest.setTimeout(120_000);
@@ -35,7 +36,7 @@ it('a worker killed after the fee commits is replaced and the encounter closes w
     waitForStage: WorkflowUpdateStage.ACCEPTED,
   });
 
-  await until(() => first.output().includes(`FAULT fee-committed ${id}`) || undefined, 'the fee to be committed');
+  await waitFor(() => first.output().includes(`FAULT fee-committed ${id}`) || undefined, 'the fee to be committed');
   await first.kill();
 
   await spawnWorker(ctx);

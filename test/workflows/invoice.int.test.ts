@@ -12,11 +12,11 @@ import { periodEnd } from '../../domain/fees';
 import * as m from '../../workflows/encounter.messages';
 import { invoiceWorkflowId } from '../../workflows/invoice.messages';
 import { useApiStack } from '../support/app';
-import { bgmaxFile } from '../support/bgmax';
-import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../support/encounters';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
-import { login } from '../support/login';
-import { maybeRecordHistory } from '../support/worker';
+import { bgmaxFile } from '../../domain/bgmax-file';
+import { admin, clinicianOf, runSession, startEncounter, throughIdentity, waitForStatus } from '../../testkit/drive';
+import { Fixture, makeFixture, makeSlot } from '../../testkit/fixtures';
+import { login } from '../../testkit/login';
+import { maybeRecordHistory } from '../support/histories';
 import { chargesOf, noShowInvoice, waitForInvoice } from '../support/finance';
 
 const stack = useApiStack();
@@ -54,7 +54,7 @@ const invoiceHandle = (billingKey: string): WorkflowHandle =>
   stack.ctx.client.workflow.getHandle(invoiceWorkflowId(billingKey));
 
 it('RULES §1 ceiling (Stockholm 2026: 1 450 kr): the crossing visit pays 150 kr and issues a free card; later visits, also at another unit, cost 0 kr — on the invoice and Mina avgifter', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff', 'other-clinician'] });
   const today = stockholmDateOf(new Date());
   const start = addDays(today, -40);
   // Five earlier visits this period: 1 300 kr paid towards the ceiling.
@@ -119,7 +119,7 @@ it('RULES §1 ceiling (Stockholm 2026: 1 450 kr): the crossing visit pays 150 kr
 });
 
 it("RULES §1–2 VGR: one invoice for the month holds the crossing visit's partial fee, the free card, and the next visit at 0 kr", async () => {
-  const f = await makeFixture(stack.ctx.orm, 'vgr');
+  const f = await makeFixture(stack.ctx.orm, { units: ['boras'], with: ['other-clinician'] });
   const start = addDays(stockholmDateOf(new Date()), -20);
   // 1 350 kr paid this period: the next 200-kr doctor's visit pays the last 100 kr of the 1 450-kr ceiling.
   await rows('insert into high_cost_period (id, patient_id, start_date, paid_ore) values (?, ?, ?, ?)', [
@@ -154,7 +154,7 @@ it("RULES §1–2 VGR: one invoice for the month holds the crossing visit's part
 }, 90_000);
 
 it('unpaid: a reminder after the due date, then overdue; a BgMax payment by OCR closes it as paid, and re-importing changes nothing', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { invoice } = await noShowInvoice(stack.ctx, f, {
     invoice: { reminderAfterDueSeconds: 0, reminderTermsDays: 14, dueSeconds: 2, reminderSeconds: 2 },
   });
@@ -219,7 +219,7 @@ it('unpaid: a reminder after the due date, then overdue; a BgMax payment by OCR 
 }, 60_000);
 
 it('waiving a no-show fee issues a credit note (K series) and never edits the invoice', async () => {
-  const f = await makeFixture(stack.ctx.orm);
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
   const { chargeId, invoice } = await noShowInvoice(stack.ctx, f);
   const charge = { chargeId };
   const admin = await login(stack.app, { hsaId: f.staff.careAdmin });

@@ -4,21 +4,22 @@
  * after a later message, and the dated journal summary a thread needs to count as documented.
  */
 import * as t from '../../workflows/message-thread.messages';
-import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture } from '../support/fixtures';
-import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
+import { connect, TestContext } from '../../testkit/env';
+import { FixtureWith, makeFixture } from '../../testkit/fixtures';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
+import { maybeRecordHistory } from '../support/histories';
 import { testThread } from '../support/messages';
 import { stockholmDateOf } from '../../domain/dates';
 
 let ctx: TestContext;
 let worker: TestWorker;
-let f: Fixture;
+let f: FixtureWith<'staff'>;
 beforeAll(async () => {
   ctx = await connect();
   worker = await startTestWorker(ctx);
 });
 beforeEach(async () => {
-  f = await makeFixture(ctx.orm);
+  f = await makeFixture(ctx.orm, { with: ['staff'] });
 });
 afterAll(async () => {
   await worker?.stop();

@@ -4,8 +4,8 @@ import type { temporal } from '@temporalio/proto';
 import * as m from '../../workflows/encounter.messages';
 import * as t from '../../workflows/message-thread.messages';
 import { IGNORE_CLEAR_SIGNALS_PATCH } from '../../workflows/payload-origin';
-import { connect, TestContext } from '../support/env';
-import { Fixture, makeFixture, makeSlot } from '../support/fixtures';
+import { connect, TestContext } from '../../testkit/env';
+import { Fixture, makeFixture, makeSlot } from '../../testkit/fixtures';
 import {
   ALL_CHECKED,
   admin,
@@ -14,9 +14,10 @@ import {
   throughIdentity,
   waitForState,
   waitForStatus,
-} from '../support/encounters';
+} from '../../testkit/drive';
 import { testThread } from '../support/messages';
-import { maybeRecordHistory, startTestWorker, TestWorker } from '../support/worker';
+import { maybeRecordHistory } from '../support/histories';
+import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 jest.setTimeout(90_000);
 

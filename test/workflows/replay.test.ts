@@ -4,7 +4,8 @@ import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { HISTORIES_DIR, workflowBundle } from '../support/worker';
+import { HISTORIES_DIR } from '../support/histories';
+import { workflowBundle } from '../../testkit/worker';
 import { dataConverter, DEV_PAYLOAD_KEYS, parsePayloadKeys } from '../../temporal/codec';
 
 const devKeys = parsePayloadKeys(DEV_PAYLOAD_KEYS);

@@ -1,24 +1,24 @@
 /** Real meetings for tests and the video benchmark: a booked encounter, its links, Chromium pages. */
 import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import * as m from '../../workflows/encounter.messages';
 import type { Express } from 'express';
-import { admin, startEncounter, throughIdentity, waitForState } from './encounters';
+import { findMeetingSession } from '../db/video';
+import * as m from '../workflows/encounter.messages';
+import { book, startEncounter, throughIdentity, waitForState } from './drive';
 import type { TestContext } from './env';
-import { Fixture, makeFixture, makeSlot } from './fixtures';
+import { FixtureWith, makeFixture } from './fixtures';
 import { login, Who } from './login';
 
-/** A booked encounter (its own unit and clinician) whose room opens in a moment. */
+/** A booked encounter (its own unit, clinician and staff) whose room opens in a moment. */
 export async function bookedEncounter(ctx: TestContext, policy: Partial<m.EncounterPolicy>) {
-  const f = await makeFixture(ctx.orm);
+  const f: FixtureWith<'staff'> = await makeFixture(ctx.orm, { with: ['staff'] });
   const { id, handle } = await startEncounter(ctx, f, f.adultId, {
     roomOpensBeforeSeconds: 1,
     activityTimeoutSeconds: 15,
     ...policy,
   });
   await throughIdentity(handle, f);
-  const slot = await makeSlot(ctx.orm, f.clinicianId, 2, 5);
-  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+  await book(ctx, handle, f, { inSeconds: 2, minutes: 5 });
   return { id, handle, f };
 }
 
@@ -26,7 +26,7 @@ export async function bookedEncounter(ctx: TestContext, policy: Partial<m.Encoun
 export async function meetingLinks(
   app: Express,
   encounterId: string,
-  f: Fixture,
+  f: Pick<FixtureWith<'staff'>, 'staff'>,
 ): Promise<{ patientUrl: string; clinicianUrl: string }> {
   const staff = await login(app, { hsaId: f.staff.careAdmin });
   return (await staff.post(`/api/encounters/${encounterId}/meeting-links`).expect(201)).body as {
@@ -48,12 +48,8 @@ export async function enterOverHttp(ctx: TestContext, app: Express, url: string,
   const { key } = JSON.parse(/<script type="application\/json" id="meeting-config">(.*?)<\/script>/.exec(html)![1]) as {
     key: string;
   };
-  const [{ publisher_id: publisherId }] = await ctx.orm.em
-    .fork()
-    .execute<Array<{ publisher_id: string }>>('select publisher_id from join_token where session_key_hash = ?', [
-      createHash('sha256').update(key).digest('hex'),
-    ]);
-  return { user, key, publisherId };
+  const session = await findMeetingSession(ctx.orm.em.fork(), createHash('sha256').update(key).digest('hex'));
+  return { user, key, publisherId: session!.publisherId };
 }
 
 /**

@@ -1,4 +1,4 @@
-/** Builds BgMax files as Bankgirot sends them (RULES.md §8), for import tests: one deposit, CRLF. */
+/** Writes BgMax files as Bankgirot sends them (RULES.md §8): one deposit, CRLF. For import tests and the demo's sample file. */
 
 /** One 80-character record from 1-based [position, value] fields. */
 function rec(tk: string, fields: Array<[number, string]>): string {
@@ -8,7 +8,7 @@ function rec(tk: string, fields: Array<[number, string]>): string {
 }
 const n = (v: number, w: number) => String(v).padStart(w, '0');
 
-export interface TestPayment {
+export interface BgMaxPaymentLine {
   /** An OCR reference (reference code 2, right-aligned) … */
   ocr?: string;
   /** … or free text as the payer wrote it (reference code 3). */
@@ -19,9 +19,14 @@ export interface TestPayment {
   payerName?: string;
 }
 
+/**
+ * A file of one deposit of these payments (TK20, with TK26 where a payer name is given).
+ * @param opts - `date` YYYY-MM-DD (payment and file date), the receiving bankgiro (digits), and `test`
+ *   to mark it a test file (TK01 position 45 `T`, as Bankgirot's test files are)
+ */
 export function bgmaxFile(
-  payments: TestPayment[],
-  opts: { date?: string; receiver?: string; depositSerial?: number } = {},
+  payments: BgMaxPaymentLine[],
+  opts: { date?: string; receiver?: string; depositSerial?: number; test?: boolean } = {},
 ): string {
   const date = (opts.date ?? '2026-11-24').replace(/-/g, '');
   const lines = [
@@ -29,7 +34,7 @@ export function bgmaxFile(
       [3, 'BGMAX'],
       [23, '01'],
       [25, `${date}083000000000`],
-      [45, 'P'],
+      [45, opts.test ? 'T' : 'P'],
     ]),
     rec('05', [
       [3, (opts.receiver ?? '55555555').padStart(10, '0')],

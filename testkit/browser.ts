@@ -24,7 +24,7 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export const SCREENSHOTS = path.resolve(__dirname, '..', '..', 'test-results', 'screenshots');
+export const SCREENSHOTS = path.resolve(__dirname, '..', 'test-results', 'screenshots');
 
 /** A full-page screenshot at test-results/screenshots/<name>.png (`name` may hold a folder). */
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,6 +1,4 @@
-/** An in-process worker on the test's own task queue, with real activities on the test database. */
-import fs from 'node:fs';
-import path from 'node:path';
+/** An in-process worker on the test's (or benchmark's) own task queue, with real activities on the test database. */
 import {
   bundleWorkflowCode,
   DefaultLogger,
@@ -9,14 +7,11 @@ import {
   Worker,
   WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import { execFileSync } from 'node:child_process';
-import { findTemporalCli } from '../../scripts/services';
-import type { WorkflowHandle } from '@temporalio/client';
-import { createActivities } from '../../activities';
-import type { Mailer, MailMessage } from '../../activities/mail';
-import { createFakeRooms, VideoRooms } from '../../media/rooms';
-import { createPdfRenderer } from '../../documents/pdf';
-import { dataConverter, WORKFLOW_PAYLOAD_CONVERTER_PATH } from '../../temporal/codec';
+import { createActivities } from '../activities';
+import type { Mailer, MailMessage } from '../activities/mail';
+import { createFakeRooms, VideoRooms } from '../media/rooms';
+import { createPdfRenderer } from '../documents/pdf';
+import { dataConverter, WORKFLOW_PAYLOAD_CONVERTER_PATH } from '../temporal/codec';
 import type { TestContext } from './env';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -34,7 +29,7 @@ function quietRuntime(): void {
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   quietRuntime();
   bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
+    workflowsPath: require.resolve('../workflows'),
     // As worker.ts bundles it: the converter that marks payloads which arrived in clear.
     payloadConverterPath: WORKFLOW_PAYLOAD_CONVERTER_PATH,
     logger: new DefaultLogger('WARN'),
@@ -84,32 +79,4 @@ export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRoo
       await connection.close();
     },
   };
-}
-
-export const HISTORIES_DIR = path.resolve(__dirname, '..', 'histories');
-
-/** With RECORD_HISTORIES=1, saves the finished workflow's history for the replay test as `<kind>-<scenario>.json`. */
-export async function maybeRecordHistory(
-  handle: WorkflowHandle,
-  scenario: string,
-  kind: 'encounter' | 'invoice' | 'message-thread' = 'encounter',
-): Promise<void> {
-  if (process.env.RECORD_HISTORIES !== '1') return;
-  // The CLI writes the same protobuf JSON that `temporal workflow show --output json` users know.
-  const json = execFileSync(
-    findTemporalCli(),
-    [
-      'workflow',
-      'show',
-      '--workflow-id',
-      handle.workflowId,
-      '--address',
-      process.env.TEMPORAL_ADDRESS!,
-      '--output',
-      'json',
-    ],
-    { maxBuffer: 64 << 20 },
-  );
-  fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-  fs.writeFileSync(path.join(HISTORIES_DIR, `${kind}-${scenario}.json`), json);
 }
