@@ -3,10 +3,10 @@
  * CancelBooking through soap's client from the official WSDL over mutual TLS, on the same workflow
  * updates as the back office; every answer validates against the official XSD.
  */
-import { makeFixture, makeSlot, type Fixture } from '../support/fixtures';
-import { FAST_POLICY, throughIdentity, waitForStatus, YES } from '../support/encounters';
+import { makeFixture, makeSlot, type FixtureWith } from '../../testkit/fixtures';
+import { FAST_POLICY, throughIdentity, waitForStatus, YES } from '../../testkit/drive';
 import { useApiStack } from '../support/app';
-import { login, type LoggedIn } from '../support/login';
+import { login, type LoggedIn } from '../../testkit/login';
 import { call, responseProblems, useRivtaProducer, type RivtaStack } from '../support/rivta';
 import { toRivtaDate, toRivtaTime } from '../../domain/rivta-time';
 import { TEXTS_SV } from '../../api/rivta/booking';
@@ -19,10 +19,10 @@ const stack: RivtaStack = useRivtaProducer(() => ({
   temporal: api.ctx.client,
   taskQueue: api.ctx.config.temporal.taskQueue,
 }));
-let f: Fixture;
+let f: FixtureWith<'staff' | 'guardian' | 'other-clinician'>;
 let unitHsa: string;
 beforeEach(async () => {
-  f = await makeFixture(api.ctx.orm);
+  f = await makeFixture(api.ctx.orm, { with: ['staff', 'guardian', 'other-clinician'] });
   unitHsa = `HSA-${f.unitId}`;
 });
 

@@ -3,8 +3,8 @@
  * official WSDL calls the producer over mutual TLS; every answer validates against the official XSD.
  */
 import { randomUUID } from 'node:crypto';
-import { connect, type TestContext } from '../support/env';
-import { makeFixture, makeSlot, type Fixture } from '../support/fixtures';
+import { connect, type TestContext } from '../../testkit/env';
+import { makeFixture, makeSlot, type FixtureWith } from '../../testkit/fixtures';
 import { ALLOWED_CONSUMER, call, postRaw, responseProblems, useRivtaProducer } from '../support/rivta';
 import { toRivtaDate, toRivtaTime } from '../../domain/rivta-time';
 import { accessLogFor } from '../../db/access-log';
@@ -13,11 +13,11 @@ import { rebook } from '../../db/slots';
 
 jest.setTimeout(60_000);
 let ctx: TestContext;
-let f: Fixture;
+let f: FixtureWith<'guardian' | 'other-clinician'>;
 let unitHsa: string;
 beforeAll(async () => {
   ctx = await connect();
-  f = await makeFixture(ctx.orm);
+  f = await makeFixture(ctx.orm, { with: ['guardian', 'other-clinician'] });
   unitHsa = `HSA-${f.unitId}`;
 });
 afterAll(async () => ctx?.close());
