@@ -9,7 +9,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium tini ca-certificates \
+ && apt-get install -y --no-install-recommends chromium tini ca-certificates libxml2-utils \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -25,6 +25,8 @@ COPY activities ./activities
 COPY db ./db
 COPY documents ./documents
 COPY api ./api
+# The RIVTA producer validates requests against the official schemas (xmllint, libxml2-utils above).
+COPY contracts ./contracts
 COPY admin-ui ./admin-ui
 COPY media ./media
 COPY temporal ./temporal

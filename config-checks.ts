@@ -39,7 +39,17 @@ export function checkSettings(s: Settings, report: Report): void {
   } catch (err) {
     refuse('payloadKeys', (err as Error).message);
   }
+  const rivtaTls = [s.rivta.certPath, s.rivta.keyPath, s.rivta.caPath];
+  if (rivtaTls.some(Boolean) && !rivtaTls.every(Boolean))
+    for (const path of ['rivta.certPath', 'rivta.keyPath', 'rivta.caPath'] as const)
+      if (!path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], s))
+        refuse(path, 'the RIVTA producer needs its certificate, key and consumer CA together');
+  if (rivtaTls.every(Boolean) && !list(s.rivta.consumerIds).length)
+    refuse('rivta.consumerIds', `required with ${name('rivta.caPath')} (the consumer ids let in)`);
   if (s.nodeEnv !== 'production') return;
+
+  if (s.rivta.caPath && /rivta-test-ca/.test(s.rivta.caPath))
+    refuse('rivta.caPath', 'the local test CA never runs in production (SITHS function certificates)');
 
   for (const who of ['patient', 'staff'] as const)
     if (!s.oidc[who].issuer) refuse(`oidc.${who}.issuer`, 'required in production');

@@ -151,6 +151,20 @@ export const Settings = z.object({
     /** The machine clients (`client_id` of the token) let in, comma-separated; required in production. */
     clientIds: env('API_TOKEN_CLIENT_IDS', z.string().optional()),
   }),
+  /**
+   * The RIVTA producer 1177's e-services call (crm:scheduling 1.1): HTTPS with mutual TLS only. Without
+   * the three PEM paths it does not start (outside production `npm start` makes a local test CA).
+   */
+  rivta: z.object({
+    host: env('RIVTA_HOST', z.string().default('127.0.0.1')),
+    port: env('RIVTA_PORT', port(DEV_PORTS.rivta)),
+    certPath: env('RIVTA_TLS_CERT', z.string().optional()),
+    keyPath: env('RIVTA_TLS_KEY', z.string().optional()),
+    /** The CA of the consumers' certificates (SITHS function certificates in production). */
+    caPath: env('RIVTA_TLS_CA', z.string().optional()),
+    /** Consumer ids let in (certificate serialNumber or CN), comma-separated; required with the certificates. */
+    consumerIds: env('RIVTA_CONSUMER_IDS', z.string().optional()),
+  }),
   /** Requests per minute by route class (api/http/limits.ts). */
   rateLimits: z.object({
     loginPerMinute: env('RATE_LIMIT_LOGIN_PER_MINUTE', perMinute(30)),
@@ -260,6 +274,7 @@ function toConfig(s: Settings) {
           clientIds: tokenClientIds.length ? tokenClientIds : TEST_IDP_MACHINE_CLIENT_IDS,
         }
       : undefined,
+    rivta: { ...s.rivta, consumerIds: list(s.rivta.consumerIds) },
     rateLimits: s.rateLimits,
     logLevel: s.logLevel,
     /** Workflow payload keys, newest (encrypting) first. */

@@ -4,6 +4,8 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfig, temporalConnectionOptions } from '../config';
 import { createOrm } from '../db/orm';
 import { createApp } from './app';
+import { createRivtaServer } from './rivta/server';
+import { rivtaTlsFrom } from './rivta/tls';
 import { standardProbes } from './health';
 import { createLogger } from '../observability/logger';
 import { dataConverter } from '../temporal/codec';
@@ -22,7 +24,15 @@ async function main(): Promise<void> {
   const server = app.listen(config.web.port, config.web.host, () =>
     logger.info(`web listening on http://${config.web.host}:${config.web.port}`),
   );
+  const rivtaTls = rivtaTlsFrom(config);
+  const rivta = rivtaTls
+    ? createRivtaServer({ orm, logger, temporal, taskQueue: config.temporal.taskQueue }, rivtaTls)
+    : null;
+  rivta?.listen(config.rivta.port, config.rivta.host, () =>
+    logger.info(`RIVTA producer (crm:scheduling 1.1, mutual TLS) on https://${config.rivta.host}:${config.rivta.port}`),
+  );
   const shutdown = () => {
+    rivta?.close();
     server.close(() => void Promise.all([app.close(), orm.close(), connection.close()]).finally(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };

@@ -58,3 +58,19 @@ export async function careUnitNames(
   const units = await em.find(CareUnit, { id: { $in: [...new Set(rows.map((r) => r.careUnitId))] } });
   return new Map(units.map((u) => [u.id, u.name]));
 }
+
+/**
+ * The care unit with this HSA-id, compared case-insensitively as RIVTA compares logical addresses
+ * (SQL's lower() says it more plainly than an ORM filter).
+ */
+export async function findCareUnitByHsaId(em: EntityManager, hsaId: string): Promise<CareUnit | null> {
+  const [row] = await em.execute<Array<{ id: string }>>('select id from care_unit where lower(hsa_id) = lower(?)', [
+    hsaId,
+  ]);
+  return row ? em.findOne(CareUnit, { id: row.id }) : null;
+}
+
+/** The clinicians of one unit, by family name. */
+export async function cliniciansOfUnit(em: EntityManager, careUnitId: string): Promise<Clinician[]> {
+  return em.find(Clinician, { careUnitId }, { orderBy: { familyName: 'asc', givenName: 'asc' } });
+}

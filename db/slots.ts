@@ -142,3 +142,25 @@ export async function addSlots(
     slots.map((s) => ({ id: randomUUID(), ...s })),
   );
 }
+
+/** The slot of a clinician (by HSA-id, case-insensitively) starting in the second of `startsAt` (the contracts' precision), with its unit, or null. */
+export async function findSlotAt(
+  em: EntityManager,
+  clinicianHsaId: string,
+  startsAt: Date,
+): Promise<(SlotView & { careUnitId: string }) | null> {
+  // A join on the clinician's HSA-id: clearer as SQL than as two ORM look-ups.
+  const [row] = await em.execute<Array<{ id: string }>>(
+    "select s.id from slot s join clinician c on c.id = s.clinician_id where lower(c.hsa_id) = lower(?) and date_trunc('second', s.starts_at) = ?",
+    [clinicianHsaId, startsAt],
+  );
+  return row ? findSlotWithUnit(em, row.id) : null;
+}
+
+/** No live booking holds the slot (a hint only: the booking itself is decided by the database). */
+export async function slotIsFree(em: EntityManager, slotId: string): Promise<boolean> {
+  const [row] = await em.execute<Array<{ free: boolean }>>(`select ${FREE} as free from slot s where s.id = ?`, [
+    slotId,
+  ]);
+  return row?.free ?? false;
+}

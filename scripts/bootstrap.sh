@@ -119,6 +119,10 @@ fi
 apt_pkgs=()
 if [ -z "${JANUS_WS_URL:-}" ] && ! command -v janus >/dev/null 2>&1; then apt_pkgs+=(janus); fi
 if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then apt_pkgs+=(chromium); fi
+# The RIVTA producer validates every SOAP request against the official XSD with libxml2's xmllint
+# (api/rivta/xsd.ts); openssl makes the local test CA and certificates (scripts/test-ca.ts).
+if ! command -v xmllint >/dev/null 2>&1; then apt_pkgs+=(libxml2-utils); fi
+if ! command -v openssl >/dev/null 2>&1; then apt_pkgs+=(openssl); fi
 if $want_test_server && ! command -v docker-compose >/dev/null 2>&1; then apt_pkgs+=(docker-compose); fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then

@@ -12,6 +12,8 @@ export interface StackPorts {
   idp: number;
   /** The worker's /metrics and /readyz; the Temporal SDK's own exporter takes the next port. */
   workerMetrics: number;
+  /** The RIVTA producer (crm:scheduling over HTTPS with mutual TLS). */
+  rivta: number;
 }
 
 /** `npm start` (scripts/stack.ts), and the defaults of config.ts. */
@@ -24,6 +26,7 @@ export const DEV_PORTS: Readonly<StackPorts> = {
   web: 3000,
   idp: 3100,
   workerMetrics: 9464,
+  rivta: 3443,
 };
 
 /** `npm test` (scripts/with-services.ts): ten above `npm start`'s, so both can run on one machine. */
@@ -36,6 +39,7 @@ export const TEST_PORTS_BASE: Readonly<StackPorts> = {
   web: 3099,
   idp: 3199,
   workerMetrics: 9474,
+  rivta: 3453,
 };
 
 /**

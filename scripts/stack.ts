@@ -13,6 +13,10 @@ import { startDemoVideoMeeting } from './demo-encounters';
 import { describeHistory, seedDemo } from './demo';
 import { testIdentities } from './test-idp/identities';
 import { dataConverter } from '../temporal/codec';
+import { ensureTestPki } from './test-ca';
+
+/** The consumer id of the test certificate `npm start` hands out for trying the contracts. */
+const DEMO_CONSUMER_ID = 'SE2321000016-TEST1177';
 
 // VARDMOTE_PORT_OFFSET (scripts/ports.ts) and VARDMOTE_DATA_DIR let a second stack run beside this one
 // (the supervision test does).
@@ -52,7 +56,25 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
-    const env = { ...process.env, ...services.env, PORT: String(PORTS.web) };
+    // The RIVTA producer on a local test CA unless a region's certificates are configured.
+    const pki = process.env.RIVTA_TLS_CERT
+      ? null
+      : ensureTestPki(path.join(DATA_DIR, 'rivta-test-ca'), { consumer: DEMO_CONSUMER_ID });
+    const rivtaEnv: Record<string, string> = pki
+      ? {
+          RIVTA_TLS_CERT: pki.certPath,
+          RIVTA_TLS_KEY: pki.keyPath,
+          RIVTA_TLS_CA: pki.caPath,
+          RIVTA_CONSUMER_IDS: DEMO_CONSUMER_ID,
+        }
+      : {};
+    const env = {
+      ...process.env,
+      ...services.env,
+      ...rivtaEnv,
+      PORT: String(PORTS.web),
+      RIVTA_PORT: String(PORTS.rivta),
+    };
     const config = loadConfig(env);
     let t = Date.now();
     const orm = await createOrm(config.databaseUrl);
@@ -158,6 +180,15 @@ async function main(): Promise<void> {
       printTestIdentities(services.env.OIDC_PATIENT_ISSUER);
       log(
         `  API client    ${services.env.API_CLIENT_ID} / ${services.env.API_CLIENT_SECRET} (client credentials at ${services.env.OIDC_STAFF_ISSUER}/token, this run only)`,
+      );
+    }
+    if (pki) {
+      log(
+        `  RIVTA         https://localhost:${PORTS.rivta}/ crm:scheduling 1.1 over mutual TLS (docs/rivta.md), TEST CA:`,
+      );
+      log(`    CA          ${pki.caPath}`);
+      log(
+        `    consumer    ${DEMO_CONSUMER_ID}: ${pki.consumers.consumer.certPath} + ${pki.consumers.consumer.keyPath}`,
       );
     }
     log('Ctrl-C stops everything.');

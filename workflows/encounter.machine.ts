@@ -66,6 +66,16 @@ export function assertNextStep(from: MainStep, to: MainStep, hasJournalNote: boo
  */
 export const SERIALISED_UPDATES_PATCH = 'serialised-updates';
 
+/**
+ * A time booked from 1177 is held at once (issue 24): a patient's or guardian's `book` is also taken
+ * before the booking step, while eligibility and identity still run. Encounters started before it book in the booking step only.
+ */
+export const EARLY_BOOKING_PATCH = 'early-booking';
+
+/** What the patient is told when a time held before eligibility is given back because a clinician said no. */
+export const EARLY_BOOKING_RELEASED_SV =
+  'Din bokade tid har avbokats: vårdgivaren bedömer att besöket inte kan ske digitalt. Du blir kontaktad om ett besök på mottagningen.';
+
 type Deviation = Parameters<EncounterActivities['recordDeviation']>[0];
 type Party = 'patient' | 'clinician';
 type Presence = { role: Party; source: string };
@@ -90,6 +100,8 @@ export class EncounterMachine {
   #slotVersion = 0;
   #invitedSlotVersion = 0;
   #patientEverJoined = false;
+  /** Whether `book` is taken before the booking step (EARLY_BOOKING_PATCH). */
+  #earlyBooking = false;
   /** One video-failure deviation per encounter, whichever signal comes first. */
   #videoFailureRecorded = false;
   /** Janus says it no longer receives this participant's video. */
@@ -150,6 +162,7 @@ export class EncounterMachine {
 
   /** 1. Requested → eligibility, before any handler is registered (an answer sent with the start finds it). */
   begin(): void {
+    this.#earlyBooking = patched(EARLY_BOOKING_PATCH);
     this.#moveTo('eligibility', 'answer-eligibility');
   }
 
@@ -157,6 +170,7 @@ export class EncounterMachine {
   readonly eligibility = async (): Promise<boolean> => {
     if (!(await this.#until(() => this.#eligibility !== null))) return this.#cancel();
     if (this.#eligibility!.eligible) return true;
+    await this.#releaseEarlyBooking('not-eligible');
     this.#exit('referred-to-physical', SYSTEM, { reasons: this.#eligibility!.reasons });
     return false;
   };
@@ -168,6 +182,7 @@ export class EncounterMachine {
     if (!this.#identityRefusal) return true;
     const description = `Identity check failed: ${this.#identityRefusal}`;
     await this.#recordDeviation('identity', 'identity-failure', 'high', description);
+    await this.#releaseEarlyBooking('identity-failed');
     this.#exit('identity-failed', SYSTEM, { refusal: this.#identityRefusal });
     return false;
   };
@@ -316,7 +331,11 @@ export class EncounterMachine {
   }
 
   assertCanBook({ actor }: { actor: Actor; slotId: string }): void {
-    this.#expectStep('booking');
+    // Only a patient or guardian (1177 acts for them) books early; the back office books in the booking step.
+    if (this.#earlyBooking && (actor?.role === 'patient' || actor?.role === 'guardian')) {
+      this.#expectStep('eligibility', 'identity', 'booking');
+      if (this.#st.slot) throw reject('WrongStep', 'the encounter already has a booked time (move it instead)');
+    } else this.#expectStep('booking');
     this.#expectRole(actor, 'admin', 'patient', 'guardian');
   }
 
@@ -325,10 +344,14 @@ export class EncounterMachine {
     return this.#exclusive(
       () => this.assertCanBook(u),
       async () => {
+        const early = this.#st.status !== 'booking';
         const slot = await this.#acts.reserveSlot({ encounterId: this.id, slotId });
         this.#setSlot(slot);
-        this.#record('booked', actor, 'reserved', { slotId, startsAt: slot.startsAt });
-        return this.#afterStep('booking');
+        this.#record('booked', actor, early ? 'held' : 'reserved', { slotId, startsAt: slot.startsAt });
+        if (!early) return this.#afterStep('booking');
+        // Held before the booking step: answered at once, the booking step will find the slot.
+        await this.project();
+        return this.view();
       },
     );
   }
@@ -558,6 +581,15 @@ export class EncounterMachine {
     this.#st.status = status;
     this.#st.waitingFor = null;
     this.#record(status, actor, 'ended', detail);
+  }
+
+  /** A time held before eligibility or identity is given back when either ends the encounter, with the patient's message. */
+  async #releaseEarlyBooking(why: 'not-eligible' | 'identity-failed'): Promise<void> {
+    const slot = this.#st.slot;
+    if (!slot) return;
+    await this.#acts.releaseSlot({ encounterId: this.id });
+    this.#st.slot = null;
+    this.#record('booking-released', SYSTEM, why, { slotId: slot.slotId, message: EARLY_BOOKING_RELEASED_SV });
   }
 
   /** Cancelled: the late-cancel fee if late, the slot and room given back. */

@@ -328,3 +328,51 @@ describe('updates reject bad requests with a clear message and no state change',
     await handle.executeUpdate(m.cancelUpdate, { args: [{ actor: admin, reason: 'test klart' }] });
   });
 });
+
+it('issue 24: a time booked before eligibility is held at once; a yes then goes straight past the booking step', async () => {
+  const { handle } = await startEncounter(ctx, f, f.adultId);
+  const slot = await makeSlot(ctx.orm, f.clinicianId, 3600);
+  const held = await handle.executeUpdate(m.bookUpdate, { args: [{ actor: patient, slotId: slot.id }] });
+  expect(held.status).toBe('eligibility');
+  expect(held.slot?.slotId).toBe(slot.id);
+  const [live] = await rows<{ n: string }>(
+    'select count(*) as n from booking where slot_id = ? and released_at is null',
+    [slot.id],
+  );
+  expect(Number(live.n)).toBe(1);
+  await expect(
+    handle.executeUpdate(m.bookUpdate, { args: [{ actor: patient, slotId: slot.id }] }),
+  ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+  await throughIdentity(handle, f);
+  const state = await waitForStatus(handle, 'pre-meeting');
+  expect(state.slot?.slotId).toBe(slot.id);
+  expect(state.timeline.filter((t) => t.event === 'booked')).toHaveLength(1);
+  await handle.executeUpdate(m.cancelUpdate, { args: [{ actor: admin, reason: 'test done' }] });
+  expect((await handle.result()).status).toBe('cancelled');
+  await maybeRecordHistory(handle, 'early-booking');
+});
+
+it('issue 24: a clinician saying no gives the held time back, with a message for the patient', async () => {
+  const { handle } = await startEncounter(ctx, f, f.adultId);
+  const slot = await makeSlot(ctx.orm, f.clinicianId, 3600);
+  await handle.executeUpdate(m.bookUpdate, { args: [{ actor: patient, slotId: slot.id }] });
+  await handle.executeUpdate(m.answerEligibilityUpdate, {
+    args: [{ actor: clinicianOf(f), answers: { ...YES, suitsPatient: false } }],
+  });
+  expect(await handle.result()).toEqual({ status: 'referred-to-physical', chargeOre: 0 });
+  const state = await handle.query(m.stateQuery);
+  expect(state.slot).toBeNull();
+  expect(state.timeline).toContainEqual(
+    expect.objectContaining({
+      event: 'booking-released',
+      outcome: 'not-eligible',
+      detail: expect.objectContaining({ message: expect.stringMatching(/^Din bokade tid har avbokats/) }),
+    }),
+  );
+  const [live] = await rows<{ n: string }>(
+    'select count(*) as n from booking where slot_id = ? and released_at is null',
+    [slot.id],
+  );
+  expect(Number(live.n)).toBe(0);
+  await maybeRecordHistory(handle, 'early-booking-not-eligible');
+});

@@ -43,6 +43,10 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       'plaintext',
       // Recorded with the encounter as one machine: updates serialised behind patched('serialised-updates').
       'serialised',
+      // Recorded with patched('early-booking'): a patient's time held before eligibility (issue 24),
+      // then through identity, or given back when the clinician says no.
+      'early-booking',
+      'early-booking-not-eligible',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])

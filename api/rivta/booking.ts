@@ -1,0 +1,246 @@
+/**
+ * crm:scheduling 1.1 booking contracts (issue 24): MakeBooking starts an encounter and books it with
+ * the same service function and `bookUpdate` the back office uses (no second booking path); the
+ * bookingId is the encounter id. Business refusals are resultCode ERROR with a Swedish resultText for
+ * the patient (RULES.md §7); anything else is a fault.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { writeAccessLog } from '../../db/access-log';
+import { findCareUnitByHsaId, findClinician } from '../../db/care';
+import { getEncounterRow, listEncounters, type EncounterRow } from '../../db/encounters';
+import type { CareUnit } from '../../db/entities';
+import { actablePatients, findPatientIdByPersonnummer } from '../../db/people';
+import { findSlotAt, findSlotWithUnit, slotIsFree } from '../../db/slots';
+import { stockholmDateOf } from '../../domain/dates';
+import { parsePersonnummer } from '../../domain/personnummer';
+import { fromRivtaTime, toRivtaTime } from '../../domain/rivta-time';
+import * as m from '../../workflows/encounter.messages';
+import { createEncounter } from '../encounters/service';
+import { CARE_TYPES, VIDEO_TIME_TYPE, type ContractContext, type ContractHandler } from './scheduling';
+import { childElement, childText, opt, SoapFault, type XmlNode } from './xml';
+
+/** What the patient reads (RULES.md §7: shown as is). */
+export const TEXTS_SV = {
+  taken: 'Tiden har blivit upptagen av en annan patient. Välj en annan tid.',
+  gone: 'Tiden finns inte längre att boka. Välj en annan tid.',
+  notForYou: 'Du kan inte boka tid för den här personen.',
+  unknownPatient: 'Vi hittar inte personnumret hos vårdenheten. Kontakta mottagningen.',
+  agentNotYet: 'Bokning för någon annans räkning går inte att göra här ännu. Kontakta mottagningen.',
+  booked:
+    'Tiden är bokad som ett digitalt vårdmöte. Logga in en stund före tiden; du väntar i ett väntrum tills vårdpersonalen släpper in dig.',
+  alreadyEnded: 'Bokningen är redan avbokad eller avslutad.',
+  lateCancel:
+    'Avbokningen skedde mindre än 24 timmar före besöket. Enligt regionens regler tas avgiften för uteblivet besök ut.',
+  cancelStarted: 'Mötet har redan börjat och kan inte avbokas.',
+  notMovableYet:
+    'Tiden kan flyttas först när vårdgivaren har bedömt ditt ärende och du har legitimerat dig. Du kan avboka och boka en ny tid.',
+  lateMove:
+    'Ombokningen skedde mindre än 24 timmar före besöket. Enligt regionens regler tas avgiften för uteblivet besök ut.',
+} as const;
+
+const result = (code: 'OK' | 'ERROR' | 'INFO', text?: string, bookingId?: string): Array<XmlNode | undefined> => [
+  opt('r:bookingId', bookingId),
+  ['r:resultCode', code],
+  opt('r:resultText', text),
+];
+
+/** The actor as the encounter workflow sees it, when a subject of care may act for this patient (RULES.md §4). */
+async function actingFor(c: ContractContext, patientPnr: string): Promise<m.Actor | null> {
+  if (c.actor.type !== 'subject_of_care') return null;
+  const patientId = await findPatientIdByPersonnummer(c.em, patientPnr);
+  const may = await actablePatients(c.em, c.actor.id, stockholmDateOf(new Date()));
+  const as = may.find((p) => p.patientId === patientId);
+  return as ? { id: c.actor.id, role: as.actingAs === 'guardian' ? 'guardian' : 'patient' } : null;
+}
+
+const normalized = (pnr: string | undefined): string | null => {
+  try {
+    return pnr ? parsePersonnummer(pnr).normalized : null;
+  } catch {
+    return null;
+  }
+};
+
+/** MakeBooking on a free time: a new encounter, the time held at once (patched('early-booking')). */
+export const makeBooking: ContractHandler = async (c, body) => {
+  const ts = childElement(body, 'requestedTimeslot')!;
+  if (c.actor.type !== 'subject_of_care') return { children: result('ERROR', TEXTS_SV.agentNotYet) };
+  const pnr = normalized(childText(ts, 'subject_of_care')) ?? c.actor.id;
+  const patientId = await findPatientIdByPersonnummer(c.em, pnr);
+  if (!patientId) return { children: result('ERROR', TEXTS_SV.unknownPatient) };
+  const actor = await actingFor(c, pnr);
+  if (!actor) return { children: result('ERROR', TEXTS_SV.notForYou), patientIds: [patientId] };
+
+  const unit = await findCareUnitByHsaId(c.em, childText(ts, 'healthcare_facility')!);
+  const resourceId = childText(ts, 'resourceID');
+  const start = childText(ts, 'startTimeInclusive');
+  const performer = childText(ts, 'performer');
+  const slot =
+    resourceId && /^[0-9a-f-]{36}$/i.test(resourceId)
+      ? await findSlotWithUnit(c.em, resourceId)
+      : start && performer
+        ? await findSlotAt(c.em, performer, fromRivtaTime(start))
+        : null;
+  if (!unit || !slot || slot.careUnitId !== unit.id || Date.parse(slot.startsAt) <= Date.now())
+    return { children: result('ERROR', TEXTS_SV.gone), patientIds: [patientId] };
+  if (!(await slotIsFree(c.em, slot.id))) return { children: result('ERROR', TEXTS_SV.taken), patientIds: [patientId] };
+
+  const reason = childText(ts, 'reason') ?? childText(body, 'notification');
+  const { id, workflowId } = await createEncounter(
+    c.em,
+    c.temporal,
+    c.taskQueue,
+    actor,
+    { patientId, careUnitId: unit.id, ...(reason ? { reason: reason.slice(0, 500) } : {}) },
+    (tx, encounterId, pid) =>
+      writeAccessLog(
+        tx,
+        { actor: actor.id, role: `rivta:${c.actor.type}`, action: 'create', target: `encounter:${encounterId}` },
+        [pid],
+        unit.id,
+      ),
+  );
+  const handle = c.temporal.workflow.getHandle(workflowId);
+  try {
+    await handle.executeUpdate(m.bookUpdate, { args: [{ actor, slotId: slot.id }] });
+  } catch (err) {
+    if (!(err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure)?.type === 'SlotTaken'))
+      throw err;
+    // Taken between our look and the booking: the encounter just started ends at once.
+    await handle.executeUpdate(m.cancelUpdate, { args: [{ actor, reason: 'Tiden blev upptagen vid bokningen' }] });
+    return { children: result('ERROR', TEXTS_SV.taken), patientIds: [patientId] };
+  }
+  return { children: result('INFO', TEXTS_SV.booked, id), patientIds: [patientId] };
+};
+
+/**
+ * The booking named by the request, when the actor may see it: the subject of care or their guardian
+ * (RULES.md §4). Anything else reads as unknown, so a bookingId tells nothing of whose it is.
+ */
+async function bookingFor(c: ContractContext, body: Element): Promise<EncounterRow> {
+  const id = childText(body, 'bookingId') ?? '';
+  const row = /^[0-9a-f-]{36}$/i.test(id) ? await getEncounterRow(c.em, id) : null;
+  const unit = await findCareUnitByHsaId(c.em, childText(body, 'healthcare_facility') ?? '');
+  if (!row || !unit || row.careUnitId !== unit.id || !(await actingFor(c, row.personnummer)))
+    throw new SoapFault('Client', `bookingId: no booking ${id} at this healthcare facility for this actor`);
+  return row;
+}
+
+/** A booking as the contracts' TimeslotType (the workflow's state is the source of truth). */
+async function timeslotOf(
+  c: ContractContext,
+  row: EncounterRow,
+  unit: CareUnit,
+  state: m.EncounterState,
+): Promise<XmlNode> {
+  const clinician = state.slot ? await findClinician(c.em, state.slot.clinicianId) : null;
+  const open = !m.isTerminal(state.status) && !state.sessionStartedAt;
+  return [
+    'r:timeslotDetail',
+    [
+      opt('c:startTimeInclusive', state.slot && toRivtaTime(state.slot.startsAt)),
+      opt('c:endTimeExclusive', state.slot && toRivtaTime(state.slot.endsAt)),
+      ['c:healthcare_facility', unit.hsaId],
+      opt('c:performer', clinician?.hsaId),
+      ['c:bookingId', row.id],
+      ['c:subject_of_care', row.personnummer.replace('-', '')],
+      opt('c:reason', state.timeline[0]?.detail?.reason as string | undefined),
+      ['c:healthcare_facility_name', unit.name],
+      opt('c:performerName', clinician && `${clinician.givenName} ${clinician.familyName}`),
+      opt('c:resourceID', state.slot?.slotId),
+      ['c:timeTypeName', VIDEO_TIME_TYPE.name],
+      ['c:timeTypeID', VIDEO_TIME_TYPE.id],
+      opt('c:careTypeName', clinician && CARE_TYPES[clinician.profession]),
+      opt('c:careTypeID', clinician?.profession),
+      ['c:cancel_booking_allowed', open],
+      ['c:rebooking_allowed', open && state.status === 'pre-meeting'],
+      ['c:message_allowed', false],
+    ],
+  ];
+}
+
+export const getBookingDetails: ContractHandler = async (c, body) => {
+  const row = await bookingFor(c, body);
+  const state = await c.temporal.workflow.getHandle(row.workflowId).query(m.stateQuery);
+  const unit = (await findCareUnitByHsaId(c.em, childText(body, 'healthcare_facility')!))!;
+  return { patientIds: [row.patientId], children: [await timeslotOf(c, row, unit, state)] };
+};
+
+/**
+ * GetSubjectOfCareSchedule: the patient's booked, not yet ended times at this unit. Only for the
+ * patient or a guardian who may act for them (RULES.md §4); anyone else sees an empty schedule.
+ */
+export const getSubjectOfCareSchedule: ContractHandler = async (c, body) => {
+  const pnr = normalized(childText(body, 'subject_of_care'));
+  const unit = await findCareUnitByHsaId(c.em, childText(body, 'healthcare_facility') ?? '');
+  const patientId = pnr ? await findPatientIdByPersonnummer(c.em, pnr) : null;
+  if (!pnr || !unit || !patientId || !(await actingFor(c, pnr))) return { children: [] };
+  const { items } = await listEncounters(c.em, {
+    patientIds: [patientId],
+    careUnitIds: [unit.id],
+    page: 1,
+    pageSize: 100,
+    sort: 'oldest',
+  });
+  const children: XmlNode[] = [];
+  for (const row of items.filter((r) => !m.isTerminal(r.status as m.EncounterStatus) && r.scheduledStart)) {
+    const state = await c.temporal.workflow.getHandle(row.workflowId).query(m.stateQuery);
+    if (state.slot && !m.isTerminal(state.status)) children.push(await timeslotOf(c, row, unit, state));
+  }
+  return { children, patientIds: [patientId] };
+};
+
+/**
+ * UpdateBooking moves a booking with the back office's `rescheduleUpdate` (late rebooking charged as the
+ * workflow decides). A time held before eligibility and identity are done cannot be moved yet.
+ */
+export const updateBooking: ContractHandler = async (c, body) => {
+  const ts = childElement(body, 'requestedTimeslot')!;
+  const id = childText(ts, 'bookingId');
+  if (!id) throw new SoapFault('Client', 'requestedTimeslot/bookingId: required to move a booking');
+  const row = await bookingFor(c, ts);
+  const actor = (await actingFor(c, row.personnummer))!;
+  const handle = c.temporal.workflow.getHandle(row.workflowId);
+  const before = await handle.query(m.stateQuery);
+  const refuse = (text: string) => ({ children: result('ERROR', text), patientIds: [row.patientId] });
+  if (m.isTerminal(before.status)) return refuse(TEXTS_SV.alreadyEnded);
+  if (before.status !== 'pre-meeting') return refuse(TEXTS_SV.notMovableYet);
+  const start = childText(ts, 'startTimeInclusive');
+  const performer = childText(ts, 'performer');
+  const slot = start && performer ? await findSlotAt(c.em, performer, fromRivtaTime(start)) : null;
+  if (!slot || slot.careUnitId !== row.careUnitId || Date.parse(slot.startsAt) <= Date.now())
+    return refuse(TEXTS_SV.gone);
+  if (slot.id === before.slot?.slotId) return { children: result('OK'), patientIds: [row.patientId] };
+  try {
+    const state = await handle.executeUpdate(m.rescheduleUpdate, { args: [{ actor, slotId: slot.id }] });
+    const late = state.charges.some((ch) => ch.kind === 'late-cancel');
+    return {
+      children: late ? result('INFO', TEXTS_SV.lateMove) : result('OK'),
+      patientIds: [row.patientId],
+    };
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure)?.type === 'SlotTaken')
+      return refuse(TEXTS_SV.taken);
+    throw err;
+  }
+};
+
+/** CancelBooking: the same `cancelUpdate` as the back office; a late cancellation is done and says what it costs. */
+export const cancelBooking: ContractHandler = async (c, body) => {
+  const row = await bookingFor(c, body);
+  const actor = (await actingFor(c, row.personnummer))!;
+  const handle = c.temporal.workflow.getHandle(row.workflowId);
+  const before = await handle.query(m.stateQuery);
+  if (m.isTerminal(before.status))
+    return { children: result('ERROR', TEXTS_SV.alreadyEnded), patientIds: [row.patientId] };
+  if (before.sessionStartedAt)
+    return { children: result('ERROR', TEXTS_SV.cancelStarted), patientIds: [row.patientId] };
+  const reason = childText(body, 'message') || 'Avbokad via 1177';
+  const state = await handle.executeUpdate(m.cancelUpdate, { args: [{ actor, reason }] });
+  const late = state.charges.some((ch) => ch.kind === 'late-cancel');
+  return {
+    children: [['r:resultCode', late ? 'INFO' : 'OK'], opt('r:resultText', late ? TEXTS_SV.lateCancel : undefined)],
+    patientIds: [row.patientId],
+  };
+};
