@@ -59,6 +59,8 @@ export interface TestEngagementIndex {
   entries(): IndexEntry[];
   /** Test-only: the next `n` Updates are stored and then answered with a Server fault (a lost answer). */
   loseAnswers(n: number): void;
+  /** Test-only: the next Update is stored and never answered (its caller killed meanwhile); resolves once it is stored. */
+  holdNextAnswer(): Promise<void>;
 }
 
 const LABELS_SV: Array<[keyof IndexEntry, string]> = [
@@ -120,6 +122,7 @@ export function createTestEngagementIndex(
     throw new Error('the local engagement index is a test service and never runs in production');
   const store = new Map<string, IndexEntry>();
   let lose = 0;
+  let held: (() => void) | null = null;
 
   async function update(xml: string): Promise<string> {
     const { body, header } = parseEnvelope(xml);
@@ -145,6 +148,12 @@ export function createTestEngagementIndex(
         updates: (before?.updates ?? 0) + 1,
         indexAddress,
       });
+    }
+    if (held) {
+      const stored = held;
+      held = null;
+      stored();
+      await new Promise(() => {});
     }
     if (lose > 0) {
       lose--;
@@ -173,5 +182,10 @@ export function createTestEngagementIndex(
       })();
     },
   );
-  return { server, entries: () => [...store.values()], loseAnswers: (n) => void (lose = n) };
+  return {
+    server,
+    entries: () => [...store.values()],
+    loseAnswers: (n) => void (lose = n),
+    holdNextAnswer: () => new Promise<void>((resolve) => (held = resolve)),
+  };
 }

@@ -46,6 +46,7 @@ export function useTestEngagementIndex(): IndexStack {
     stack.deps = { index: stack.client, publisher: { sourceSystem: SOURCE_SYSTEM, dataController: DATA_CONTROLLER } };
   });
   afterAll(async () => {
+    stack.local?.server.closeAllConnections();
     await new Promise((resolve) => stack.local?.server.close(resolve));
     fs.rmSync(root, { recursive: true, force: true });
   });
