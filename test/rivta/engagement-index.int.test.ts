@@ -40,11 +40,13 @@ async function valid(contract: string, args: Record<string, unknown>) {
   return res.result;
 }
 
-const timeslot = (slot: { startsAt: Date }, clinicianId: string) => ({
+/** A requested timeslot, its elements in the schema's order (`bookingId` only when moving). */
+const timeslot = (slot: { startsAt: Date }, clinicianId: string, bookingId?: string) => ({
   startTimeInclusive: toRivtaTime(slot.startsAt),
   endTimeExclusive: toRivtaTime(new Date(slot.startsAt.getTime() + 20 * 60_000)),
   healthcare_facility: unitHsa,
   performer: `HSA-${clinicianId}`,
+  ...(bookingId ? { bookingId } : {}),
   subject_of_care: digits(f.adultPnr),
 });
 
@@ -93,7 +95,7 @@ it('RULES §7 MakeBooking, UpdateBooking and CancelBooking leave exactly one cur
   await throughIdentity(handle, f);
   await waitForStatus(handle, 'pre-meeting');
   const moved = await valid('UpdateBooking', {
-    requestedTimeslot: { ...timeslot(second, f.otherClinicianId), bookingId },
+    requestedTimeslot: timeslot(second, f.otherClinicianId, bookingId),
   });
   expect(moved).toEqual({ resultCode: 'OK' });
   await entryWhen(bookingId, second.startsAt, false);
