@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     const t = Date.now();
     log('stopping…');
     await Promise.all(processes.map((p) => p.stop()));
+    localIndex?.server.closeAllConnections();
     if (localIndex) await new Promise((r) => localIndex!.server.close(r));
     await services.stop();
     log(`stopped (${secs(t)})`);
@@ -84,7 +85,9 @@ async function main(): Promise<void> {
         key: read(eiPki.keyPath),
         ca: read(eiPki.caPath),
       });
-      await new Promise<void>((resolve) => localIndex!.server.listen(PORTS.engagementIndex, '127.0.0.1', resolve));
+      await new Promise<void>((resolve, reject) =>
+        localIndex!.server.once('error', reject).listen(PORTS.engagementIndex, '127.0.0.1', resolve),
+      );
       Object.assign(eiEnv, {
         ENGAGEMENT_INDEX_URL: `https://localhost:${PORTS.engagementIndex}/vp/itintegration/engagementindex/Update/1/rivtabp21`,
         ENGAGEMENT_INDEX_LOGICAL_ADDRESS: 'TEST-ENGAGEMENTSINDEX',
