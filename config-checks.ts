@@ -46,7 +46,20 @@ export function checkSettings(s: Settings, report: Report): void {
         refuse(path, 'the RIVTA producer needs its certificate, key and consumer CA together');
   if (rivtaTls.every(Boolean) && !list(s.rivta.consumerIds).length)
     refuse('rivta.consumerIds', `required with ${name('rivta.caPath')} (the consumer ids let in)`);
+  const ei = s.engagementIndex;
+  if (ei.url) {
+    for (const k of ['logicalAddress', 'sourceSystem', 'dataController', 'certPath', 'keyPath', 'caPath'] as const)
+      if (!ei[k]) refuse(`engagementIndex.${k}`, `required with ${name('engagementIndex.url')}`);
+    if (!ei.url.startsWith('https://'))
+      refuse('engagementIndex.url', 'the engagement index is reached over https only');
+  }
   if (s.nodeEnv !== 'production') return;
+
+  if (!ei.url) refuse('engagementIndex.url', "required in production (the national platform's Update address)");
+  else if (/^https?:\/\/(localhost|127\.|\[::1\])/.test(ei.url))
+    refuse('engagementIndex.url', 'the local test engagement index never runs in production');
+  if (ei.caPath && /rivta-test-ca/.test(ei.caPath))
+    refuse('engagementIndex.caPath', 'the local test CA never runs in production');
 
   if (s.rivta.caPath && /rivta-test-ca/.test(s.rivta.caPath))
     refuse('rivta.caPath', 'the local test CA never runs in production (SITHS function certificates)');

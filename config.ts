@@ -165,6 +165,24 @@ export const Settings = z.object({
     /** Consumer ids let in (certificate serialNumber or CN), comma-separated; required with the certificates. */
     consumerIds: env('RIVTA_CONSUMER_IDS', z.string().optional()),
   }),
+  /**
+   * The engagement index our bookings are pushed to (itintegration:engagementindex 1.0 Update over
+   * mutual TLS): the national platform in production; unset elsewhere nothing is pushed (`npm start`
+   * points it at its local test index).
+   */
+  engagementIndex: z.object({
+    url: env('ENGAGEMENT_INDEX_URL', z.string().url().optional()),
+    /** The LogicalAddress header: the organisation number of the index's owner. */
+    logicalAddress: env('ENGAGEMENT_INDEX_LOGICAL_ADDRESS', z.string().min(1).optional()),
+    /** Our system's HSA-id (sourceSystem of every entry). */
+    sourceSystem: env('ENGAGEMENT_INDEX_SOURCE_SYSTEM', z.string().min(1).optional()),
+    /** The care provider's organisation number (dataController of every entry). */
+    dataController: env('ENGAGEMENT_INDEX_DATA_CONTROLLER', z.string().min(1).optional()),
+    /** Our client certificate and key, and the CA of the index's server certificate (PEM paths). */
+    certPath: env('ENGAGEMENT_INDEX_TLS_CERT', z.string().optional()),
+    keyPath: env('ENGAGEMENT_INDEX_TLS_KEY', z.string().optional()),
+    caPath: env('ENGAGEMENT_INDEX_TLS_CA', z.string().optional()),
+  }),
   /** Requests per minute by route class (api/http/limits.ts). */
   rateLimits: z.object({
     loginPerMinute: env('RATE_LIMIT_LOGIN_PER_MINUTE', perMinute(30)),
@@ -275,6 +293,8 @@ function toConfig(s: Settings) {
         }
       : undefined,
     rivta: { ...s.rivta, consumerIds: list(s.rivta.consumerIds) },
+    /** Where bookings are pushed, or undefined: nothing is (outside production only). */
+    engagementIndex: s.engagementIndex.url ? (s.engagementIndex as Required<Settings['engagementIndex']>) : undefined,
     rateLimits: s.rateLimits,
     logLevel: s.logLevel,
     /** Workflow payload keys, newest (encrypting) first. */

@@ -13,6 +13,7 @@ import {
 import type { Context } from '@temporalio/activity';
 import { faultsFromSpec } from './activities/faults';
 import { createActivities } from './activities';
+import { engagementIndexFrom } from './activities/engagement-index';
 import { createSmtpMailer, outboxOnlyMailer } from './activities/mail';
 import { loadConfig, temporalConnectionOptions } from './config';
 import { createOrm } from './db/orm';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       rooms: createRoomService(config),
       faults: faults.hooks,
       metrics,
+      engagementIndex: engagementIndexFrom(config),
     }),
   });
   const server = createWorkerHttpServer({

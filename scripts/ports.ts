@@ -14,6 +14,8 @@ export interface StackPorts {
   workerMetrics: number;
   /** The RIVTA producer (crm:scheduling over HTTPS with mutual TLS). */
   rivta: number;
+  /** The local test engagement index (Update over HTTPS with mutual TLS, and its page). */
+  engagementIndex: number;
 }
 
 /** `npm start` (scripts/stack.ts), and the defaults of config.ts. */
@@ -27,6 +29,7 @@ export const DEV_PORTS: Readonly<StackPorts> = {
   idp: 3100,
   workerMetrics: 9464,
   rivta: 3443,
+  engagementIndex: 3444,
 };
 
 /** `npm test` (scripts/with-services.ts): ten above `npm start`'s, so both can run on one machine. */
@@ -40,6 +43,7 @@ export const TEST_PORTS_BASE: Readonly<StackPorts> = {
   idp: 3199,
   workerMetrics: 9474,
   rivta: 3453,
+  engagementIndex: 3454,
 };
 
 /**

@@ -1,5 +1,6 @@
 /** `npm start`: PostgreSQL, Temporal, Janus, migrations, demo data, worker and web; Ctrl-C stops all. */
 import '../runtime';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config';
@@ -14,9 +15,12 @@ import { describeHistory, seedDemo } from './demo';
 import { testIdentities } from './test-idp/identities';
 import { dataConverter } from '../temporal/codec';
 import { ensureTestPki } from './test-ca';
+import { createTestEngagementIndex, type TestEngagementIndex } from './test-engagement-index/server';
 
 /** The consumer id of the test certificate `npm start` hands out for trying the contracts. */
 const DEMO_CONSUMER_ID = 'SE2321000016-TEST1177';
+/** Our system's HSA-id towards the local engagement index (its client certificate's too). */
+const TEST_SOURCE_SYSTEM = 'SE2321000016-VARDMOTE-TEST';
 
 // VARDMOTE_PORT_OFFSET (scripts/ports.ts) and VARDMOTE_DATA_DIR let a second stack run beside this one
 // (the supervision test does).
@@ -40,6 +44,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const processes: Supervised[] = [];
+  let localIndex: TestEngagementIndex | null = null;
   let stopping = false;
   // Reverse order of start: web and worker drain first, then the identity provider, Janus, Temporal, PostgreSQL.
   const shutdown = async (code: number) => {
@@ -48,6 +53,8 @@ async function main(): Promise<void> {
     const t = Date.now();
     log('stopping…');
     await Promise.all(processes.map((p) => p.stop()));
+    localIndex?.server.closeAllConnections();
+    if (localIndex) await new Promise((r) => localIndex!.server.close(r));
     await services.stop();
     log(`stopped (${secs(t)})`);
     process.exit(code);
@@ -68,10 +75,34 @@ async function main(): Promise<void> {
           RIVTA_CONSUMER_IDS: DEMO_CONSUMER_ID,
         }
       : {};
+    // The local test engagement index unless a platform is configured; the worker pushes to it.
+    const eiEnv: Record<string, string> = {};
+    if (!process.env.ENGAGEMENT_INDEX_URL) {
+      const eiPki = ensureTestPki(path.join(DATA_DIR, 'rivta-test-ca'), { vardmote: TEST_SOURCE_SYSTEM });
+      const read = (p: string) => fs.readFileSync(p);
+      localIndex = createTestEngagementIndex({
+        cert: read(eiPki.certPath),
+        key: read(eiPki.keyPath),
+        ca: read(eiPki.caPath),
+      });
+      await new Promise<void>((resolve, reject) =>
+        localIndex!.server.once('error', reject).listen(PORTS.engagementIndex, '127.0.0.1', resolve),
+      );
+      Object.assign(eiEnv, {
+        ENGAGEMENT_INDEX_URL: `https://localhost:${PORTS.engagementIndex}/vp/itintegration/engagementindex/Update/1/rivtabp21`,
+        ENGAGEMENT_INDEX_LOGICAL_ADDRESS: 'TEST-ENGAGEMENTSINDEX',
+        ENGAGEMENT_INDEX_SOURCE_SYSTEM: TEST_SOURCE_SYSTEM,
+        ENGAGEMENT_INDEX_DATA_CONTROLLER: '2321000016',
+        ENGAGEMENT_INDEX_TLS_CERT: eiPki.consumers.vardmote.certPath,
+        ENGAGEMENT_INDEX_TLS_KEY: eiPki.consumers.vardmote.keyPath,
+        ENGAGEMENT_INDEX_TLS_CA: eiPki.caPath,
+      });
+    }
     const env = {
       ...process.env,
       ...services.env,
       ...rivtaEnv,
+      ...eiEnv,
       PORT: String(PORTS.web),
       RIVTA_PORT: String(PORTS.rivta),
     };
@@ -191,6 +222,10 @@ async function main(): Promise<void> {
         `    consumer    ${DEMO_CONSUMER_ID}: ${pki.consumers.consumer.certPath} + ${pki.consumers.consumer.keyPath}`,
       );
     }
+    if (localIndex)
+      log(
+        `  engagement    TEST index (not the national one; refuses production): its entries at https://localhost:${PORTS.engagementIndex}/ (test CA)`,
+      );
     log('Ctrl-C stops everything.');
   } catch (err) {
     log(`FAILED: ${describe(err)}`);

@@ -8,6 +8,7 @@ import {
   WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { EngagementIndexDeps } from '../activities/engagement-index';
 import type { Mailer, MailMessage } from '../activities/mail';
 import { createFakeRooms, VideoRooms } from '../media/rooms';
 import { createPdfRenderer } from '../documents/pdf';
@@ -55,7 +56,10 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRooms } = {}): Promise<TestWorker> {
+export async function startTestWorker(
+  ctx: TestContext,
+  opts: { rooms?: VideoRooms; engagementIndex?: EngagementIndexDeps['engagementIndex'] } = {},
+): Promise<TestWorker> {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: ctx.config.temporal.address });
   const mailer = captureMailer();
@@ -66,7 +70,14 @@ export async function startTestWorker(ctx: TestContext, opts: { rooms?: VideoRoo
     taskQueue: ctx.config.temporal.taskQueue,
     workflowBundle: await workflowBundle(),
     dataConverter: dataConverter(ctx.config.payloadKeys, { markClear: true }),
-    activities: createActivities({ orm: ctx.orm, mailer, rooms, pdf, finance: ctx.config.finance }),
+    activities: createActivities({
+      orm: ctx.orm,
+      mailer,
+      rooms,
+      pdf,
+      finance: ctx.config.finance,
+      engagementIndex: opts.engagementIndex,
+    }),
   });
   const running = worker.run();
   return {

@@ -72,6 +72,12 @@ export const SERIALISED_UPDATES_PATCH = 'serialised-updates';
  */
 export const EARLY_BOOKING_PATCH = 'early-booking';
 
+/**
+ * Every new, moved or cancelled booking is pushed to the engagement index (issue 24, RULES.md §7) by
+ * its own loop, so an index that is slow or down never holds up a booking. Earlier encounters push nothing.
+ */
+export const ENGAGEMENT_INDEX_PATCH = 'engagement-index';
+
 /** What the patient is told when a time held before eligibility is given back because a clinician said no. */
 export const EARLY_BOOKING_RELEASED_SV =
   'Din bokade tid har avbokats: vårdgivaren bedömer att besöket inte kan ske digitalt. Du blir kontaktad om ett besök på mottagningen.';
@@ -102,6 +108,11 @@ export class EncounterMachine {
   #patientEverJoined = false;
   /** Whether `book` is taken before the booking step (EARLY_BOOKING_PATCH). */
   #earlyBooking = false;
+  /** Whether bookings are pushed to the engagement index (ENGAGEMENT_INDEX_PATCH). */
+  #engagementIndex = false;
+  /** What the engagement index should say of this booking; each change bumps the version. */
+  #indexWanted: { version: number; startsAt: string; deleted: boolean } | null = null;
+  #indexedVersion = 0;
   /** One video-failure deviation per encounter, whichever signal comes first. */
   #videoFailureRecorded = false;
   /** Janus says it no longer receives this participant's video. */
@@ -163,6 +174,8 @@ export class EncounterMachine {
   /** 1. Requested → eligibility, before any handler is registered (an answer sent with the start finds it). */
   begin(): void {
     this.#earlyBooking = patched(EARLY_BOOKING_PATCH);
+    this.#engagementIndex = patched(ENGAGEMENT_INDEX_PATCH);
+    if (this.#engagementIndex) void this.#pushEngagements();
     this.#moveTo('eligibility', 'answer-eligibility');
   }
 
@@ -264,6 +277,8 @@ export class EncounterMachine {
   /** 10. Closed (the journal note is there, or moveTo refuses), or ended on a side exit: the last projection. */
   async finish(closed: boolean): Promise<EncounterResult> {
     if (closed) this.#moveTo('closed', null);
+    // The index learns of the last change before the encounter ends.
+    if (this.#engagementIndex) await condition(() => this.#indexedVersion === (this.#indexWanted?.version ?? 0));
     await this.project();
     await allHandlersFinished();
     return this.result();
@@ -347,6 +362,7 @@ export class EncounterMachine {
         const early = this.#st.status !== 'booking';
         const slot = await this.#acts.reserveSlot({ encounterId: this.id, slotId });
         this.#setSlot(slot);
+        this.#indexBooking(slot.startsAt, false);
         this.#record('booked', actor, early ? 'held' : 'reserved', { slotId, startsAt: slot.startsAt });
         if (!early) return this.#afterStep('booking');
         // Held before the booking step: answered at once, the booking step will find the slot.
@@ -372,6 +388,7 @@ export class EncounterMachine {
         if (late) await this.#chargeLateCancel();
         const from = this.#st.slot?.startsAt;
         this.#setSlot(slot);
+        this.#indexBooking(slot.startsAt, false);
         this.#record('rescheduled', actor, late ? 'late' : 'in-time', { from, to: slot.startsAt });
         await this.project();
         return this.view();
@@ -588,6 +605,7 @@ export class EncounterMachine {
     const slot = this.#st.slot;
     if (!slot) return;
     await this.#acts.releaseSlot({ encounterId: this.id });
+    this.#indexBooking(slot.startsAt, true);
     this.#st.slot = null;
     this.#record('booking-released', SYSTEM, why, { slotId: slot.slotId, message: EARLY_BOOKING_RELEASED_SV });
   }
@@ -596,10 +614,39 @@ export class EncounterMachine {
   async #cancel(): Promise<false> {
     const c = this.#cancelRequest!;
     if (c.late) await this.#chargeLateCancel();
-    if (this.#st.slot) await this.#acts.releaseSlot({ encounterId: this.id });
+    if (this.#st.slot) {
+      await this.#acts.releaseSlot({ encounterId: this.id });
+      this.#indexBooking(this.#st.slot.startsAt, true);
+    }
     if (this.#st.room) await this.#acts.closeVideoRoom({ encounterId: this.id });
     this.#exit('cancelled', c.actor, { reason: c.reason, late: c.late });
     return false;
+  }
+
+  /** The booking's present state for the engagement index (ENGAGEMENT_INDEX_PATCH); #pushEngagements sends it. */
+  #indexBooking(startsAt: string, deleted: boolean): void {
+    if (!this.#engagementIndex) return;
+    this.#indexWanted = { version: (this.#indexWanted?.version ?? 0) + 1, startsAt, deleted };
+  }
+
+  /**
+   * Pushes the latest wanted state, one Update at a time and in order (a quick move and cancel may
+   * coalesce into the last one). The activity retries every transient failure; only a request our own
+   * schema check refuses ends on the timeline instead.
+   */
+  async #pushEngagements(): Promise<void> {
+    for (;;) {
+      await condition(() => (this.#indexWanted?.version ?? 0) !== this.#indexedVersion);
+      const { version, startsAt, deleted } = this.#indexWanted!;
+      const { patientId, careUnitId } = this.#input;
+      try {
+        await this.#acts.updateEngagementIndex({ bookingId: this.id, patientId, careUnitId, startsAt, deleted });
+      } catch (err) {
+        const error = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+        this.#record('engagement-index-failed', SYSTEM, 'refused', { error });
+      }
+      this.#indexedVersion = version;
+    }
   }
 
   /**

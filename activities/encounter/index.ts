@@ -3,6 +3,7 @@ import type { Orm } from '../../db/orm';
 import type { VideoRooms } from '../../media/rooms';
 import { createMailActivities, Mailer } from '../mail';
 import { createBookingActivities } from './booking';
+import { createEngagementIndexActivities, type EngagementIndexDeps } from '../engagement-index';
 import { createFeeActivities } from './fees';
 import type { ActivityFaults } from '../faults';
 import { createRecordActivities } from './records';
@@ -16,11 +17,13 @@ export interface EncounterActivityDeps {
   faults?: ActivityFaults;
   /** Step durations for the worker's /metrics; absent in tests that do not look. */
   metrics?: Pick<WorkerMetrics, 'encounterProjected'>;
+  engagementIndex?: EngagementIndexDeps['engagementIndex'];
 }
 
 export function createEncounterActivities(deps: EncounterActivityDeps) {
   return {
     ...createBookingActivities(deps),
+    ...createEngagementIndexActivities(deps),
     ...createFeeActivities(deps),
     ...createRecordActivities(deps),
     ...createVideoActivities(deps),

@@ -18,10 +18,19 @@ export const PING_XSD = path.resolve(
 );
 export const PING_NS = 'urn:riv:itintegration:monitoring:PingForConfigurationResponder:1';
 
+/** Update (itintegration:engagementindex 1.0): a producer tells the national engagement index about a booking. */
+export const UPDATE_XSD = path.resolve(
+  CONTRACTS_DIR,
+  '../engagementindex-1.0/interactions/UpdateInteraction/UpdateResponder_1.0.xsd',
+);
+export const UPDATE_NS = 'urn:riv:itintegration:engagementindex:UpdateResponder:1';
+export const ENGAGEMENT_NS = 'urn:riv:itintegration:engagementindex:1';
+
 export const HEADERS_XSD = path.join(CONTRACTS_DIR, 'core_components', 'interoperability_headers_1.0.xsd');
 
 /**
- * The official SubjectOfCareIdType writes its pattern with `^…$`, which XSD regular expressions read
+ * The official SubjectOfCareIdType (and the engagement index's RegisteredResidentIdentificationType,
+ * with the same pattern) writes its pattern with `^…$`, which XSD regular expressions read
  * as literal characters, so a strict validator refuses every personnummer. We keep the schema as
  * published and check that one facet as its authors meant it (anchors as anchors).
  */

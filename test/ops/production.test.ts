@@ -93,6 +93,22 @@ const CASES: Array<[string, Record<string, string | undefined>, string]> = [
     "SMTP_URL: tls.rejectUnauthorized=false accepts any server's certificate",
   ],
   ['no Janus api_secret', { JANUS_API_SECRET: undefined }, 'JANUS_API_SECRET: required in production'],
+  ['no engagement index', { ENGAGEMENT_INDEX_URL: undefined }, 'ENGAGEMENT_INDEX_URL: required in production'],
+  [
+    'the local test engagement index',
+    { ENGAGEMENT_INDEX_URL: `https://localhost:${DEV_PORTS.engagementIndex}/vp/update` },
+    'ENGAGEMENT_INDEX_URL: the local test engagement index never runs in production',
+  ],
+  [
+    'the engagement index on the local test CA',
+    { ENGAGEMENT_INDEX_TLS_CA: '/srv/vardmote/.data/rivta-test-ca/ca.pem' },
+    'ENGAGEMENT_INDEX_TLS_CA: the local test CA never runs in production',
+  ],
+  [
+    'an engagement index without our certificate',
+    { ENGAGEMENT_INDEX_TLS_KEY: undefined },
+    'ENGAGEMENT_INDEX_TLS_KEY: required with ENGAGEMENT_INDEX_URL',
+  ],
   [
     "the worker's metrics on the network without a token",
     { WORKER_METRICS_HOST: '0.0.0.0' },

@@ -1,18 +1,24 @@
 /** Jest hooks for an API test: the test services, an in-process worker and the app. */
 import type { App } from '../../api/app';
+import type { EngagementIndexDeps } from '../../activities/engagement-index';
 import { testApp } from '../../testkit/app';
 import { connect, TestContext } from '../../testkit/env';
 import { startTestWorker, TestWorker } from '../../testkit/worker';
 
 /**
- * Connects to the test services, runs a worker in-process and builds the app; the returned object's
+ * Connects to the test services, runs a worker in-process (pushing to `opts.engagementIndex` when
+ * given, registered before this) and builds the app; the returned object's
  * fields are set by `beforeAll` and read inside the tests.
  */
-export function useApiStack(): { ctx: TestContext; worker: TestWorker; app: App } {
+export function useApiStack(opts: { engagementIndex?: () => EngagementIndexDeps['engagementIndex'] } = {}): {
+  ctx: TestContext;
+  worker: TestWorker;
+  app: App;
+} {
   const stack = {} as { ctx: TestContext; worker: TestWorker; app: App };
   beforeAll(async () => {
     stack.ctx = await connect();
-    stack.worker = await startTestWorker(stack.ctx);
+    stack.worker = await startTestWorker(stack.ctx, { engagementIndex: opts.engagementIndex?.() });
     stack.app = testApp(stack.ctx, undefined, stack.worker.rooms);
   });
   afterAll(async () => {

@@ -21,5 +21,12 @@ export const SAFE: Record<string, string> = {
   OIDC_STAFF_ISSUER: 'https://siths-idp.region.example',
   OIDC_STAFF_CLIENT_SECRET: secret(),
   FINANCE_BANKGIRO: '5050-1055',
+  ENGAGEMENT_INDEX_URL: 'https://ei.ntjp.region.example/vp/itintegration/engagementindex/Update/1/rivtabp21',
+  ENGAGEMENT_INDEX_LOGICAL_ADDRESS: '5565594230',
+  ENGAGEMENT_INDEX_SOURCE_SYSTEM: 'SE2321000016-VARDMOTE',
+  ENGAGEMENT_INDEX_DATA_CONTROLLER: '2321000016',
+  ENGAGEMENT_INDEX_TLS_CERT: '/etc/vardmote/rivta/function.pem',
+  ENGAGEMENT_INDEX_TLS_KEY: '/etc/vardmote/rivta/function-key.pem',
+  ENGAGEMENT_INDEX_TLS_CA: '/etc/vardmote/rivta/siths-ca.pem',
   PAYLOAD_KEYS: `k2026:${randomBytes(32).toString('base64')}`,
 };

@@ -37,6 +37,7 @@ function stubActivities() {
       endsAt: new Date(Date.parse(slotStart) + 30 * 60_000).toISOString(),
     })),
     releaseSlot: track('releaseSlot', async () => undefined),
+    updateEngagementIndex: track('updateEngagementIndex', async () => ({ sent: true })),
     recordFee: track('recordFee', async ({ kind }) => ({
       chargeId: `c-${kind}`,
       chargeOre: kind === 'visit' ? 27_500 : 40_000,

@@ -47,6 +47,9 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       // then through identity, or given back when the clinician says no.
       'early-booking',
       'early-booking-not-eligible',
+      // Recorded with patched('engagement-index'): booked through MakeBooking, moved, cancelled, each
+      // pushed to the engagement index by its own loop (a lost answer retried).
+      'engagement-index',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
