@@ -1,9 +1,6 @@
 import { DEFAULT_POLICY, STEPS } from './encounter.messages';
 import { assertNextStep, EncounterMachine } from './encounter.machine';
 
-// Outside a workflow execution there is no history to mark: every patch reads as not taken.
-jest.mock('@temporalio/workflow', () => ({ ...jest.requireActual('@temporalio/workflow'), patched: () => false }));
-
 describe('the encounter machine', () => {
   it('never skips a step and never goes back', () => {
     expect(() => assertNextStep('requested', 'identity', false)).toThrow(/cannot move from requested to identity/);
