@@ -236,7 +236,8 @@ it('reschedule: the old slot is released, the new one held and a new invitation 
 it('concurrent updates run one at a time (patched serialised-updates): the second booking waits for the first, then is refused in its new step; one slot held', async () => {
   const { id, handle } = await startEncounter(ctx, f, f.adultId);
   await throughIdentity(handle, f);
-  const [a, b] = [await makeSlot(ctx.orm, f.clinicianId, 4), await makeSlot(ctx.orm, f.clinicianId, 4 + 70)];
+  // Two short slots a few seconds apart: whichever booking wins, its meeting starts soon.
+  const [a, b] = [await makeSlot(ctx.orm, f.clinicianId, 4, 0.1), await makeSlot(ctx.orm, f.clinicianId, 11, 0.1)];
   const book = (slotId: string) => handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId }] });
   const [first, second] = await Promise.allSettled([book(a.id), book(b.id)]);
   const outcomes = [first, second].map((r) => r.status).sort();
