@@ -18,19 +18,12 @@ import {
   serialize,
   SoapFault,
 } from '../../api/rivta/xml';
+import type { Engagement } from '../../activities/engagement-index/client';
 
 /** What the page and the tests read: one entry per engagement, as the last Update left it. */
-export interface IndexEntry {
-  registeredResidentIdentification: string;
-  serviceDomain: string;
+export interface IndexEntry extends Omit<Engagement, 'categorization'> {
+  /** As the Update said it (the index takes any the schema allows). */
   categorization: string;
-  logicalAddress: string;
-  businessObjectInstanceIdentifier: string;
-  clinicalProcessInterestId: string;
-  mostRecentContent?: string;
-  sourceSystem: string;
-  dataController: string;
-  owner?: string;
   deleteFlag: boolean;
   /** The index's own times (ISO) and how many Updates reached this entry. */
   creationTime: string;

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { Grantee, routeTable } from '../../api/http/access';
+import type { Grantee } from '../../api/http/access';
 import { listDeviations } from '../../db/deviations';
 import { listEncounters } from '../../db/encounters';
 import { listInvoices, openInvoices } from '../../db/invoices';
@@ -19,7 +19,7 @@ import { seedDemo } from '../../scripts/demo';
 import { ROOT } from '../../scripts/services';
 import { loginInBrowser, newPage } from '../../testkit/meeting';
 import { waitFor } from '../../testkit/wait';
-import { BASE, useBrowserStack } from '../support/browser-stack';
+import { BASE, backOfficePages, useBrowserStack } from '../support/browser-stack';
 
 jest.setTimeout(300_000);
 
@@ -110,19 +110,10 @@ it('every back-office page shows each demo role at least one row, bar or count',
     '/admin/logs': `?from=${addDays(stockholmDateOf(now), -30)}`,
     '/admin/logs/extract': `?patientId=${DEMO.patients.anna.id}`,
   };
-  const pages = routeTable(stack.app)
-    .filter(
-      (r) =>
-        r.method === 'GET' &&
-        r.path.startsWith('/admin') &&
-        !r.path.endsWith('.csv') &&
-        !r.path.endsWith('/live') &&
-        !r.path.endsWith('/pdf'),
-    )
-    .map((r) => {
-      const id = ids.find(([prefix]) => r.path.startsWith(prefix))?.[1];
-      return { path: r.path, grantees: r.grantees ?? [], url: r.path.replace(':id', id ?? '') + (query[r.path] ?? '') };
-    });
+  const pages = backOfficePages(stack.app).map((r) => {
+    const id = ids.find(([prefix]) => r.path.startsWith(prefix))?.[1];
+    return { path: r.path, grantees: r.grantees ?? [], url: r.path.replace(':id', id ?? '') + (query[r.path] ?? '') };
+  });
 
   const empty: string[] = [];
   let visited = 0;

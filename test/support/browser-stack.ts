@@ -12,6 +12,7 @@ import { launchChromium } from '../../testkit/browser';
 import { connect, freshDatabase, TestContext } from '../../testkit/env';
 import { startTestWorker, TestWorker } from '../../testkit/worker';
 import { testPorts } from '../../scripts/ports';
+import { routeTable } from '../../api/http/access';
 
 export const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 export const BASE = `http://127.0.0.1:${PORT}`;
@@ -59,3 +60,14 @@ export function useBrowserStack(
   });
   return stack;
 }
+
+/** The back office's pages: every GET route under /admin that renders one (no CSV, live poll or PDF download). */
+export const backOfficePages = (app: Parameters<typeof routeTable>[0]) =>
+  routeTable(app).filter(
+    (r) =>
+      r.method === 'GET' &&
+      r.path.startsWith('/admin') &&
+      !r.path.endsWith('.csv') &&
+      !r.path.endsWith('/live') &&
+      !r.path.endsWith('/pdf'),
+  );
