@@ -78,6 +78,18 @@ export const EARLY_BOOKING_PATCH = 'early-booking';
  */
 export const ENGAGEMENT_INDEX_PATCH = 'engagement-index';
 
+/**
+ * Kallelser and moving a held time (issue 24): an administrator may hold a time for a kallelse before
+ * the booking step, and a time held before it (from 1177 or for a kallelse) may be moved while
+ * eligibility and identity still run; `agent` (a 1177 nurse) acts for the patient. Earlier encounters
+ * move a time only in the pre-meeting step.
+ */
+export const INVITATIONS_PATCH = 'invitations';
+
+/** The patient's side: who books, moves and cancels for the patient (late rules apply to them). */
+const PATIENT_SIDE: readonly Role[] = ['patient', 'guardian', 'agent'];
+const onPatientSide = (actor: Actor | undefined): boolean => !!actor && PATIENT_SIDE.includes(actor.role);
+
 /** What the patient is told when a time held before eligibility is given back because a clinician said no. */
 export const EARLY_BOOKING_RELEASED_SV =
   'Din bokade tid har avbokats: vårdgivaren bedömer att besöket inte kan ske digitalt. Du blir kontaktad om ett besök på mottagningen.';
@@ -110,9 +122,19 @@ export class EncounterMachine {
   #earlyBooking = false;
   /** Whether bookings are pushed to the engagement index (ENGAGEMENT_INDEX_PATCH). */
   #engagementIndex = false;
+  /** Whether kallelser and early moves are on (INVITATIONS_PATCH). */
+  #invitations = false;
   /** What the engagement index should say of this booking; each change bumps the version. */
-  #indexWanted: { version: number; startsAt: string; deleted: boolean } | null = null;
+  #indexWanted: {
+    version: number;
+    startsAt: string | null;
+    deleted: boolean;
+    invitation: boolean;
+    invitedOn?: string;
+  } | null = null;
   #indexedVersion = 0;
+  /** The index holds a current Invitation entry (it is removed when the kallelse becomes a booking). */
+  #invitationIndexed = false;
   /** One video-failure deviation per encounter, whichever signal comes first. */
   #videoFailureRecorded = false;
   /** Janus says it no longer receives this participant's video. */
@@ -175,7 +197,14 @@ export class EncounterMachine {
   begin(): void {
     this.#earlyBooking = patched(EARLY_BOOKING_PATCH);
     this.#engagementIndex = patched(ENGAGEMENT_INDEX_PATCH);
+    this.#invitations = patched(INVITATIONS_PATCH);
     if (this.#engagementIndex) void this.#pushEngagements();
+    const invitation = this.#invitations ? this.#input.invitation : undefined;
+    if (invitation) {
+      this.#st.invitation = { purpose: invitation.purpose, sentAt: this.#now(), acceptedAt: null };
+      this.#record('invitation-created', this.#input.requestedBy, 'open');
+      this.#indexBooking(null, false);
+    }
     this.#moveTo('eligibility', 'answer-eligibility');
   }
 
@@ -346,12 +375,14 @@ export class EncounterMachine {
   }
 
   assertCanBook({ actor }: { actor: Actor; slotId: string }): void {
-    // Only a patient or guardian (1177 acts for them) books early; the back office books in the booking step.
-    if (this.#earlyBooking && (actor?.role === 'patient' || actor?.role === 'guardian')) {
+    // The patient's side (1177 acts for them) books early, and so does the unit for its own kallelse;
+    // otherwise the back office books in the booking step.
+    const early = (this.#earlyBooking && onPatientSide(actor)) || (this.#st.invitation && actor?.role === 'admin');
+    if (early) {
       this.#expectStep('eligibility', 'identity', 'booking');
       if (this.#st.slot) throw reject('WrongStep', 'the encounter already has a booked time (move it instead)');
     } else this.#expectStep('booking');
-    this.#expectRole(actor, 'admin', 'patient', 'guardian');
+    this.#expectRole(actor, 'admin', ...(this.#invitations ? PATIENT_SIDE : (['patient', 'guardian'] as Role[])));
   }
 
   book(u: { actor: Actor; slotId: string }): Promise<EncounterState> {
@@ -362,6 +393,7 @@ export class EncounterMachine {
         const early = this.#st.status !== 'booking';
         const slot = await this.#acts.reserveSlot({ encounterId: this.id, slotId });
         this.#setSlot(slot);
+        this.#acceptInvitation(actor);
         this.#indexBooking(slot.startsAt, false);
         this.#record('booked', actor, early ? 'held' : 'reserved', { slotId, startsAt: slot.startsAt });
         if (!early) return this.#afterStep('booking');
@@ -373,8 +405,10 @@ export class EncounterMachine {
   }
 
   assertCanReschedule({ actor, slotId }: { actor: Actor; slotId: string }): void {
-    this.#expectStep('pre-meeting');
-    this.#expectRole(actor, 'admin', 'patient', 'guardian');
+    // A held time moves while eligibility and identity run; otherwise only once booked (pre-meeting).
+    if (this.#invitations && this.#st.slot) this.#expectStep('eligibility', 'identity', 'booking', 'pre-meeting');
+    else this.#expectStep('pre-meeting');
+    this.#expectRole(actor, 'admin', ...(this.#invitations ? PATIENT_SIDE : (['patient', 'guardian'] as Role[])));
     if (slotId === this.#st.slot?.slotId) throw reject('Invalid', 'the encounter already has this slot', 'slotId');
   }
 
@@ -388,6 +422,7 @@ export class EncounterMachine {
         if (late) await this.#chargeLateCancel();
         const from = this.#st.slot?.startsAt;
         this.#setSlot(slot);
+        this.#acceptInvitation(actor);
         this.#indexBooking(slot.startsAt, false);
         this.#record('rescheduled', actor, late ? 'late' : 'in-time', { from, to: slot.startsAt });
         await this.project();
@@ -502,7 +537,12 @@ export class EncounterMachine {
 
   assertCanCancel({ actor, reason }: { actor: Actor; reason: string }): void {
     this.#expectStep('requested', 'eligibility', 'identity', 'booking', 'pre-meeting', 'video');
-    this.#expectRole(actor, 'admin', 'patient', 'guardian', 'clinician');
+    this.#expectRole(
+      actor,
+      'admin',
+      'clinician',
+      ...(this.#invitations ? PATIENT_SIDE : (['patient', 'guardian'] as Role[])),
+    );
     if (this.#st.sessionStartedAt) throw reject('WrongStep', 'the meeting has already started');
     if (this.#cancelRequest) throw reject('WrongStep', 'the encounter is already being cancelled');
     if (typeof reason !== 'string' || !reason.trim()) throw reject('Invalid', 'reason must not be empty', 'reason');
@@ -603,11 +643,18 @@ export class EncounterMachine {
   /** A time held before eligibility or identity is given back when either ends the encounter, with the patient's message. */
   async #releaseEarlyBooking(why: 'not-eligible' | 'identity-failed'): Promise<void> {
     const slot = this.#st.slot;
-    if (!slot) return;
+    if (!slot) {
+      if (this.#st.invitation) this.#indexBooking(null, true);
+      return;
+    }
     await this.#acts.releaseSlot({ encounterId: this.id });
     this.#indexBooking(slot.startsAt, true);
     this.#st.slot = null;
-    this.#record('booking-released', SYSTEM, why, { slotId: slot.slotId, message: EARLY_BOOKING_RELEASED_SV });
+    // The patient is told by mail too (encounters from before INVITATIONS_PATCH only on the timeline).
+    const message = EARLY_BOOKING_RELEASED_SV;
+    if (this.#invitations)
+      await this.#acts.sendBookingReleased({ encounterId: this.id, startsAt: slot.startsAt, message });
+    this.#record('booking-released', SYSTEM, why, { slotId: slot.slotId, message });
   }
 
   /** Cancelled: the late-cancel fee if late, the slot and room given back. */
@@ -617,16 +664,32 @@ export class EncounterMachine {
     if (this.#st.slot) {
       await this.#acts.releaseSlot({ encounterId: this.id });
       this.#indexBooking(this.#st.slot.startsAt, true);
-    }
+    } else if (this.#st.invitation) this.#indexBooking(null, true);
     if (this.#st.room) await this.#acts.closeVideoRoom({ encounterId: this.id });
     this.#exit('cancelled', c.actor, { reason: c.reason, late: c.late });
     return false;
   }
 
+  /** A kallelse becomes the patient's booking once their side books or moves it (RULES.md §7). */
+  #acceptInvitation(actor: Actor): void {
+    const invitation = this.#st.invitation;
+    if (!invitation || invitation.acceptedAt || !onPatientSide(actor)) return;
+    invitation.acceptedAt = this.#now();
+    this.#record('invitation-accepted', actor, this.#st.slot ? 'timed' : 'open');
+  }
+
+  /** A kallelse the patient has not yet booked or moved. */
+  #isInvitation(): boolean {
+    return !!this.#st.invitation && !this.#st.invitation.acceptedAt;
+  }
+
   /** The booking's present state for the engagement index (ENGAGEMENT_INDEX_PATCH); #pushEngagements sends it. */
-  #indexBooking(startsAt: string, deleted: boolean): void {
+  #indexBooking(startsAt: string | null, deleted: boolean): void {
     if (!this.#engagementIndex) return;
-    this.#indexWanted = { version: (this.#indexWanted?.version ?? 0) + 1, startsAt, deleted };
+    const version = (this.#indexWanted?.version ?? 0) + 1;
+    const invitation = this.#isInvitation();
+    const invitedOn = this.#st.invitation?.sentAt;
+    this.#indexWanted = { version, startsAt, deleted, invitation, ...(invitedOn ? { invitedOn } : {}) };
   }
 
   /**
@@ -637,10 +700,21 @@ export class EncounterMachine {
   async #pushEngagements(): Promise<void> {
     for (;;) {
       await condition(() => (this.#indexWanted?.version ?? 0) !== this.#indexedVersion);
-      const { version, startsAt, deleted } = this.#indexWanted!;
+      const { version, startsAt, deleted, invitation, invitedOn } = this.#indexWanted!;
       const { patientId, careUnitId } = this.#input;
+      // A kallelse that became a booking: its Invitation entry goes in the same Update.
+      const retireInvitation = !invitation && this.#invitationIndexed;
+      const kallelse = this.#st.invitation ? { invitation, invitedOn, retireInvitation } : {};
       try {
-        await this.#acts.updateEngagementIndex({ bookingId: this.id, patientId, careUnitId, startsAt, deleted });
+        await this.#acts.updateEngagementIndex({
+          bookingId: this.id,
+          patientId,
+          careUnitId,
+          startsAt,
+          deleted,
+          ...kallelse,
+        });
+        this.#invitationIndexed = invitation && !deleted;
       } catch (err) {
         const error = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
         this.#record('engagement-index-failed', SYSTEM, 'refused', { error });
@@ -710,7 +784,7 @@ export class EncounterMachine {
   /** A cancellation or patient rebooking this close to start is late, unless the slot was booked this close too. */
   #isLate(actor: Actor): boolean {
     const slot = this.#st.slot;
-    if (!slot || (actor.role !== 'patient' && actor.role !== 'guardian')) return false;
+    if (!slot || !onPatientSide(actor)) return false;
     const window = this.#input.policy.lateCancelSeconds * 1000;
     const start = Date.parse(slot.startsAt);
     return start - Date.now() < window && start - Date.parse(slot.bookedAt) >= window;

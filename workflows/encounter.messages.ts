@@ -4,7 +4,8 @@ import type { EligibilityAnswers } from '../domain/eligibility';
 import type { WaitingFor } from '../domain/waiting-for';
 import type { InvoicePolicy } from './invoice.messages';
 
-export type Role = 'admin' | 'clinician' | 'patient' | 'guardian' | 'system';
+/** `agent`: staff elsewhere (a 1177 nurse, by HSA-id) acting for the patient through the booking contracts. */
+export type Role = 'admin' | 'clinician' | 'patient' | 'guardian' | 'agent' | 'system';
 export interface Actor {
   id: string;
   role: Role;
@@ -82,6 +83,8 @@ export interface EncounterInput {
   careUnitId: string;
   requestedBy: Actor;
   reason?: string;
+  /** Sent as a kallelse (invitation) by the care unit, with the text the patient reads (RULES.md §7). */
+  invitation?: { purpose: string };
   policy: EncounterPolicy;
 }
 
@@ -118,6 +121,12 @@ export interface EncounterState {
   journalNoteId: string | null;
   room: { roomId: string } | null;
   identity: { personnummer: string; actingAs: 'self' | 'guardian' } | null;
+  /**
+   * A kallelse: the unit's invitation, open (no time yet) or timed (a time the unit holds). It becomes
+   * the patient's booking (`acceptedAt`) when they book the open one or move the timed one (RULES.md §7).
+   * Absent in encounters recorded before invitations.
+   */
+  invitation?: { purpose: string; sentAt: string; acceptedAt: string | null } | null;
   deadlines: Partial<Record<'roomOpensAt' | 'noShowAt' | 'documentationReminderAt' | 'documentationOverdueAt', string>>;
   charges: Array<{ kind: string; chargeOre: number; reason: string }>;
   timeline: TimelineEntry[];

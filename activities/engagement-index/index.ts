@@ -35,9 +35,14 @@ export interface EngagementIndexInput {
   bookingId: string;
   patientId: string;
   careUnitId: string;
-  /** The booking's start; with `deleted` the start of the time given back. */
-  startsAt: string;
+  /** The booking's start; with `deleted` the start of the time given back; null for an open kallelse. */
+  startsAt: string | null;
   deleted: boolean;
+  /** A kallelse the patient has not booked yet (category Invitation), sent on `invitedOn`. */
+  invitation?: boolean;
+  invitedOn?: string;
+  /** The kallelse became this booking: its Invitation entry is removed in the same Update. */
+  retireInvitation?: boolean;
 }
 
 export function createEngagementIndexActivities({ orm, engagementIndex }: EngagementIndexDeps) {
@@ -52,18 +57,20 @@ export function createEngagementIndexActivities({ orm, engagementIndex }: Engage
       const patient = await findPatient(em, input.patientId);
       const unit = await findCareUnit(em, input.careUnitId);
       if (!patient || !unit) throw businessFailure('NotFound', `patient or care unit of ${input.bookingId} is gone`);
-      const tx = engagementOf(
-        {
-          bookingId: input.bookingId,
-          personnummer: patient.personnummer,
-          unitHsaId: unit.hsaId,
-          startsAt: input.startsAt,
-          deleted: input.deleted,
-        },
-        engagementIndex.publisher,
-      );
+      const facts = {
+        bookingId: input.bookingId,
+        personnummer: patient.personnummer,
+        unitHsaId: unit.hsaId,
+        startsAt: input.startsAt,
+        invitedOn: input.invitedOn,
+        invitation: input.invitation ?? false,
+        deleted: input.deleted,
+      };
+      const txs = [engagementOf(facts, engagementIndex.publisher)];
+      if (input.retireInvitation)
+        txs.unshift(engagementOf({ ...facts, invitation: true, deleted: true }, engagementIndex.publisher));
       try {
-        await engagementIndex.index.update([tx]);
+        await engagementIndex.index.update(txs);
       } catch (err) {
         if (err instanceof InvalidEngagementError)
           throw ApplicationFailure.nonRetryable(err.message, 'InvalidEngagement');

@@ -94,6 +94,42 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
       });
     },
 
+    /**
+     * Tells the patient (or guardian) that a time held before the clinician's assessment was given back,
+     * with the workflow's message (issue 24: a 1177 booking the clinician then answered "no" to).
+     */
+    async sendBookingReleased(input: {
+      encounterId: string;
+      startsAt: string;
+      message: string;
+    }): Promise<{ outboxId: string; status: string }> {
+      const em = orm.em.fork();
+      const encounter = await findEncounter(em, input.encounterId);
+      if (!encounter) throw businessFailure('NotFound', `encounter ${input.encounterId} does not exist`);
+      const [patient, unit, email] = await Promise.all([
+        findPatient(em, encounter.patientId),
+        findCareUnit(em, encounter.careUnitId),
+        mailAddressFor(em, encounter.patientId),
+      ]);
+      const { html, text } = renderMail('booking-released', {
+        patientName: `${patient!.givenName} ${patient!.familyName}`,
+        unitName: unit!.name,
+        startsAt: input.startsAt,
+        message: input.message,
+      });
+      const owner = {
+        encounterId: input.encounterId,
+        careUnitId: encounter.careUnitId,
+        patientId: encounter.patientId,
+      };
+      return deliver(`${input.encounterId}:booking-released`, owner, {
+        to: email ?? `patient-${input.encounterId}@invalid.local`,
+        subject: `Avbokad tid: ${unit!.name}`,
+        html,
+        text,
+      });
+    },
+
     /** Reminds the clinician that the journal note is missing. */
     async sendDocumentationReminder(input: { encounterId: string }): Promise<{ outboxId: string; status: string }> {
       const em = orm.em.fork();

@@ -24,11 +24,15 @@ import type { encounterPage } from './encounter-page';
 const SlotForm = z.object({ slotId: z.string().uuid({ message: 'välj en tid' }) });
 const ReasonForm = z.object({ reason: z.string().trim().min(1, 'skriv en orsak').max(500) });
 const PhoneForm = z.object({ error: z.string().trim().min(1).max(1000) });
-const NewEncounterForm = z.object({
-  personnummer: z.string().trim().min(10, 'skriv patientens personnummer'),
-  careUnitId: z.string().uuid(),
-  reason: z.string().trim().max(500).optional(),
-});
+const NewEncounterForm = z
+  .object({
+    personnummer: z.string().trim().min(10, 'skriv patientens personnummer'),
+    careUnitId: z.string().uuid(),
+    reason: z.string().trim().max(500).optional(),
+    invite: z.literal('1').optional(),
+    purpose: z.string().trim().max(1000).optional(),
+  })
+  .refine((f) => !f.invite || !!f.purpose, { message: 'skriv kallelsens text till patienten', path: ['purpose'] });
 
 type Show = ReturnType<typeof encounterPage>;
 
@@ -60,7 +64,12 @@ export async function createFromForm({ temporal, config }: AppDeps, req: Request
       temporal,
       config.temporal.taskQueue,
       { id: principalId(p), role: 'admin', name: p.kind === 'staff' ? p.name : undefined },
-      { personnummer: form.data.personnummer, careUnitId: form.data.careUnitId, reason: form.data.reason || undefined },
+      {
+        personnummer: form.data.personnummer,
+        careUnitId: form.data.careUnitId,
+        reason: form.data.reason || undefined,
+        ...(form.data.invite ? { invitation: { purpose: form.data.purpose! } } : {}),
+      },
       (tx, encounterId, patientId) =>
         logAccess(
           req,

@@ -31,7 +31,12 @@ export function encounterPage(temporal: Client) {
     const status = (state?.status ?? row.status) as EncounterStatus;
     // A care administrator of this encounter's unit (a grant in another unit does not count here).
     const admin = holdsIn(principal, 'care_admin', row.careUnitId);
-    const canBook = admin && state !== null && (status === 'booking' || status === 'pre-meeting');
+    // A kallelse takes its time (or a new one) while eligibility and identity still run.
+    const beforeBooked = (['eligibility', 'identity', 'booking'] as EncounterStatus[]).includes(status);
+    const kallelse = state?.invitation ?? null;
+    const book = status === 'booking' || (beforeBooked && kallelse !== null && !state?.slot);
+    const reschedule = status === 'pre-meeting' || (beforeBooked && kallelse !== null && !!state?.slot);
+    const canBook = admin && state !== null && (book || reschedule);
     const slots = canBook ? await freeSlots(req, row.careUnitId) : [];
     res.render('encounters/show', {
       title: `Vårdmöte ${row.patientName}`,
@@ -57,9 +62,14 @@ export function encounterPage(temporal: Client) {
         label: sv(CHARGE_LABELS, c.kind),
         reason: sv(OUTCOME_LABELS, c.reason),
       })),
+      invitation: kallelse && {
+        purpose: kallelse.purpose,
+        kind: state?.slot ? 'Kallelse med tid' : 'Öppen kallelse, patienten väljer tid',
+        acceptedAt: kallelse.acceptedAt,
+      },
       actions: {
-        book: status === 'booking' && canBook,
-        reschedule: status === 'pre-meeting' && canBook,
+        book: book && canBook,
+        reschedule: reschedule && canBook,
         cancel: admin && CANCELLABLE.includes(status),
         links: state !== null && ['pre-meeting', 'video'].includes(status),
         noShowReason: admin && status === 'no-show',

@@ -43,6 +43,11 @@ export const CreateEncounter = z
     personnummer: z.string().min(10).optional(),
     careUnitId: z.string().uuid(),
     reason: z.string().max(500).optional(),
+    /** Send it as a kallelse with this text for the patient (RULES.md §7). */
+    invitation: z
+      .object({ purpose: z.string().trim().min(1).max(1000) })
+      .strict()
+      .optional(),
     policy: PolicyOverrides.optional(),
   })
   .strict()

@@ -64,7 +64,15 @@ export async function createEncounter(
   if (idempotency) {
     id = uuidFromName(`${idempotency.caller}\n${idempotency.key}`);
     const requestHash = createHash('sha256')
-      .update(JSON.stringify([patientId, body.careUnitId, body.reason ?? null, policy]))
+      .update(
+        JSON.stringify([
+          patientId,
+          body.careUnitId,
+          body.reason ?? null,
+          policy,
+          ...(body.invitation ? [body.invitation] : []),
+        ]),
+      )
       .digest('hex');
     const held = await claimIdempotencyKey(em, { ...idempotency, requestHash, encounterId: id });
     if (held.requestHash !== requestHash)
@@ -82,6 +90,7 @@ export async function createEncounter(
     careUnitId: body.careUnitId,
     requestedBy: actor,
     reason: body.reason,
+    ...(body.invitation ? { invitation: body.invitation } : {}),
     policy,
   };
   await opts.faults?.beforeWorkflowStart?.();

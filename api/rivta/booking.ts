@@ -17,7 +17,13 @@ import { parsePersonnummer } from '../../domain/personnummer';
 import { fromRivtaTime, toRivtaTime } from '../../domain/rivta-time';
 import * as m from '../../workflows/encounter.messages';
 import { createEncounter } from '../encounters/service';
-import { CARE_TYPES, VIDEO_TIME_TYPE, type ContractContext, type ContractHandler } from './scheduling';
+import {
+  CARE_TYPES,
+  VIDEO_TIME_TYPE,
+  type ContractAnswer,
+  type ContractContext,
+  type ContractHandler,
+} from './scheduling';
 import { childElement, childText, opt, SoapFault, type XmlNode } from './xml';
 
 /** What the patient reads (RULES.md §7: shown as is). */
@@ -26,7 +32,8 @@ export const TEXTS_SV = {
   gone: 'Tiden finns inte längre att boka. Välj en annan tid.',
   notForYou: 'Du kan inte boka tid för den här personen.',
   unknownPatient: 'Vi hittar inte personnumret hos vårdenheten. Kontakta mottagningen.',
-  agentNotYet: 'Bokning för någon annans räkning går inte att göra här ännu. Kontakta mottagningen.',
+  agentNeedsPatient: 'Ange vilken patient tiden ska bokas för.',
+  alreadyBooked: 'Bokningen har redan en tid. Boka om den i stället.',
   booked:
     'Tiden är bokad som ett digitalt vårdmöte. Logga in en stund före tiden; du väntar i ett väntrum tills vårdpersonalen släpper in dig.',
   alreadyEnded: 'Bokningen är redan avbokad eller avslutad.',
@@ -45,10 +52,13 @@ const result = (code: 'OK' | 'ERROR' | 'INFO', text?: string, bookingId?: string
   opt('r:resultText', text),
 ];
 
-/** The actor as the encounter workflow sees it, when a subject of care may act for this patient (RULES.md §4). */
+/**
+ * The actor as the encounter workflow sees it: a subject of care who may act for this patient (RULES.md
+ * §4), or an agent (staff by HSA-id, e.g. a 1177 nurse) acting for the patient they name.
+ */
 async function actingFor(c: ContractContext, patientPnr: string): Promise<m.Actor | null> {
-  if (c.actor.type !== 'subject_of_care') return null;
   const patientId = await findPatientIdByPersonnummer(c.em, patientPnr);
+  if (c.actor.type === 'subject_of_care_agent') return patientId ? { id: c.actor.id, role: 'agent' } : null;
   const may = await actablePatients(c.em, c.actor.id, stockholmDateOf(new Date()));
   const as = may.find((p) => p.patientId === patientId);
   return as ? { id: c.actor.id, role: as.actingAs === 'guardian' ? 'guardian' : 'patient' } : null;
@@ -62,11 +72,16 @@ const normalized = (pnr: string | undefined): string | null => {
   }
 };
 
-/** MakeBooking on a free time: a new encounter, the time held at once (patched('early-booking')). */
+/**
+ * MakeBooking on a free time: a new encounter with the time held at once (patched('early-booking')),
+ * or, with the bookingId of an open kallelse, that kallelse booked (it becomes the patient's booking).
+ */
 export const makeBooking: ContractHandler = async (c, body) => {
   const ts = childElement(body, 'requestedTimeslot')!;
-  if (c.actor.type !== 'subject_of_care') return { children: result('ERROR', TEXTS_SV.agentNotYet) };
-  const pnr = normalized(childText(ts, 'subject_of_care')) ?? c.actor.id;
+  const agent = c.actor.type === 'subject_of_care_agent';
+  const asked = normalized(childText(ts, 'subject_of_care'));
+  if (agent && !asked) return { children: result('ERROR', TEXTS_SV.agentNeedsPatient) };
+  const pnr = asked ?? c.actor.id;
   const patientId = await findPatientIdByPersonnummer(c.em, pnr);
   if (!patientId) return { children: result('ERROR', TEXTS_SV.unknownPatient) };
   const actor = await actingFor(c, pnr);
@@ -85,6 +100,7 @@ export const makeBooking: ContractHandler = async (c, body) => {
   if (!unit || !slot || slot.careUnitId !== unit.id || Date.parse(slot.startsAt) <= Date.now())
     return { children: result('ERROR', TEXTS_SV.gone), patientIds: [patientId] };
   if (!(await slotIsFree(c.em, slot.id))) return { children: result('ERROR', TEXTS_SV.taken), patientIds: [patientId] };
+  if (childText(ts, 'bookingId')) return bookInvitation(c, ts, actor, slot.id);
 
   const reason = childText(ts, 'reason') ?? childText(body, 'notification');
   const { id, workflowId } = await createEncounter(
@@ -105,14 +121,42 @@ export const makeBooking: ContractHandler = async (c, body) => {
   try {
     await handle.executeUpdate(m.bookUpdate, { args: [{ actor, slotId: slot.id }] });
   } catch (err) {
-    if (!(err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure)?.type === 'SlotTaken'))
-      throw err;
-    // Taken between our look and the booking: the encounter just started ends at once.
-    await handle.executeUpdate(m.cancelUpdate, { args: [{ actor, reason: 'Tiden blev upptagen vid bokningen' }] });
-    return { children: result('ERROR', TEXTS_SV.taken), patientIds: [patientId] };
+    // Not held (taken between our look and the booking, or refused): the encounter just started ends at once.
+    await handle.executeUpdate(m.cancelUpdate, { args: [{ actor, reason: 'Tiden kunde inte bokas' }] });
+    if (failureType(err) === 'SlotTaken') return { children: result('ERROR', TEXTS_SV.taken), patientIds: [patientId] };
+    throw err;
   }
   return { children: result('INFO', TEXTS_SV.booked, id), patientIds: [patientId] };
 };
+
+/** The workflow's refusal type of a failed update, if it is one. */
+const failureType = (err: unknown): string | undefined =>
+  err instanceof WorkflowUpdateFailedError
+    ? ((err.cause as ApplicationFailure | undefined)?.type ?? undefined)
+    : undefined;
+
+/** MakeBooking of an open kallelse: the unit's encounter is booked by the patient's side and becomes their booking. */
+async function bookInvitation(
+  c: ContractContext,
+  ts: Element,
+  actor: m.Actor,
+  slotId: string,
+): Promise<ContractAnswer> {
+  const row = await bookingFor(c, ts);
+  const handle = c.temporal.workflow.getHandle(row.workflowId);
+  const before = await handle.query(m.stateQuery);
+  const refuse = (text: string) => ({ children: result('ERROR', text), patientIds: [row.patientId] });
+  if (m.isTerminal(before.status)) return refuse(TEXTS_SV.alreadyEnded);
+  if (before.slot) return refuse(TEXTS_SV.alreadyBooked);
+  try {
+    await handle.executeUpdate(m.bookUpdate, { args: [{ actor, slotId }] });
+  } catch (err) {
+    if (failureType(err) === 'SlotTaken') return refuse(TEXTS_SV.taken);
+    if (failureType(err) === 'WrongStep') return refuse(TEXTS_SV.alreadyBooked);
+    throw err;
+  }
+  return { children: result('INFO', TEXTS_SV.booked, row.id), patientIds: [row.patientId] };
+}
 
 /**
  * The booking named by the request, when the actor may see it: the subject of care or their guardian
@@ -136,6 +180,7 @@ async function timeslotOf(
 ): Promise<XmlNode> {
   const clinician = state.slot ? await findClinician(c.em, state.slot.clinicianId) : null;
   const open = !m.isTerminal(state.status) && !state.sessionStartedAt;
+  const kallelse = state.invitation && !state.invitation.acceptedAt ? state.invitation : null;
   return [
     'r:timeslotDetail',
     [
@@ -145,6 +190,7 @@ async function timeslotOf(
       opt('c:performer', clinician?.hsaId),
       ['c:bookingId', row.id],
       ['c:subject_of_care', row.personnummer.replace('-', '')],
+      opt('c:purpose', kallelse?.purpose),
       opt('c:reason', state.timeline[0]?.detail?.reason as string | undefined),
       ['c:healthcare_facility_name', unit.name],
       opt('c:performerName', clinician && `${clinician.givenName} ${clinician.familyName}`),
@@ -154,8 +200,9 @@ async function timeslotOf(
       opt('c:careTypeName', clinician && CARE_TYPES[clinician.profession]),
       opt('c:careTypeID', clinician?.profession),
       ['c:cancel_booking_allowed', open],
-      ['c:rebooking_allowed', open && state.status === 'pre-meeting'],
+      ['c:rebooking_allowed', open && state.slot !== null && state.status !== 'video'],
       ['c:message_allowed', false],
+      ['e:isInvitation', kallelse !== null],
     ],
   ];
 }
@@ -193,7 +240,8 @@ export const getSubjectOfCareSchedule: ContractHandler = async (c, body) => {
 
 /**
  * UpdateBooking moves a booking with the back office's `rescheduleUpdate` (late rebooking charged as the
- * workflow decides). A time held before eligibility and identity are done cannot be moved yet.
+ * workflow decides), also a time held before eligibility and identity are done (patched('invitations'));
+ * moving a timed kallelse makes it the patient's booking.
  */
 export const updateBooking: ContractHandler = async (c, body) => {
   const ts = childElement(body, 'requestedTimeslot')!;
@@ -205,7 +253,7 @@ export const updateBooking: ContractHandler = async (c, body) => {
   const before = await handle.query(m.stateQuery);
   const refuse = (text: string) => ({ children: result('ERROR', text), patientIds: [row.patientId] });
   if (m.isTerminal(before.status)) return refuse(TEXTS_SV.alreadyEnded);
-  if (before.status !== 'pre-meeting') return refuse(TEXTS_SV.notMovableYet);
+  if (!before.slot || before.status === 'video') return refuse(TEXTS_SV.notMovableYet);
   const start = childText(ts, 'startTimeInclusive');
   const performer = childText(ts, 'performer');
   const slot = start && performer ? await findSlotAt(c.em, performer, fromRivtaTime(start)) : null;
@@ -220,8 +268,9 @@ export const updateBooking: ContractHandler = async (c, body) => {
       patientIds: [row.patientId],
     };
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError && (err.cause as ApplicationFailure)?.type === 'SlotTaken')
-      return refuse(TEXTS_SV.taken);
+    if (failureType(err) === 'SlotTaken') return refuse(TEXTS_SV.taken);
+    // An encounter from before early moves holds its time unmovable until it is booked.
+    if (failureType(err) === 'WrongStep') return refuse(TEXTS_SV.notMovableYet);
     throw err;
   }
 };

@@ -6,6 +6,8 @@ export const NS = {
   registry: 'urn:riv:itintegration:registry:1',
   headers: 'urn:riv:interoperability:headers:1',
   core: 'urn:riv:crm:scheduling:1',
+  /** The 1.1 extension (isInvitation). */
+  ext: 'urn:riv:crm:scheduling:1.1',
 } as const;
 
 /**
@@ -108,15 +110,10 @@ export const opt = (name: string, value: string | number | boolean | undefined |
 
 /**
  * A response envelope whose body element is `r:<name>` with `r` bound to `ns`; `c` is the core
- * namespace (crm:scheduling:1) and `x` the contract's own 1.1 extension namespace, when it has one.
+ * namespace (crm:scheduling:1) and `e` its 1.1 extension (isInvitation).
  */
-export function responseEnvelope(
-  name: string,
-  ns: string,
-  children: Array<XmlNode | undefined>,
-  extNs?: string,
-): string {
-  const decl = `xmlns:r="${ns}" xmlns:c="${NS.core}"${extNs ? ` xmlns:x="${extNs}"` : ''}`;
+export function responseEnvelope(name: string, ns: string, children: Array<XmlNode | undefined>): string {
+  const decl = `xmlns:r="${ns}" xmlns:c="${NS.core}" xmlns:e="${NS.ext}"`;
   const body = write([`r:${name}`, children]).replace(`<r:${name}>`, `<r:${name} ${decl}>`);
   return `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="${NS.soap}"><soap:Body>${body}</soap:Body></soap:Envelope>`;
 }

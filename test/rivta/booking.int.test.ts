@@ -173,7 +173,7 @@ it('RULES §7 five MakeBookings of one time at once → one INFO, four ERROR wit
   expect(Number(live.n)).toBe(1);
 });
 
-it('RULES §7 GetSubjectOfCareSchedule shows the held booking; UpdateBooking moves it once eligibility and identity are done', async () => {
+it('RULES §7 GetSubjectOfCareSchedule shows the held booking; UpdateBooking moves it while eligibility still runs (patched invitations) and again once booked', async () => {
   const first = await makeSlot(api.ctx.orm, f.clinicianId, 2 * 86_400, 20);
   const second = await makeSlot(api.ctx.orm, f.otherClinicianId, 3 * 86_400, 20);
   const booked = await valid('MakeBooking', makeBookingArgs(first, f.adultPnr), f.adultPnr);
@@ -195,12 +195,22 @@ it('RULES §7 GetSubjectOfCareSchedule shows the held booking; UpdateBooking mov
       subject_of_care: digits(f.adultPnr),
     },
   };
-  const early = await valid('UpdateBooking', move, f.adultPnr);
-  expect(early).toEqual({ resultCode: 'ERROR', resultText: TEXTS_SV.notMovableYet });
-
+  expect(await valid('UpdateBooking', move, f.adultPnr)).toEqual({ resultCode: 'OK' });
   const handle = api.ctx.client.workflow.getHandle(`encounter-${bookingId}`);
+  expect(await handle.query(m.stateQuery)).toMatchObject({ status: 'eligibility', slot: { slotId: second.id } });
+  expect(await freeIds(f.adultPnr)).toContain(first.id);
+
   await throughIdentity(handle, f);
   await waitForStatus(handle, 'pre-meeting');
+  const back = {
+    requestedTimeslot: {
+      ...move.requestedTimeslot,
+      startTimeInclusive: toRivtaTime(first.startsAt),
+      endTimeExclusive: toRivtaTime(new Date(first.startsAt.getTime() + 20 * 60_000)),
+      performer: `HSA-${f.clinicianId}`,
+    },
+  };
+  expect(await valid('UpdateBooking', back, f.adultPnr)).toEqual({ resultCode: 'OK' });
   expect(await valid('UpdateBooking', move, f.adultPnr)).toEqual({ resultCode: 'OK' });
   const details = await valid('GetBookingDetails', { healthcare_facility: unitHsa, bookingId }, f.adultPnr);
   expect(details.timeslotDetail).toMatchObject({

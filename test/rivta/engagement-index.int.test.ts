@@ -12,6 +12,7 @@ import { maybeRecordHistory } from '../support/histories';
 import { DATA_CONTROLLER, INDEX_ADDRESS, SOURCE_SYSTEM, useTestEngagementIndex } from '../support/engagement-index';
 import { call, responseProblems, useRivtaProducer, type RivtaStack } from '../support/rivta';
 import { answerAll } from '../../domain/eligibility';
+import { EARLY_BOOKING_RELEASED_SV } from '../../workflows/encounter.machine';
 
 jest.setTimeout(120_000);
 const ei = useTestEngagementIndex();
@@ -109,7 +110,7 @@ it('RULES §7 MakeBooking, UpdateBooking and CancelBooking leave exactly one cur
   await maybeRecordHistory(handle, 'engagement-index');
 });
 
-it('RULES §7 a time held before eligibility and given back when the clinician says no is removed from the index', async () => {
+it('RULES §7 a time held before eligibility and given back when the clinician says no is removed from the index, and the patient is told by mail', async () => {
   const slot = await makeSlot(api.ctx.orm, f.clinicianId, 2 * 86_400, 20);
   const bookingId = await makeBooking(slot);
   await entryWhen(bookingId, slot.startsAt, false);
@@ -117,4 +118,13 @@ it('RULES §7 a time held before eligibility and given back when the clinician s
   await answerEligibility(handle, f, answerAll(false));
   await expect(handle.result()).resolves.toMatchObject({ status: 'referred-to-physical' });
   expect(entriesOf(bookingId)).toEqual([expect.objectContaining({ deleteFlag: true })]);
+  const mails = await api.ctx.orm.em
+    .fork()
+    .execute<Array<{ subject: string; text: string }>>(
+      'select subject, text from outbox_message where encounter_id = ?',
+      [bookingId],
+    );
+  expect(mails).toEqual([
+    { subject: expect.stringMatching(/^Avbokad tid/), text: expect.stringContaining(EARLY_BOOKING_RELEASED_SV) },
+  ]);
 });

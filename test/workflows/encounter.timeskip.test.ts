@@ -49,6 +49,7 @@ function stubActivities() {
     openVideoRoom: track('openVideoRoom', async ({ encounterId }) => ({ roomId: `encounter-${encounterId}` })),
     closeVideoRoom: track('closeVideoRoom', async () => undefined),
     sendInvitation: track('sendInvitation', async () => ({ outboxId: 'o1', status: 'sent' })),
+    sendBookingReleased: track('sendBookingReleased', async () => ({ outboxId: 'o3', status: 'sent' })),
     sendDocumentationReminder: track('sendDocumentationReminder', async () => ({ outboxId: 'o2', status: 'sent' })),
     // Billed by another system: no invoice workflow here (those are tested on the dev server).
     billingOf: track('billingOf', async () => null),

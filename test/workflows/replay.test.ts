@@ -50,6 +50,9 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       // Recorded with patched('engagement-index'): booked through MakeBooking, moved, cancelled, each
       // pushed to the engagement index by its own loop (a lost answer retried).
       'engagement-index',
+      // Recorded with patched('invitations'): a timed kallelse held by the unit, moved by the patient before
+      // eligibility (it becomes their booking, the index swaps Invitation for Booking), then cancelled.
+      'invitation',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
