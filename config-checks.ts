@@ -53,7 +53,18 @@ export function checkSettings(s: Settings, report: Report): void {
     if (!ei.url.startsWith('https://'))
       refuse('engagementIndex.url', 'the engagement index is reached over https only');
   }
+  const j = s.journal;
+  if (j.baseUrl)
+    for (const k of ['tokenUrl', 'clientId', 'clientSecret'] as const)
+      if (!j[k]) refuse(`journal.${k}`, `required with ${name('journal.baseUrl')}`);
   if (s.nodeEnv !== 'production') return;
+
+  for (const k of ['baseUrl', 'tokenUrl'] as const) {
+    const url = j[k];
+    if (url && !url.startsWith('https://')) refuse(`journal.${k}`, 'the journal system is reached over https only');
+    else if (url && /^https?:\/\/(localhost|127\.|\[::1\])/.test(url))
+      refuse(`journal.${k}`, 'the local test journal never runs in production');
+  }
 
   if (!ei.url) refuse('engagementIndex.url', "required in production (the national platform's Update address)");
   else if (/^https?:\/\/(localhost|127\.|\[::1\])/.test(ei.url))
@@ -95,6 +106,7 @@ export function checkSettings(s: Settings, report: Report): void {
     ['janus.eventSecret', s.janus.eventSecret],
     ['oidc.patient.clientSecret', s.oidc.patient.clientSecret],
     ['oidc.staff.clientSecret', s.oidc.staff.clientSecret],
+    ['journal.clientSecret', s.journal.clientSecret],
   ];
   for (const [path, value] of secrets)
     if (value?.startsWith('change-me')) refuse(path, 'still the example value from .env.example');

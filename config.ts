@@ -183,6 +183,13 @@ export const Settings = z.object({
     keyPath: env('ENGAGEMENT_INDEX_TLS_KEY', z.string().optional()),
     caPath: env('ENGAGEMENT_INDEX_TLS_CA', z.string().optional()),
   }),
+  /** The region's EHR as FHIR R4 (issue 25): its base URL and its OAuth2 client-credentials token endpoint. */
+  journal: z.object({
+    baseUrl: env('FHIR_BASE_URL', z.string().url().optional()),
+    tokenUrl: env('FHIR_TOKEN_URL', z.string().url().optional()),
+    clientId: env('FHIR_CLIENT_ID', z.string().min(1).optional()),
+    clientSecret: env('FHIR_CLIENT_SECRET', z.string().min(1).optional()),
+  }),
   /** Requests per minute by route class (api/http/limits.ts). */
   rateLimits: z.object({
     loginPerMinute: env('RATE_LIMIT_LOGIN_PER_MINUTE', perMinute(30)),
@@ -295,6 +302,8 @@ function toConfig(s: Settings) {
     rivta: { ...s.rivta, consumerIds: list(s.rivta.consumerIds) },
     /** Where bookings are pushed, or undefined: nothing is (outside production only). */
     engagementIndex: s.engagementIndex.url ? (s.engagementIndex as Required<Settings['engagementIndex']>) : undefined,
+    /** Where signed notes go, or undefined: each is for its clinician to enter by hand. */
+    journal: s.journal.baseUrl ? (s.journal as Required<Settings['journal']>) : undefined,
     rateLimits: s.rateLimits,
     logLevel: s.logLevel,
     /** Workflow payload keys, newest (encrypting) first. */

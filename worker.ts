@@ -14,6 +14,7 @@ import type { Context } from '@temporalio/activity';
 import { faultsFromSpec } from './activities/faults';
 import { createActivities } from './activities';
 import { engagementIndexFrom } from './activities/engagement-index';
+import { journalFrom } from './activities/journal';
 import { createSmtpMailer, outboxOnlyMailer } from './activities/mail';
 import { loadConfig, temporalConnectionOptions } from './config';
 import { createOrm } from './db/orm';
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
       faults: faults.hooks,
       metrics,
       engagementIndex: engagementIndexFrom(config),
+      journal: journalFrom(config),
     }),
   });
   const server = createWorkerHttpServer({

@@ -22,6 +22,7 @@ import { adminRoutes } from './admin/routes';
 import { deviationRoutes } from './admin/deviations';
 import { logRoutes } from './admin/logs';
 import { followupRoutes } from './admin/followup';
+import { registrationRoutes } from './admin/registrations';
 import { financeRoutes } from './finance/routes';
 import { messageRoutes } from './messages/routes';
 import { createPdfRenderer } from '../documents/pdf';
@@ -168,6 +169,7 @@ export function createApp(deps: AppDeps): App {
     ...deviationRoutes(deps),
     ...logRoutes(deps),
     ...followupRoutes(deps),
+    ...registrationRoutes(deps),
     ...clinicianRoutes(deps),
     ...financeRoutes(deps, pdf),
     ...messageRoutes(deps),

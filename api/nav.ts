@@ -14,6 +14,8 @@ const ITEMS: Array<{ href: string; label: string; roles: StaffRoleName[] | 'pati
   { href: '/admin/followup', label: 'Uppföljning', roles: ['quality_lead', 'care_admin'] },
   { href: '/admin/outbox', label: 'Utkorg', roles: ['care_admin'] },
   { href: '/admin/ekonomi', label: 'Ekonomi', roles: ['finance'] },
+  { href: '/admin/registreringar', label: 'Besöksregistrering', roles: ['finance', 'quality_lead'] },
+  { href: '/admin/koder', label: 'Registreringskoder', roles: ['sysadmin'] },
   { href: '/admin/logs', label: 'Loggar', roles: ['quality_lead', 'sysadmin'] },
   { href: '/readyz', label: 'Driftstatus', roles: ['care_admin', 'sysadmin'] },
 ];

@@ -74,3 +74,8 @@ export async function findCareUnitByHsaId(em: EntityManager, hsaId: string): Pro
 export async function cliniciansOfUnit(em: EntityManager, careUnitId: string): Promise<Clinician[]> {
   return em.find(Clinician, { careUnitId }, { orderBy: { familyName: 'asc', givenName: 'asc' } });
 }
+
+/** The clinician with this HSA-id, if one works here (a staff member without slots has none). */
+export async function clinicianIdByHsaId(em: EntityManager, hsaId: string): Promise<string | null> {
+  return (await em.findOne(Clinician, { hsaId }, { fields: ['id'] }))?.id ?? null;
+}

@@ -290,7 +290,7 @@ export async function clinicianWorklist(
 ): Promise<EncounterRow[]> {
   const units = unitIds.length ? unitIds : ['00000000-0000-0000-0000-000000000000'];
   return em.execute<EncounterRow[]>(
-    `${ROW_SQL} where (e.clinician_id = ? and e.status in ('pre-meeting', 'video', 'documentation'))
+    `${ROW_SQL} where (e.clinician_id = ? and e.status in ('pre-meeting', 'video', 'documentation', 'journal'))
        or (e.status = 'eligibility' and e.care_unit_id in (${units.map(() => '?').join(', ')}))
      order by coalesce(e.scheduled_start, e.created_at), e.id limit 200`,
     [clinicianId, ...units],

@@ -12,6 +12,8 @@ import { MigrationFinance } from './migrations/20261124-finance';
 import { MigrationMessages } from './migrations/20261124-messages';
 import { MigrationIdempotency } from './migrations/20261129-idempotency';
 import { MigrationScoping } from './migrations/20261202-scoping';
+import { MigrationJournal } from './migrations/20261202-journal';
+import { MigrationRegistration } from './migrations/20261202-registration';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -23,6 +25,8 @@ export const MIGRATIONS = [
   { name: '20261124-messages', class: MigrationMessages },
   { name: '20261129-idempotency', class: MigrationIdempotency },
   { name: '20261202-scoping', class: MigrationScoping },
+  { name: '20261202-journal', class: MigrationJournal },
+  { name: '20261202-registration', class: MigrationRegistration },
 ];
 
 export type Orm = MikroORM;

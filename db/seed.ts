@@ -5,6 +5,9 @@ import { addDays, STOCKHOLM } from '../domain/dates';
 import { luhnCheckDigit } from '../domain/personnummer';
 import { isWorkingDay } from '../domain/working-days';
 import { ensureCare } from './care';
+import { VisitCode } from './entities';
+import { insertIgnore } from './insert';
+import type { UnitCode } from '../domain/registration';
 import { ensurePeople } from './people';
 import { addSlots } from './slots';
 import { ensureStaff } from './staff';
@@ -52,6 +55,18 @@ const UNITS = {
 } satisfies Record<string, DemoUnit>;
 
 export type DemoUnitName = keyof typeof UNITS;
+
+const DEMO_CODES: UnitCode[] = [
+  { kind: 'video', contactType: 'VI', contactTypeName: 'Videomöte', kvaCodes: ['ZV051'], patientFee: true },
+  { kind: 'phone', contactType: 'TE', contactTypeName: 'Telefonkontakt', kvaCodes: ['ZV051'], patientFee: true },
+  {
+    kind: 'chat',
+    contactType: 'BR',
+    contactTypeName: 'Skriftlig distanskontakt',
+    kvaCodes: ['ZV051', 'XS003'],
+    patientFee: false,
+  },
+];
 
 interface DemoClinician {
   id: string;
@@ -346,6 +361,15 @@ export async function seedDemoData(em: EntityManager, today: string, days = 10):
       })),
     );
     await ensureStaff(tx, demoStaff());
+    // Example registration codes (RULES.md §10 cites VGR's chat row; the video and phone rows are
+    // examples to replace): a sysadmin's later edits are kept, missing rows come back.
+    await insertIgnore(
+      tx,
+      VisitCode,
+      Object.values(DEMO.units).flatMap((u) =>
+        DEMO_CODES.map((c) => ({ careUnitId: u.id, ...c, updatedBy: 'demo', updatedAt: new Date() })),
+      ),
+    );
     const slots: Array<{ clinicianId: string; startsAt: Date; endsAt: Date }> = [];
     let day = today;
     for (let n = 0; n < days; day = addDays(day, 1)) {

@@ -14,15 +14,25 @@ export function createPdfRenderer(executablePath: string, pages = 2): PdfRendere
   const waiting: Array<(p: Page) => void> = [];
   let open = 0;
   const launch = () =>
-    chromium.launch({ executablePath, args: ['--headless', '--no-sandbox', '--disable-gpu'] }).then((b) => {
-      // A crashed browser is started again on the next document instead of failing every one after it.
-      b.on('disconnected', () => {
-        browser = null;
-        idle = [];
-        open = 0;
+    chromium
+      .launch({
+        executablePath,
+        args: ['--headless', '--no-sandbox', '--disable-gpu'],
+        // The worker closes it after its running activities have finished; Playwright's own handlers
+        // would close it at the signal, under a PDF being rendered.
+        handleSIGTERM: false,
+        handleSIGINT: false,
+        handleSIGHUP: false,
+      })
+      .then((b) => {
+        // A crashed browser is started again on the next document instead of failing every one after it.
+        b.on('disconnected', () => {
+          browser = null;
+          idle = [];
+          open = 0;
+        });
+        return b;
       });
-      return b;
-    });
   const take = async (): Promise<Page> => {
     browser ??= launch();
     const b = await browser;

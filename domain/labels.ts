@@ -39,6 +39,9 @@ export const EVENT_LABELS: Record<string, string> = {
   'journal-note-written': 'Journalanteckning signerad',
   'fee-decided': 'Avgift beslutad',
   'invoicing-started': 'Fakturering påbörjad',
+  'journal-delivered': 'Journalförd i journalsystemet',
+  'journal-manual-needed': 'Ska föras in i journalen för hand',
+  'journal-entered-by-hand': 'Införd i journalen för hand',
 };
 
 export const OUTCOME_LABELS: Record<string, string> = {
@@ -60,6 +63,9 @@ export const OUTCOME_LABELS: Record<string, string> = {
   open: 'öppen kallelse utan tid',
   timed: 'kallelse med tid',
   refused: 'nekad',
+  delivered: 'mottagen av journalsystemet',
+  'no-receipt': 'inget kvitto i tid',
+  'not-configured': 'inget journalsystem anslutet',
   'identity-failed': 'identifieringen misslyckades',
   late: 'sent (mindre än 24 timmar före)',
   'in-time': 'i tid',
@@ -118,6 +124,7 @@ export const statusLabel = (s: string) => STATUS_LABELS_SV[s as EncounterStatus]
 
 export const DEVIATION_CATEGORY_LABELS: Record<string, string> = {
   'missing-documentation': 'Journalanteckning saknas eller är sen',
+  'not-in-journal': 'Anteckningen har inte nått journalsystemet',
   'late-answer': 'Sent svar på meddelande',
   'no-show': 'Uteblivet besök',
   'identity-failure': 'Identifiering misslyckades',

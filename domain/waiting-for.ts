@@ -10,6 +10,8 @@ export const WAITING_FOR = [
   'admit-patient',
   'end-meeting',
   'write-journal-note',
+  'journal-receipt',
+  'enter-in-journal',
 ] as const;
 export type WaitingFor = (typeof WAITING_FOR)[number];
 
@@ -23,6 +25,8 @@ export const WAITING_FOR_LABELS_SV: Record<WaitingFor, string> = {
   'admit-patient': 'vårdgivaren ska släppa in patienten',
   'end-meeting': 'vårdgivaren ska avsluta mötet',
   'write-journal-note': 'vårdgivaren ska skriva journalanteckningen',
+  'journal-receipt': 'journalsystemet ska bekräfta anteckningen',
+  'enter-in-journal': 'vårdgivaren ska föra in anteckningen i journalsystemet för hand',
 };
 
 /** The sentences encounters carried before the codes (recorded histories, rows not yet projected again). */

@@ -16,6 +16,8 @@ export interface StackPorts {
   rivta: number;
   /** The local test engagement index (Update over HTTPS with mutual TLS, and its page). */
   engagementIndex: number;
+  /** The test journal (FHIR R4, scripts/test-ehr). */
+  ehr: number;
 }
 
 /** `npm start` (scripts/stack.ts), and the defaults of config.ts. */
@@ -30,6 +32,7 @@ export const DEV_PORTS: Readonly<StackPorts> = {
   workerMetrics: 9464,
   rivta: 3443,
   engagementIndex: 3444,
+  ehr: 3445,
 };
 
 /** `npm test` (scripts/with-services.ts): ten above `npm start`'s, so both can run on one machine. */
@@ -44,6 +47,7 @@ export const TEST_PORTS_BASE: Readonly<StackPorts> = {
   workerMetrics: 9474,
   rivta: 3453,
   engagementIndex: 3454,
+  ehr: 3455,
 };
 
 /**

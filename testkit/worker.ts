@@ -9,6 +9,8 @@ import {
 } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { EngagementIndexDeps } from '../activities/engagement-index';
+import type { JournalPort } from '../activities/journal';
+import { createTestEhr, journalPortOf, type TestEhr } from '../scripts/test-ehr/server';
 import type { Mailer, MailMessage } from '../activities/mail';
 import { createFakeRooms, VideoRooms } from '../media/rooms';
 import { createPdfRenderer } from '../documents/pdf';
@@ -53,17 +55,25 @@ export function captureMailer(): Mailer & { sent: MailMessage[] } {
 export interface TestWorker {
   mailer: Mailer & { sent: MailMessage[] };
   rooms: VideoRooms;
+  /** The in-process test journal the notes go to (unless the test gave its own port). */
+  ehr: TestEhr;
   stop(): Promise<void>;
 }
 
 export async function startTestWorker(
   ctx: TestContext,
-  opts: { rooms?: VideoRooms; engagementIndex?: EngagementIndexDeps['engagementIndex'] } = {},
+  opts: {
+    rooms?: VideoRooms;
+    engagementIndex?: EngagementIndexDeps['engagementIndex'];
+    /** The journal port; absent: an in-process test journal (`ehr`); null: none configured. */
+    journal?: JournalPort | null;
+  } = {},
 ): Promise<TestWorker> {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: ctx.config.temporal.address });
   const mailer = captureMailer();
   const rooms = opts.rooms ?? createFakeRooms();
+  const ehr = createTestEhr({ id: 'vardmote-test', secret: 'test-only' });
   const pdf = createPdfRenderer(ctx.config.chromiumPath);
   const worker = await Worker.create({
     connection,
@@ -77,12 +87,14 @@ export async function startTestWorker(
       pdf,
       finance: ctx.config.finance,
       engagementIndex: opts.engagementIndex,
+      journal: opts.journal === null ? undefined : (opts.journal ?? journalPortOf(ehr)),
     }),
   });
   const running = worker.run();
   return {
     mailer,
     rooms,
+    ehr,
     stop: async () => {
       worker.shutdown();
       await running;

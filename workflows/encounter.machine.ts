@@ -7,7 +7,9 @@ import {
   ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
+  CancellationScope,
   condition,
+  isCancellation,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -51,11 +53,19 @@ const msUntil = (iso: string): number => Math.max(0, Date.parse(iso) - Date.now(
 const plusSeconds = (iso: string, s: number): string => new Date(Date.parse(iso) + s * 1000).toISOString();
 
 /**
- * The one rule of the step list: forward by exactly one main step, and never to `closed` without a
- * journal note. Throws (a workflow bug, not a refusal) otherwise.
+ * The one rule of the step list: forward by exactly one main step (past the steps an older encounter
+ * does not have), and never to `closed` without a journal note (in the journal system, where it has
+ * that step). Throws (a workflow bug, not a refusal) otherwise.
  */
-export function assertNextStep(from: MainStep, to: MainStep, hasJournalNote: boolean): void {
-  if (STEPS.indexOf(to) !== STEPS.indexOf(from) + 1) throw new Error(`encounter cannot move from ${from} to ${to}`);
+export function assertNextStep(
+  from: MainStep,
+  to: MainStep,
+  hasJournalNote: boolean,
+  absent: readonly MainStep[] = [],
+): void {
+  const steps = STEPS.filter((s) => !absent.includes(s));
+  if (steps.indexOf(to) < 0 || steps.indexOf(to) !== steps.indexOf(from) + 1)
+    throw new Error(`encounter cannot move from ${from} to ${to}`);
   if (to === 'closed' && !hasJournalNote) throw new Error('an encounter cannot close without a journal note');
 }
 
@@ -85,6 +95,13 @@ export const ENGAGEMENT_INDEX_PATCH = 'engagement-index';
  * move a time only in the pre-meeting step.
  */
 export const INVITATIONS_PATCH = 'invitations';
+
+/**
+ * The journal step (issue 25): after the note is signed the encounter waits for the journal system's
+ * receipt (or a clinician's confirmed manual entry) before the fee and closing. Earlier encounters go
+ * from documentation straight to the fee.
+ */
+export const JOURNAL_EXPORT_PATCH = 'journal-export';
 
 /** The patient's side: who books, moves and cancels for the patient (late rules apply to them). */
 const PATIENT_SIDE: readonly Role[] = ['patient', 'guardian', 'agent'];
@@ -124,6 +141,10 @@ export class EncounterMachine {
   #engagementIndex = false;
   /** Whether kallelser and early moves are on (INVITATIONS_PATCH). */
   #invitations = false;
+  /** Whether the note goes to the journal system as its own step (JOURNAL_EXPORT_PATCH). */
+  #journalExport = false;
+  /** Why the journal export ended without a receipt, when it did. */
+  #journalProblem: 'refused' | 'not-configured' | null = null;
   /** What the engagement index should say of this booking; each change bumps the version. */
   #indexWanted: {
     version: number;
@@ -198,6 +219,7 @@ export class EncounterMachine {
     this.#earlyBooking = patched(EARLY_BOOKING_PATCH);
     this.#engagementIndex = patched(ENGAGEMENT_INDEX_PATCH);
     this.#invitations = patched(INVITATIONS_PATCH);
+    this.#journalExport = patched(JOURNAL_EXPORT_PATCH);
     if (this.#engagementIndex) void this.#pushEngagements();
     const invitation = this.#invitations ? this.#input.invitation : undefined;
     if (invitation) {
@@ -295,7 +317,67 @@ export class EncounterMachine {
     return true;
   };
 
-  /** 9. The fee against the patient's high-cost protection period. */
+  /**
+   * 9. The journal system: the signed note is sent (retried while the EHR is away) until its receipt;
+   * without one within the policy time, or refused, a deviation and the clinician's manual entry.
+   */
+  readonly journal = async (): Promise<boolean> => {
+    if (!this.#journalExport) return true;
+    const st = this.#st;
+    st.journal = { status: 'sending' };
+    await this.#enter('journal', 'journal-receipt');
+    const scope = new CancellationScope();
+    const { sessionStartedAt, sessionEndedAt, identity, modality } = st;
+    const input = {
+      encounterId: this.id,
+      kind: modality,
+      startedAt: sessionStartedAt ?? this.#now(),
+      endedAt: sessionEndedAt,
+      guardianPersonnummer: identity?.actingAs === 'guardian' ? identity.personnummer : null,
+    };
+    const sending = scope
+      .run(() => this.#acts.exportToJournal(input))
+      .then(
+        (receipt) => {
+          if (st.journal?.status === 'entered-by-hand') return;
+          st.journal = { status: 'delivered', receipt: { ...receipt }, at: this.#now() };
+          this.#record('journal-delivered', SYSTEM, 'delivered', { documentReference: receipt.documentReference });
+        },
+        (err: unknown) => {
+          if (isCancellation(err)) return;
+          const type =
+            err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : null;
+          this.#journalProblem = type === 'JournalNotConfigured' ? 'not-configured' : 'refused';
+        },
+      );
+    const done = () => st.journal?.status === 'delivered' || st.journal?.status === 'entered-by-hand';
+    const waitMs = (this.#input.policy.journalReceiptSeconds ?? 3600) * 1000;
+    await condition(() => done() || this.#journalProblem !== null, waitMs);
+    if (!done()) {
+      const reason = this.#journalProblem ?? 'no-receipt';
+      // No EHR configured is how the unit works, not a deviation; no receipt or a refusal is.
+      if (reason !== 'not-configured')
+        await this.#recordDeviation(
+          'not-in-journal',
+          'not-in-journal',
+          'medium',
+          reason === 'refused'
+            ? 'The journal system refused the signed note'
+            : 'The journal system has not confirmed the signed note in time',
+        );
+      st.journal = { status: 'manual-needed', reason };
+      st.waitingFor = 'enter-in-journal';
+      this.#record('journal-manual-needed', SYSTEM, reason);
+      await this.project();
+      await condition(done);
+    }
+    // Entered by hand: a send still retrying stops, so the journal never gets it twice.
+    if (st.journal?.status === 'entered-by-hand') scope.cancel();
+    await sending;
+    return true;
+  };
+
+  /** 10. The fee against the patient's high-cost protection period. */
   readonly fee = async (): Promise<boolean> => {
     this.#moveTo('fee', null);
     const fee = await this.#charge('visit', stockholmDateOf(this.#st.sessionStartedAt!));
@@ -303,7 +385,7 @@ export class EncounterMachine {
     return true;
   };
 
-  /** 10. Closed (the journal note is there, or moveTo refuses), or ended on a side exit: the last projection. */
+  /** 11. Closed (the journal note is there, or moveTo refuses), or ended on a side exit: the last projection. */
   async finish(closed: boolean): Promise<EncounterResult> {
     if (closed) this.#moveTo('closed', null);
     // The index learns of the last change before the encounter ends.
@@ -530,7 +612,32 @@ export class EncounterMachine {
         const { noteId } = await this.#acts.writeJournalNote(note);
         st.journalNoteId = noteId;
         this.#record('journal-note-written', actor, 'signed', { noteId, visitType: 'Digitalt vårdmöte', contactDate });
-        return this.#afterEnd();
+        // With the journal step, signing answers once it is sent on (the EHR may take its time).
+        return this.#journalExport ? this.#afterStep('documentation') : this.#afterEnd();
+      },
+    );
+  }
+
+  assertCanConfirmManualJournalEntry({ actor }: { actor: Actor }): void {
+    this.#expectStep('journal');
+    this.#expectRole(actor, 'clinician', 'admin');
+    if (actor.role === 'clinician') this.#expectBookedClinician(actor);
+    if (this.#st.journal?.status !== 'manual-needed')
+      throw reject(
+        'WrongStep',
+        'the note is being sent to the journal system; confirm by hand only once it could not be',
+      );
+  }
+
+  confirmManualJournalEntry(u: { actor: Actor }): Promise<EncounterState> {
+    const { actor } = u;
+    return this.#exclusive(
+      () => this.assertCanConfirmManualJournalEntry(u),
+      async () => {
+        await this.#acts.recordManualJournalEntry({ encounterId: this.id, by: actor.id, byName: actor.name ?? null });
+        this.#st.journal = { status: 'entered-by-hand', confirmedBy: actor, at: this.#now() };
+        this.#record('journal-entered-by-hand', actor, 'confirmed');
+        return this.#afterStep('journal');
       },
     );
   }
@@ -620,7 +727,9 @@ export class EncounterMachine {
 
   /** Moves forward to a main step; steps are never skipped and never go back. */
   #moveTo(step: MainStep, waitingFor: WaitingFor | null): void {
-    assertNextStep(this.#st.step, step, this.#st.journalNoteId !== null);
+    const journaled = !this.#journalExport || ['delivered', 'entered-by-hand'].includes(this.#st.journal?.status ?? '');
+    const absent: MainStep[] = this.#journalExport ? [] : ['journal'];
+    assertNextStep(this.#st.step, step, this.#st.journalNoteId !== null && journaled, absent);
     this.#st.step = step;
     this.#st.status = step;
     this.#st.waitingFor = waitingFor;

@@ -21,6 +21,8 @@ export const STEPS = [
   'pre-meeting',
   'video',
   'documentation',
+  // The note reaches the journal system, or is entered there by hand (issue 25; patched('journal-export')).
+  'journal',
   'fee',
   'closed',
 ] as const;
@@ -39,6 +41,7 @@ export const STATUS_LABELS_SV: Record<EncounterStatus, string> = {
   'pre-meeting': 'Förberedelse',
   video: 'Videomöte',
   documentation: 'Journalföring',
+  journal: 'Till journalsystemet',
   fee: 'Avgift',
   closed: 'Avslutad',
   'referred-to-physical': 'Hänvisad till fysiskt besök',
@@ -63,6 +66,8 @@ export interface EncounterPolicy {
   activityTimeoutSeconds: number;
   /** Janus receiving no video from a participant this long during the session is a video failure (absent in older encounters: 20 s). */
   mediaDownGraceSeconds?: number;
+  /** Without the journal system's receipt this long after signing: a deviation and manual entry (absent: 1 h). */
+  journalReceiptSeconds?: number;
   /** The waits of the invoices this encounter's charges start (absent: the production defaults). */
   invoice?: InvoicePolicy;
 }
@@ -75,6 +80,7 @@ export const DEFAULT_POLICY: EncounterPolicy = {
   lateCancelSeconds: 24 * 3600,
   activityTimeoutSeconds: 30,
   mediaDownGraceSeconds: 20,
+  journalReceiptSeconds: 3600,
 };
 
 export interface EncounterInput {
@@ -127,6 +133,17 @@ export interface EncounterState {
    * Absent in encounters recorded before invitations.
    */
   invitation?: { purpose: string; sentAt: string; acceptedAt: string | null } | null;
+  /**
+   * The journal step (issue 25): sending, delivered with the EHR's ids, waiting for manual entry
+   * (no receipt in time, refused, or no EHR configured), or entered by hand by `confirmedBy`.
+   */
+  journal?: {
+    status: 'sending' | 'delivered' | 'manual-needed' | 'entered-by-hand';
+    receipt?: Record<string, string>;
+    reason?: 'no-receipt' | 'refused' | 'not-configured';
+    confirmedBy?: Actor;
+    at?: string;
+  } | null;
   deadlines: Partial<Record<'roomOpensAt' | 'noShowAt' | 'documentationReminderAt' | 'documentationOverdueAt', string>>;
   charges: Array<{ kind: string; chargeOre: number; reason: string }>;
   timeline: TimelineEntry[];
@@ -181,6 +198,10 @@ export const endSessionUpdate = defineUpdate<EncounterState, [{ actor: Actor }]>
 export const switchToPhoneUpdate = defineUpdate<EncounterState, [{ actor: Actor; error: string }]>('switchToPhone');
 export const submitJournalNoteUpdate = defineUpdate<EncounterState, [{ actor: Actor; text: string }]>(
   'submitJournalNote',
+);
+/** The clinician entered the note in the journal system by hand (when it could not be sent). */
+export const confirmManualJournalEntryUpdate = defineUpdate<EncounterState, [{ actor: Actor }]>(
+  'confirmManualJournalEntry',
 );
 export const cancelUpdate = defineUpdate<EncounterState, [{ actor: Actor; reason: string }]>('cancel');
 export const participantJoinedSignal =

@@ -30,10 +30,13 @@ export async function encounterWorkflow(input: m.EncounterInput): Promise<m.Enco
   setHandler(m.submitJournalNoteUpdate, (u) => e.submitJournalNote(u), {
     validator: (u) => e.assertCanSubmitJournalNote(u),
   });
+  setHandler(m.confirmManualJournalEntryUpdate, (u) => e.confirmManualJournalEntry(u), {
+    validator: (u) => e.assertCanConfirmManualJournalEntry(u),
+  });
   setHandler(m.cancelUpdate, (u) => e.cancel(u), { validator: (u) => e.assertCanCancel(u) });
 
   await e.project();
-  for (const step of [e.eligibility, e.identity, e.booking, e.preMeeting, e.video, e.documentation, e.fee]) {
+  for (const step of [e.eligibility, e.identity, e.booking, e.preMeeting, e.video, e.documentation, e.journal, e.fee]) {
     if (!(await step())) return e.finish(false);
   }
   return e.finish(true);

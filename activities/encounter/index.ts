@@ -4,6 +4,7 @@ import type { VideoRooms } from '../../media/rooms';
 import { createMailActivities, Mailer } from '../mail';
 import { createBookingActivities } from './booking';
 import { createEngagementIndexActivities, type EngagementIndexDeps } from '../engagement-index';
+import { createJournalActivities, type JournalPort } from '../journal';
 import { createFeeActivities } from './fees';
 import type { ActivityFaults } from '../faults';
 import { createRecordActivities } from './records';
@@ -18,6 +19,8 @@ export interface EncounterActivityDeps {
   /** Step durations for the worker's /metrics; absent in tests that do not look. */
   metrics?: Pick<WorkerMetrics, 'encounterProjected'>;
   engagementIndex?: EngagementIndexDeps['engagementIndex'];
+  /** The region's journal system; absent: every signed note is for its clinician to enter by hand. */
+  journal?: JournalPort;
 }
 
 export function createEncounterActivities(deps: EncounterActivityDeps) {
@@ -28,6 +31,7 @@ export function createEncounterActivities(deps: EncounterActivityDeps) {
     ...createRecordActivities(deps),
     ...createVideoActivities(deps),
     ...createMailActivities(deps),
+    ...createJournalActivities(deps),
   };
 }
 

@@ -12,6 +12,8 @@ import {
 import type { Orm } from '../../db/orm';
 import type { WorkerMetrics } from '../../observability/metrics';
 import { patientWithGuardians } from '../../db/people';
+import { registerContact } from '../../db/registrations';
+import { stockholmDateOf } from '../../domain/dates';
 import { decideProxy, ProxyDecision, ProxyRefusal } from '../../domain/guardianship';
 import { EncounterState, encounterWorkflowId, IdentityClaims, isTerminal } from '../../workflows/encounter.messages';
 import { businessFailure } from '../errors';
@@ -115,6 +117,19 @@ export function createRecordActivities({
         closedAt: terminal ? (s.timeline[s.timeline.length - 1]?.at ?? null) : null,
         version: input.version,
       });
+      // A closed encounter or a no-show is registered for the PAS with its unit's codes (RULES.md §10), once.
+      const attended = s.status === 'closed';
+      if ((attended || s.status === 'no-show') && s.slot)
+        await registerContact(orm.em.fork(), {
+          source: 'encounter',
+          sourceId: s.encounterId,
+          careUnitId: input.careUnitId,
+          patientId: input.patientId,
+          clinicianId: s.slot.clinicianId,
+          kind: s.modality === 'phone' ? 'phone' : 'video',
+          outcome: attended ? 'attended' : 'no-show',
+          contactDate: stockholmDateOf(s.sessionStartedAt ?? s.slot.startsAt),
+        });
       metrics?.encounterProjected(s.encounterId, s.timeline);
     },
   };

@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { findCareUnit } from '../../db/care';
 import { recordDeviation } from '../../db/deviations';
 import { careAdminsOf, findMessage, findThread, insertMessage, insertSummary, projectThread } from '../../db/messages';
+import { registerContact } from '../../db/registrations';
+import { clinicianIdByHsaId } from '../../db/care';
 import type { Orm } from '../../db/orm';
 import { findPatient, mailAddressFor } from '../../db/people';
 import { messageText } from '../../domain/messages';
@@ -61,6 +63,19 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
         signedBy: input.author.id,
         signedByName: input.author.name,
       });
+      // A documented chat day is a registered contact (RULES.md §10: written contact), once per day.
+      const thread = await findThread(orm.em.fork(), input.threadId);
+      if (thread)
+        await registerContact(orm.em.fork(), {
+          source: 'thread',
+          sourceId: `${input.threadId}:${input.contactDate}`,
+          careUnitId: thread.careUnitId,
+          patientId: thread.patientId,
+          clinicianId: input.author.kind === 'staff' ? await clinicianIdByHsaId(orm.em.fork(), input.author.id) : null,
+          kind: 'chat',
+          outcome: 'attended',
+          contactDate: input.contactDate,
+        });
       return { summaryId };
     },
 

@@ -1,6 +1,7 @@
 /**
  * Mina möten: a clinician's own work — encounters waiting for the four eligibility questions in their
- * units, their booked meetings (with the pre-meeting checklist) and the journal notes they must write.
+ * units, their booked meetings (with the pre-meeting checklist), the journal notes they must write,
+ * and the notes the journal system did not take, to enter by hand.
  */
 import type { Request, Response } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
@@ -50,6 +51,8 @@ export function clinicianRoutes({ temporal }: AppDeps): RouteDef[] {
         eligibility: r.status === 'eligibility',
         checklist: r.status === 'pre-meeting' || r.status === 'video',
         note: r.status === 'documentation',
+        journalByHand: r.status === 'journal' && r.waitingFor === 'enter-in-journal',
+        journalSending: r.status === 'journal' && r.waitingFor !== 'enter-in-journal',
       })),
     });
   };
@@ -103,6 +106,9 @@ export function clinicianRoutes({ temporal }: AppDeps): RouteDef[] {
     ),
     post('/admin/mina-moten/:id/journal-note', MINE, (req, res, enc) =>
       act(req, res, enc, m.submitJournalNoteUpdate, { text: form(NoteForm, req).text }),
+    ),
+    post('/admin/mina-moten/:id/journal-entry', MINE, (req, res, enc) =>
+      act(req, res, enc, m.confirmManualJournalEntryUpdate, {}),
     ),
   ];
 }

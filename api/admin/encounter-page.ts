@@ -9,7 +9,8 @@ import { waitingForLabel } from '../../domain/waiting-for';
 import { listClinicians } from '../../db/care';
 import { listSlots } from '../../db/slots';
 import { liveState } from '../encounters/service';
-import { EncounterStatus, STATUS_LABELS_SV, STEPS } from '../../workflows/encounter.messages';
+import { EncounterState, EncounterStatus, STATUS_LABELS_SV, STEPS } from '../../workflows/encounter.messages';
+import { stockholmTime } from '../../domain/format';
 
 /** Who reads encounters in the back office, each within their care units. */
 export const ENCOUNTER_READERS: Grantee[] = ['care_admin', 'clinician', 'quality_lead'];
@@ -62,6 +63,7 @@ export function encounterPage(temporal: Client) {
         label: sv(CHARGE_LABELS, c.kind),
         reason: sv(OUTCOME_LABELS, c.reason),
       })),
+      journal: journalLabel(state?.journal),
       invitation: kallelse && {
         purpose: kallelse.purpose,
         kind: state?.slot ? 'Kallelse med tid' : 'Öppen kallelse, patienten väljer tid',
@@ -83,6 +85,23 @@ export function encounterPage(temporal: Client) {
       ...extras,
     });
   };
+}
+
+/** Where the note stands in the journal system, in Swedish (with who entered it by hand). */
+function journalLabel(j: EncounterState['journal']): string | null {
+  if (!j) return null;
+  switch (j.status) {
+    case 'sending':
+      return 'Skickas till journalsystemet';
+    case 'delivered':
+      return `Journalförd ${stockholmTime(j.at)} (journalsystemets id ${j.receipt?.documentReference ?? ''})`;
+    case 'manual-needed':
+      return j.reason === 'not-configured'
+        ? 'Inget journalsystem anslutet: vårdgivaren för in anteckningen för hand'
+        : 'Journalsystemet har inte tagit emot anteckningen: den ska föras in för hand';
+    case 'entered-by-hand':
+      return `Införd för hand av ${j.confirmedBy?.name ?? j.confirmedBy?.id ?? ''} ${stockholmTime(j.at)}`;
+  }
 }
 
 /** The unit's free slots in the coming two weeks, with the clinician's name, for the booking form. */

@@ -71,6 +71,13 @@ export function encounterRoutes(deps: AppDeps): RouteDef[] {
     update('/api/encounters/:id/end', CLINICIAN, m.endSessionUpdate, () => ({})),
     update('/api/encounters/:id/phone', CLINICIAN, m.switchToPhoneUpdate, body(S.PhoneFallback)),
     update('/api/encounters/:id/journal-note', CLINICIAN, m.submitJournalNoteUpdate, body(S.JournalNote)),
+    // The note could not be sent to the journal system: entered there by hand (issue 25).
+    update(
+      '/api/encounters/:id/journal-entry',
+      encounterScoped('clinician', 'care_admin'),
+      m.confirmManualJournalEntryUpdate,
+      () => ({}),
+    ),
     update('/api/encounters/:id/cancel', BOOKER, m.cancelUpdate, body(S.Cancel)),
     // Presence from a system that watches the meeting (Janus reports through its own event sink).
     post('/api/encounters/:id/participants', encounterScoped('scope:participants'), async (req, res, enc) => {

@@ -22,6 +22,7 @@ export const PolicyOverrides = z
     lateCancelSeconds: z.number().int().min(0),
     activityTimeoutSeconds: z.number().int().min(1),
     mediaDownGraceSeconds: z.number().int().min(1),
+    journalReceiptSeconds: z.number().int().min(1),
     invoice: z
       .object({
         reminderAfterDueSeconds: z.number().int().min(0),

@@ -9,6 +9,8 @@ export const DEVIATION_CATEGORIES = [
   'identity-failure',
   'video-failure',
   'late-cancellation',
+  /** A signed note the journal system has not confirmed in time (issue 25). */
+  'not-in-journal',
   'other',
 ] as const;
 export type DeviationCategory = (typeof DEVIATION_CATEGORIES)[number];

@@ -31,6 +31,8 @@ import { SlotSchema } from './slot';
 import { StaffSchema } from './staff';
 import { StaffRoleSchema } from './staff-role';
 import { VideoRoomSchema } from './video-room';
+import { VisitCodeSchema } from './visit-code';
+import { VisitRegistrationSchema } from './visit-registration';
 
 export * from './audit-log';
 export * from './idempotency-key';
@@ -60,6 +62,8 @@ export * from './journal-note';
 export * from './meeting-presence';
 export * from './outbox-message';
 export * from './patient';
+export * from './visit-code';
+export * from './visit-registration';
 export * from './slot';
 export * from './staff';
 export * from './staff-role';
@@ -98,4 +102,6 @@ export const ENTITY_SCHEMAS = [
   StaffSchema,
   StaffRoleSchema,
   VideoRoomSchema,
+  VisitCodeSchema,
+  VisitRegistrationSchema,
 ];

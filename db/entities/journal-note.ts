@@ -1,6 +1,6 @@
 /** The mandatory journal note of an encounter (visit type Digitalt vårdmöte, dated to the contact day). */
 import { EntitySchema } from '@mikro-orm/core';
-import { createdAt, day, ref } from './columns';
+import { createdAt, day, optionalTime, ref } from './columns';
 
 export const VISIT_TYPE_VIDEO = 'Digitalt vårdmöte';
 
@@ -14,6 +14,13 @@ export class JournalNote {
   contactDate!: string;
   text!: string;
   signedAt: Date = new Date();
+  /** The EHR's ids for what we sent (issue 25), once it has answered. */
+  ehrReceipt?: Record<string, string> | null;
+  journalDeliveredAt?: Date | null;
+  /** Entered in the EHR by hand instead: who confirmed it, and when. */
+  manualEntryBy?: string | null;
+  manualEntryByName?: string | null;
+  manualEntryAt?: Date | null;
 }
 
 export const JournalNoteSchema = new EntitySchema<JournalNote>({
@@ -31,5 +38,10 @@ export const JournalNoteSchema = new EntitySchema<JournalNote>({
     contactDate: day,
     text: { type: 'text' },
     signedAt: createdAt,
+    ehrReceipt: { type: 'json', nullable: true },
+    journalDeliveredAt: optionalTime,
+    manualEntryBy: { type: 'text', nullable: true },
+    manualEntryByName: { type: 'text', nullable: true },
+    manualEntryAt: optionalTime,
   },
 });

@@ -1,6 +1,7 @@
 /** Jest hooks for an API test: the test services, an in-process worker and the app. */
 import type { App } from '../../api/app';
 import type { EngagementIndexDeps } from '../../activities/engagement-index';
+import type { JournalPort } from '../../activities/journal';
 import { testApp } from '../../testkit/app';
 import { connect, TestContext } from '../../testkit/env';
 import { startTestWorker, TestWorker } from '../../testkit/worker';
@@ -10,7 +11,13 @@ import { startTestWorker, TestWorker } from '../../testkit/worker';
  * given, registered before this) and builds the app; the returned object's
  * fields are set by `beforeAll` and read inside the tests.
  */
-export function useApiStack(opts: { engagementIndex?: () => EngagementIndexDeps['engagementIndex'] } = {}): {
+export function useApiStack(
+  opts: {
+    engagementIndex?: () => EngagementIndexDeps['engagementIndex'];
+    /** The journal port (default: the worker's in-process test journal; null: none configured). */
+    journal?: () => JournalPort | null;
+  } = {},
+): {
   ctx: TestContext;
   worker: TestWorker;
   app: App;
@@ -18,7 +25,10 @@ export function useApiStack(opts: { engagementIndex?: () => EngagementIndexDeps[
   const stack = {} as { ctx: TestContext; worker: TestWorker; app: App };
   beforeAll(async () => {
     stack.ctx = await connect();
-    stack.worker = await startTestWorker(stack.ctx, { engagementIndex: opts.engagementIndex?.() });
+    stack.worker = await startTestWorker(stack.ctx, {
+      engagementIndex: opts.engagementIndex?.(),
+      ...(opts.journal ? { journal: opts.journal() } : {}),
+    });
     stack.app = testApp(stack.ctx, undefined, stack.worker.rooms);
   });
   afterAll(async () => {

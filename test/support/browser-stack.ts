@@ -13,6 +13,7 @@ import { connect, freshDatabase, TestContext } from '../../testkit/env';
 import { startTestWorker, TestWorker } from '../../testkit/worker';
 import { testPorts } from '../../scripts/ports';
 import { routeTable } from '../../api/http/access';
+import type { JournalPort } from '../../activities/journal';
 
 export const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 export const BASE = `http://127.0.0.1:${PORT}`;
@@ -27,11 +28,12 @@ export interface BrowserStack {
 
 /**
  * @param prepare - runs once the database is reachable, before the worker starts (e.g. demo data)
- * @param opts - `freshDatabase`: the stack on a new, empty database of its own (as a first start)
+ * @param opts - `freshDatabase`: the stack on a new, empty database of its own (as a first start);
+ *   `journal`: the worker's journal port (default: its in-process test journal)
  */
 export function useBrowserStack(
   prepare?: (ctx: TestContext) => Promise<unknown>,
-  opts: { freshDatabase?: boolean } = {},
+  opts: { freshDatabase?: boolean; journal?: () => JournalPort } = {},
 ): BrowserStack {
   const stack = {} as BrowserStack;
   let server: Server | undefined;
@@ -40,7 +42,10 @@ export function useBrowserStack(
     stack.ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE, ...database });
     await prepare?.(stack.ctx);
     stack.rooms = createJanusRooms(janusRoomsOptions(stack.ctx.config));
-    stack.worker = await startTestWorker(stack.ctx, { rooms: stack.rooms });
+    stack.worker = await startTestWorker(stack.ctx, {
+      rooms: stack.rooms,
+      ...(opts.journal ? { journal: opts.journal() } : {}),
+    });
     stack.app = testApp(stack.ctx);
     server = await new Promise<Server>((resolve) => {
       const s = stack.app.listen(PORT, '127.0.0.1', () => resolve(s));

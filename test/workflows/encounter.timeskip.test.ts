@@ -50,6 +50,13 @@ function stubActivities() {
     closeVideoRoom: track('closeVideoRoom', async () => undefined),
     sendInvitation: track('sendInvitation', async () => ({ outboxId: 'o1', status: 'sent' })),
     sendBookingReleased: track('sendBookingReleased', async () => ({ outboxId: 'o3', status: 'sent' })),
+    exportToJournal: track('exportToJournal', async () => ({
+      documentReference: 'd1',
+      encounter: 'e1',
+      patient: 'p1',
+      provenance: 'v1',
+    })),
+    recordManualJournalEntry: track('recordManualJournalEntry', async () => undefined),
     sendDocumentationReminder: track('sendDocumentationReminder', async () => ({ outboxId: 'o2', status: 'sent' })),
     // Billed by another system: no invoice workflow here (those are tested on the dev server).
     billingOf: track('billingOf', async () => null),

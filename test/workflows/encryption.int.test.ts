@@ -53,7 +53,14 @@ it('a whole encounter leaves no personnummer, patient name, e-mail or note text 
     Buffer.from(p.metadata?.encoding ?? []).toString() === 'binary/encrypted';
   const clearText = payloads.filter((p) => !isEncrypted(p)).map((p) => Buffer.from(p.data ?? []).toString());
   // Each clear payload is a patch marker of ours or the search attribute listing them, nothing else.
-  const PATCHES = ['early-booking', 'engagement-index', 'invitations', 'serialised-updates', 'invoicing'];
+  const PATCHES = [
+    'early-booking',
+    'engagement-index',
+    'invitations',
+    'journal-export',
+    'serialised-updates',
+    'invoicing',
+  ];
   const isPatchMarker = (text: string) => {
     const v: unknown = JSON.parse(text);
     if (Array.isArray(v)) return v.length > 0 && v.every((id) => PATCHES.includes(id as string));

@@ -1,0 +1,29 @@
+/** The journal export's rows (issue 25): each note's receipt from the EHR, or its manual entry. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { JournalNote } from './entities';
+
+export async function findJournalNote(em: EntityManager, encounterId: string): Promise<JournalNote | null> {
+  return em.findOne(JournalNote, { encounterId });
+}
+
+/** Stores what the EHR answered; a second receipt for the same note keeps the first. */
+export async function recordJournalReceipt(em: EntityManager, noteId: string, receipt: Record<string, string>) {
+  await em.nativeUpdate(
+    JournalNote,
+    { id: noteId, ehrReceipt: null },
+    { ehrReceipt: receipt, journalDeliveredAt: new Date() },
+  );
+}
+
+/** Records who confirmed entering the note in the EHR by hand (the first confirmation stands). */
+export async function recordManualEntry(
+  em: EntityManager,
+  encounterId: string,
+  by: { id: string; name: string | null },
+) {
+  await em.nativeUpdate(
+    JournalNote,
+    { encounterId, manualEntryAt: null },
+    { manualEntryBy: by.id, manualEntryByName: by.name, manualEntryAt: new Date() },
+  );
+}
