@@ -1,6 +1,6 @@
 /** The journal export's rows (issue 25): each note's receipt from the EHR, or its manual entry. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { JournalNote } from './entities';
+import { JournalNote, ThreadSummary } from './entities';
 
 export async function findJournalNote(em: EntityManager, encounterId: string): Promise<JournalNote | null> {
   return em.findOne(JournalNote, { encounterId });
@@ -26,4 +26,29 @@ export async function recordManualEntry(
     { encounterId, manualEntryAt: null },
     { manualEntryBy: by.id, manualEntryByName: by.name, manualEntryAt: new Date() },
   );
+}
+
+export async function findThreadSummary(em: EntityManager, threadId: string, contactDate: string) {
+  return em.findOne(ThreadSummary, { threadId, contactDate });
+}
+
+/** Where a chat day's summary stands in the journal; a receipt or a manual entry is kept once given. */
+export async function setSummaryJournal(
+  em: EntityManager,
+  summaryId: string,
+  change:
+    | { status: 'delivered'; receipt: Record<string, string> }
+    | { status: 'manual-needed' }
+    | { status: 'entered-by-hand'; by: string },
+) {
+  const where = { id: summaryId, ehrReceipt: null, manualEntryAt: null };
+  if (change.status === 'delivered')
+    await em.nativeUpdate(ThreadSummary, where, { journalStatus: 'delivered', ehrReceipt: change.receipt });
+  else if (change.status === 'entered-by-hand')
+    await em.nativeUpdate(ThreadSummary, where, {
+      journalStatus: 'entered-by-hand',
+      manualEntryBy: change.by,
+      manualEntryAt: new Date(),
+    });
+  else await em.nativeUpdate(ThreadSummary, where, { journalStatus: 'manual-needed' });
 }

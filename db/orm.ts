@@ -14,6 +14,7 @@ import { MigrationIdempotency } from './migrations/20261129-idempotency';
 import { MigrationScoping } from './migrations/20261202-scoping';
 import { MigrationJournal } from './migrations/20261202-journal';
 import { MigrationRegistration } from './migrations/20261202-registration';
+import { MigrationSummaryJournal } from './migrations/20261202-summary-journal';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -27,6 +28,7 @@ export const MIGRATIONS = [
   { name: '20261202-scoping', class: MigrationScoping },
   { name: '20261202-journal', class: MigrationJournal },
   { name: '20261202-registration', class: MigrationRegistration },
+  { name: '20261202-summary-journal', class: MigrationSummaryJournal },
 ];
 
 export type Orm = MikroORM;

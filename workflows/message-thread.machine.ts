@@ -4,12 +4,28 @@
  * breach escalates and records one deviation, a staff answer resolves them; each day of care needs a
  * journal summary dated to it. Private state, one method per message, the view produced by `view()`.
  */
-import { ApplicationFailure, allHandlersFinished, condition, proxyActivities } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched,
+  proxyActivities,
+} from '@temporalio/workflow';
+import type { JournalActivities } from '../activities/journal';
 import type { MessageActivities } from '../activities/messages';
 import { stockholmDateOf } from '../domain/dates';
 import { ACTIVITY_FAILURE_TYPES } from '../domain/failures';
 import { deadlineOf } from '../domain/messages';
-import type { Author, ThreadInput, ThreadView } from './message-thread.messages';
+import type { Author, SummaryJournal, ThreadInput, ThreadView } from './message-thread.messages';
+
+/**
+ * Each signed day summary goes to the journal system and the thread closes only once every one is
+ * there or entered by hand (issue 25). Threads started before it keep their summaries here only.
+ */
+export const SUMMARY_JOURNAL_PATCH = 'summary-journal-export';
 
 interface Deadline {
   dueDate: string;
@@ -28,6 +44,7 @@ interface CareDay {
   reminded: boolean;
   overdue: boolean;
   documented: boolean;
+  journal?: SummaryJournal;
 }
 
 const refuse = (type: 'WrongStep' | 'Invalid', message: string, field?: string) =>
@@ -35,7 +52,11 @@ const refuse = (type: 'WrongStep' | 'Invalid', message: string, field?: string) 
 
 export class ThreadMachine {
   readonly #input: ThreadInput;
-  readonly #acts: MessageActivities;
+  readonly #acts: MessageActivities & JournalActivities;
+  /** Whether summaries go to the journal system (SUMMARY_JOURNAL_PATCH). */
+  readonly #journalExport: boolean;
+  /** Summaries on their way to the journal; the thread does not end before they are there. */
+  readonly #journalSends: Array<Promise<void>> = [];
   /** receivedAt of each unanswered patient message. */
   readonly #unanswered: string[] = [];
   readonly #careDays = new Map<string, CareDay>();
@@ -49,10 +70,12 @@ export class ThreadMachine {
 
   constructor(input: ThreadInput) {
     this.#input = input;
-    this.#acts = proxyActivities<MessageActivities>({
+    this.#acts = proxyActivities<MessageActivities & JournalActivities>({
       startToCloseTimeout: `${input.policy.activityTimeoutSeconds}s`,
       retry: { initialInterval: '500ms', maximumInterval: '20s', nonRetryableErrorTypes: [...ACTIVITY_FAILURE_TYPES] },
     });
+    // In the constructor: an update delivered with the start may run before run() does.
+    this.#journalExport = patched(SUMMARY_JOURNAL_PATCH);
   }
 
   /** The thread as the API and the query see it. */
@@ -64,7 +87,11 @@ export class ThreadMachine {
       deadlineAt: d ? new Date(d.deadlineAt).toISOString() : null,
       dueDate: d?.dueDate ?? null,
       breaches: this.#breaches,
-      careDays: [...this.#careDays].map(([date, c]) => ({ date, documented: c.documented })),
+      careDays: [...this.#careDays].map(([date, c]) => ({
+        date,
+        documented: c.documented,
+        ...(c.journal ? { journal: c.journal } : {}),
+      })),
     };
   }
 
@@ -109,10 +136,72 @@ export class ThreadMachine {
 
   async writeSummary(u: { author: Author; contactDate: string; text: string }): Promise<{ summaryId: string }> {
     const res = await this.#acts.storeSummary({ threadId: this.#input.threadId, ...u });
-    this.#careDays.get(u.contactDate)!.documented = true;
+    const day = this.#careDays.get(u.contactDate)!;
+    day.documented = true;
     this.#changed = true;
+    if (this.#journalExport) {
+      day.journal = 'sending';
+      this.#journalSends.push(this.#toJournal(u.contactDate, day));
+    }
     await this.#project();
     return res;
+  }
+
+  assertCanConfirmManualSummaryEntry({ author, contactDate }: { author: Author; contactDate: string }): void {
+    if (author?.kind !== 'staff') throw refuse('Invalid', 'staff confirm a manual entry', 'author');
+    if (this.#careDays.get(contactDate)?.journal !== 'manual-needed')
+      throw refuse('WrongStep', "that day's summary is not waiting for a manual entry", 'contactDate');
+  }
+
+  async confirmManualSummaryEntry(u: { author: Author; contactDate: string }): Promise<ThreadView> {
+    const day = this.#careDays.get(u.contactDate)!;
+    await this.#acts.recordManualSummaryEntry({
+      threadId: this.#input.threadId,
+      contactDate: u.contactDate,
+      by: u.author.id,
+    });
+    day.journal = 'entered-by-hand';
+    this.#changed = true;
+    await this.#project();
+    return this.view();
+  }
+
+  /**
+   * A signed summary to the journal system: retried while it is away; without a receipt in the
+   * policy time (or refused) a deviation and the manual entry on the thread's page. A manual entry
+   * stops a send still retrying.
+   */
+  async #toJournal(contactDate: string, day: CareDay): Promise<void> {
+    const { threadId, policy } = this.#input;
+    const scope = new CancellationScope();
+    let problem: 'refused' | 'not-configured' | null = null;
+    const sending = scope
+      .run(() => this.#acts.exportSummaryToJournal({ threadId, contactDate }))
+      .then(
+        () => {
+          if (day.journal === 'entered-by-hand') return;
+          day.journal = 'delivered';
+          this.#changed = true;
+        },
+        (err: unknown) => {
+          if (isCancellation(err)) return;
+          const type =
+            err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause.type : null;
+          problem = type === 'JournalNotConfigured' ? 'not-configured' : 'refused';
+        },
+      );
+    const done = () => day.journal === 'delivered' || day.journal === 'entered-by-hand';
+    await condition(() => done() || problem !== null, (policy.journalReceiptSeconds ?? 3600) * 1000);
+    if (!done()) {
+      if (problem !== 'not-configured')
+        await this.#acts.recordThreadDeviation({ threadId, contactDate, kind: 'not-in-journal' });
+      await this.#acts.markSummaryForManualEntry({ threadId, contactDate });
+      day.journal = 'manual-needed';
+      this.#changed = true;
+      await condition(done);
+    }
+    if (day.journal === 'entered-by-hand') scope.cancel();
+    await sending;
   }
 
   close(): void {
@@ -133,6 +222,7 @@ export class ThreadMachine {
       await this.#actOnWhatIsDue(plan, Date.now());
       await this.#project();
     }
+    await Promise.all(this.#journalSends);
     await this.#project();
     await condition(allHandlersFinished);
     return { status: 'closed', breaches: this.#breaches };
@@ -151,7 +241,9 @@ export class ThreadMachine {
       if (!c.reminded) events.push(c.at + policy.summaryReminderSeconds * 1000);
       if (!c.overdue) events.push(c.at + policy.summaryOverdueSeconds * 1000);
     }
-    const settled = !d && [...this.#careDays.values()].every((c) => c.documented);
+    // Settled: all answered, every day summarised and (where sent) in the journal system.
+    const inJournal = (c: CareDay) => !c.journal || c.journal === 'delivered' || c.journal === 'entered-by-hand';
+    const settled = !d && [...this.#careDays.values()].every((c) => c.documented && inJournal(c));
     if (settled) events.push(this.#lastActivity + policy.closeAfterIdleSeconds * 1000);
     return { d, key, settled, next: events.length ? Math.min(...events) : null };
   }

@@ -14,6 +14,8 @@ export interface MessagePolicy {
   /** The thread closes after this long without a message, once all is answered and documented. */
   closeAfterIdleSeconds: number;
   activityTimeoutSeconds: number;
+  /** A signed summary without the journal system's receipt this long: a deviation and manual entry (absent: 1 h). */
+  journalReceiptSeconds?: number;
 }
 
 export const DEFAULT_MESSAGE_POLICY: MessagePolicy = {
@@ -39,13 +41,16 @@ export interface Author {
   signature?: string;
 }
 
+export type SummaryJournal = 'sending' | 'delivered' | 'manual-needed' | 'entered-by-hand';
+
 export interface ThreadView {
   status: 'open' | 'closed';
   unanswered: number;
   deadlineAt: string | null;
   dueDate: string | null;
   breaches: number;
-  careDays: Array<{ date: string; documented: boolean }>;
+  /** Each day of care; with `journal` once its summary goes to the journal system (issue 25). */
+  careDays: Array<{ date: string; documented: boolean; journal?: SummaryJournal }>;
 }
 
 export const threadWorkflowId = (threadId: string) => `thread-${threadId}`;
@@ -58,5 +63,9 @@ export const writeSummaryUpdate = defineUpdate<
   { summaryId: string },
   [{ author: Author; contactDate: string; text: string }]
 >('writeSummary');
+/** The day's summary was entered in the journal system by hand, when it could not be sent. */
+export const confirmManualSummaryEntryUpdate = defineUpdate<ThreadView, [{ author: Author; contactDate: string }]>(
+  'confirmManualSummaryEntry',
+);
 export const closeThreadSignal = defineSignal('closeThread');
 export const threadQuery = defineQuery<ThreadView>('thread');

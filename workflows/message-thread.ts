@@ -12,5 +12,8 @@ export async function messageThreadWorkflow(input: t.ThreadInput): Promise<{ sta
   setHandler(t.writeSummaryUpdate, (u) => thread.writeSummary(u), {
     validator: (u) => thread.assertCanWriteSummary(u),
   });
+  setHandler(t.confirmManualSummaryEntryUpdate, (u) => thread.confirmManualSummaryEntry(u), {
+    validator: (u) => thread.assertCanConfirmManualSummaryEntry(u),
+  });
   return thread.run();
 }

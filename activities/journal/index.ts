@@ -7,9 +7,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../config';
 import type { Orm } from '../../db/orm';
-import { findCareUnit, findClinician } from '../../db/care';
+import { clinicianIdByHsaId, findCareUnit, findClinician } from '../../db/care';
 import { findEncounter } from '../../db/encounters';
-import { findJournalNote, recordJournalReceipt, recordManualEntry } from '../../db/journal';
+import {
+  findJournalNote,
+  findThreadSummary,
+  recordJournalReceipt,
+  recordManualEntry,
+  setSummaryJournal,
+} from '../../db/journal';
+import { findThread } from '../../db/messages';
 import { findPatient, findPatientIdByPersonnummer } from '../../db/people';
 import { unitCodes } from '../../db/registrations';
 import { codingsOf } from '../../domain/fhir';
@@ -90,9 +97,81 @@ export function createJournalActivities({ orm, journal }: JournalDeps) {
       return receipt;
     },
 
+    /**
+     * Sends a chat day's signed summary to the journal (a written contact dated to the day, with the
+     * unit's chat codes) and stores the receipt; the same rules as a note.
+     */
+    async exportSummaryToJournal(input: { threadId: string; contactDate: string }): Promise<JournalReceipt> {
+      const em = orm.em.fork();
+      const [summary, thread] = [
+        await findThreadSummary(em, input.threadId, input.contactDate),
+        await findThread(em, input.threadId),
+      ];
+      if (!summary || !thread)
+        throw businessFailure('NotFound', `thread ${input.threadId} has no summary of ${input.contactDate}`);
+      if (summary.ehrReceipt) return summary.ehrReceipt as unknown as JournalReceipt;
+      if (!journal) throw ApplicationFailure.nonRetryable('no journal system is configured', 'JournalNotConfigured');
+      const [patient, unit, clinicianId] = await Promise.all([
+        findPatient(em, thread.patientId),
+        findCareUnit(em, thread.careUnitId),
+        clinicianIdByHsaId(em, summary.signedBy),
+      ]);
+      const clinician = clinicianId ? await findClinician(em, clinicianId) : null;
+      if (!patient || !unit)
+        throw businessFailure('NotFound', `the patient or unit of thread ${input.threadId} is gone`);
+      // A summary signed by staff without a clinician row: the signer's own name and HSA-id.
+      const [givenName, ...family] = summary.signedByName.split(' ');
+      const author = clinician ?? {
+        hsaId: summary.signedBy,
+        givenName,
+        familyName: family.join(' ') || givenName,
+        title: null,
+      };
+      const bundle = journalBundle({
+        kind: 'chat',
+        contactId: `${input.threadId}:${input.contactDate}`,
+        period: { start: input.contactDate },
+        patient: { ...patient, protectedIdentity: patient.protectedIdentity !== 'none' },
+        clinician: author,
+        unit,
+        note: {
+          id: summary.id,
+          text: summary.text,
+          signedAt: summary.signedAt.toISOString(),
+          contactDate: input.contactDate,
+        },
+        codes: codingsOf(await unitCodes(em, unit.id), 'chat'),
+      });
+      let receipt: JournalReceipt;
+      try {
+        receipt = receiptOf(await journal.transaction(bundle));
+      } catch (err) {
+        if (err instanceof JournalRefusedError) throw ApplicationFailure.nonRetryable(err.message, 'JournalRefused');
+        throw err;
+      }
+      await setSummaryJournal(em, summary.id, { status: 'delivered', receipt: { ...receipt } });
+      return receipt;
+    },
+
+    /** The summary could not be sent: it waits for a manual entry (shown on the thread's page). */
+    async markSummaryForManualEntry(input: { threadId: string; contactDate: string }): Promise<void> {
+      const em = orm.em.fork();
+      const summary = await findThreadSummary(em, input.threadId, input.contactDate);
+      if (summary) await setSummaryJournal(em, summary.id, { status: 'manual-needed' });
+    },
+
+    /** Records who entered the summary in the journal by hand (the first confirmation stands). */
+    async recordManualSummaryEntry(input: { threadId: string; contactDate: string; by: string }): Promise<void> {
+      const em = orm.em.fork();
+      const summary = await findThreadSummary(em, input.threadId, input.contactDate);
+      if (summary) await setSummaryJournal(em, summary.id, { status: 'entered-by-hand', by: input.by });
+    },
+
     /** Records who confirmed entering the note in the EHR by hand. Idempotent: the first confirmation stands. */
     async recordManualJournalEntry(input: { encounterId: string; by: string; byName: string | null }): Promise<void> {
       await recordManualEntry(orm.em.fork(), input.encounterId, { id: input.by, name: input.byName });
     },
   };
 }
+
+export type JournalActivities = ReturnType<typeof createJournalActivities>;

@@ -151,16 +151,29 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
     },
 
     /** A day of care in the thread without its journal summary (the encounter's documentation rule). */
-    async recordThreadDeviation(input: { threadId: string; contactDate: string }) {
+    async recordThreadDeviation(input: { threadId: string; contactDate: string; kind?: 'not-in-journal' }) {
       const { em, t } = await thread(input.threadId);
-      await recordDeviation(em, {
-        encounterId: null,
-        threadId: t.id,
-        category: 'missing-documentation',
-        severity: 'medium',
-        description: `Sammanfattning i journalen saknas för meddelanden ${input.contactDate}`,
-        dedupeKey: `thread:${t.id}:summary:${input.contactDate}`,
-      });
+      // The day's summary signed but not in the journal system (issue 25), or not signed at all.
+      await recordDeviation(
+        em,
+        input.kind === 'not-in-journal'
+          ? {
+              encounterId: null,
+              threadId: t.id,
+              category: 'not-in-journal',
+              severity: 'medium',
+              description: `Sammanfattningen för meddelanden ${input.contactDate} har inte nått journalsystemet`,
+              dedupeKey: `thread:${t.id}:journal:${input.contactDate}`,
+            }
+          : {
+              encounterId: null,
+              threadId: t.id,
+              category: 'missing-documentation',
+              severity: 'medium',
+              description: `Sammanfattning i journalen saknas för meddelanden ${input.contactDate}`,
+              dedupeKey: `thread:${t.id}:summary:${input.contactDate}`,
+            },
+      );
     },
   };
 }

@@ -29,6 +29,7 @@ export const NewThread = z.object({
 });
 export const Reply = z.object({ text });
 export const Summary = z.object({ contactDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), text });
+export const ManualEntry = z.object({ contactDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 
 export const notice = `Vi svarar inom ${ANSWER_WORKING_DAYS} arbetsdagar (helgdagar räknas inte). Är det akut: ring 112. Behöver du råd i dag: ring 1177.`;
 
@@ -144,7 +145,12 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
         fromUnit: m.authorKind === 'staff',
         due: m.authorKind === 'patient' && !m.answeredAt ? deadlineOf(m.createdAt.toISOString()).dueDate : null,
       })),
-      summaries,
+      summaries: summaries.map((x) => ({
+        ...x,
+        journal: SUMMARY_JOURNAL_LABELS[x.journalStatus ?? ''] ?? null,
+        byHand: x.journalStatus === 'manual-needed',
+      })),
+      canConfirmEntry: p.kind === 'staff' && p.grants.some((g) => g.role === 'clinician' || g.role === 'care_admin'),
       toSummarise: daysToSummarise(
         messages.filter((m) => m.authorKind === 'staff').map((m) => m.createdAt),
         summaries.map((x) => x.contactDate),
@@ -158,6 +164,13 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
 
   return { mine, renderList, patientThread, showPatientThread, postMessage, staffThread, showStaffThread };
 }
+
+/** Where a day's summary stands in the journal system, in Swedish. */
+const SUMMARY_JOURNAL_LABELS: Record<string, string> = {
+  'manual-needed': 'Journalsystemet har inte tagit emot sammanfattningen: för in den för hand',
+  delivered: 'Journalförd',
+  'entered-by-hand': 'Införd i journalen för hand',
+};
 
 /** SÄS: a written reply is signed with name, title, workplace and contact details. */
 export const signature = (name: string, title: string, unit: string) =>

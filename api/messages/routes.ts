@@ -7,8 +7,8 @@ import { get, post, type RouteDef } from '../http/route';
 import { findCareUnit } from '../../db/care';
 import { threadQueue } from '../../db/messages';
 import { timeLeft, timeLeftSv } from '../../domain/messages';
-import { writeSummaryUpdate } from '../../workflows/message-thread.messages';
-import { messagePages, NewThread, READERS, Reply, signature, STAFF, Summary } from './pages';
+import { confirmManualSummaryEntryUpdate, writeSummaryUpdate } from '../../workflows/message-thread.messages';
+import { ManualEntry, messagePages, NewThread, READERS, Reply, signature, STAFF, Summary } from './pages';
 import { startThread } from './service';
 
 export function messageRoutes({ temporal, config }: AppDeps): RouteDef[] {
@@ -98,6 +98,27 @@ export function messageRoutes({ temporal, config }: AppDeps): RouteDef[] {
         `/admin/meddelanden/${t.id}`,
         showStaffThread,
       );
+    }),
+    // A day's summary the journal system did not take, entered there by hand (issue 25).
+    post('/admin/meddelanden/:id/journalford', roles('clinician', 'care_admin'), async (req, res) => {
+      const p = req.principal!;
+      if (p.kind !== 'staff') throw new HttpError(403, 'bara personal', undefined, 'forbidden');
+      const t = await staffThread(req);
+      const form = ManualEntry.safeParse(req.body);
+      if (!form.success) return showStaffThread(req, res.status(400), { error: 'Ange dagen som fördes in.' });
+      try {
+        await temporal.workflow.getHandle(t.workflowId).executeUpdate(confirmManualSummaryEntryUpdate, {
+          args: [{ author: { kind: 'staff', id: p.hsaId, name: p.name }, contactDate: form.data.contactDate }],
+        });
+        await logAccess(req, onRecord('thread', t, 'journal:manual-entry'));
+        res.redirect(303, `/admin/meddelanden/${t.id}`);
+      } catch (err) {
+        const { status } = toHttp(err);
+        if (status >= 500) throw err;
+        await showStaffThread(req, res.status(status), {
+          error: 'Den dagens sammanfattning väntar inte på att föras in för hand.',
+        });
+      }
     }),
     post('/admin/meddelanden/:id/sammanfattning', roles('clinician'), async (req, res) => {
       const p = req.principal!;

@@ -1,6 +1,6 @@
 /** The journal summary of one day's care in a thread, dated to that day (one per thread and day). */
 import { EntitySchema, OptionalProps } from '@mikro-orm/core';
-import { createdAt, day, ref } from './columns';
+import { createdAt, day, optionalTime, ref } from './columns';
 
 export class ThreadSummary {
   [OptionalProps]?: 'signedAt';
@@ -12,6 +12,11 @@ export class ThreadSummary {
   signedBy!: string;
   signedByName!: string;
   signedAt: Date = new Date();
+  /** Where the summary stands in the journal system (issue 25): sending, delivered, manual-needed, entered-by-hand. */
+  journalStatus?: string | null;
+  ehrReceipt?: Record<string, string> | null;
+  manualEntryBy?: string | null;
+  manualEntryAt?: Date | null;
 }
 
 export const ThreadSummarySchema = new EntitySchema<ThreadSummary>({
@@ -27,5 +32,9 @@ export const ThreadSummarySchema = new EntitySchema<ThreadSummary>({
     signedBy: { type: 'text' },
     signedByName: { type: 'text' },
     signedAt: createdAt,
+    journalStatus: { type: 'text', nullable: true },
+    ehrReceipt: { type: 'json', nullable: true },
+    manualEntryBy: { type: 'text', nullable: true },
+    manualEntryAt: optionalTime,
   },
 });

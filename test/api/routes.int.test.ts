@@ -117,6 +117,7 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['GET', '/admin/meddelanden/:id', ['clinician', 'care_admin', 'quality_lead']],
   ['POST', '/admin/meddelanden/:id/svar', ['clinician', 'care_admin']],
   ['POST', '/admin/meddelanden/:id/sammanfattning', ['clinician']],
+  ['POST', '/admin/meddelanden/:id/journalford', ['clinician', 'care_admin']],
 ];
 
 const stack = useApiStack();

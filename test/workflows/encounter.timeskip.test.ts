@@ -57,6 +57,15 @@ function stubActivities() {
       provenance: 'v1',
     })),
     recordManualJournalEntry: track('recordManualJournalEntry', async () => undefined),
+    // The thread's journal activities, in the same worker; no encounter calls them.
+    exportSummaryToJournal: track('exportSummaryToJournal', async () => ({
+      documentReference: 'd2',
+      encounter: 'e2',
+      patient: 'p1',
+      provenance: 'v2',
+    })),
+    markSummaryForManualEntry: track('markSummaryForManualEntry', async () => undefined),
+    recordManualSummaryEntry: track('recordManualSummaryEntry', async () => undefined),
     sendDocumentationReminder: track('sendDocumentationReminder', async () => ({ outboxId: 'o2', status: 'sent' })),
     // Billed by another system: no invoice workflow here (those are tested on the dev server).
     billingOf: track('billingOf', async () => null),

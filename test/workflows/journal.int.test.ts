@@ -5,7 +5,12 @@
  * worklist; the journal back, the note arrives exactly once; a manual entry closes it and names who.
  */
 import type { AddressInfo } from 'node:net';
-import type { Provenance } from '@medplum/fhirtypes';
+import type { Encounter, Provenance } from '@medplum/fhirtypes';
+import * as t from '../../workflows/message-thread.messages';
+import { threadWorkflowId } from '../../workflows/message-thread.messages';
+import { stockholmDateOf } from '../../domain/dates';
+import { waitFor } from '../../testkit/wait';
+import { testThread } from '../support/messages';
 import * as m from '../../workflows/encounter.messages';
 import { createFhirJournal, JournalRefusedError, type JournalPort } from '../../activities/journal';
 import { createTestEhr, type TestEhr } from '../../scripts/test-ehr/server';
@@ -199,4 +204,77 @@ it('a journal that refuses the note (our request is wrong) is a deviation at onc
   await admin.post(`/api/encounters/${id}/journal-entry`, {}).expect(200);
   expect(await handle.result()).toMatchObject({ status: 'closed' });
   expect((await handle.query(m.stateQuery)).journal).toMatchObject({ confirmedBy: { role: 'admin' } });
+});
+
+describe("a chat day's summary goes to the journal too", () => {
+  const staff = () => ({
+    kind: 'staff' as const,
+    id: f.staff.clinician,
+    name: 'Maria Test',
+    signature: 'Maria Test, Läkare',
+  });
+  async function answeredThread() {
+    const { threadId } = await testThread(api.ctx, f, { journalReceiptSeconds: 2 });
+    const handle = api.ctx.client.workflow.getHandle(threadWorkflowId(threadId));
+    await handle.executeUpdate(t.postMessageUpdate, { args: [{ author: staff(), text: 'Svar: ta en tablett till.' }] });
+    return { threadId, handle, today: stockholmDateOf(new Date()) };
+  }
+  const summaryRow = async (threadId: string) =>
+    (
+      await api.ctx.orm.em.fork().execute<
+        Array<{
+          id: string;
+          journal_status: string | null;
+          ehr_receipt: Record<string, string> | null;
+          manual_entry_by: string | null;
+        }>
+      >('select id, journal_status, ehr_receipt, manual_entry_by from thread_summary where thread_id = ?', [threadId])
+    )[0];
+
+  it('signed: delivered as a written contact dated to the day, the receipt stored', async () => {
+    const { threadId, handle, today } = await answeredThread();
+    await handle.executeUpdate(t.writeSummaryUpdate, {
+      args: [{ author: staff(), contactDate: today, text: 'Frågade om dosering; rådgivning given.' }],
+    });
+    const view = await waitFor(async () => {
+      const v = await handle.query(t.threadQuery);
+      return v.careDays[0]?.journal === 'delivered' && v;
+    }, 'the summary in the journal');
+    expect(view.careDays).toEqual([{ date: today, documented: true, journal: 'delivered' }]);
+    const row = await summaryRow(threadId);
+    expect(row).toMatchObject({ journal_status: 'delivered' });
+    const [doc] = await documentsOf(row.id);
+    expect(doc.id).toBe(row.ehr_receipt!.documentReference);
+    const encounter = (await ehr.all<Encounter>('Encounter')).find((e) => e.id === row.ehr_receipt!.encounter);
+    expect(encounter).toMatchObject({ type: [{ text: 'Skriftlig kontakt' }], period: { start: today } });
+    await maybeRecordHistory(handle, 'summary-journal', 'message-thread');
+  });
+
+  it('the journal down: the deviation, the manual entry on the thread page, and the entry confirmed names who', async () => {
+    const { threadId, handle, today } = await answeredThread();
+    await stopJournal();
+    try {
+      await handle.executeUpdate(t.writeSummaryUpdate, {
+        args: [{ author: staff(), contactDate: today, text: 'Kort råd.' }],
+      });
+      await waitFor(async () => (await handle.query(t.threadQuery)).careDays[0]?.journal === 'manual-needed', 'manual');
+      const deviation = await api.ctx.orm.em
+        .fork()
+        .execute<Array<{ category: string }>>('select category from deviation where thread_id = ?', [threadId]);
+      expect(deviation).toEqual([{ category: 'not-in-journal' }]);
+      const clinician = await login(api.app, { hsaId: f.staff.clinician });
+      const page = (await clinician.get(`/admin/meddelanden/${threadId}`).expect(200)).text;
+      expect(page).toContain(`/admin/meddelanden/${threadId}/journalford`);
+      await clinician
+        .post(`/admin/meddelanden/${threadId}/journalford`, { contactDate: today })
+        .type('form')
+        .expect(303);
+    } finally {
+      await startJournal();
+    }
+    const row = await summaryRow(threadId);
+    expect(row).toMatchObject({ journal_status: 'entered-by-hand', manual_entry_by: f.staff.clinician });
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await documentsOf(row.id)).toEqual([]);
+  });
 });

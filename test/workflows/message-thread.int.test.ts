@@ -137,7 +137,10 @@ it('RULES §9 documentation: a day of care needs a summary dated to it; missing 
   await handle.executeUpdate(t.writeSummaryUpdate, {
     args: [{ author: nurse, contactDate: today, text: 'Hosta sedan tre veckor, råd om egenvård.' }],
   });
-  expect((await handle.query(t.threadQuery)).careDays).toEqual([{ date: today, documented: true }]);
+  // Documented, and on its way to (or in) the journal system (issue 25; test/workflows/journal.int.test.ts).
+  expect((await handle.query(t.threadQuery)).careDays).toEqual([
+    { date: today, documented: true, journal: expect.stringMatching(/^(sending|delivered)$/) },
+  ]);
   const [summary] = await rows<{ contact_date: string; visit_type: string }>(
     "select to_char(contact_date, 'YYYY-MM-DD') as contact_date, visit_type from thread_summary where thread_id = ?",
     [threadId],

@@ -61,6 +61,8 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
       // Recorded before the thread became a machine (workflows/message-thread.machine.ts).
       .concat(['breach', 'second-breach', 'summary', 'closed-idle'].map((s) => `message-thread-${s}`))
+      // Recorded with patched('summary-journal-export'): a day's summary sent to the test journal.
+      .concat(['message-thread-summary-journal'])
       .sort(),
   );
 });
