@@ -50,6 +50,16 @@ export interface ExportInput {
   guardianPersonnummer: string | null;
 }
 
+/** One transaction and its receipt; a refusal is not retried (our request is wrong), anything else is. */
+async function send(journal: JournalPort, bundle: Parameters<JournalPort['transaction']>[0]): Promise<JournalReceipt> {
+  try {
+    return receiptOf(await journal.transaction(bundle));
+  } catch (err) {
+    if (err instanceof JournalRefusedError) throw ApplicationFailure.nonRetryable(err.message, 'JournalRefused');
+    throw err;
+  }
+}
+
 export function createJournalActivities({ orm, journal }: JournalDeps) {
   return {
     /**
@@ -86,13 +96,7 @@ export function createJournalActivities({ orm, journal }: JournalDeps) {
         note: { id: note.id, text: note.text, signedAt: note.signedAt.toISOString(), contactDate: note.contactDate },
         codes: codingsOf(await unitCodes(em, unit.id), input.kind),
       });
-      let receipt: JournalReceipt;
-      try {
-        receipt = receiptOf(await journal.transaction(bundle));
-      } catch (err) {
-        if (err instanceof JournalRefusedError) throw ApplicationFailure.nonRetryable(err.message, 'JournalRefused');
-        throw err;
-      }
+      const receipt = await send(journal, bundle);
       await recordJournalReceipt(em, note.id, { ...receipt });
       return receipt;
     },
@@ -142,13 +146,7 @@ export function createJournalActivities({ orm, journal }: JournalDeps) {
         },
         codes: codingsOf(await unitCodes(em, unit.id), 'chat'),
       });
-      let receipt: JournalReceipt;
-      try {
-        receipt = receiptOf(await journal.transaction(bundle));
-      } catch (err) {
-        if (err instanceof JournalRefusedError) throw ApplicationFailure.nonRetryable(err.message, 'JournalRefused');
-        throw err;
-      }
+      const receipt = await send(journal, bundle);
       await setSummaryJournal(em, summary.id, { status: 'delivered', receipt: { ...receipt } });
       return receipt;
     },

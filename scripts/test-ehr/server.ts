@@ -5,12 +5,13 @@
  * for a bearer token from its own client-credentials endpoint, like SMART backend services; its page
  * lists the notes it received. Plainly a test service: it refuses production and keeps nothing on disk.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Bundle, DocumentReference, Resource } from '@medplum/fhirtypes';
 import { FhirRouter, MemoryRepository, type FhirRequest } from '@medplum/fhir-router';
 import { JournalRefusedError, type JournalPort } from '../../activities/journal/client';
 import { loadR4, validateFhir } from '../../activities/journal/r4';
+import { escapeHtml, readBody } from '../test-pages';
 
 export interface TestEhr {
   server: http.Server;
@@ -22,22 +23,7 @@ export interface TestEhr {
   all<T extends Resource>(type: T['resourceType']): Promise<T[]>;
 }
 
-const html = (s: unknown) =>
-  String(s ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (body += d));
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
-}
+const html = escapeHtml;
 
 const outcome = (code: string, text: string) => ({
   resourceType: 'OperationOutcome',

@@ -4,7 +4,7 @@
  * a page. Plainly a test service: it refuses NODE_ENV=production, as the test IdP does.
  */
 import https from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { UPDATE_NS, UPDATE_XSD, validateXml } from '../../api/rivta/xsd';
 import {
@@ -19,6 +19,7 @@ import {
   SoapFault,
 } from '../../api/rivta/xml';
 import type { Engagement } from '../../activities/engagement-index/client';
+import { escapeHtml, readBody } from '../test-pages';
 
 /** What the page and the tests read: one entry per engagement, as the last Update left it. */
 export interface IndexEntry extends Omit<Engagement, 'categorization'> {
@@ -69,12 +70,7 @@ const LABELS_SV: Array<[keyof IndexEntry, string]> = [
   ['updates', 'Antal uppdateringar'],
 ];
 
-const html = (s: unknown) =>
-  String(s ?? '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+const html = escapeHtml;
 
 function page(entries: IndexEntry[]): string {
   const head = LABELS_SV.map(([, l]) => `<th>${l}</th>`).join('') + '<th>Status</th>';
@@ -90,16 +86,6 @@ function page(entries: IndexEntry[]): string {
 <h1>Lokalt engagemangsindex</h1><p>${entries.length} poster (en per bokning).</p>
 ${entries.length ? `<table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>` : '<p>Inga poster ännu.</p>'}
 </body></html>`;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d: string) => (body += d));
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
 }
 
 /**

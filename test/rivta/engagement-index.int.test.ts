@@ -10,7 +10,7 @@ import { toRivtaTime } from '../../domain/rivta-time';
 import { useApiStack } from '../support/app';
 import { maybeRecordHistory } from '../support/histories';
 import { DATA_CONTROLLER, INDEX_ADDRESS, SOURCE_SYSTEM, useTestEngagementIndex } from '../support/engagement-index';
-import { call, responseProblems, useRivtaProducer, type RivtaStack } from '../support/rivta';
+import { call, requestedTimeslot, responseProblems, useRivtaProducer, type RivtaStack } from '../support/rivta';
 import { answerAll } from '../../domain/eligibility';
 import { EARLY_BOOKING_RELEASED_SV } from '../../workflows/encounter.machine';
 
@@ -41,15 +41,8 @@ async function valid(contract: string, args: Record<string, unknown>) {
   return res.result;
 }
 
-/** A requested timeslot, its elements in the schema's order (`bookingId` only when moving). */
-const timeslot = (slot: { startsAt: Date }, clinicianId: string, bookingId?: string) => ({
-  startTimeInclusive: toRivtaTime(slot.startsAt),
-  endTimeExclusive: toRivtaTime(new Date(slot.startsAt.getTime() + 20 * 60_000)),
-  healthcare_facility: unitHsa,
-  performer: `HSA-${clinicianId}`,
-  ...(bookingId ? { bookingId } : {}),
-  subject_of_care: digits(f.adultPnr),
-});
+const timeslot = (slot: { startsAt: Date }, clinicianId: string, bookingId?: string) =>
+  requestedTimeslot({ unitHsa, pnr: f.adultPnr }, slot, clinicianId, bookingId);
 
 async function makeBooking(slot: { startsAt: Date }): Promise<string> {
   const booked = await valid('MakeBooking', {

@@ -20,6 +20,7 @@ import {
   ALLOWED_CONSUMER,
   call,
   type Caller,
+  requestedTimeslot,
   responseProblems,
   useRivtaProducer,
   type RivtaStack,
@@ -58,15 +59,8 @@ async function valid(contract: string, args: Record<string, unknown>, who: Calle
   return res.result;
 }
 
-/** A requested timeslot, its elements in the schema's order. */
-const timeslot = (slot: { startsAt: Date }, clinicianId: string, bookingId?: string) => ({
-  startTimeInclusive: toRivtaTime(slot.startsAt),
-  endTimeExclusive: toRivtaTime(new Date(slot.startsAt.getTime() + 20 * 60_000)),
-  healthcare_facility: unitHsa,
-  performer: `HSA-${clinicianId}`,
-  ...(bookingId ? { bookingId } : {}),
-  subject_of_care: digits(f.adultPnr),
-});
+const timeslot = (slot: { startsAt: Date }, clinicianId: string, bookingId?: string) =>
+  requestedTimeslot({ unitHsa, pnr: f.adultPnr }, slot, clinicianId, bookingId);
 
 /** The care administrator's kallelse through the back office's API; a timed one also gets its time there. */
 async function sendInvitation(slot?: { id: string }): Promise<string> {

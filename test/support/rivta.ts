@@ -17,6 +17,7 @@ import { CONTRACTS_DIR, PING_XSD, responderXsd, validateXml } from '../../api/ri
 import { elementChildren, serialize } from '../../api/rivta/xml';
 import type { Orm } from '../../db/orm';
 import { ensureTestPki, type TestPki } from '../../scripts/test-ca';
+import { toRivtaTime } from '../../domain/rivta-time';
 
 /** The consumer ids on the producer's allow-list in these tests. */
 export const ALLOWED_CONSUMER = 'SE2321000016-TEST1177';
@@ -160,3 +161,21 @@ export async function postRaw(stack: RivtaStack, xml: string): Promise<{ status:
     req.end(xml);
   });
 }
+
+/**
+ * A MakeBooking/UpdateBooking requestedTimeslot, its elements in the schema's order: a 20-minute slot
+ * of the unit's performer `HSA-<clinicianId>` for the patient (`bookingId` to move or book a kallelse).
+ */
+export const requestedTimeslot = (
+  at: { unitHsa: string; pnr: string },
+  slot: { startsAt: Date },
+  clinicianId: string,
+  bookingId?: string,
+) => ({
+  startTimeInclusive: toRivtaTime(slot.startsAt),
+  endTimeExclusive: toRivtaTime(new Date(slot.startsAt.getTime() + 20 * 60_000)),
+  healthcare_facility: at.unitHsa,
+  performer: `HSA-${clinicianId}`,
+  ...(bookingId ? { bookingId } : {}),
+  subject_of_care: at.pnr.replace('-', ''),
+});
