@@ -22,6 +22,16 @@ export interface FhirJournalOptions {
   timeoutMs?: number;
 }
 
+/** The issue codes of an OperationOutcome (e.g. "invalid, required"), or nothing. */
+function issueCodes(text: string): string {
+  try {
+    const outcome = JSON.parse(text) as { issue?: Array<{ code?: string }> };
+    return [...new Set((outcome.issue ?? []).map((i) => i.code).filter(Boolean))].join(', ');
+  } catch {
+    return '';
+  }
+}
+
 export function createFhirJournal(o: FhirJournalOptions): JournalPort {
   const timeout = o.timeoutMs ?? 10_000;
   let token: { value: string; until: number } | null = null;
@@ -66,8 +76,9 @@ export function createFhirJournal(o: FhirJournalOptions): JournalPort {
         res = await send();
       }
       const text = await res.text();
+      // Only the status and the issue codes: the EHR's own words may echo patient data into logs and history.
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
-        throw new JournalRefusedError(`the journal refused the note: ${res.status} ${text.slice(0, 500)}`);
+        throw new JournalRefusedError(`the journal refused the note: ${res.status} ${issueCodes(text)}`);
       if (!res.ok) throw new Error(`the journal answered ${res.status}`);
       return JSON.parse(text) as Bundle;
     },

@@ -73,6 +73,9 @@ export function createJournalActivities({ orm, journal }: JournalDeps) {
       const encounter = await findEncounter(em, input.encounterId);
       if (!note || !encounter) throw businessFailure('NotFound', `encounter ${input.encounterId} has no signed note`);
       if (note.ehrReceipt) return note.ehrReceipt as unknown as JournalReceipt;
+      // Entered by hand meanwhile: never sent as well (a running attempt is not stopped by the cancel).
+      if (note.manualEntryAt)
+        throw ApplicationFailure.nonRetryable('entered in the journal by hand', 'JournalEnteredByHand');
       if (!journal) throw ApplicationFailure.nonRetryable('no journal system is configured', 'JournalNotConfigured');
       const [patient, clinician, unit] = await Promise.all([
         findPatient(em, encounter.patientId),
@@ -114,6 +117,8 @@ export function createJournalActivities({ orm, journal }: JournalDeps) {
       if (!summary || !thread)
         throw businessFailure('NotFound', `thread ${input.threadId} has no summary of ${input.contactDate}`);
       if (summary.ehrReceipt) return summary.ehrReceipt as unknown as JournalReceipt;
+      if (summary.manualEntryAt)
+        throw ApplicationFailure.nonRetryable('entered in the journal by hand', 'JournalEnteredByHand');
       if (!journal) throw ApplicationFailure.nonRetryable('no journal system is configured', 'JournalNotConfigured');
       const [patient, unit, clinicianId] = await Promise.all([
         findPatient(em, thread.patientId),

@@ -82,7 +82,8 @@ export function registrationRoutes(_deps: AppDeps): RouteDef[] {
   };
 
   const renderCodes = async (req: Request, res: import('express').Response, error?: string) => {
-    const units = await listCareUnits(req.em);
+    const mine = unitsFor(req.principal!, ['sysadmin']);
+    const units = (await listCareUnits(req.em)).filter((u) => !mine || mine.includes(u.id));
     const tables = [];
     for (const u of units) {
       const codes = await unitCodes(req.em, u.id);
@@ -157,9 +158,11 @@ export function registrationRoutes(_deps: AppDeps): RouteDef[] {
         .send(`\uFEFF${csv}`);
     }),
     get('/admin/koder', roles('sysadmin'), (req, res) => renderCodes(req, res)),
-    post('/admin/koder/:unitId', roles('sysadmin'), async (req, res) => {
+    post('/admin/koder/:unitId', roles('sysadmin'), async (req, res, caller) => {
       const unit = (await listCareUnits(req.em)).find((u) => u.id === req.params.unitId);
       if (!unit) throw new HttpError(404, `unitId: no care unit ${req.params.unitId}`, 'unitId', 'not-found');
+      if (caller.units && !caller.units.includes(unit.id))
+        throw new HttpError(403, 'unitId: not one of your care units', 'unitId', 'forbidden');
       const form = parseCodes(req.body as Record<string, unknown>);
       if (form.error) {
         res.status(400);

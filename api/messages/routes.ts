@@ -113,8 +113,12 @@ export function messageRoutes({ temporal, config }: AppDeps): RouteDef[] {
         await logAccess(req, onRecord('thread', t, 'journal:manual-entry'));
         res.redirect(303, `/admin/meddelanden/${t.id}`);
       } catch (err) {
-        const { status } = toHttp(err);
+        const { status, body } = toHttp(err);
         if (status >= 500) throw err;
+        await logAccess(
+          req,
+          onRecord('thread', t, 'journal:manual-entry', { outcome: 'refused', detail: { error: body.error } }),
+        );
         await showStaffThread(req, res.status(status), {
           error: 'Den dagens sammanfattning väntar inte på att föras in för hand.',
         });

@@ -100,7 +100,7 @@ export const makeBooking: ContractHandler = async (c, body) => {
   if (!unit || !slot || slot.careUnitId !== unit.id || Date.parse(slot.startsAt) <= Date.now())
     return { children: result('ERROR', TEXTS_SV.gone), patientIds: [patientId] };
   if (!(await slotIsFree(c.em, slot.id))) return { children: result('ERROR', TEXTS_SV.taken), patientIds: [patientId] };
-  if (childText(ts, 'bookingId')) return bookInvitation(c, ts, actor, slot.id);
+  if (childText(ts, 'bookingId')) return bookInvitation(c, ts, pnr, slot.id);
 
   const reason = childText(ts, 'reason') ?? childText(body, 'notification');
   const { id, workflowId } = await createEncounter(
@@ -122,7 +122,8 @@ export const makeBooking: ContractHandler = async (c, body) => {
     await handle.executeUpdate(m.bookUpdate, { args: [{ actor, slotId: slot.id }] });
   } catch (err) {
     // Not held (taken between our look and the booking, or refused): the encounter just started ends at once.
-    await handle.executeUpdate(m.cancelUpdate, { args: [{ actor, reason: 'Tiden kunde inte bokas' }] });
+    // The cancel's own failure must not hide why the booking failed.
+    await handle.executeUpdate(m.cancelUpdate, { args: [{ actor, reason: 'Tiden kunde inte bokas' }] }).catch(() => {});
     if (failureType(err) === 'SlotTaken') return { children: result('ERROR', TEXTS_SV.taken), patientIds: [patientId] };
     throw err;
   }
@@ -136,13 +137,11 @@ const failureType = (err: unknown): string | undefined =>
     : undefined;
 
 /** MakeBooking of an open kallelse: the unit's encounter is booked by the patient's side and becomes their booking. */
-async function bookInvitation(
-  c: ContractContext,
-  ts: Element,
-  actor: m.Actor,
-  slotId: string,
-): Promise<ContractAnswer> {
+async function bookInvitation(c: ContractContext, ts: Element, pnr: string, slotId: string): Promise<ContractAnswer> {
   const row = await bookingFor(c, ts);
+  // The kallelse is the named patient's, and the actor is whoever may act for its patient.
+  const actor = row.personnummer === pnr ? await actingFor(c, row.personnummer) : null;
+  if (!actor) return { children: result('ERROR', TEXTS_SV.notForYou), patientIds: [row.patientId] };
   const handle = c.temporal.workflow.getHandle(row.workflowId);
   const before = await handle.query(m.stateQuery);
   const refuse = (text: string) => ({ children: result('ERROR', text), patientIds: [row.patientId] });
@@ -271,6 +270,8 @@ export const updateBooking: ContractHandler = async (c, body) => {
     if (failureType(err) === 'SlotTaken') return refuse(TEXTS_SV.taken);
     // An encounter from before early moves holds its time unmovable until it is booked.
     if (failureType(err) === 'WrongStep') return refuse(TEXTS_SV.notMovableYet);
+    // …and takes no agent (patched('invitations')).
+    if (failureType(err) === 'WrongActor') return refuse(TEXTS_SV.notForYou);
     throw err;
   }
 };
@@ -286,7 +287,15 @@ export const cancelBooking: ContractHandler = async (c, body) => {
   if (before.sessionStartedAt)
     return { children: result('ERROR', TEXTS_SV.cancelStarted), patientIds: [row.patientId] };
   const reason = childText(body, 'message') || 'Avbokad via 1177';
-  const state = await handle.executeUpdate(m.cancelUpdate, { args: [{ actor, reason }] });
+  let state: m.EncounterState;
+  try {
+    state = await handle.executeUpdate(m.cancelUpdate, { args: [{ actor, reason }] });
+  } catch (err) {
+    // An encounter from before patched('invitations') takes no agent.
+    if (failureType(err) === 'WrongActor')
+      return { children: result('ERROR', TEXTS_SV.notForYou), patientIds: [row.patientId] };
+    throw err;
+  }
   const late = state.charges.some((ch) => ch.kind === 'late-cancel');
   return {
     children: [['r:resultCode', late ? 'INFO' : 'OK'], opt('r:resultText', late ? TEXTS_SV.lateCancel : undefined)],

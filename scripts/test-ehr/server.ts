@@ -155,8 +155,7 @@ export function journalPortOf(ehr: TestEhr, down: () => boolean = () => false): 
     async transaction(bundle) {
       if (down()) throw new Error('the test journal is down');
       const answer = await ehr.handle('POST', '/fhir/R4', bundle);
-      if (answer.status >= 400)
-        throw new JournalRefusedError(`the journal refused the note: ${JSON.stringify(answer.body)}`);
+      if (answer.status >= 400) throw new JournalRefusedError(`the journal refused the note: ${answer.status}`);
       return answer.body as Bundle;
     },
   };

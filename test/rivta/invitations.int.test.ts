@@ -34,11 +34,11 @@ const stack: RivtaStack = useRivtaProducer(() => ({
   temporal: api.ctx.client,
   taskQueue: api.ctx.config.temporal.taskQueue,
 }));
-let f: FixtureWith<'staff' | 'other-clinician'>;
+let f: FixtureWith<'staff' | 'other-clinician' | 'guardian'>;
 let unitHsa: string;
 let admin: LoggedIn;
 beforeEach(async () => {
-  f = await makeFixture(api.ctx.orm, { with: ['staff', 'other-clinician'] });
+  f = await makeFixture(api.ctx.orm, { with: ['staff', 'other-clinician', 'guardian'] });
   unitHsa = `HSA-${f.unitId}`;
   admin = await login(api.app, { hsaId: f.staff.careAdmin });
 });
@@ -213,4 +213,38 @@ it("RULES §7 a subject_of_care_agent books for the patient it names; the bookin
       detail: { consumer: ALLOWED_CONSUMER, logicalAddress: unitHsa },
     }),
   );
+});
+
+it("RULES §4 a guardian books their child's kallelse for the child, as guardian; naming themself instead is refused", async () => {
+  const created = await admin
+    .post('/api/encounters', {
+      patientId: f.childId,
+      careUnitId: f.unitId,
+      invitation: { purpose: PURPOSE },
+      policy: FAST_POLICY,
+    })
+    .expect(201);
+  const bookingId = created.body.id as string;
+  const [{ personnummer: childPnr }] = await api.ctx.orm.em
+    .fork()
+    .execute<Array<{ personnummer: string }>>('select personnummer from patient where id = ?', [f.childId]);
+  const slot = await makeSlot(api.ctx.orm, f.clinicianId, 2 * 86_400, 20);
+  const guardian = { logicalAddress: unitHsa, actor: { id: digits(f.guardianPnr), type: 'subject_of_care' as const } };
+  const book = (subject: string) =>
+    valid(
+      'MakeBooking',
+      {
+        healthcare_facility_med: unitHsa,
+        requestedTimeslot: { ...timeslot(slot, f.clinicianId, bookingId), subject_of_care: digits(subject) },
+        subject_of_care_info: INFO,
+      },
+      guardian,
+    );
+  expect(await book(f.guardianPnr)).toEqual({ resultCode: 'ERROR', resultText: TEXTS_SV.notForYou });
+  expect(await book(childPnr)).toMatchObject({ resultCode: 'INFO', bookingId });
+  const state = await api.ctx.client.workflow.getHandle(`encounter-${bookingId}`).query(m.stateQuery);
+  expect(state.timeline.find((t) => t.event === 'invitation-accepted')?.actor).toEqual({
+    id: f.guardianPnr,
+    role: 'guardian',
+  });
 });
