@@ -2,6 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { writeAccessLog } from '../db/access-log';
 import { insertMessage, insertSummary, insertThread, projectThread } from '../db/messages';
+import { registerContact } from '../db/registrations';
 import { DEMO } from '../db/seed';
 import { stockholmDateOf, stockholmMidnight } from '../domain/dates';
 import { AnswerDeadline, deadlineOf } from '../domain/messages';
@@ -78,6 +79,17 @@ export async function writePastThread(
     signedBy: c.hsaId,
     signedByName: nameOf(c),
     signedAt: new Date(answeredAt.getTime() + 10 * MINUTE),
+  });
+  // A documented chat day is a registered contact (RULES.md §10), as storeSummary registers it.
+  await registerContact(em, {
+    source: 'thread',
+    sourceId: `${id}:${stockholmDateOf(answeredAt)}`,
+    careUnitId: unit.id,
+    patientId: p.id,
+    clinicianId: c.id,
+    kind: 'chat',
+    outcome: 'attended',
+    contactDate: stockholmDateOf(answeredAt),
   });
   const late = answeredAt > deadline.deadlineAt;
   await projectThread(em, {

@@ -22,6 +22,7 @@ import type { DeviationCategory, DeviationStatus } from '../db/entities';
 import { invoiceStatusCounts } from '../db/finance';
 import type { Orm } from '../db/orm';
 import { DEMO } from '../db/seed';
+import { registerContact } from '../db/registrations';
 import { addSlotIfFree, findFreeSlot, rebook } from '../db/slots';
 import { addDays, stockholmDateOf, stockholmMidnight } from '../domain/dates';
 import { answerAll, assessEligibility } from '../domain/eligibility';
@@ -249,8 +250,20 @@ class History {
         createdAt: category === 'missing-documentation' ? new Date(end.getTime() + DAY) : end,
       });
     }
-    if (v.outcome === 'closed' || v.outcome === 'no-show')
+    if (v.outcome === 'closed' || v.outcome === 'no-show') {
       await this.charge(v, id, day, v.outcome === 'closed' ? noteAt : closedAt);
+      // Registered for the PAS as the projection of a finished encounter does (RULES.md §10).
+      await registerContact(em, {
+        source: 'encounter',
+        sourceId: id,
+        careUnitId,
+        patientId: p.id,
+        clinicianId: c.id,
+        kind: 'video',
+        outcome: v.outcome === 'closed' ? 'attended' : 'no-show',
+        contactDate: day,
+      });
+    }
   }
 
   /** The encounter's fee (the fee activity at that time) and, billed per encounter, its invoice a minute later. */
