@@ -1,4 +1,6 @@
 /** Meddelanden: the patient's threads on Mina sidor and the unit's queue, answers and dated summaries. */
+import type { Request, Response } from 'express';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { AppDeps } from '../deps';
 import { logAccess, shownPatients, onRecord } from '../http/audit';
 import { HttpError, notFound, toHttp } from '../http/errors';
@@ -14,6 +16,36 @@ import { startThread } from './service';
 export function messageRoutes({ temporal, config }: AppDeps): RouteDef[] {
   const { mine, renderList, patientThread, showPatientThread, postMessage, staffThread, showStaffThread } =
     messagePages({ temporal });
+  /**
+   * A staff member's update of a thread (a summary, a manual journal entry): a bad form shows the
+   * page again with a 400, a refusal with its status and Swedish text; both outcomes are access-logged.
+   */
+  const staffUpdate = async (
+    req: Request,
+    res: Response,
+    action: string,
+    u: {
+      invalid: string | null;
+      refused: string;
+      send: (handle: WorkflowHandle, author: { kind: 'staff'; id: string; name: string }) => Promise<unknown>;
+    },
+  ) => {
+    const p = req.principal!;
+    if (p.kind !== 'staff') throw new HttpError(403, 'bara personal', undefined, 'forbidden');
+    const t = await staffThread(req);
+    if (u.invalid) return showStaffThread(req, res.status(400), { error: u.invalid });
+    try {
+      await u.send(temporal.workflow.getHandle(t.workflowId), { kind: 'staff', id: p.hsaId, name: p.name });
+      await logAccess(req, onRecord('thread', t, action));
+      res.redirect(303, `/admin/meddelanden/${t.id}`);
+    } catch (err) {
+      const { status, body } = toHttp(err);
+      if (status >= 500) throw err;
+      await logAccess(req, onRecord('thread', t, action, { outcome: 'refused', detail: { error: body.error } }));
+      await showStaffThread(req, res.status(status), { error: u.refused });
+    }
+  };
+
   return [
     get('/mina-sidor/meddelanden', roles('patient'), (req, res) => renderList(req, res)),
     post('/mina-sidor/meddelanden', roles('patient'), async (req, res) => {
@@ -101,58 +133,26 @@ export function messageRoutes({ temporal, config }: AppDeps): RouteDef[] {
     }),
     // A day's summary the journal system did not take, entered there by hand (issue 25).
     post('/admin/meddelanden/:id/journalford', roles('clinician', 'care_admin'), async (req, res) => {
-      const p = req.principal!;
-      if (p.kind !== 'staff') throw new HttpError(403, 'bara personal', undefined, 'forbidden');
-      const t = await staffThread(req);
       const form = ManualEntry.safeParse(req.body);
-      if (!form.success) return showStaffThread(req, res.status(400), { error: 'Ange dagen som fördes in.' });
-      try {
-        await temporal.workflow.getHandle(t.workflowId).executeUpdate(confirmManualSummaryEntryUpdate, {
-          args: [{ author: { kind: 'staff', id: p.hsaId, name: p.name }, contactDate: form.data.contactDate }],
-        });
-        await logAccess(req, onRecord('thread', t, 'journal:manual-entry'));
-        res.redirect(303, `/admin/meddelanden/${t.id}`);
-      } catch (err) {
-        const { status, body } = toHttp(err);
-        if (status >= 500) throw err;
-        await logAccess(
-          req,
-          onRecord('thread', t, 'journal:manual-entry', { outcome: 'refused', detail: { error: body.error } }),
-        );
-        await showStaffThread(req, res.status(status), {
-          error: 'Den dagens sammanfattning väntar inte på att föras in för hand.',
-        });
-      }
+      await staffUpdate(req, res, 'journal:manual-entry', {
+        invalid: form.success ? null : 'Ange dagen som fördes in.',
+        refused: 'Den dagens sammanfattning väntar inte på att föras in för hand.',
+        send: (handle, author) =>
+          handle.executeUpdate(confirmManualSummaryEntryUpdate, {
+            args: [{ author, contactDate: form.data!.contactDate }],
+          }),
+      });
     }),
     post('/admin/meddelanden/:id/sammanfattning', roles('clinician'), async (req, res) => {
-      const p = req.principal!;
-      if (p.kind !== 'staff') throw new HttpError(403, 'bara personal', undefined, 'forbidden');
-      const t = await staffThread(req);
       const form = Summary.safeParse(req.body);
-      if (!form.success) return showStaffThread(req, res.status(400), { error: form.error.issues[0].message });
-      try {
-        await temporal.workflow.getHandle(t.workflowId).executeUpdate(writeSummaryUpdate, {
-          args: [
-            {
-              author: { kind: 'staff', id: p.hsaId, name: p.name },
-              contactDate: form.data.contactDate,
-              text: form.data.text,
-            },
-          ],
-        });
-        await logAccess(req, onRecord('thread', t, 'write:summary'));
-        res.redirect(303, `/admin/meddelanden/${t.id}`);
-      } catch (err) {
-        const { status, body } = toHttp(err);
-        if (status >= 500) throw err;
-        await logAccess(
-          req,
-          onRecord('thread', t, 'write:summary', { outcome: 'refused', detail: { error: body.error } }),
-        );
-        await showStaffThread(req, res.status(status), {
-          error: 'Den dagen finns ingen vård att sammanfatta, eller så är den redan sammanfattad.',
-        });
-      }
+      await staffUpdate(req, res, 'write:summary', {
+        invalid: form.success ? null : form.error.issues[0].message,
+        refused: 'Den dagen finns ingen vård att sammanfatta, eller så är den redan sammanfattad.',
+        send: (handle, author) =>
+          handle.executeUpdate(writeSummaryUpdate, {
+            args: [{ author, contactDate: form.data!.contactDate, text: form.data!.text }],
+          }),
+      });
     }),
   ];
 }

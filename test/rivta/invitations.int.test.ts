@@ -134,6 +134,7 @@ it('RULES §7 an open kallelse: isInvitation with its purpose and no times, not 
     subject_of_care_info: INFO,
   });
   expect(again).toEqual({ resultCode: 'ERROR', resultText: TEXTS_SV.alreadyBooked });
+  await maybeRecordHistory(api.ctx.client.workflow.getHandle(`encounter-${bookingId}`), 'invitation-open');
 });
 
 it('RULES §7 a timed kallelse is in the schedule as an invitation; the patient moves it with UpdateBooking before eligibility, and it becomes their booking', async () => {

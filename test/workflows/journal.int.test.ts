@@ -187,6 +187,7 @@ it('entered by hand: the clinician confirms on the worklist, the encounter close
   expect(state.timeline.find((t) => t.event === 'journal-entered-by-hand')?.actor.id).toBe(f.clinicianId);
   const row = await noteRow(id);
   expect(row.manual_entry_by).toBe(f.clinicianId);
+  await maybeRecordHistory(handle, 'journal-by-hand');
   // The send that was retrying stopped: nothing reaches the journal afterwards.
   await new Promise((r) => setTimeout(r, 3000));
   expect(await documentsOf(row.id)).toEqual([]);

@@ -53,9 +53,13 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       // Recorded with patched('invitations'): a timed kallelse held by the unit, moved by the patient before
       // eligibility (it becomes their booking, the index swaps Invitation for Booking), then cancelled.
       'invitation',
+      // An open kallelse booked through MakeBooking on its bookingId.
+      'invitation-open',
       // Recorded with patched('journal-export'): the signed note sent to the test journal over FHIR R4,
       // the receipt stored, then the fee and closed.
       'journal',
+      // The journal stopped: no receipt in time, the deviation, the manual entry confirmed, the send cancelled.
+      'journal-by-hand',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
