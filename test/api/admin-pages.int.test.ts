@@ -6,6 +6,7 @@ import { admin, startEncounter, throughIdentity, waitForState } from '../../test
 import { useApiStack } from '../support/app';
 import { login } from '../../testkit/login';
 import { recordDeviation } from '../../db/deviations';
+import { addDays, stockholmDateOf, stockholmMidnight } from '../../domain/dates';
 
 const stack = useApiStack();
 it('renders the overview with a status chart, the list and one encounter', async () => {
@@ -88,7 +89,13 @@ it('the overview counts what needs attention and links to the filtered lists; th
   const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
   const booked = await startEncounter(stack.ctx, f, f.adultId);
   await throughIdentity(booked.handle, f);
-  const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 3600);
+  // Booked for later today in Stockholm (an hour ahead, or before midnight when that is sooner).
+  const untilMidnight = (stockholmMidnight(addDays(stockholmDateOf(new Date()), 1)).getTime() - Date.now()) / 1000;
+  const slot = await makeSlot(
+    stack.ctx.orm,
+    f.clinicianId,
+    Math.max(120, Math.min(3600, Math.floor(untilMidnight) - 90)),
+  );
   await booked.handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
   await waitForState(booked.handle, (s) => s.status === 'pre-meeting');
   const other = await startEncounter(stack.ctx, f, f.childId);
