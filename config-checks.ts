@@ -7,6 +7,8 @@ import { smtpClearTextProblem } from './activities/mail/smtp-url';
 import { DEV_PAYLOAD_KEYS, parsePayloadKeys } from './temporal/codec';
 
 export const DEV_SESSION_SECRET = 'dev-session-secret-for-this-laptop-only';
+/** The test SMS centre's system_id (scripts/test-smsc): production refuses an SMPP_URL that names it. */
+export const TEST_SMSC_SYSTEM_ID = 'vm-test-smsc';
 
 export interface Report {
   refuse(path: string, message: string): void;
@@ -119,6 +121,8 @@ export function checkSettings(s: Settings, report: Report): void {
   if (!s.finance.bankgiro) refuse('finance.bankgiro', "set the provider's bankgiro number for invoices");
   const smtpProblem = s.mail.smtpUrl ? smtpClearTextProblem(s.mail.smtpUrl) : null;
   if (smtpProblem) refuse('mail.smtpUrl', `${smtpProblem}; production sends mail over TLS only`);
+  const smsProblem = s.sms.smppUrl ? smppProductionProblem(s.sms.smppUrl) : null;
+  if (smsProblem) refuse('sms.smppUrl', smsProblem);
   if (!s.janus.apiSecret)
     refuse('janus.apiSecret', "required in production (Janus' api_secret, 16+ random characters)");
   if (!isLoopback(s.workerMetricsHost) && !s.workerMetricsToken)
@@ -126,6 +130,16 @@ export function checkSettings(s: Settings, report: Report): void {
       'workerMetricsToken',
       `required in production when the worker's metrics listen on ${s.workerMetricsHost} (not loopback)`,
     );
+}
+
+/** Why production may not use this SMPP URL, or null: clear text off this machine, or the test SMS centre. */
+function smppProductionProblem(url: string): string | null {
+  const u = new URL(url);
+  if (decodeURIComponent(u.username) === TEST_SMSC_SYSTEM_ID)
+    return 'the local test SMS centre never runs in production';
+  if (u.protocol === 'smpp:' && !isLoopback(u.hostname))
+    return `${u.hostname} is not this machine: production reaches an SMS centre over TLS only (smpps://)`;
+  return null;
 }
 
 /** 127.0.0.1, ::1 or localhost: reachable from this machine only. */

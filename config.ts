@@ -94,6 +94,26 @@ export const Settings = z.object({
     ),
     from: env('MAIL_FROM', z.string().default('Vårdmöte <no-reply@vardmote.local>')),
   }),
+  /**
+   * The SMS gateway over SMPP 3.4 (issue 27): unset, every SMS is only kept in the Utkorg (`npm start`
+   * points it at its test SMS centre). In production smpp:// is refused off this machine (smpps://).
+   */
+  sms: z.object({
+    smppUrl: env(
+      'SMPP_URL',
+      z
+        .string()
+        .regex(/^smpps?:\/\/[^:@/]+:[^@/]*@[^/]+$/, 'must be smpp://system_id:password@host:port or smpps://…')
+        .optional(),
+    ),
+    sender: env(
+      'SMS_SENDER',
+      z
+        .string()
+        .regex(/^([A-Za-z0-9 .-]{1,11}|\+?\d{1,15})$/, 'at most 11 letters, digits or spaces (or a phone number)')
+        .default('Vardmote'),
+    ),
+  }),
   // The provider's bankgiro and name on every invoice, and the payment terms (docs/finance.md: at least 30 days).
   finance: z.object({
     bankgiro: env(
@@ -284,6 +304,8 @@ function toConfig(s: Settings) {
     meet: s.meet,
     web: { ...s.web, publicUrl },
     mail: { ...s.mail, smtpUrl: s.mail.smtpUrl && production ? requireSmtpTls(s.mail.smtpUrl) : s.mail.smtpUrl },
+    /** The SMS gateway (SMPP_URL), or none: SMS are only kept in the Utkorg. */
+    sms: s.sms,
     finance: { ...s.finance, bankgiro: s.finance.bankgiro ?? DEMO_BANKGIRO },
     chromiumPath: s.chromiumPath,
     production,

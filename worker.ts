@@ -16,6 +16,8 @@ import { createActivities } from './activities';
 import { engagementIndexFrom } from './activities/engagement-index';
 import { journalFrom } from './activities/journal';
 import { createSmtpMailer, outboxOnlyMailer } from './activities/mail';
+import { recordSmsReceipt } from './activities/sms';
+import { createSmppGateway } from './activities/sms/smpp';
 import { loadConfig, temporalConnectionOptions } from './config';
 import { createOrm } from './db/orm';
 import { createRoomService } from './media/room-service';
@@ -44,6 +46,18 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const pdf = createPdfRenderer(config.chromiumPath);
   const mailer = config.mail.smtpUrl ? createSmtpMailer(config.mail.smtpUrl, config.mail.from) : outboxOnlyMailer;
+  // One SMPP session for the whole worker; it binds on the first SMS and again after a loss.
+  const sms = config.sms.smppUrl
+    ? createSmppGateway({
+        url: config.sms.smppUrl,
+        sender: config.sms.sender,
+        onReceipt: async (receipt) => {
+          const outboxId = await recordSmsReceipt(orm, receipt);
+          logger.info({ outboxId, state: receipt.state }, 'SMS delivery receipt');
+        },
+        warn: (fields, message) => logger.warn(fields, message),
+      })
+    : null;
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -73,6 +87,7 @@ async function main(): Promise<void> {
       metrics,
       engagementIndex: engagementIndexFrom(config),
       journal: journalFrom(config),
+      sms,
     }),
   });
   const server = createWorkerHttpServer({
@@ -94,6 +109,7 @@ async function main(): Promise<void> {
   );
   await worker.run();
   server.close();
+  await sms?.close();
   await pdf.close();
   await orm.close();
   await connection.close();

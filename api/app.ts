@@ -35,6 +35,7 @@ import { createRelyingParty } from './identity/oidc';
 import { janusEventRoutes } from './meet/janus-events';
 import { meetRoutes } from './meet/routes';
 import { MEETING_BUNDLE_DIR } from './meet/bundle';
+import { patientMeetingRoutes } from './patient/meetings';
 import { patientRoutes } from './patient/routes';
 import { navFor } from './nav';
 import { helpers } from '../admin-ui/helpers';
@@ -165,6 +166,7 @@ export function createApp(deps: AppDeps): App {
     ...catalogRoutes(deps),
     ...meetRoutes(deps),
     ...patientRoutes(deps),
+    ...patientMeetingRoutes(deps),
     ...adminRoutes(deps),
     ...deviationRoutes(deps),
     ...logRoutes(deps),

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import { listCareUnits, listClinicians } from '../db/care';
 import { listOutbox } from '../db/outbox';
+import { OUTBOX_CHANNEL_LABELS, smsDeliveryLabel } from '../domain/labels';
 import { listSlots } from '../db/slots';
 import type { AppDeps } from './deps';
 import type { Grantee } from './http/access';
@@ -58,7 +59,11 @@ async function slots(req: Request) {
 
 /** The Utkorg of the caller's units, access-logged with the patients whose mail it showed. */
 export async function readOutbox(req: Request, units: string[] | null, opts: { withText: boolean }) {
-  const messages = await listOutbox(req.em, { ...opts, units });
+  const messages = (await listOutbox(req.em, { ...opts, units })).map((m) => ({
+    ...m,
+    channelLabel: OUTBOX_CHANNEL_LABELS[m.channel],
+    deliveryLabel: smsDeliveryLabel(m),
+  }));
   await logAccess(req, {
     action: 'list',
     target: opts.withText ? 'admin:outbox' : 'outbox',

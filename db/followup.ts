@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { deadlineOf } from '../domain/messages';
+import { ratingCounts } from './ratings';
 
 export interface MonthUnitFigures {
   month: string;
@@ -21,6 +22,9 @@ export interface MonthUnitFigures {
   documentedInTimeShare: number | null;
   /** Hours from the meeting's start to the signed note, median. */
   medianHoursToNote: number | null;
+  /** Patients' ratings (1–5) of the month's encounters, and their mean. */
+  ratings: number;
+  ratingMean: number | null;
 }
 
 const MONTH = `to_char(coalesce(e.scheduled_start, e.created_at) at time zone 'Europe/Stockholm', 'YYYY-MM')`;
@@ -46,8 +50,11 @@ export async function monthlyFigures(
      group by 1, 2, 3 order by 1, 3`,
     [f.fromMonth, f.toMonth, ...(f.careUnitIds ?? [])],
   );
+  const scores = await ratingCounts(em, f);
   return rows.map((r) => {
     const n = (k: string) => Number(r[k] ?? 0);
+    const rated = scores.filter((x) => x.month === r.month && x.careUnitId === r.careUnitId);
+    const ratings = rated.reduce((a, x) => a + x.n, 0);
     const happened = n('closed') + n('noShow');
     return {
       month: r.month!,
@@ -61,6 +68,8 @@ export async function monthlyFigures(
       noShowRate: happened ? n('noShow') / happened : null,
       documentedInTimeShare: n('closed') ? n('documentedInTime') / n('closed') : null,
       medianHoursToNote: r.medianHoursToNote === null ? null : Number(r.medianHoursToNote),
+      ratings,
+      ratingMean: ratings ? rated.reduce((a, x) => a + x.score * x.n, 0) / ratings : null,
     };
   });
 }

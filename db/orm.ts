@@ -15,6 +15,9 @@ import { MigrationScoping } from './migrations/20261202-scoping';
 import { MigrationJournal } from './migrations/20261202-journal';
 import { MigrationRegistration } from './migrations/20261202-registration';
 import { MigrationSummaryJournal } from './migrations/20261202-summary-journal';
+import { MigrationReminders } from './migrations/20261205-reminders';
+import { MigrationRating } from './migrations/20261205-rating';
+import { MigrationSms } from './migrations/20261205-sms';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -29,6 +32,9 @@ export const MIGRATIONS = [
   { name: '20261202-journal', class: MigrationJournal },
   { name: '20261202-registration', class: MigrationRegistration },
   { name: '20261202-summary-journal', class: MigrationSummaryJournal },
+  { name: '20261205-reminders', class: MigrationReminders },
+  { name: '20261205-rating', class: MigrationRating },
+  { name: '20261205-sms', class: MigrationSms },
 ];
 
 export type Orm = MikroORM;

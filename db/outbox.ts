@@ -1,4 +1,4 @@
-/** The mail outbox (Utkorg): a message is stored once per idempotency key, then marked sent, stored or failed. */
+/** The outbox (Utkorg) of mail and SMS: a message is stored once per idempotency key, then marked sent, stored or failed. */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { OutboxMessage, OutboxStatus } from './entities';
@@ -21,6 +21,49 @@ export async function enqueueMail(
   await insertIgnore(em, OutboxMessage, [{ id: randomUUID(), ...m, status: 'pending' }]);
   const row = await em.findOneOrFail(OutboxMessage, { idempotencyKey: m.idempotencyKey }, { fields: ['id', 'status'] });
   return { id: row.id, status: row.status };
+}
+
+/** An SMS as an outbox row: subject 'SMS', no HTML; the recipient is the number in E.164. */
+export async function enqueueSms(
+  em: EntityManager,
+  m: {
+    idempotencyKey: string;
+    encounterId: string | null;
+    careUnitId: string | null;
+    patientId: string | null;
+    recipient: string;
+    text: string;
+  },
+): Promise<{ id: string; status: OutboxStatus }> {
+  await insertIgnore(em, OutboxMessage, [
+    { id: randomUUID(), ...m, subject: 'SMS', html: '', channel: 'sms', status: 'pending' },
+  ]);
+  const row = await em.findOneOrFail(OutboxMessage, { idempotencyKey: m.idempotencyKey }, { fields: ['id', 'status'] });
+  return { id: row.id, status: row.status };
+}
+
+/** The SMS centre accepted the message under this id (its delivery receipt will name it). */
+export async function markSmsSent(em: EntityManager, id: string, providerMessageId: string): Promise<void> {
+  await em.nativeUpdate(OutboxMessage, { id }, { status: 'sent', sentAt: new Date(), error: null, providerMessageId });
+}
+
+/**
+ * Records a delivery receipt on the SMS the SMS centre knows by this id; returns the outbox id, or null
+ * when no SMS has that id (yet: the receipt may come before the send is recorded).
+ */
+export async function recordDelivery(
+  em: EntityManager,
+  r: { providerMessageId: string; state: string; at: Date },
+): Promise<string | null> {
+  const row = await em.findOne(
+    OutboxMessage,
+    { providerMessageId: r.providerMessageId, channel: 'sms' },
+    { fields: ['id'], orderBy: { createdAt: 'desc' } },
+  );
+  if (!row) return null;
+  const deliveredAt = r.state === 'delivered' ? r.at : null;
+  await em.nativeUpdate(OutboxMessage, { id: row.id }, { deliveryStatus: r.state, deliveredAt });
+  return row.id;
 }
 
 export async function markMailSent(em: EntityManager, id: string, status: 'sent' | 'stored'): Promise<void> {
@@ -49,6 +92,9 @@ export async function listOutbox(em: EntityManager, opts: { withText: boolean; u
     error: o.error ?? null,
     createdAt: o.createdAt,
     sentAt: o.sentAt ?? null,
+    channel: o.channel,
+    deliveryStatus: o.deliveryStatus ?? null,
+    deliveredAt: o.deliveredAt ?? null,
     ...(opts.withText ? { text: o.text } : {}),
   }));
 }

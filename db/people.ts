@@ -1,6 +1,6 @@
 /** Patients and guardians: the people whose data the access log protects. Every query that reads them is here. */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GuardianLink, Patient, ProtectedIdentity } from './entities';
+import { GuardianLink, Patient, ProtectedIdentity, type ReminderChannels } from './entities';
 import { insertIgnore } from './insert';
 import { decideProxy } from '../domain/guardianship';
 
@@ -86,4 +86,34 @@ export async function actablePatients(
     if (decision.allowed) out.push({ patientId: link.childId, actingAs: 'guardian' });
   }
   return out;
+}
+
+/**
+ * How a reminder reaches the patient: their own address and number, else an unblocked guardian's
+ * (a child's reminders go to the guardian), and the channels chosen on Mina sidor.
+ */
+export async function reminderContactFor(
+  em: EntityManager,
+  patientId: string,
+): Promise<{ email: string | null; phone: string | null; channels: ReminderChannels }> {
+  const patient = await em.findOneOrFail(Patient, { id: patientId });
+  let { email = null, phone = null } = patient;
+  if (!email || !phone) {
+    const links = await em.find(
+      GuardianLink,
+      { childId: patientId, blocked: false },
+      { orderBy: { createdAt: 'asc' } },
+    );
+    const guardians = links.length ? await em.find(Patient, { id: { $in: links.map((l) => l.guardianId) } }) : [];
+    const byId = new Map(guardians.map((g) => [g.id, g]));
+    const ordered = links.map((l) => byId.get(l.guardianId)).filter((g) => g !== undefined);
+    email ??= ordered.find((g) => g.email)?.email ?? null;
+    phone ??= ordered.find((g) => g.phone)?.phone ?? null;
+  }
+  return { email, phone, channels: patient.reminderChannels };
+}
+
+/** The patient's (or child's) choice of reminder channels, set on Mina sidor. */
+export async function setReminderChannels(em: EntityManager, patientId: string, channels: ReminderChannels) {
+  await em.nativeUpdate(Patient, { id: patientId }, { reminderChannels: channels });
 }

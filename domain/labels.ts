@@ -157,6 +157,7 @@ const ACCESS_ACTIONS: Record<string, string> = {
   watch: 'följde vårdmötet',
   'enter-waiting-room': 'gick in i väntrummet',
   'leave-waiting-room': 'lämnade väntrummet',
+  rate: 'betygsatte vårdmötet',
 };
 
 /** An access-log action in Swedish: 'update:book' → 'ändrade (Tid bokad)'-style, by its prefix. */
@@ -257,6 +258,22 @@ export const PROXY_REFUSALS: Record<ProxyRefusal, string> = {
   'guardian-blocked': 'Mottagningen har spärrat vårdnadshavares åtkomst i e-tjänster för det här barnet.',
 };
 
+/** The Utkorg (issue 27): each message's channel, and an SMS's delivery receipt from the SMS centre. */
+export const OUTBOX_CHANNEL_LABELS: Record<string, string> = { mail: 'E-post', sms: 'SMS' };
+export const SMS_DELIVERY_LABELS: Record<string, string> = {
+  delivered: 'Levererat',
+  undeliverable: 'Kunde inte levereras',
+  expired: 'Inte levererat i tid',
+  rejected: 'Avvisat av operatören',
+  unknown: 'Okänt leveransbesked',
+};
+/** An SMS's delivery in words: its receipt, or that none has come since it was sent; null for mail. */
+export function smsDeliveryLabel(m: { channel: string; status: string; deliveryStatus: string | null }): string | null {
+  if (m.channel !== 'sms') return null;
+  if (m.deliveryStatus) return SMS_DELIVERY_LABELS[m.deliveryStatus] ?? SMS_DELIVERY_LABELS.unknown;
+  return m.status === 'sent' ? 'Väntar på leveransbesked' : null;
+}
+
 /** Why a charge cannot be waived, by the refusal's reason (activities/invoice) or its code. */
 export const WAIVE_REFUSAL_LABELS: Record<string, string> = {
   'already-credited': 'Avgiften är redan avskriven.',
@@ -266,3 +283,13 @@ export const WAIVE_REFUSAL_LABELS: Record<string, string> = {
 };
 export const waiveRefusalLabel = (code: string): string =>
   WAIVE_REFUSAL_LABELS[code] ?? 'Avgiften kunde inte avskrivas.';
+
+/** The patient's rating of a closed encounter (issue 27): the question and each score's words. */
+export const RATING_QUESTION = 'Hur nöjd är du med ditt digitala vårdmöte?';
+export const RATING_LABELS: Record<number, string> = {
+  1: 'Mycket missnöjd',
+  2: 'Missnöjd',
+  3: 'Varken nöjd eller missnöjd',
+  4: 'Nöjd',
+  5: 'Mycket nöjd',
+};

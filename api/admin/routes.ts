@@ -62,6 +62,7 @@ export function adminRoutes(deps: AppDeps): RouteDef[] {
         title: 'Utkorg',
         messages: await readOutbox(req, units, { withText: true }),
         statusLabels: OUTBOX_STATUS_LABELS,
+        smsStatusLabels: { ...OUTBOX_STATUS_LABELS, stored: 'Sparat (ingen SMS-tjänst)' },
       }),
     ),
   ];

@@ -34,6 +34,18 @@ export const PolicyOverrides = z
       })
       .partial()
       .strict(),
+    reminders: z
+      .object({
+        atBooking: z.boolean(),
+        dayBeforeHour: z.number().int().min(0).max(23).nullable(),
+        dayBeforeWorkingDay: z.boolean(),
+        beforeMeetingSeconds: z.number().int().min(1).nullable(),
+        openInvitationSeconds: z.number().int().min(1).nullable(),
+        waitingAlertSeconds: z.number().int().min(1).nullable(),
+        smsAttempts: z.number().int().min(1).max(20),
+      })
+      .partial()
+      .strict(),
   })
   .partial()
   .strict();

@@ -3,7 +3,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { z } from 'zod';
-import { careUnitExists } from '../../db/care';
+import { findCareUnit } from '../../db/care';
+import { DEFAULT_REMINDER_POLICY } from '../../domain/reminders';
 import { claimIdempotencyKey, insertEncounter } from '../../db/encounters';
 import { findPatientIdByPersonnummer, patientExists } from '../../db/people';
 import { parsePersonnummer } from '../../domain/personnummer';
@@ -55,8 +56,8 @@ export async function createEncounter(
   } else if (!(await patientExists(em, patientId))) {
     throw new HttpError(404, `patient ${patientId} not found`, 'patientId', 'not-found');
   }
-  if (!(await careUnitExists(em, body.careUnitId)))
-    throw new HttpError(404, `care unit ${body.careUnitId} not found`, 'careUnitId', 'not-found');
+  const unit = await findCareUnit(em, body.careUnitId);
+  if (!unit) throw new HttpError(404, `care unit ${body.careUnitId} not found`, 'careUnitId', 'not-found');
 
   const policy = policyFrom(body.policy);
   const { idempotency } = opts;
@@ -71,6 +72,7 @@ export async function createEncounter(
           body.reason ?? null,
           policy,
           ...(body.invitation ? [body.invitation] : []),
+          ...(body.policy?.reminders ? [body.policy.reminders] : []),
         ]),
       )
       .digest('hex');
@@ -84,6 +86,9 @@ export async function createEncounter(
       );
   }
   const workflowId = encounterWorkflowId(id);
+  // The unit's reminder policy goes into the input (after the idempotency hash: a unit changing its
+  // policy does not turn a retried create into a conflict).
+  const reminders = { ...DEFAULT_REMINDER_POLICY, ...unit.reminderPolicy, ...body.policy?.reminders };
   const input: EncounterInput = {
     encounterId: id,
     patientId,
@@ -91,7 +96,7 @@ export async function createEncounter(
     requestedBy: actor,
     reason: body.reason,
     ...(body.invitation ? { invitation: body.invitation } : {}),
-    policy,
+    policy: { ...policy, reminders },
   };
   await opts.faults?.beforeWorkflowStart?.();
   let replayed = false;
@@ -136,6 +141,6 @@ export async function liveState(temporal: Client, workflowId: string): Promise<E
 
 /** The production policy with a test's overrides (allowed only with ALLOW_POLICY_OVERRIDE). */
 function policyFrom(overrides: z.infer<typeof CreateEncounter>['policy']): EncounterPolicy {
-  const { invoice, ...rest } = overrides ?? {};
+  const { invoice, reminders: _reminders, ...rest } = overrides ?? {};
   return { ...DEFAULT_POLICY, ...rest, ...(invoice ? { invoice: { ...DEFAULT_INVOICE_POLICY, ...invoice } } : {}) };
 }

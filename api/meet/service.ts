@@ -18,6 +18,7 @@ import * as m from '../../workflows/encounter.messages';
 import type { EncounterRow } from '../../db/encounters';
 import { encounterRow } from './entry';
 import { findMeetingSession, issueMeetingLinks } from './links';
+import { patientWaitingNotes } from '../../domain/waiting-room';
 
 type PageSession = NonNullable<Awaited<ReturnType<typeof findMeetingSession>>>;
 
@@ -74,6 +75,11 @@ export const meetingView = (s: m.EncounterState) => ({
   admitted: s.sessionStartedAt !== null,
   ended: s.sessionEndedAt !== null || m.isTerminal(s.status) || ['documentation', 'fee'].includes(s.status),
   modality: s.modality,
+  // While waiting (issue 27): when the meeting was due, and when the clinician was told; nothing more of the state.
+  waitingNotes:
+    s.status === 'video' && !s.sessionStartedAt && !s.sessionEndedAt
+      ? patientWaitingNotes(s.slot?.startsAt ?? null, s.waitingRoom?.alertedAt ?? null)
+      : [],
 });
 
 /** A clinician action from the meeting page, as the logged-in booked clinician. */

@@ -13,6 +13,7 @@ import { invoiceLabel } from '../../domain/invoices';
 import { encounterScoped, roles } from '../http/guards';
 import { runUpdate } from '../encounters/updates';
 import { get, post, type RouteDef } from '../http/route';
+import { rateEncounter, ratingViews } from './rating';
 
 export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
   // Mina avgifter: each charge with its invoice, the high-cost protection so far and the free card.
@@ -29,15 +30,24 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
         target: 'mina-sidor',
         patientIds: shownPatients(page.items),
       });
+      const rating = await ratingViews(req, page.items);
       res.set('cache-control', 'no-store').render('patient/home', {
         layout: 'meet',
         title: 'Mina vårdmöten',
-        notice: req.query.klart !== undefined ? 'Tack! Din identitet är bekräftad för vårdmötet.' : null,
+        notice:
+          req.query.klart !== undefined
+            ? 'Tack! Din identitet är bekräftad för vårdmötet.'
+            : req.query.betyg !== undefined
+              ? 'Tack för ditt betyg!'
+              : null,
+        ratingChoices: rating.choices,
+        commentMax: rating.commentMax,
         items: page.items.map((i) => ({
           ...i,
           statusLabel: m.STATUS_LABELS_SV[i.status as m.EncounterStatus] ?? i.status,
           needsIdentity: i.status === 'identity',
           forChild: mine.find((x) => x.patientId === i.patientId)?.actingAs === 'guardian',
+          rating: rating.view(i),
         })),
       });
     }),
@@ -86,6 +96,11 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
       const claims: m.IdentityClaims = { personnummer: p.personnummer, loa: p.loa, method: p.method };
       await runUpdate(temporal, req, enc, m.recordIdentityUpdate, { claims });
       res.redirect(303, '/mina-sidor?klart');
+    }),
+    // The patient's (or guardian's) rating of a closed encounter, once (issue 27).
+    post('/mina-sidor/moten/:id/betyg', encounterScoped('patient'), async (req, res, enc) => {
+      await rateEncounter(req, enc, req.body);
+      res.redirect(303, `/mina-sidor?betyg#betyg-${enc.row.id}`);
     }),
   ];
 }

@@ -1,6 +1,7 @@
 /** A care unit (vårdenhet): its region sets the fees, its age limits the fee exemptions. */
 import { EntitySchema } from '@mikro-orm/core';
 import { createdAt } from './columns';
+import type { ReminderPolicy } from '../../domain/reminders';
 
 export const REGIONS = ['stockholm', 'vgr'] as const;
 export type Region = (typeof REGIONS)[number];
@@ -16,6 +17,10 @@ export class CareUnit {
   freeBelowAge!: number;
   freeFromAge!: number;
   invoicing: Invoicing = 'per-encounter';
+  /** The unit's reminders (issue 27); null: the default policy (domain/reminders.ts). */
+  reminderPolicy?: ReminderPolicy | null;
+  /** The unit's SMS number for a patient waiting unnoticed (E.164). */
+  phone?: string | null;
   createdAt: Date = new Date();
 }
 
@@ -34,6 +39,8 @@ export const CareUnitSchema = new EntitySchema<CareUnit>({
     freeBelowAge: { type: 'integer' },
     freeFromAge: { type: 'integer' },
     invoicing: { enum: true, items: () => INVOICING, default: 'per-encounter' },
+    reminderPolicy: { type: 'json', nullable: true },
+    phone: { type: 'text', nullable: true },
     createdAt,
   },
 });

@@ -13,6 +13,8 @@ export class Clinician {
   title!: string;
   profession!: Profession;
   careUnitId!: string;
+  /** For the SMS when a patient waits unnoticed (E.164). */
+  phone?: string | null;
   createdAt: Date = new Date();
 }
 
@@ -27,6 +29,7 @@ export const ClinicianSchema = new EntitySchema<Clinician>({
     title: { type: 'text' },
     profession: { enum: true, items: () => PROFESSIONS },
     careUnitId: ref('CareUnit', 'care_unit_id'),
+    phone: { type: 'text', nullable: true },
     createdAt,
   },
 });

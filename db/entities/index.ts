@@ -27,6 +27,7 @@ import { JournalNoteSchema } from './journal-note';
 import { MeetingPresenceSchema } from './meeting-presence';
 import { OutboxMessageSchema } from './outbox-message';
 import { PatientSchema } from './patient';
+import { RatingSchema } from './rating';
 import { SlotSchema } from './slot';
 import { StaffSchema } from './staff';
 import { StaffRoleSchema } from './staff-role';
@@ -62,6 +63,7 @@ export * from './journal-note';
 export * from './meeting-presence';
 export * from './outbox-message';
 export * from './patient';
+export * from './rating';
 export * from './visit-code';
 export * from './visit-registration';
 export * from './slot';
@@ -98,6 +100,7 @@ export const ENTITY_SCHEMAS = [
   MeetingPresenceSchema,
   OutboxMessageSchema,
   PatientSchema,
+  RatingSchema,
   SlotSchema,
   StaffSchema,
   StaffRoleSchema,

@@ -1,9 +1,11 @@
-/** A rendered mail, stored once per idempotency key before it is handed to the mailer (Utkorg). */
+/** A rendered mail or an SMS, stored once per idempotency key before it is handed on (Utkorg). */
 import { EntitySchema } from '@mikro-orm/core';
 import { createdAt, optionalTime, ref } from './columns';
 
 export const OUTBOX_STATUSES = ['pending', 'sent', 'stored', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
+export const OUTBOX_CHANNELS = ['mail', 'sms'] as const;
+export type OutboxChannel = (typeof OUTBOX_CHANNELS)[number];
 
 export class OutboxMessage {
   id!: string;
@@ -20,12 +22,21 @@ export class OutboxMessage {
   error?: string | null;
   createdAt: Date = new Date();
   sentAt?: Date | null;
+  channel: OutboxChannel = 'mail';
+  /** The SMS centre's message id: its delivery receipt names the message by it. */
+  providerMessageId?: string | null;
+  /** The delivery receipt's state (activities/sms/gateway.ts SmsDeliveryState); null until one arrives. */
+  deliveryStatus?: string | null;
+  deliveredAt?: Date | null;
 }
 
 export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
   class: OutboxMessage,
   tableName: 'outbox_message',
-  indexes: [{ name: 'outbox_message_unit_idx', properties: ['careUnitId', 'createdAt'] }],
+  indexes: [
+    { name: 'outbox_message_unit_idx', properties: ['careUnitId', 'createdAt'] },
+    { name: 'outbox_message_provider_idx', properties: ['providerMessageId'] },
+  ],
   properties: {
     id: { type: 'uuid', primary: true },
     idempotencyKey: { type: 'text', unique: true },
@@ -40,5 +51,9 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
     error: { type: 'text', nullable: true },
     createdAt,
     sentAt: optionalTime,
+    channel: { enum: true, items: () => OUTBOX_CHANNELS, default: 'mail' },
+    providerMessageId: { type: 'text', nullable: true },
+    deliveryStatus: { type: 'text', nullable: true },
+    deliveredAt: optionalTime,
   },
 });

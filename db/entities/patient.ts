@@ -6,6 +6,10 @@ import { createdAt } from './columns';
 export const PROTECTED_IDENTITIES = ['none', 'sekretessmarkering', 'skyddad_folkbokforing', 'fingerade'] as const;
 export type ProtectedIdentity = (typeof PROTECTED_IDENTITIES)[number];
 
+/** How the patient (or guardian) wants reminders (issue 27): chosen on Mina sidor. */
+export const REMINDER_CHANNELS = ['both', 'sms', 'mail', 'none'] as const;
+export type ReminderChannels = (typeof REMINDER_CHANNELS)[number];
+
 export class Patient {
   id!: string;
   personnummer!: string;
@@ -14,6 +18,7 @@ export class Patient {
   protectedIdentity: ProtectedIdentity = 'none';
   email?: string | null;
   phone?: string | null;
+  reminderChannels: ReminderChannels = 'both';
   createdAt: Date = new Date();
 }
 
@@ -29,6 +34,7 @@ export const PatientSchema = new EntitySchema<Patient>({
     protectedIdentity: { enum: true, items: () => PROTECTED_IDENTITIES, default: 'none' },
     email: { type: 'text', nullable: true },
     phone: { type: 'text', nullable: true },
+    reminderChannels: { enum: true, items: () => REMINDER_CHANNELS, default: 'both' },
     createdAt,
   },
 });

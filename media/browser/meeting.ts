@@ -31,6 +31,8 @@ interface MeetingState {
   admitted: boolean;
   ended: boolean;
   modality: 'video' | 'phone';
+  /** While waiting: when the meeting was due, and when the clinician was told (Swedish, from the server). */
+  waitingNotes?: string[];
 }
 
 // A JSON block rather than an inline script: the page's CSP allows no inline code.
@@ -232,6 +234,12 @@ function render(s: MeetingState): void {
   set('waiting-room', cfg.role === 'patient' && !s.admitted && !s.ended);
   set('ended', s.ended);
   set('in-session', s.admitted && !s.ended);
+  const notes = $('waiting-notes');
+  if (notes && cfg.role === 'patient') {
+    const text = (s.waitingNotes ?? []).join(' ');
+    // Written only when it changes: the element is a live region.
+    if (notes.textContent !== text) notes.textContent = text;
+  }
   if (cfg.role === 'clinician') {
     set('checklist', !s.checklistConfirmed && !s.ended);
     const admit = $<HTMLButtonElement>('admit');

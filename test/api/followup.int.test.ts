@@ -38,7 +38,7 @@ it("counts one unit's month: 3 closed (one documented late), 1 no-show → 25 % 
   const row = new RegExp(`<tr><td>2026-03</td><td>Testenheten [^<]+</td>((?:<td>[^<]*</td>)+)</tr>`).exec(page);
   expect(row).not.toBeNull();
   const cells = [...row![1].matchAll(/<td>([^<]*)<\/td>/g)].map((c) => c[1]);
-  expect(cells).toEqual(['3', '0', '0', '0', '1', '25 %', '67 %', '2,0 h']);
+  expect(cells).toEqual(['3', '0', '0', '0', '1', '25 %', '0', '–', '67 %', '2,0 h']);
   expect(page).toContain('<svg class="chart stacked"');
   expect(page).toContain('Journalanteckning saknas eller är sen');
 
@@ -48,7 +48,7 @@ it("counts one unit's month: 3 closed (one documented late), 1 no-show → 25 % 
     .trim()
     .split('\n');
   expect(lines[0]).toBe(
-    'manad;enhet;genomforda;hanvisade;identifiering_misslyckad;avbokade;uteblivna;andel_uteblivna;andel_dokumenterade_i_tid;median_timmar_till_anteckning',
+    'manad;enhet;genomforda;hanvisade;identifiering_misslyckad;avbokade;uteblivna;andel_uteblivna;andel_dokumenterade_i_tid;median_timmar_till_anteckning;antal_betyg;medelbetyg',
   );
-  expect(lines.find((l) => l.startsWith('2026-03;Testenheten'))).toMatch(/;3;0;0;0;1;0\.250;0\.667;2\.00$/);
+  expect(lines.find((l) => l.startsWith('2026-03;Testenheten'))).toMatch(/;3;0;0;0;1;0\.250;0\.667;2\.00;0;$/);
 });

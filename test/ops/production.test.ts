@@ -4,6 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config';
 import { DEV_PORTS } from '../../scripts/ports';
 import { DEV_PAYLOAD_KEYS } from '../../temporal/codec';
+import { TEST_SMSC_SYSTEM_ID } from '../../config-checks';
 import { SAFE } from '../support/production-env';
 
 jest.setTimeout(60_000);
@@ -42,6 +43,22 @@ it('production mail requires TLS: STARTTLS is made mandatory on smtp://, smtps:/
   expect(loadConfig({ ...SAFE, NODE_ENV: 'development', SMTP_URL: 'smtp://127.0.0.1:2525' }).mail.smtpUrl).toBe(
     'smtp://127.0.0.1:2525',
   );
+});
+
+it('production SMS goes over TLS: smpps:// to the SMS centre, smpp:// only on this machine (a local proxy)', () => {
+  const url = 'smpps://vardmote:pw@smsc.region.example:3550';
+  expect(loadConfig({ ...SAFE, SMPP_URL: url }).sms).toEqual({ smppUrl: url, sender: 'Vardmote' });
+  expect(() => loadConfig({ ...SAFE, SMPP_URL: 'smpp://vardmote:pw@127.0.0.1:2775' })).not.toThrow();
+  expect(() => loadConfig({ ...SAFE, SMPP_URL: 'smpp://vardmote:pw@10.1.2.3:2775' })).toThrow(
+    /SMPP_URL: 10\.1\.2\.3 is not this machine/,
+  );
+  expect(() => loadConfig({ ...SAFE, SMPP_URL: `smpps://${TEST_SMSC_SYSTEM_ID}:pw@smsc.region.example` })).toThrow(
+    /SMPP_URL: the local test SMS centre never runs in production/,
+  );
+  // Outside production the test SMS centre on this machine is the point.
+  expect(() =>
+    loadConfig({ ...SAFE, NODE_ENV: 'development', SMPP_URL: `smpp://${TEST_SMSC_SYSTEM_ID}:pw@127.0.0.1:2775` }),
+  ).not.toThrow();
 });
 
 it("the worker's metrics on the network need a token; on loopback they do not", () => {
@@ -93,6 +110,16 @@ const CASES: Array<[string, Record<string, string | undefined>, string]> = [
     "SMTP_URL: tls.rejectUnauthorized=false accepts any server's certificate",
   ],
   ['no Janus api_secret', { JANUS_API_SECRET: undefined }, 'JANUS_API_SECRET: required in production'],
+  [
+    'an SMS centre reached in clear',
+    { SMPP_URL: 'smpp://vardmote:pw@smsc.region.example:2775' },
+    'SMPP_URL: smsc.region.example is not this machine: production reaches an SMS centre over TLS only (smpps://)',
+  ],
+  [
+    'the local test SMS centre',
+    { SMPP_URL: `smpp://${TEST_SMSC_SYSTEM_ID}:pw@127.0.0.1:${DEV_PORTS.smsc}` },
+    'SMPP_URL: the local test SMS centre never runs in production',
+  ],
   ['no engagement index', { ENGAGEMENT_INDEX_URL: undefined }, 'ENGAGEMENT_INDEX_URL: required in production'],
   [
     'the local test engagement index',

@@ -38,6 +38,15 @@ describe('the settings schema', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db' })).not.toHaveProperty('allowPolicyOverride');
   });
 
+  it('takes an SMPP URL with its system id and password, and a sender of at most 11 characters', () => {
+    const base = { DATABASE_URL: 'postgres://x@127.0.0.1/db' };
+    expect(loadConfig(base).sms).toEqual({ smppUrl: undefined, sender: 'Vardmote' });
+    expect(loadConfig({ ...base, SMS_SENDER: 'Vardcentral' }).sms.sender).toBe('Vardcentral');
+    expect(() => loadConfig({ ...base, SMS_SENDER: 'Vardcentralen' })).toThrow(/^ {2}- SMS_SENDER: at most 11/m);
+    expect(() => loadConfig({ ...base, SMPP_URL: 'smpp://smsc.example:2775' })).toThrow(/^ {2}- SMPP_URL: must be/m);
+    expect(() => loadConfig({ ...base, SMPP_URL: 'http://id:pw@smsc.example' })).toThrow(/^ {2}- SMPP_URL: must be/m);
+  });
+
   it('names the variable in each problem', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db', RATE_LIMIT_API_PER_MINUTE: '0' })).toThrow(
       /^ {2}- RATE_LIMIT_API_PER_MINUTE: /m,

@@ -9,6 +9,9 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { EncounterActivities } from '../../activities/encounter';
 import { answerAll } from '../../domain/eligibility';
+import { addDays, isoWeekday } from '../../domain/dates';
+import { DEFAULT_REMINDER_POLICY, stockholmAt } from '../../domain/reminders';
+import { easterSunday } from '../../domain/working-days';
 import { encounterWorkflow } from '../../workflows/encounter';
 import * as m from '../../workflows/encounter.messages';
 import { workflowBundle } from '../../testkit/worker';
@@ -69,6 +72,8 @@ function stubActivities() {
     sendDocumentationReminder: track('sendDocumentationReminder', async () => ({ outboxId: 'o2', status: 'sent' })),
     // Billed by another system: no invoice workflow here (those are tested on the dev server).
     billingOf: track('billingOf', async () => null),
+    sendReminder: track('sendReminder', async () => ({ status: 'sent', outboxId: 'r1' })),
+    sendWaitingAlert: track('sendWaitingAlert', async () => ({ recipients: 2 })),
   };
   return { acts, calls, startSlotAt: (iso: string) => (slotStart = iso) };
 }
@@ -97,6 +102,7 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
   /** Runs `body` against a fresh worker with stub activities; returns the stubs' calls. */
   async function withEncounter(
     body: (h: Awaited<ReturnType<typeof start>>, stubs: ReturnType<typeof stubActivities>) => Promise<void>,
+    policy: m.EncounterPolicy = m.DEFAULT_POLICY,
   ) {
     const taskQueue = `timeskip-${Math.random().toString(36).slice(2)}`;
     const stubs = stubActivities();
@@ -106,29 +112,41 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
       workflowBundle: await workflowBundle(),
       activities: stubs.acts,
     });
-    await worker.runUntil(async () => body(await start(taskQueue), stubs));
+    await worker.runUntil(async () => {
+      const h = await start(taskQueue, policy);
+      try {
+        await body(h, stubs);
+      } catch (err) {
+        // A workflow left running with an activity no worker will take stops the skipped clock for the next test.
+        await h.terminate('test failed').catch(() => undefined);
+        throw err;
+      }
+    });
     return stubs.calls;
   }
 
-  const start = (taskQueue: string) =>
+  const start = (taskQueue: string, policy: m.EncounterPolicy = m.DEFAULT_POLICY) =>
     env.client.workflow.start(encounterWorkflow, {
       taskQueue,
       workflowId: `encounter-ts-${Math.random().toString(36).slice(2)}`,
-      args: [{ encounterId: 'e1', patientId: 'p1', careUnitId: 'u1', requestedBy: ADMIN, policy: m.DEFAULT_POLICY }],
+      args: [{ encounterId: 'e1', patientId: 'p1', careUnitId: 'u1', requestedBy: ADMIN, policy }],
     });
 
   /** Eligible, identified and booked on a slot `hoursAhead` from the workflow's now. */
   async function booked(
     h: Awaited<ReturnType<typeof start>>,
     stubs: ReturnType<typeof stubActivities>,
-    hoursAhead: number,
+    /** Hours from now, or the start itself (ISO). */
+    hoursAhead: number | string,
   ) {
     await h.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: CLINICIAN, answers: answerAll(true) }] });
     await h.executeUpdate(m.recordIdentityUpdate, {
       args: [{ actor: PATIENT, claims: { personnummer: '19850314-2385', loa: 'loa3', method: 'test' } }],
     });
     const now = await env.currentTimeMs();
-    stubs.startSlotAt(new Date(Number(now) + hoursAhead * HOUR).toISOString());
+    stubs.startSlotAt(
+      typeof hoursAhead === 'string' ? hoursAhead : new Date(Number(now) + hoursAhead * HOUR).toISOString(),
+    );
     await h.executeUpdate(m.bookUpdate, { args: [{ actor: ADMIN, slotId: 's1' }] });
   }
 
@@ -190,5 +208,112 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
       expect(await h.result()).toEqual({ status: 'cancelled', chargeOre: 0 });
     });
     expect(calls.recordFee).toBeUndefined();
+  });
+
+  // ── Reminders (issue 27): the unit's policy in the input, timers in Stockholm time ──
+
+  const WITH_REMINDERS: m.EncounterPolicy = { ...m.DEFAULT_POLICY, reminders: DEFAULT_REMINDER_POLICY };
+  const sent = async (h: Awaited<ReturnType<typeof start>>) =>
+    (await h.query(m.stateQuery)).timeline
+      .filter((t) => t.event === 'reminder-sent')
+      .map((t) => ({ kind: t.outcome, at: t.at.replace(/\.\d+Z$/, 'Z'), startsAt: t.detail?.startsAt }));
+  /** Lets the skipped clock run until `iso` (the server skips the wait). */
+  const sleepUntil = async (iso: string) => env.sleep(Date.parse(iso) - Number(await env.currentTimeMs()));
+
+  // The skipped clock only moves forward (and not always by as much as asked), so the dates are found from its now.
+  const stockholm = (iso: string) =>
+    new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' }).format(
+      new Date(iso),
+    );
+  const lastSundayOfOctober = (year: number) => {
+    let d = `${year}-10-31`;
+    while (isoWeekday(d) !== 7) d = addDays(d, -1);
+    return d;
+  };
+  const nextYear = async () => new Date(Number(await env.currentTimeMs())).getUTCFullYear() + 1;
+
+  it('reminders fall at Stockholm times on the previous working day where the unit asks: Maundy Thursday 18:00 before the Tuesday after Easter (RULES §2, §3)', async () => {
+    const policy = { ...m.DEFAULT_POLICY, reminders: { ...DEFAULT_REMINDER_POLICY, dayBeforeWorkingDay: true } };
+    await withEncounter(async (h, stubs) => {
+      const easter = easterSunday(await nextYear());
+      const tuesday = addDays(easter, 2);
+      await sleepUntil(stockholmAt(addDays(easter, -20), 12));
+      await booked(h, stubs, stockholmAt(tuesday, 10));
+      await sleepUntil(new Date(Date.parse(stockholmAt(tuesday, 10)) - 5 * 60_000).toISOString());
+      const got = await sent(h);
+      expect(got.map((r) => r.kind)).toEqual(['booked', 'day-before', 'before-meeting']);
+      // Good Friday to Easter Monday are not working days; the clock reads 18:00 whichever offset applies.
+      expect(stockholm(got[1].at)).toBe(`${addDays(easter, -3)} 18:00`);
+      expect(stockholm(got[2].at)).toBe(`${tuesday} 09:45`);
+      await h.executeUpdate(m.cancelUpdate, { args: [{ actor: ADMIN, reason: 'Test klar' }] });
+      // Ended before the worker stops: an activity left to no worker would hold the skipped clock.
+      await h.result();
+    }, policy);
+  });
+
+  it('across the autumn DST change the day-before reminder is still 18:00 Stockholm time on the Sunday of the change', async () => {
+    await withEncounter(async (h, stubs) => {
+      // The next change at least 15 days ahead (the test server hangs on sleeps of well over a year).
+      const now = Number(await env.currentTimeMs());
+      let year = new Date(now).getUTCFullYear();
+      let sunday = lastSundayOfOctober(year);
+      if (Date.parse(sunday) - now < 15 * 24 * HOUR) sunday = lastSundayOfOctober(++year);
+      const monday = addDays(sunday, 1);
+      await sleepUntil(stockholmAt(addDays(sunday, -10), 12));
+      await booked(h, stubs, stockholmAt(monday, 10));
+      await sleepUntil(stockholmAt(monday, 8));
+      const dayBefore = (await sent(h)).find((r) => r.kind === 'day-before')!;
+      expect(stockholm(dayBefore.at)).toBe(`${sunday} 18:00`);
+      // 18:00 CET is 17:00Z; the summer-time reading (16:00Z) would be an hour early.
+      expect(new Date(dayBefore.at).getUTCHours()).toBe(17);
+      await h.executeUpdate(m.cancelUpdate, { args: [{ actor: ADMIN, reason: 'Test klar' }] });
+      // Ended before the worker stops: an activity left to no worker would hold the skipped clock.
+      await h.result();
+    }, WITH_REMINDERS);
+  });
+
+  it('a reschedule moves the reminders to the new time; a cancel stops them (no reminder for a cancelled time)', async () => {
+    const calls = await withEncounter(async (h, stubs) => {
+      await booked(h, stubs, 72);
+      const first = (await h.query(m.stateQuery)).slot!.startsAt;
+      await env.sleep(6 * HOUR);
+      const moved = new Date(Date.parse(first) + 48 * HOUR).toISOString();
+      stubs.startSlotAt(moved);
+      await h.executeUpdate(m.rescheduleUpdate, { args: [{ actor: ADMIN, slotId: 's2' }] });
+      await sleepUntil(new Date(Date.parse(first) + HOUR).toISOString());
+      // Nothing for the old time, one day-before for the new one still ahead.
+      expect((await sent(h)).filter((r) => r.startsAt === first).map((r) => r.kind)).toEqual(['booked']);
+      await sleepUntil(new Date(Date.parse(moved) - 12 * HOUR).toISOString());
+      await h.executeUpdate(m.cancelUpdate, { args: [{ actor: ADMIN, reason: 'Patienten ringde' }] });
+      await h.result();
+      const kinds = (await sent(h)).filter((r) => r.startsAt === moved).map((r) => r.kind);
+      expect(kinds).toEqual(['booked', 'day-before']);
+    }, WITH_REMINDERS);
+    // The cancelled time's before-meeting reminder was never sent; each SMS once, each mail once.
+    const before = (calls.sendReminder as Array<{ kind: string }>).filter((c) => c.kind === 'before-meeting');
+    expect(before).toEqual([]);
+    const keys = (calls.sendReminder as Array<{ kind: string; startsAt: string; channel: string }>).map(
+      (c) => `${c.kind}@${c.startsAt}/${c.channel}`,
+    );
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('a patient waiting 5 minutes with the clinician absent: one SMS alert to clinician and unit, shown in the state', async () => {
+    const calls = await withEncounter(async (h, stubs) => {
+      await booked(h, stubs, 1);
+      await env.sleep(HOUR - 10 * 60_000);
+      await h.signal(m.participantJoinedSignal, { role: 'patient', source: 'test' });
+      await env.sleep(4 * 60_000);
+      expect(stubs.calls.sendWaitingAlert).toBeUndefined();
+      await env.sleep(2 * 60_000);
+      const state = await h.query(m.stateQuery);
+      expect(state.waitingRoom?.alertedAt).toEqual(expect.any(String));
+      expect(state.timeline.map((t) => t.event)).toContain('waiting-alert-sent');
+      await h.signal(m.participantJoinedSignal, { role: 'clinician', source: 'test' });
+      await h.executeUpdate(m.cancelUpdate, { args: [{ actor: ADMIN, reason: 'Test klar' }] });
+      // Ended before the worker stops: an activity left to no worker would hold the skipped clock.
+      await h.result();
+    }, WITH_REMINDERS);
+    expect(calls.sendWaitingAlert).toHaveLength(1);
   });
 });
