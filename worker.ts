@@ -88,6 +88,7 @@ async function main(): Promise<void> {
       engagementIndex: engagementIndexFrom(config),
       journal: journalFrom(config),
       sms,
+      publicUrl: config.web.publicUrl,
     }),
   });
   const server = createWorkerHttpServer({

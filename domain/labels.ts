@@ -42,6 +42,17 @@ export const EVENT_LABELS: Record<string, string> = {
   'journal-delivered': 'Journalförd i journalsystemet',
   'journal-manual-needed': 'Ska föras in i journalen för hand',
   'journal-entered-by-hand': 'Införd i journalen för hand',
+  'reminder-sent': 'Påminnelse skickad till patienten',
+  'reminder-failed': 'Påminnelsen kunde inte skickas',
+  'attendance-confirmed': 'Patienten bekräftade att hen kommer',
+  'waiting-alert-sent': 'Vårdgivare och mottagning fick SMS: patienten väntar',
+  'waiting-alert-failed': 'SMS om väntande patient kunde inte skickas',
+};
+
+/** Where a patient's confirmation or cancellation was made (the timeline's detail `source`). */
+export const SOURCE_LABELS: Record<string, string> = {
+  reminder: 'från påminnelsen',
+  'mina-sidor': 'på Mina sidor',
 };
 
 export const OUTCOME_LABELS: Record<string, string> = {
@@ -87,6 +98,13 @@ export const OUTCOME_LABELS: Record<string, string> = {
   monthly: 'på månadens faktura',
   external: 'faktureras i regionens eget system',
   'ICE failed': 'anslutningen misslyckades (ICE)',
+  // Reminders (issue 27): which one, and on which channel one failed.
+  booked: 'vid bokningen',
+  'day-before': 'dagen före',
+  'before-meeting': 'strax före mötet',
+  'open-invitation': 'kallelse utan vald tid',
+  sms: 'SMS',
+  mail: 'e-post',
 };
 
 /** What the workflow waits for, by the (English) sentence its state carries. */

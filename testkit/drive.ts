@@ -48,13 +48,14 @@ export async function startEncounter(
   f: Pick<Fixture, 'unitId'>,
   patientId: string,
   policy: Partial<m.EncounterPolicy> = {},
+  extra: { reason?: string } = {},
 ): Promise<{ id: string; handle: WorkflowHandle }> {
   const { id, workflowId } = await createEncounter(
     ctx.orm.em.fork(),
     ctx.client,
     ctx.config.temporal.taskQueue,
     admin,
-    { patientId, careUnitId: f.unitId, policy: { ...FAST_POLICY, ...policy } },
+    { patientId, careUnitId: f.unitId, ...extra, policy: { ...FAST_POLICY, ...policy } },
     (tx, encounterId, pid) =>
       writeAccessLog(tx, { actor: 'test', role: 'system', action: 'create', target: `encounter:${encounterId}` }, [
         pid,

@@ -12,6 +12,7 @@ import type { EngagementIndexDeps } from '../activities/engagement-index';
 import type { JournalPort } from '../activities/journal';
 import { createTestEhr, journalPortOf, type TestEhr } from '../scripts/test-ehr/server';
 import type { Mailer, MailMessage } from '../activities/mail';
+import type { SmsGateway, SmsMessage } from '../activities/sms/gateway';
 import { createFakeRooms, VideoRooms } from '../media/rooms';
 import { createPdfRenderer } from '../documents/pdf';
 import { dataConverter, WORKFLOW_PAYLOAD_CONVERTER_PATH } from '../temporal/codec';
@@ -52,8 +53,23 @@ export function captureMailer(): Mailer & { sent: MailMessage[] } {
   };
 }
 
+/** An SMS gateway that keeps what it sends (the SMPP path has its own test against the test SMS centre). */
+export function captureSms(): SmsGateway & { sent: SmsMessage[] } {
+  const sent: SmsMessage[] = [];
+  return {
+    sent,
+    async send(msg) {
+      sent.push(msg);
+      return { status: 'sent', messageId: `sms-${sent.length}` };
+    },
+    async close() {},
+  };
+}
+
 export interface TestWorker {
   mailer: Mailer & { sent: MailMessage[] };
+  /** The SMS gateway the reminders use (a capturing one unless the test gave its own). */
+  sms: SmsGateway;
   rooms: VideoRooms;
   /** The in-process test journal the notes go to (unless the test gave its own port). */
   ehr: TestEhr;
@@ -67,12 +83,15 @@ export async function startTestWorker(
     engagementIndex?: EngagementIndexDeps['engagementIndex'];
     /** The journal port; absent: an in-process test journal (`ehr`); null: none configured. */
     journal?: JournalPort | null;
+    /** The SMS gateway; absent: one that keeps what it sends. */
+    sms?: SmsGateway;
   } = {},
 ): Promise<TestWorker> {
   quietRuntime();
   const connection = await NativeConnection.connect({ address: ctx.config.temporal.address });
   const mailer = captureMailer();
   const rooms = opts.rooms ?? createFakeRooms();
+  const sms = opts.sms ?? captureSms();
   const ehr = createTestEhr({ id: 'vardmote-test', secret: 'test-only' });
   const pdf = createPdfRenderer(ctx.config.chromiumPath);
   const worker = await Worker.create({
@@ -88,11 +107,14 @@ export async function startTestWorker(
       finance: ctx.config.finance,
       engagementIndex: opts.engagementIndex,
       journal: opts.journal === null ? undefined : (opts.journal ?? journalPortOf(ehr)),
+      sms,
+      publicUrl: ctx.config.web.publicUrl,
     }),
   });
   const running = worker.run();
   return {
     mailer,
+    sms,
     rooms,
     ehr,
     stop: async () => {

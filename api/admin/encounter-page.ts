@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { Grantee, holdsIn } from '../http/access';
 import type { EncounterScope } from '../http/guards';
 import { logAccess, onEncounter } from '../http/audit';
-import { CHARGE_LABELS, EVENT_LABELS, OUTCOME_LABELS, ROLE_LABELS, statusLabel, sv } from '../../domain/labels';
+import { CHARGE_LABELS, EVENT_LABELS, FEE_REASON_LABELS, OUTCOME_LABELS, ROLE_LABELS, SOURCE_LABELS, statusLabel, sv } from '../../domain/labels';
 import { waitingForLabel } from '../../domain/waiting-for';
 import { listClinicians } from '../../db/care';
 import { listSlots } from '../../db/slots';
@@ -61,12 +61,13 @@ export function encounterPage(temporal: Client) {
         event: sv(EVENT_LABELS, t.event),
         who: t.actor.name ?? (t.actor.role === 'system' ? 'systemet' : t.actor.id),
         role: sv(ROLE_LABELS, t.actor.role),
-        outcome: sv(OUTCOME_LABELS, t.outcome),
+        outcome: [sv(OUTCOME_LABELS, t.outcome), sourceOf(t.detail)].filter(Boolean).join(' · '),
       })),
       charges: (state?.charges ?? []).map((c) => ({
         ...c,
         label: sv(CHARGE_LABELS, c.kind),
-        reason: sv(OUTCOME_LABELS, c.reason),
+        // A no-show or late-cancel fee's reason is its kind, which only the fee labels name.
+        reason: OUTCOME_LABELS[c.reason] ?? sv(FEE_REASON_LABELS, c.reason),
       })),
       journal: journalLabel(state?.journal),
       invitation: kallelse && {
@@ -126,3 +127,7 @@ async function freeSlots(req: Request, careUnitId: string) {
     .slice(0, 200)
     .map((s) => ({ id: s.id, startsAt: s.startsAt, clinician: names.get(s.clinicianId) ?? '' }));
 }
+
+/** A patient's action from a reminder or Mina sidor says so on the timeline. */
+const sourceOf = (detail: Record<string, unknown> | undefined): string | null =>
+  typeof detail?.source === 'string' ? sv(SOURCE_LABELS, detail.source) : null;

@@ -60,6 +60,10 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       'journal',
       // The journal stopped: no receipt in time, the deviation, the manual entry confirmed, the send cancelled.
       'journal-by-hand',
+      // Recorded with patched('reminders'): the SMS at booking and the before-meeting SMS and mail over
+      // SMPP, then cancelled; and attendance confirmed from the reminder, the waiting-room SMS alert.
+      'reminders',
+      'reminders-waiting',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
