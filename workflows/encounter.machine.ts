@@ -239,13 +239,14 @@ export class EncounterMachine {
     this.#journalExport = patched(JOURNAL_EXPORT_PATCH);
     this.#reminders = patched(REMINDERS_PATCH) && !!this.#input.policy.reminders;
     if (this.#engagementIndex) void this.#pushEngagements();
-    if (this.#reminders) this.#startReminders();
     const invitation = this.#invitations ? this.#input.invitation : undefined;
     if (invitation) {
       this.#st.invitation = { purpose: invitation.purpose, sentAt: this.#now(), acceptedAt: null };
       this.#record('invitation-created', this.#input.requestedBy, 'open');
       this.#indexBooking(null, false);
     }
+    // After the kallelse is in the state: an open one is reminded too.
+    if (this.#reminders) this.#startReminders();
     this.#moveTo('eligibility', 'answer-eligibility');
   }
 
