@@ -23,6 +23,7 @@ import { deviationRoutes } from './admin/deviations';
 import { logRoutes } from './admin/logs';
 import { followupRoutes } from './admin/followup';
 import { registrationRoutes } from './admin/registrations';
+import { unitReminderRoutes } from './admin/reminders';
 import { financeRoutes } from './finance/routes';
 import { messageRoutes } from './messages/routes';
 import { createPdfRenderer } from '../documents/pdf';
@@ -172,6 +173,7 @@ export function createApp(deps: AppDeps): App {
     ...logRoutes(deps),
     ...followupRoutes(deps),
     ...registrationRoutes(deps),
+    ...unitReminderRoutes(deps),
     ...clinicianRoutes(deps),
     ...financeRoutes(deps, pdf),
     ...messageRoutes(deps),

@@ -16,6 +16,7 @@ const ITEMS: Array<{ href: string; label: string; roles: StaffRoleName[] | 'pati
   { href: '/admin/ekonomi', label: 'Ekonomi', roles: ['finance'] },
   { href: '/admin/registreringar', label: 'Besöksregistrering', roles: ['finance', 'quality_lead'] },
   { href: '/admin/koder', label: 'Registreringskoder', roles: ['sysadmin'] },
+  { href: '/admin/paminnelser', label: 'Påminnelser', roles: ['sysadmin'] },
   { href: '/admin/logs', label: 'Loggar', roles: ['quality_lead', 'sysadmin'] },
   { href: '/readyz', label: 'Driftstatus', roles: ['care_admin', 'sysadmin'] },
 ];

@@ -1,7 +1,8 @@
 /** Care units and clinicians: the catalogue every booking and fee reads. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { CareUnit, Clinician } from './entities';
-import { insertIgnore } from './insert';
+import { fillNulls, insertIgnore } from './insert';
+import type { ReminderPolicy } from '../domain/reminders';
 
 export async function listCareUnits(em: EntityManager) {
   const units = await em.find(CareUnit, {}, { orderBy: { name: 'asc' } });
@@ -40,7 +41,10 @@ export async function findCareUnit(em: EntityManager, id: string): Promise<CareU
   return em.findOne(CareUnit, { id });
 }
 
-/** Inserts units and clinicians that are missing (demo and test data). */
+/**
+ * Inserts units and clinicians that are missing (demo and test data), and gives rows that exist
+ * without an SMS number the one given here (a number set since, on *Påminnelser*, is kept).
+ */
 export async function ensureCare(
   em: EntityManager,
   units: Array<Omit<CareUnit, 'createdAt' | 'invoicing'> & Partial<Pick<CareUnit, 'invoicing'>>>,
@@ -48,6 +52,56 @@ export async function ensureCare(
 ): Promise<void> {
   await insertIgnore(em, CareUnit, units);
   await insertIgnore(em, Clinician, clinicians);
+  await fillNulls(
+    em,
+    CareUnit,
+    'phone',
+    units.map((u) => ({ id: u.id, value: u.phone })),
+  );
+  await fillNulls(
+    em,
+    Clinician,
+    'phone',
+    clinicians.map((c) => ({ id: c.id, value: c.phone })),
+  );
+}
+
+/** A unit's reminders as its sysadmin keeps them: the stored policy (null: the default) and its SMS number. */
+export interface UnitReminders {
+  id: string;
+  name: string;
+  hsaId: string;
+  reminderPolicy: ReminderPolicy | null;
+  phone: string | null;
+}
+
+/**
+ * The reminder settings of these units, by name.
+ * @param unitIds - null: every unit
+ */
+export async function listUnitReminders(em: EntityManager, unitIds: string[] | null): Promise<UnitReminders[]> {
+  const units = await em.find(CareUnit, unitIds ? { id: { $in: unitIds } } : {}, { orderBy: { name: 'asc' } });
+  return units.map(({ id, name, hsaId, reminderPolicy, phone }) => ({
+    id,
+    name,
+    hsaId,
+    reminderPolicy: reminderPolicy ?? null,
+    phone: phone ?? null,
+  }));
+}
+
+/**
+ * Sets a unit's reminder policy and SMS number; encounters created from now on carry the policy in
+ * their input (api/encounters/service.ts), those already started keep theirs.
+ * @param policy - the whole policy; null: the default (domain/reminders.ts)
+ * @param phone - E.164, or null: no SMS to the unit when a patient waits
+ */
+export async function setUnitReminders(
+  em: EntityManager,
+  unitId: string,
+  settings: { policy: ReminderPolicy | null; phone: string | null },
+): Promise<void> {
+  await em.nativeUpdate(CareUnit, { id: unitId }, { reminderPolicy: settings.policy, phone: settings.phone });
 }
 
 /** The names of the units these rows belong to, by id (one query for a list). */

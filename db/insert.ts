@@ -20,3 +20,23 @@ export async function insertIgnore<T extends object>(
     .execute('run');
   return res.affectedRows;
 }
+
+/**
+ * Sets one column on rows where it is still null, by id; a value already there (someone's later edit)
+ * is kept. Lets demo seeding add a new column's values to rows an earlier run wrote, and run again.
+ * @param rows - `{ id, value }` per row; a null value sets nothing
+ * @returns how many rows were filled
+ */
+export async function fillNulls<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  column: keyof T & string,
+  rows: Array<{ id: string; value: unknown }>,
+): Promise<number> {
+  let filled = 0;
+  for (const { id, value } of rows) {
+    if (value === null || value === undefined) continue;
+    filled += await em.nativeUpdate(entity, { id, [column]: null } as never, { [column]: value } as never);
+  }
+  return filled;
+}

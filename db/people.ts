@@ -117,3 +117,8 @@ export async function reminderContactFor(
 export async function setReminderChannels(em: EntityManager, patientId: string, channels: ReminderChannels) {
   await em.nativeUpdate(Patient, { id: patientId }, { reminderChannels: channels });
 }
+
+/** The patient's mobile number, where SMS reminders go (demo and test data; null removes it). */
+export async function setPatientPhone(em: EntityManager, patientId: string, phone: string | null) {
+  await em.nativeUpdate(Patient, { id: patientId }, { phone });
+}

@@ -1,12 +1,12 @@
-/** Demo data for `npm start`: two care units, clinicians, slots, and patients of every kind. Idempotent. */
+/** Demo data for `npm start`: two care units, clinicians, slots, and patients of every kind, with SMS numbers. Idempotent. */
 import { TZDate } from '@date-fns/tz';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addDays, STOCKHOLM } from '../domain/dates';
 import { luhnCheckDigit } from '../domain/personnummer';
 import { isWorkingDay } from '../domain/working-days';
 import { ensureCare } from './care';
-import { VisitCode } from './entities';
-import { insertIgnore } from './insert';
+import { Patient, VisitCode } from './entities';
+import { fillNulls, insertIgnore } from './insert';
 import type { UnitCode } from '../domain/registration';
 import { ensurePeople } from './people';
 import { addSlots } from './slots';
@@ -18,6 +18,13 @@ import type { Invoicing, Profession, ProtectedIdentity, Region, StaffRoleName } 
  * (`.data/` unless VARDMOTE_DATA_DIR says otherwise); the import page names it outside production.
  */
 export const DEMO_BGMAX_SAMPLE = 'demo/bgmax-exempel.txt';
+
+/**
+ * A demo phone number: PTS keeps 070-174 06 05 … 070-174 06 99 for fiction, so an SMS to one reaches
+ * nobody even if it left the test SMS centre (E.164, as the SMS centre wants it).
+ * @param n - 5–99
+ */
+const fictionMobile = (n: number) => `+4670174${String(600 + n).padStart(4, '0')}`;
 
 /** A valid 12-digit personnummer from birth date (YYYYMMDD) and a three-digit birth number. */
 export function demoPersonnummer(yyyymmdd: string, serial: string): string {
@@ -32,6 +39,8 @@ interface DemoUnit {
   freeBelowAge: number;
   freeFromAge: number;
   invoicing?: Invoicing;
+  /** The unit's SMS number for a patient waiting unnoticed (E.164). */
+  phone: string;
 }
 
 const UNITS = {
@@ -42,6 +51,7 @@ const UNITS = {
     region: 'stockholm',
     freeBelowAge: 18,
     freeFromAge: 85,
+    phone: fictionMobile(5),
   },
   boras: {
     id: '00000000-0000-4000-8000-000000000002',
@@ -51,6 +61,7 @@ const UNITS = {
     freeBelowAge: 20,
     freeFromAge: 85,
     invoicing: 'monthly',
+    phone: fictionMobile(6),
   },
 } satisfies Record<string, DemoUnit>;
 
@@ -78,6 +89,8 @@ interface DemoClinician {
   title: string;
   profession: Profession;
   unit: DemoUnitName;
+  /** For the SMS when a patient waits unnoticed (E.164). */
+  phone: string;
 }
 
 interface DemoPatient {
@@ -87,6 +100,8 @@ interface DemoPatient {
   familyName: string;
   protectedIdentity: ProtectedIdentity;
   email: string | null;
+  /** Where SMS reminders go (E.164): the demo's patients with mail have a mobile number too. */
+  phone: string | null;
 }
 
 const PATIENTS = {
@@ -97,6 +112,7 @@ const PATIENTS = {
     familyName: 'Andersson',
     protectedIdentity: 'none',
     email: 'anna.andersson@example.se',
+    phone: fictionMobile(11),
   },
   erik: {
     id: '00000000-0000-4000-8000-000000000202',
@@ -105,6 +121,7 @@ const PATIENTS = {
     familyName: 'Eriksson',
     protectedIdentity: 'none',
     email: 'erik.eriksson@example.se',
+    phone: fictionMobile(12),
   },
   greta: {
     id: '00000000-0000-4000-8000-000000000203',
@@ -113,6 +130,7 @@ const PATIENTS = {
     familyName: 'Gustafsson',
     protectedIdentity: 'none',
     email: null,
+    phone: null,
   },
   sara: {
     id: '00000000-0000-4000-8000-000000000204',
@@ -121,6 +139,7 @@ const PATIENTS = {
     familyName: 'Lindqvist',
     protectedIdentity: 'none',
     email: 'sara.lindqvist@example.se',
+    phone: fictionMobile(13),
   },
   liam: {
     id: '00000000-0000-4000-8000-000000000205',
@@ -129,6 +148,7 @@ const PATIENTS = {
     familyName: 'Lindqvist',
     protectedIdentity: 'none',
     email: null,
+    phone: null,
   },
   karin: {
     id: '00000000-0000-4000-8000-000000000206',
@@ -137,6 +157,7 @@ const PATIENTS = {
     familyName: 'Nilsson',
     protectedIdentity: 'none',
     email: 'karin.nilsson@example.se',
+    phone: fictionMobile(14),
   },
   nora: {
     id: '00000000-0000-4000-8000-000000000207',
@@ -145,6 +166,7 @@ const PATIENTS = {
     familyName: 'Nilsson',
     protectedIdentity: 'skyddad_folkbokforing',
     email: null,
+    phone: null,
   },
   per: {
     id: '00000000-0000-4000-8000-000000000208',
@@ -153,6 +175,7 @@ const PATIENTS = {
     familyName: 'Olsson',
     protectedIdentity: 'none',
     email: 'per.olsson@example.se',
+    phone: fictionMobile(15),
   },
   olle: {
     id: '00000000-0000-4000-8000-000000000209',
@@ -161,6 +184,7 @@ const PATIENTS = {
     familyName: 'Olsson',
     protectedIdentity: 'none',
     email: 'olle.olsson@example.se',
+    phone: fictionMobile(16),
   },
   johanna: {
     id: '00000000-0000-4000-8000-000000000210',
@@ -169,6 +193,7 @@ const PATIENTS = {
     familyName: 'Berglund',
     protectedIdentity: 'none',
     email: 'johanna.berglund@example.se',
+    phone: fictionMobile(17),
   },
   maja: {
     id: '00000000-0000-4000-8000-000000000211',
@@ -177,6 +202,7 @@ const PATIENTS = {
     familyName: 'Berglund',
     protectedIdentity: 'none',
     email: null,
+    phone: null,
   },
   mikael: {
     id: '00000000-0000-4000-8000-000000000212',
@@ -185,6 +211,7 @@ const PATIENTS = {
     familyName: 'Strand',
     protectedIdentity: 'none',
     email: 'mikael.strand@example.se',
+    phone: fictionMobile(18),
   },
   elsa: {
     id: '00000000-0000-4000-8000-000000000213',
@@ -193,6 +220,7 @@ const PATIENTS = {
     familyName: 'Strand',
     protectedIdentity: 'none',
     email: 'elsa.strand@example.se',
+    phone: fictionMobile(19),
   },
   sven: {
     id: '00000000-0000-4000-8000-000000000214',
@@ -201,6 +229,7 @@ const PATIENTS = {
     familyName: 'Svensson',
     protectedIdentity: 'skyddad_folkbokforing',
     email: null,
+    phone: null,
   },
 } satisfies Record<string, DemoPatient>;
 
@@ -229,6 +258,7 @@ export const DEMO = {
       title: 'Specialistläkare allmänmedicin',
       profession: 'doctor',
       unit: 'sodermalm',
+      phone: fictionMobile(21),
     },
     johan: {
       id: '00000000-0000-4000-8000-000000000102',
@@ -239,6 +269,7 @@ export const DEMO = {
       title: 'Distriktssköterska',
       profession: 'nurse',
       unit: 'sodermalm',
+      phone: fictionMobile(22),
     },
     fatima: {
       id: '00000000-0000-4000-8000-000000000103',
@@ -249,6 +280,7 @@ export const DEMO = {
       title: 'Legitimerad läkare',
       profession: 'doctor',
       unit: 'boras',
+      phone: fictionMobile(23),
     },
     lars: {
       id: '00000000-0000-4000-8000-000000000104',
@@ -259,6 +291,7 @@ export const DEMO = {
       title: 'Legitimerad fysioterapeut',
       profession: 'physiotherapist',
       unit: 'boras',
+      phone: fictionMobile(24),
     },
   } satisfies Record<string, DemoClinician>,
   patients: PATIENTS,
@@ -359,6 +392,13 @@ export async function seedDemoData(em: EntityManager, today: string, days = 10):
         guardianId: DEMO.patients[l.guardian].id,
         childId: DEMO.patients[l.child].id,
       })),
+    );
+    // A database seeded before patients had numbers gets them now; a number changed since is kept.
+    await fillNulls(
+      tx,
+      Patient,
+      'phone',
+      Object.values(DEMO.patients as Record<DemoPatientName, DemoPatient>).map((p) => ({ id: p.id, value: p.phone })),
     );
     await ensureStaff(tx, demoStaff());
     // Example registration codes (RULES.md §10 cites VGR's chat row; the video and phone rows are

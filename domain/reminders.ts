@@ -112,7 +112,7 @@ export function reminderSms(c: ReminderContent): string {
     case 'before-meeting':
       return `${c.unitName}: Ditt digitala vårdmöte börjar ${when}. Logga in och gå till mötet: ${c.link}`;
     case 'open-invitation':
-      return `${c.unitName}: Du har fått en kallelse till ett digitalt vårdmöte. Välj en tid: ${c.link}`;
+      return `${c.unitName}: Du har fått en kallelse till ett digitalt vårdmöte. Välj en tid på 1177.se eller kontakta mottagningen: ${c.link}`;
   }
 }
 

@@ -31,8 +31,11 @@ async function main(): Promise<void> {
     // A worker a test spawns serves its metrics here, not on npm start's port.
     WORKER_METRICS_PORT: String(TEST_PORTS.workerMetrics),
   });
+  // A run on moved ports keeps its own data and pid files: a fresh start clears the data folder and
+  // stops the processes its pid files name, which would be another run's in the same checkout.
+  const offset = process.env.VARDMOTE_TEST_PORT_OFFSET;
   const services = await startServices({
-    dataDir: path.join(ROOT, '.data', 'test'),
+    dataDir: path.join(ROOT, '.data', offset && Number(offset) !== 0 ? `test-${Number(offset)}` : 'test'),
     ports: TEST_PORTS,
     temporalUi: false,
     fresh: true,

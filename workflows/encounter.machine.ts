@@ -216,8 +216,7 @@ export class EncounterMachine {
     if (slot && reached('video')) d.noShowAt = plusSeconds(slot.startsAt, p.noShowGraceSeconds);
     // From here a cancellation or move by the patient's side costs the no-show fee (RULES.md §2), unless booked this late.
     const lateFrom = slot ? plusSeconds(slot.startsAt, -p.lateCancelSeconds) : null;
-    if (this.#reminders && slot && lateFrom && Date.parse(slot.bookedAt) <= Date.parse(lateFrom))
-      d.lateCancelFrom = lateFrom;
+    if (slot && lateFrom && Date.parse(slot.bookedAt) <= Date.parse(lateFrom)) d.lateCancelFrom = lateFrom;
     if (sessionEndedAt && reached('documentation')) {
       d.documentationReminderAt = plusSeconds(sessionEndedAt, p.documentationReminderSeconds);
       d.documentationOverdueAt = plusSeconds(sessionEndedAt, p.documentationOverdueSeconds);

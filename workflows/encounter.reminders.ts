@@ -91,7 +91,9 @@ export function createReminders(host: ReminderHost) {
           await condition(changed);
           continue;
         }
-        if (await condition(changed, msUntil(next.at))) continue;
+        // Due already (the SMS at booking): no timer at all (a zero timeout would need the SDK's own patch).
+        const wait = msUntil(next.at);
+        if (wait > 0 ? await condition(changed, wait) : changed()) continue;
         sent.add(keyOf(next, startsAt));
         await send(next, startsAt);
         await host.project();

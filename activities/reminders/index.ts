@@ -32,7 +32,8 @@ export interface ReminderActivityDeps {
 }
 
 /** Where the patient confirms or cancels after logging in (Mina sidor). */
-export const reminderLink = (publicUrl: string, encounterId: string) => `${publicUrl}/mina-sidor/moten/${encounterId}`;
+export const reminderLink = (publicUrl: string, encounterId: string) =>
+  `${publicUrl}/mina-sidor/moten/${encounterId}?source=reminder`;
 
 export function createReminderActivities({ orm, mailer, sms = null, publicUrl = '' }: ReminderActivityDeps) {
   const deliverMail = createDelivery({ orm, mailer });

@@ -4,7 +4,16 @@ import type { Client } from '@temporalio/client';
 import { Grantee, holdsIn } from '../http/access';
 import type { EncounterScope } from '../http/guards';
 import { logAccess, onEncounter } from '../http/audit';
-import { CHARGE_LABELS, EVENT_LABELS, FEE_REASON_LABELS, OUTCOME_LABELS, ROLE_LABELS, SOURCE_LABELS, statusLabel, sv } from '../../domain/labels';
+import {
+  CHARGE_LABELS,
+  EVENT_LABELS,
+  FEE_REASON_LABELS,
+  OUTCOME_LABELS,
+  ROLE_LABELS,
+  SOURCE_LABELS,
+  statusLabel,
+  sv,
+} from '../../domain/labels';
 import { waitingForLabel } from '../../domain/waiting-for';
 import { listClinicians } from '../../db/care';
 import { listSlots } from '../../db/slots';

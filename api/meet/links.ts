@@ -92,6 +92,22 @@ export async function enterMeeting(em: EntityManager, token: string, person: str
   return claimed ? { ...claimed, key, publisherId } : null;
 }
 
+/**
+ * The patient's own way in from Mina sidor (where the reminder leads): a patient link made for the
+ * logged-in person and bound to them at once, as entering through a mailed link would; the unit's links stay.
+ */
+export async function enterFromMinaSidor(
+  em: EntityManager,
+  encounterId: string,
+  person: string,
+  ttlSeconds: number,
+): Promise<MeetingSession | null> {
+  const token = newSecret();
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  await insertJoinTokens(em, [{ tokenHash: hash(token), encounterId, role: 'patient', createdBy: person, expiresAt }]);
+  return enterMeeting(em, token, person);
+}
+
 /** The meeting page session behind an X-Meeting-Key, with who opened it, or null. */
 export async function findMeetingSession(
   em: EntityManager,

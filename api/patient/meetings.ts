@@ -13,14 +13,19 @@ import { HttpError } from '../http/errors';
 import { get, post, type RouteDef } from '../http/route';
 import { runUpdate } from '../encounters/updates';
 import { liveState } from '../encounters/service';
+import { enterFromMinaSidor } from '../meet/links';
+import { mayEnter } from '../meet/entry';
+import { principalId, saveSession } from '../auth';
 import { findCareUnit, findClinician } from '../../db/care';
 import { findPatient, setReminderChannels } from '../../db/people';
 import { REMINDER_CHANNELS } from '../../db/entities';
+import { stockholmDateOf } from '../../domain/dates';
 import { listFeeOre, noShowFeeOre } from '../../domain/fees';
+import { ageOn } from '../../domain/personnummer';
 import * as m from '../../workflows/encounter.messages';
 
 /** Steps in which the patient's side may still confirm or cancel a booked time. */
-const OPEN_STEPS: readonly m.EncounterStatus[] = ['eligibility', 'identity', 'booking', 'pre-meeting', 'video'];
+export const OPEN_STEPS: readonly m.EncounterStatus[] = ['eligibility', 'identity', 'booking', 'pre-meeting', 'video'];
 
 const CHANNEL_LABELS: Record<(typeof REMINDER_CHANNELS)[number], string> = {
   both: 'SMS och e-post',
@@ -30,12 +35,30 @@ const CHANNEL_LABELS: Record<(typeof REMINDER_CHANNELS)[number], string> = {
 };
 
 const Source = z.object({ source: z.enum(m.CANCEL_SOURCES).optional() }).passthrough();
+// A link cut short in an SMS or mail still opens the page; only the forms' own field is checked strictly.
+const PageSource = z.object({ source: z.enum(m.CANCEL_SOURCES).optional().catch(undefined) }).passthrough();
+const CancelForm = Source.extend({ late: z.enum(['0', '1']).optional() });
 const Channels = z.object({ patientId: z.string().uuid(), channels: z.enum(REMINDER_CHANNELS) }).passthrough();
 
 const NOTICES: Record<string, string> = {
   bekraftad: 'Tack! Du har bekräftat att du kommer.',
   avbokad: 'Tiden är avbokad.',
+  sen: 'Tiden för att avboka utan kostnad har just passerat. Avgiften står nedan – avboka igen om du vill.',
 };
+
+/** From the late-cancel deadline on, a cancellation costs the no-show fee (RULES.md §2). */
+const isLate = (state: m.EncounterState) =>
+  !!state.deadlines.lateCancelFrom && Date.now() >= Date.parse(state.deadlines.lateCancelFrom);
+
+/** The room is open for the patient: the video step, the meeting not over. */
+const roomOpen = (state: m.EncounterState) => state.status === 'video' && !state.sessionEndedAt;
+
+/** The late-cancel window as the patient reads it ("24 timmar", "90 minuter"), from the booked time and its deadline. */
+function lateWindowText(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes % 60 === 0) return minutes === 60 ? '1 timme' : `${minutes / 60} timmar`;
+  return minutes === 1 ? '1 minut' : `${minutes} minuter`;
+}
 
 async function showMeeting(deps: AppDeps, req: Request, res: Response, enc: EncounterScope): Promise<void> {
   const { row } = enc;
@@ -44,14 +67,17 @@ async function showMeeting(deps: AppDeps, req: Request, res: Response, enc: Enco
     throw new HttpError(503, 'vårdmötet kan inte läsas just nu, försök igen om en stund', 'id', 'unavailable');
   const unit = (await findCareUnit(req.em, row.careUnitId))!;
   const clinician = state.slot ? await findClinician(req.em, state.slot.clinicianId) : null;
+  // The fee as recordFee will decide it: today's age against the unit's limits, the meeting's modality.
+  const age = ageOn(row.personnummer, stockholmDateOf(new Date()));
+  const exempt = age < unit.freeBelowAge || age >= unit.freeFromAge;
   const feeOre = clinician
-    ? noShowFeeOre(unit.region, listFeeOre(unit.region, clinician.profession, 'video'), false)
+    ? noShowFeeOre(unit.region, listFeeOre(unit.region, clinician.profession, state.modality), exempt)
     : null;
   const slot = state.slot;
   const open = !!slot && OPEN_STEPS.includes(state.status) && !state.sessionStartedAt;
   const lateFrom = state.deadlines.lateCancelFrom ?? null;
-  const late = !!lateFrom && Date.now() >= Date.parse(lateFrom);
-  const source = Source.parse(req.query).source ?? 'mina-sidor';
+  const late = isLate(state);
+  const source = PageSource.parse(req.query).source ?? 'mina-sidor';
   await logAccess(req, onEncounter(row, 'read', { detail: { page: 'mina-sidor:mote' } }));
   res.set('cache-control', 'no-store').render('patient/meeting', {
     layout: 'meet',
@@ -68,7 +94,11 @@ async function showMeeting(deps: AppDeps, req: Request, res: Response, enc: Enco
     confirmed: !!slot && state.attendanceConfirmedAt?.startsAt === slot.startsAt,
     late,
     lateFrom,
+    lateWindow: slot && lateFrom ? lateWindowText(Date.parse(slot.startsAt) - Date.parse(lateFrom)) : null,
     feeOre,
+    canJoin: roomOpen(state),
+    opensAt: state.status === 'pre-meeting' ? (state.deadlines.roomOpensAt ?? null) : null,
+    openInvitation: !slot && !!state.invitation && !state.invitation.acceptedAt && !m.isTerminal(state.status),
     notice: NOTICES[String(req.query.klart ?? '')] ?? null,
   });
 }
@@ -85,11 +115,33 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
       res.redirect(303, `/mina-sidor/moten/${enc.row.id}?klart=bekraftad`);
     }),
     post('/mina-sidor/moten/:id/avboka', MINE, async (req, res, enc) => {
-      const { source } = Source.parse(req.body);
+      const { source, late } = CancelForm.parse(req.body);
+      // The fee is stated before the click: a page shown before the deadline passed asks again instead.
+      const state = await liveState(temporal, enc.row.workflowId);
+      if (state && isLate(state) && late !== '1') return res.redirect(303, `/mina-sidor/moten/${enc.row.id}?klart=sen`);
       const reason = source === 'reminder' ? 'Avbokad av patienten från påminnelsen' : 'Avbokad av patienten';
       const arg: { reason: string; source?: m.CancelSource } = { reason, source: source ?? 'mina-sidor' };
       await runUpdate(temporal, req, enc, m.cancelUpdate, arg);
       res.redirect(303, `/mina-sidor/moten/${enc.row.id}?klart=avbokad`);
+    }),
+    // Into the meeting from here, behind the same server-enforced waiting room as a mailed link.
+    post('/mina-sidor/moten/:id/anslut', MINE, async (req, res, enc) => {
+      const state = await liveState(temporal, enc.row.workflowId);
+      if (!state || !roomOpen(state))
+        throw new HttpError(409, 'mötet är inte öppet just nu; det öppnar en stund före starttiden', 'id', 'WrongStep');
+      const verdict = await mayEnter(req, enc.row, 'patient');
+      if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, 'id', verdict.reason);
+      const person = principalId(req.principal!);
+      const entered = await req.em.transactional(async (tx) => {
+        const e = await enterFromMinaSidor(tx, enc.row.id, person, deps.config.meet.linkTtlSeconds);
+        const detail = { actingAs: verdict.actingAs, from: 'mina-sidor' };
+        if (e) await logAccess(req, onEncounter(enc.row, 'open-meeting', { detail }), tx);
+        return e;
+      });
+      if (!entered) throw new HttpError(409, 'mötet kunde inte öppnas, försök igen', 'id', 'WrongStep');
+      req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
+      await saveSession(req);
+      res.redirect(303, `/meet/room/${entered.encounterId}`);
     }),
     get('/mina-sidor/paminnelser', roles('patient'), async (req, res) => {
       const mine = (await patientsFor(req.em, req.principal!)) ?? [];

@@ -13,6 +13,7 @@ import { invoiceLabel } from '../../domain/invoices';
 import { encounterScoped, roles } from '../http/guards';
 import { runUpdate } from '../encounters/updates';
 import { get, post, type RouteDef } from '../http/route';
+import { OPEN_STEPS } from './meetings';
 import { rateEncounter, ratingViews } from './rating';
 
 export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
@@ -46,6 +47,8 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
           ...i,
           statusLabel: m.STATUS_LABELS_SV[i.status as m.EncounterStatus] ?? i.status,
           needsIdentity: i.status === 'identity',
+          // A booked time not yet over: the patient confirms or cancels it on the meeting's page (issue 27).
+          canConfirmOrCancel: !!i.scheduledStart && OPEN_STEPS.includes(i.status as m.EncounterStatus),
           forChild: mine.find((x) => x.patientId === i.patientId)?.actingAs === 'guardian',
           rating: rating.view(i),
         })),

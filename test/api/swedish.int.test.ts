@@ -1,7 +1,7 @@
 /**
- * Staff read Swedish: no English code word of the workflow (statuses, steps, timeline events,
- * outcomes, "waiting for" sentences) appears in the text of a rendered back-office page, for
- * encounters that went every way.
+ * Staff and patients read Swedish: no English code word of the workflow (statuses, steps, timeline
+ * events, outcomes, "waiting for" sentences) appears in the text of a rendered back-office page or
+ * page of Mina sidor, for encounters that went every way.
  */
 import * as m from '../../workflows/encounter.messages';
 import { EVENT_LABELS, OUTCOME_LABELS, WAITING_LABELS } from '../../domain/labels';
@@ -94,4 +94,42 @@ it('no page of the back office shows an English code word', async () => {
   // The check itself can fail: a page showing a code word is caught.
   expect(englishIn('Status: pre-meeting')).toEqual(['pre-meeting']);
   expect(englishIn('737abd3f-f5ec-41b4-a230-0fee8d96f676@example.se')).toEqual([]);
+});
+
+it('no page of Mina sidor shows an English code word', async () => {
+  const f = await makeFixture(stack.ctx.orm, { units: ['boras'], with: ['staff'] });
+  const patient: m.Actor = { id: 'p', role: 'patient' };
+  const ids: string[] = [];
+  // Booked about 2 h ahead: one confirmed from the reminder, one cancelled from it, one left open.
+  const booked = async () => {
+    const e = await startEncounter(stack.ctx, f, f.adultId, { lateCancelSeconds: 3600 });
+    await throughIdentity(e.handle, f);
+    const slot = await makeSlot(stack.ctx.orm, f.clinicianId, 7200 + 60 * ids.length, 1);
+    await e.handle.executeUpdate(m.bookUpdate, { args: [{ actor: admin, slotId: slot.id }] });
+    ids.push(e.id);
+    return e;
+  };
+  const confirmed = await booked();
+  await confirmed.handle.executeUpdate(m.confirmAttendanceUpdate, { args: [{ actor: patient, source: 'reminder' }] });
+  const cancelled = await booked();
+  await cancelled.handle.executeUpdate(m.cancelUpdate, {
+    args: [{ actor: patient, reason: 'Avbokad av patienten från påminnelsen', source: 'reminder' }],
+  });
+  await booked();
+  ids.push((await startEncounter(stack.ctx, f, f.adultId)).id);
+
+  const me = await login(stack.app, { personnummer: f.adultPnr });
+  const pages = [
+    '/mina-sidor',
+    '/mina-sidor/avgifter',
+    '/mina-sidor/paminnelser',
+    ...ids.flatMap((id) => [`/mina-sidor/moten/${id}`, `/mina-sidor/moten/${id}?source=reminder`]),
+  ];
+  const found: Record<string, string[]> = {};
+  for (const path of pages) {
+    const res = await me.get(path).expect(200);
+    const words = englishIn(textOf(res.text));
+    if (words.length) found[path] = words;
+  }
+  expect(found).toEqual({});
 });

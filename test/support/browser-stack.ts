@@ -14,6 +14,7 @@ import { startTestWorker, TestWorker } from '../../testkit/worker';
 import { testPorts } from '../../scripts/ports';
 import { routeTable } from '../../api/http/access';
 import type { JournalPort } from '../../activities/journal';
+import type { SmsGateway } from '../../activities/sms/gateway';
 
 export const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 export const BASE = `http://127.0.0.1:${PORT}`;
@@ -29,11 +30,12 @@ export interface BrowserStack {
 /**
  * @param prepare - runs once the database is reachable, before the worker starts (e.g. demo data)
  * @param opts - `freshDatabase`: the stack on a new, empty database of its own (as a first start);
- *   `journal`: the worker's journal port (default: its in-process test journal)
+ *   `journal`: the worker's journal port (default: its in-process test journal); `sms`: the worker's SMS
+ *   gateway (default: one that keeps what it sends)
  */
 export function useBrowserStack(
   prepare?: (ctx: TestContext) => Promise<unknown>,
-  opts: { freshDatabase?: boolean; journal?: () => JournalPort } = {},
+  opts: { freshDatabase?: boolean; journal?: () => JournalPort; sms?: () => SmsGateway } = {},
 ): BrowserStack {
   const stack = {} as BrowserStack;
   let server: Server | undefined;
@@ -45,6 +47,7 @@ export function useBrowserStack(
     stack.worker = await startTestWorker(stack.ctx, {
       rooms: stack.rooms,
       ...(opts.journal ? { journal: opts.journal() } : {}),
+      ...(opts.sms ? { sms: opts.sms() } : {}),
     });
     stack.app = testApp(stack.ctx);
     server = await new Promise<Server>((resolve) => {

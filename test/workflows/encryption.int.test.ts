@@ -60,6 +60,7 @@ it('a whole encounter leaves no personnummer, patient name, e-mail or note text 
     'journal-export',
     'serialised-updates',
     'invoicing',
+    'reminders',
   ];
   const isPatchMarker = (text: string) => {
     const v: unknown = JSON.parse(text);
