@@ -4,43 +4,33 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { OutboxMessage, OutboxStatus } from './entities';
 import { insertIgnore } from './insert';
 
+/** Whose message it is and where it goes: the Utkorg row's key, owner and recipient. */
+interface OutboxEntry {
+  idempotencyKey: string;
+  encounterId: string | null;
+  careUnitId: string | null;
+  patientId: string | null;
+  recipient: string;
+  text: string;
+}
+
 /** Stores the message unless its key exists; returns the stored row (the first one on a retry). */
-export async function enqueueMail(
+async function enqueue(
   em: EntityManager,
-  m: {
-    idempotencyKey: string;
-    encounterId: string | null;
-    careUnitId: string | null;
-    patientId: string | null;
-    recipient: string;
-    subject: string;
-    html: string;
-    text: string;
-  },
+  m: OutboxEntry & Pick<OutboxMessage, 'subject' | 'html' | 'channel'>,
 ): Promise<{ id: string; status: OutboxStatus }> {
   await insertIgnore(em, OutboxMessage, [{ id: randomUUID(), ...m, status: 'pending' }]);
   const row = await em.findOneOrFail(OutboxMessage, { idempotencyKey: m.idempotencyKey }, { fields: ['id', 'status'] });
   return { id: row.id, status: row.status };
 }
 
+/** A mail in the Utkorg, stored once per key. */
+export const enqueueMail = (em: EntityManager, m: OutboxEntry & { subject: string; html: string }) =>
+  enqueue(em, { ...m, channel: 'mail' });
+
 /** An SMS as an outbox row: subject 'SMS', no HTML; the recipient is the number in E.164. */
-export async function enqueueSms(
-  em: EntityManager,
-  m: {
-    idempotencyKey: string;
-    encounterId: string | null;
-    careUnitId: string | null;
-    patientId: string | null;
-    recipient: string;
-    text: string;
-  },
-): Promise<{ id: string; status: OutboxStatus }> {
-  await insertIgnore(em, OutboxMessage, [
-    { id: randomUUID(), ...m, subject: 'SMS', html: '', channel: 'sms', status: 'pending' },
-  ]);
-  const row = await em.findOneOrFail(OutboxMessage, { idempotencyKey: m.idempotencyKey }, { fields: ['id', 'status'] });
-  return { id: row.id, status: row.status };
-}
+export const enqueueSms = (em: EntityManager, m: OutboxEntry) =>
+  enqueue(em, { ...m, subject: 'SMS', html: '', channel: 'sms' });
 
 /** The SMS centre accepted the message under this id (its delivery receipt will name it). */
 export async function markSmsSent(em: EntityManager, id: string, providerMessageId: string): Promise<void> {

@@ -103,6 +103,7 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
   async function withEncounter(
     body: (h: Awaited<ReturnType<typeof start>>, stubs: ReturnType<typeof stubActivities>) => Promise<void>,
     policy: m.EncounterPolicy = m.DEFAULT_POLICY,
+    extra: Pick<m.EncounterInput, 'invitation'> = {},
   ) {
     const taskQueue = `timeskip-${Math.random().toString(36).slice(2)}`;
     const stubs = stubActivities();
@@ -113,7 +114,7 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
       activities: stubs.acts,
     });
     await worker.runUntil(async () => {
-      const h = await start(taskQueue, policy);
+      const h = await start(taskQueue, policy, extra);
       try {
         await body(h, stubs);
       } catch (err) {
@@ -125,11 +126,15 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
     return stubs.calls;
   }
 
-  const start = (taskQueue: string, policy: m.EncounterPolicy = m.DEFAULT_POLICY) =>
+  const start = (
+    taskQueue: string,
+    policy: m.EncounterPolicy = m.DEFAULT_POLICY,
+    extra: Pick<m.EncounterInput, 'invitation'> = {},
+  ) =>
     env.client.workflow.start(encounterWorkflow, {
       taskQueue,
       workflowId: `encounter-ts-${Math.random().toString(36).slice(2)}`,
-      args: [{ encounterId: 'e1', patientId: 'p1', careUnitId: 'u1', requestedBy: ADMIN, policy }],
+      args: [{ encounterId: 'e1', patientId: 'p1', careUnitId: 'u1', requestedBy: ADMIN, policy, ...extra }],
     });
 
   /** Eligible, identified and booked on a slot `hoursAhead` from the workflow's now. */
@@ -318,41 +323,22 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
   });
 
   it('an open kallelse not booked after 3 days gets one reminder (SMS and mail), and only one however long it stays open', async () => {
-    const taskQueue = `timeskip-${Math.random().toString(36).slice(2)}`;
-    const stubs = stubActivities();
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: stubs.acts,
-    });
-    await worker.runUntil(async () => {
-      const h = await env.client.workflow.start(encounterWorkflow, {
-        taskQueue,
-        workflowId: `encounter-ts-${Math.random().toString(36).slice(2)}`,
-        args: [
-          {
-            encounterId: 'e1',
-            patientId: 'p1',
-            careUnitId: 'u1',
-            requestedBy: ADMIN,
-            invitation: { purpose: 'Uppföljning' },
-            policy: WITH_REMINDERS,
-          },
-        ],
-      });
-      await env.sleep(3 * 24 * HOUR - 60_000);
-      expect(stubs.calls.sendReminder).toBeUndefined();
-      await env.sleep(2 * 60_000);
-      expect((stubs.calls.sendReminder as Array<{ kind: string }>).map((c) => c.kind)).toEqual([
-        'open-invitation',
-        'open-invitation',
-      ]);
-      await env.sleep(4 * 24 * HOUR);
-      // Once only, however long it stays open.
-      expect(stubs.calls.sendReminder).toHaveLength(2);
-      await h.executeUpdate(m.cancelUpdate, { args: [{ actor: ADMIN, reason: 'Test klar' }] });
-      await h.result();
-    });
+    const calls = await withEncounter(
+      async (h, stubs) => {
+        await env.sleep(3 * 24 * HOUR - 60_000);
+        expect(stubs.calls.sendReminder).toBeUndefined();
+        await env.sleep(2 * 60_000);
+        expect((stubs.calls.sendReminder as Array<{ kind: string }>).map((c) => c.kind)).toEqual([
+          'open-invitation',
+          'open-invitation',
+        ]);
+        await env.sleep(4 * 24 * HOUR);
+        await h.executeUpdate(m.cancelUpdate, { args: [{ actor: ADMIN, reason: 'Test klar' }] });
+        await h.result();
+      },
+      WITH_REMINDERS,
+      { invitation: { purpose: 'Uppföljning' } },
+    );
+    expect(calls.sendReminder).toHaveLength(2);
   });
 });
