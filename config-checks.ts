@@ -137,6 +137,9 @@ function smppProductionProblem(url: string): string | null {
   const u = new URL(url);
   if (decodeURIComponent(u.username) === TEST_SMSC_SYSTEM_ID)
     return 'the local test SMS centre never runs in production';
+  const password = decodeURIComponent(u.password);
+  if (password.startsWith('change-me') || password.startsWith('dev-'))
+    return 'the SMS centre password is still an example or development value';
   if (u.protocol === 'smpp:' && !isLoopback(u.hostname))
     return `${u.hostname} is not this machine: production reaches an SMS centre over TLS only (smpps://)`;
   return null;

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { GuardianLink, Patient, ProtectedIdentity, type ReminderChannels } from './entities';
 import { insertIgnore } from './insert';
 import { decideProxy } from '../domain/guardianship';
+import { stockholmDateOf } from '../domain/dates';
 
 /** The patient's id for a normalised personnummer, or null. */
 export async function findPatientIdByPersonnummer(em: EntityManager, personnummer: string): Promise<string | null> {
@@ -99,18 +100,33 @@ export async function reminderContactFor(
   const patient = await em.findOneOrFail(Patient, { id: patientId });
   let { email = null, phone = null } = patient;
   if (!email || !phone) {
-    const links = await em.find(
-      GuardianLink,
-      { childId: patientId, blocked: false },
-      { orderBy: { createdAt: 'asc' } },
-    );
-    const guardians = links.length ? await em.find(Patient, { id: { $in: links.map((l) => l.guardianId) } }) : [];
-    const byId = new Map(guardians.map((g) => [g.id, g]));
-    const ordered = links.map((l) => byId.get(l.guardianId)).filter((g) => g !== undefined);
-    email ??= ordered.find((g) => g.email)?.email ?? null;
-    phone ??= ordered.find((g) => g.phone)?.phone ?? null;
+    const guardians = await guardiansWhoMayAct(em, patient);
+    email ??= guardians.find((g) => g.email)?.email ?? null;
+    phone ??= guardians.find((g) => g.phone)?.phone ?? null;
   }
   return { email, phone, channels: patient.reminderChannels };
+}
+
+/**
+ * The guardians who may act for this patient today under the 1177 proxy rules (RULES.md §4: not for a
+ * child of 13 or more or with protected identity, not a guardian with protected identity or blocked),
+ * oldest link first: only they get a child's reminders.
+ */
+async function guardiansWhoMayAct(em: EntityManager, patient: Patient): Promise<Patient[]> {
+  const links = await em.find(GuardianLink, { childId: patient.id }, { orderBy: { createdAt: 'asc' } });
+  if (!links.length) return [];
+  const people = await em.find(Patient, { id: { $in: links.map((l) => l.guardianId) } });
+  const byId = new Map(people.map((g) => [g.id, g]));
+  const guardians = links.map((l) => ({ person: byId.get(l.guardianId)!, blocked: l.blocked }));
+  const date = stockholmDateOf(new Date());
+  const input = {
+    patient: pick(patient),
+    guardians: guardians.map((g) => ({ ...pick(g.person), blocked: g.blocked })),
+  };
+  const verified = (g: Patient) => ({ personnummer: g.personnummer, loa: 'loa3' });
+  return guardians
+    .filter((g) => decideProxy({ ...input, verified: verified(g.person), date }).allowed)
+    .map((g) => g.person);
 }
 
 /** The patient's (or child's) choice of reminder channels, set on Mina sidor. */

@@ -44,6 +44,7 @@ export const EVENT_LABELS: Record<string, string> = {
   'journal-entered-by-hand': 'Införd i journalen för hand',
   'reminder-sent': 'Påminnelse skickad till patienten',
   'reminder-failed': 'Påminnelsen kunde inte skickas',
+  'reminder-skipped': 'Påminnelsen skickades inte (för sent)',
   'attendance-confirmed': 'Patienten bekräftade att hen kommer',
   'waiting-alert-sent': 'Vårdgivare och mottagning fick SMS: patienten väntar',
   'waiting-alert-failed': 'SMS om väntande patient kunde inte skickas',

@@ -21,7 +21,10 @@ export interface ReminderPolicy {
   smsAttempts: number;
 }
 
-/** VGR's practice (RULES.md §2): an SMS at booking, the evening before, and shortly before the meeting. */
+/**
+ * Close to VGR's practice (RULES.md §2: SMS at booking, the same morning, 15 minutes before and at the
+ * start): an SMS at booking, SMS and mail the evening before and 15 minutes before the meeting.
+ */
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
   atBooking: true,
   dayBeforeHour: 18,
@@ -85,7 +88,6 @@ export interface ReminderContent {
   startsAt: string | null;
   /** Where the patient confirms, cancels or joins after logging in. */
   link: string;
-  language?: 'sv';
 }
 
 /** The Stockholm wall-clock time of an instant, as the patient reads it ("tisdag 8 december kl. 14:00"). */

@@ -36,12 +36,18 @@ export interface ReminderHost {
 }
 
 const msUntil = (iso: string): number => Math.max(0, Date.parse(iso) - Date.now());
+/** A day-before or before-meeting reminder this late is not sent. */
+const STALE_MS = 2 * 3600_000;
 const keyOf = (r: PlannedReminder, startsAt: string | null) => `${r.kind}@${startsAt ?? 'open'}`;
 
 export function createReminders(host: ReminderHost) {
   const retry = { initialInterval: '1s', maximumInterval: '30s', nonRetryableErrorTypes: [...ACTIVITY_FAILURE_TYPES] };
   const timeout = `${host.activityTimeoutSeconds}s`;
-  const mail = proxyActivities<ReminderActivities>({ startToCloseTimeout: timeout, retry });
+  // A mail server away for good must not hold up the later reminders: a bounded number of attempts.
+  const mail = proxyActivities<ReminderActivities>({
+    startToCloseTimeout: timeout,
+    retry: { ...retry, maximumAttempts: 10 },
+  });
   // An SMS centre that stays away ends as a visible failure after the policy's attempts; the mail does not wait for it.
   const sms = proxyActivities<ReminderActivities>({
     startToCloseTimeout: timeout,
@@ -95,6 +101,16 @@ export function createReminders(host: ReminderHost) {
         const wait = msUntil(next.at);
         if (wait > 0 ? await condition(changed, wait) : changed()) continue;
         sent.add(keyOf(next, startsAt));
+        // Come too late (a worker away for hours, a slow send before it): a reminder after the start, or a
+        // day-before one in the night, helps nobody.
+        const now = Date.now();
+        const stale =
+          (startsAt !== null && now >= Date.parse(startsAt)) ||
+          ((next.kind === 'day-before' || next.kind === 'before-meeting') && now - Date.parse(next.at) > STALE_MS);
+        if (stale) {
+          host.record('reminder-skipped', next.kind, startsAt ? { startsAt } : undefined);
+          continue;
+        }
         await send(next, startsAt);
         await host.project();
       }
@@ -110,9 +126,14 @@ export function createReminders(host: ReminderHost) {
         const noticed = await condition(() => host.waitingOver() || !host.waitingUnnoticed(), seconds * 1000);
         if (noticed) continue;
         try {
-          const { recipients } = await sms.sendWaitingAlert({ encounterId: host.encounterId });
-          host.alerted(new Date(Date.now()).toISOString());
-          host.record('waiting-alert-sent', 'sent', { recipients, waitedSeconds: seconds });
+          const alert = await sms.sendWaitingAlert({ encounterId: host.encounterId });
+          // The patient's page says the clinician was told only when an SMS really went.
+          const told = alert.sent > 0;
+          if (told) host.alerted(new Date(Date.now()).toISOString());
+          host.record(told ? 'waiting-alert-sent' : 'waiting-alert-failed', told ? 'sent' : 'refused', {
+            ...alert,
+            waitedSeconds: seconds,
+          });
         } catch (err) {
           host.record('waiting-alert-failed', 'refused', { error: failure(err) });
         }

@@ -17,6 +17,7 @@ import {
   type ReminderKind,
 } from '../../domain/reminders';
 import { businessFailure } from '../errors';
+import { isTerminal, type EncounterStatus } from '../../workflows/encounter.messages';
 import { createDelivery, type Mailer } from '../mail';
 import { renderMail } from '../mail/render';
 import { createSmsDelivery } from '../sms';
@@ -53,6 +54,8 @@ export function createReminderActivities({ orm, mailer, sms = null, publicUrl = 
       const em = orm.em.fork();
       const encounter = await findEncounter(em, input.encounterId);
       if (!encounter) throw businessFailure('NotFound', `encounter ${input.encounterId} does not exist`);
+      // A retry after the encounter was cancelled (or ended) sends nothing.
+      if (isTerminal(encounter.status as EncounterStatus)) return { status: 'skipped' };
       const [unit, contact] = await Promise.all([
         findCareUnit(em, encounter.careUnitId),
         reminderContactFor(em, encounter.patientId),
@@ -87,7 +90,7 @@ export function createReminderActivities({ orm, mailer, sms = null, publicUrl = 
     },
 
     /** A patient waits unnoticed: one SMS to the booked clinician and one to the unit, where they have numbers. */
-    async sendWaitingAlert(input: { encounterId: string }): Promise<{ recipients: number }> {
+    async sendWaitingAlert(input: { encounterId: string }): Promise<{ recipients: number; sent: number }> {
       const em = orm.em.fork();
       const encounter = await findEncounter(em, input.encounterId);
       if (!encounter?.clinicianId || !encounter.scheduledStart)
@@ -107,13 +110,23 @@ export function createReminderActivities({ orm, mailer, sms = null, publicUrl = 
         ['unit', unit!.phone],
       ] as const;
       let recipients = 0;
+      let sent = 0;
+      let failure: unknown = null;
       for (const [who, raw] of numbers) {
         const to = raw ? toE164(raw) : null;
         if (!to) continue;
-        await deliverSms(`${input.encounterId}:waiting-alert:${who}`, owner, { to, text });
         recipients++;
+        // Each number on its own: a refused clinician's number still lets the unit's go.
+        try {
+          const res = await deliverSms(`${input.encounterId}:waiting-alert:${who}`, owner, { to, text });
+          if (res.status === 'sent' || res.status === 'delivered') sent++;
+        } catch (err) {
+          failure = err;
+        }
       }
-      return { recipients };
+      // Nothing went and something failed: the activity retries (what went is not sent again).
+      if (sent === 0 && failure) throw failure;
+      return { recipients, sent };
     },
   };
 }

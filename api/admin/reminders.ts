@@ -204,7 +204,7 @@ export function unitReminderRoutes(_deps: AppDeps): RouteDef[] {
             action: 'update',
             target: `care-unit:${unit.id}:paminnelser`,
             careUnitId: unit.id,
-            detail: { policy: form.policy, phone: form.phone },
+            detail: { policy: form.policy, phoneSet: form.phone !== null },
           },
           tx,
         );

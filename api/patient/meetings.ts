@@ -46,9 +46,11 @@ const NOTICES: Record<string, string> = {
   sen: 'Tiden för att avboka utan kostnad har just passerat. Avgiften står nedan – avboka igen om du vill.',
 };
 
+const noticeFor = (key: unknown) => (typeof key === 'string' && Object.hasOwn(NOTICES, key) ? NOTICES[key] : null);
+
 /** From the late-cancel deadline on, a cancellation costs the no-show fee (RULES.md §2). */
 const isLate = (state: m.EncounterState) =>
-  !!state.deadlines.lateCancelFrom && Date.now() >= Date.parse(state.deadlines.lateCancelFrom);
+  !!state.deadlines.lateCancelFrom && Date.now() > Date.parse(state.deadlines.lateCancelFrom);
 
 /** The room is open for the patient: the video step, the meeting not over. */
 const roomOpen = (state: m.EncounterState) => state.status === 'video' && !state.sessionEndedAt;
@@ -99,7 +101,7 @@ async function showMeeting(deps: AppDeps, req: Request, res: Response, enc: Enco
     canJoin: roomOpen(state),
     opensAt: state.status === 'pre-meeting' ? (state.deadlines.roomOpensAt ?? null) : null,
     openInvitation: !slot && !!state.invitation && !state.invitation.acceptedAt && !m.isTerminal(state.status),
-    notice: NOTICES[String(req.query.klart ?? '')] ?? null,
+    notice: noticeFor(req.query.klart),
   });
 }
 
@@ -118,7 +120,9 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
       const { source, late } = CancelForm.parse(req.body);
       // The fee is stated before the click: a page shown before the deadline passed asks again instead.
       const state = await liveState(temporal, enc.row.workflowId);
-      if (state && isLate(state) && late !== '1') return res.redirect(303, `/mina-sidor/moten/${enc.row.id}?klart=sen`);
+      if (!state)
+        throw new HttpError(503, 'vårdmötet kan inte läsas just nu, försök igen om en stund', 'id', 'unavailable');
+      if (isLate(state) && late !== '1') return res.redirect(303, `/mina-sidor/moten/${enc.row.id}?klart=sen`);
       const reason = source === 'reminder' ? 'Avbokad av patienten från påminnelsen' : 'Avbokad av patienten';
       const arg: { reason: string; source?: m.CancelSource } = { reason, source: source ?? 'mina-sidor' };
       await runUpdate(temporal, req, enc, m.cancelUpdate, arg);
@@ -130,7 +134,11 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
       if (!state || !roomOpen(state))
         throw new HttpError(409, 'mötet är inte öppet just nu; det öppnar en stund före starttiden', 'id', 'WrongStep');
       const verdict = await mayEnter(req, enc.row, 'patient');
-      if (!verdict.ok) throw new HttpError(verdict.status, verdict.message, 'id', verdict.reason);
+      if (!verdict.ok) {
+        const refused = { outcome: 'refused' as const, detail: { reason: verdict.reason } };
+        await logAccess(req, onEncounter(enc.row, 'open-meeting', refused));
+        throw new HttpError(verdict.status, verdict.message, 'id', verdict.reason);
+      }
       const person = principalId(req.principal!);
       const entered = await req.em.transactional(async (tx) => {
         const e = await enterFromMinaSidor(tx, enc.row.id, person, deps.config.meet.linkTtlSeconds);
@@ -185,12 +193,16 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
           'forbidden',
         );
       }
-      await setReminderChannels(req.em, patientId, channels);
-      await logAccess(req, {
-        action: 'update',
-        target: 'mina-sidor:paminnelser',
-        patientIds: [patientId],
-        detail: { channels },
+      // The change and its access-log row commit together.
+      await req.em.transactional(async (tx) => {
+        await setReminderChannels(tx, patientId, channels);
+        const entry = {
+          action: 'update',
+          target: 'mina-sidor:paminnelser',
+          patientIds: [patientId],
+          detail: { channels },
+        };
+        await logAccess(req, entry, tx);
       });
       res.redirect(303, '/mina-sidor/paminnelser?sparat');
     }),

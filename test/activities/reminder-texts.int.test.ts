@@ -18,7 +18,7 @@ const STARTS = '2026-12-08T13:00:00.000Z';
 const PUBLIC = 'https://vardmote.example.se';
 
 let ctx: TestContext;
-let f: FixtureWith<'guardian'>;
+let f: FixtureWith<'guardian' | 'protected-child'>;
 const mailer = captureMailer();
 const sms = captureSms();
 let acts: ReturnType<typeof createReminderActivities>;
@@ -30,7 +30,7 @@ beforeAll(async () => {
   acts = createReminderActivities({ orm: ctx.orm, mailer, sms, publicUrl: PUBLIC });
 });
 beforeEach(async () => {
-  f = await makeFixture(ctx.orm, { with: ['guardian'] });
+  f = await makeFixture(ctx.orm, { with: ['guardian', 'protected-child'] });
   mailer.sent.length = 0;
   sms.sent.length = 0;
 });
@@ -109,4 +109,18 @@ it("the patient's choice decides the channel; a child's reminders go to the guar
     [id, other],
   );
   expect(Number(rows[0].n)).toBe(1);
+});
+
+it('a child with protected identity gets no reminder through a guardian (RULES.md §4: no proxy)', async () => {
+  await sql('update patient set phone = null, email = null where id = ?', [f.protectedChildId]);
+  await sql('update patient set phone = ? where id in (select guardian_id from guardian_link where child_id = ?)', [
+    '+46705550002',
+    f.protectedChildId,
+  ]);
+  const id = await encounterFor(f.protectedChildId);
+  for (const channel of ['sms', 'mail'] as const)
+    expect((await acts.sendReminder({ encounterId: id, kind: 'day-before', startsAt: STARTS, channel })).status).toBe(
+      'skipped',
+    );
+  expect(sms.sent).toEqual([]);
 });

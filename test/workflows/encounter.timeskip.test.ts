@@ -9,7 +9,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { EncounterActivities } from '../../activities/encounter';
 import { answerAll } from '../../domain/eligibility';
-import { addDays, isoWeekday } from '../../domain/dates';
+import { addDays, isoWeekday, stockholmDateOf } from '../../domain/dates';
 import { DEFAULT_REMINDER_POLICY, stockholmAt } from '../../domain/reminders';
 import { easterSunday } from '../../domain/working-days';
 import { encounterWorkflow } from '../../workflows/encounter';
@@ -73,7 +73,7 @@ function stubActivities() {
     // Billed by another system: no invoice workflow here (those are tested on the dev server).
     billingOf: track('billingOf', async () => null),
     sendReminder: track('sendReminder', async () => ({ status: 'sent', outboxId: 'r1' })),
-    sendWaitingAlert: track('sendWaitingAlert', async () => ({ recipients: 2 })),
+    sendWaitingAlert: track('sendWaitingAlert', async () => ({ recipients: 2, sent: 2 })),
   };
   return { acts, calls, startSlotAt: (iso: string) => (slotStart = iso) };
 }
@@ -279,16 +279,19 @@ describeIfServer('encounter timers on the time-skipping test server (RULES.md de
 
   it('a reschedule moves the reminders to the new time; a cancel stops them (no reminder for a cancelled time)', async () => {
     const calls = await withEncounter(async (h, stubs) => {
-      await booked(h, stubs, 72);
-      const first = (await h.query(m.stateQuery)).slot!.startsAt;
+      // 10:00 Stockholm time three days ahead, moved two days later; whatever the hour the test runs.
+      const today = stockholmDateOf(new Date(Number(await env.currentTimeMs())));
+      const first = stockholmAt(addDays(today, 3), 10);
+      const moved = stockholmAt(addDays(today, 5), 10);
+      await booked(h, stubs, first);
       await env.sleep(6 * HOUR);
-      const moved = new Date(Date.parse(first) + 48 * HOUR).toISOString();
       stubs.startSlotAt(moved);
       await h.executeUpdate(m.rescheduleUpdate, { args: [{ actor: ADMIN, slotId: 's2' }] });
       await sleepUntil(new Date(Date.parse(first) + HOUR).toISOString());
       // Nothing for the old time, one day-before for the new one still ahead.
       expect((await sent(h)).filter((r) => r.startsAt === first).map((r) => r.kind)).toEqual(['booked']);
-      await sleepUntil(new Date(Date.parse(moved) - 12 * HOUR).toISOString());
+      // 20:00 the evening before the new time: its day-before reminder (18:00) is out, the 09:45 one not yet.
+      await sleepUntil(stockholmAt(addDays(today, 4), 20));
       await h.executeUpdate(m.cancelUpdate, { args: [{ actor: ADMIN, reason: 'Patienten ringde' }] });
       await h.result();
       const kinds = (await sent(h)).filter((r) => r.startsAt === moved).map((r) => r.kind);
