@@ -55,6 +55,9 @@ it('production SMS goes over TLS: smpps:// to the SMS centre, smpp:// only on th
   expect(() => loadConfig({ ...SAFE, SMPP_URL: `smpps://${TEST_SMSC_SYSTEM_ID}:pw@smsc.region.example` })).toThrow(
     /SMPP_URL: the local test SMS centre never runs in production/,
   );
+  expect(() => loadConfig({ ...SAFE, SMPP_URL: 'smpps://vardmote:change-me@smsc.region.example:3550' })).toThrow(
+    /SMPP_URL: the SMS centre password is still an example/,
+  );
   // Outside production the test SMS centre on this machine is the point.
   expect(() =>
     loadConfig({ ...SAFE, NODE_ENV: 'development', SMPP_URL: `smpp://${TEST_SMSC_SYSTEM_ID}:pw@127.0.0.1:2775` }),

@@ -78,7 +78,8 @@ describe('.env.example', () => {
     const vars = Object.fromEntries(
       [...ENV_EXAMPLE.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)].map(([, k, v]) => [
         k,
-        v.replace(/^change-me.*/, 'x'.repeat(40)),
+        // A whole value, or a password inside a URL (SMPP_URL's).
+        v.replace(/^change-me.*/, 'x'.repeat(40)).replace(/:change-me@/, `:${'x'.repeat(20)}@`),
       ]),
     );
     vars.PAYLOAD_KEYS = `k2026:${Buffer.alloc(32, 7).toString('base64')}`;
