@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { deadlineOf } from '../domain/messages';
-import { ratingCounts } from './ratings';
+import type { RatingCount } from './ratings';
 
 export interface MonthUnitFigures {
   month: string;
@@ -32,6 +32,8 @@ const MONTH = `to_char(coalesce(e.scheduled_start, e.created_at) at time zone 'E
 export async function monthlyFigures(
   em: EntityManager,
   f: { fromMonth: string; toMonth: string; careUnitIds: string[] | null },
+  /** The same period's ratings (`ratingCounts`), read once by the page for its chart too. */
+  scores: RatingCount[],
 ): Promise<MonthUnitFigures[]> {
   const scope = f.careUnitIds ? `and e.care_unit_id in (${f.careUnitIds.map(() => '?').join(', ') || 'null'})` : '';
   const rows = await em.execute<Array<Record<string, string | null>>>(
@@ -50,7 +52,6 @@ export async function monthlyFigures(
      group by 1, 2, 3 order by 1, 3`,
     [f.fromMonth, f.toMonth, ...(f.careUnitIds ?? [])],
   );
-  const scores = await ratingCounts(em, f);
   return rows.map((r) => {
     const n = (k: string) => Number(r[k] ?? 0);
     const rated = scores.filter((x) => x.month === r.month && x.careUnitId === r.careUnitId);

@@ -1,6 +1,7 @@
 /** Mail activities: render a template, store it in the outbox once, then hand it to the mailer. */
 import { findCareUnit, findClinician } from '../../db/care';
 import { findEncounter } from '../../db/encounters';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm';
 import { enqueueMail, markMailFailed, markMailSent } from '../../db/outbox';
 import { findPatient, mailAddressFor } from '../../db/people';
@@ -38,16 +39,31 @@ export function createDelivery({ orm, mailer }: { orm: Orm; mailer: Mailer }) {
       html: msg.html,
       text: msg.text,
     });
-    if (row.status !== 'pending' && row.status !== 'failed') return { outboxId: row.id, status: row.status };
-    try {
+    return sendOnce(em, row, async () => {
       const res = await mailer.send(msg);
       await markMailSent(em, row.id, res.status);
-      return { outboxId: row.id, status: res.status };
-    } catch (err) {
-      await markMailFailed(em, row.id, String(err));
-      throw err;
-    }
+      return res.status;
+    });
   };
+}
+
+/**
+ * The Utkorg's rule for every channel: a row already sent or stored is not sent again; a send that fails
+ * marks the row failed and rethrows, so the activity retries.
+ * @param send - sends, marks the row, and gives its new status
+ */
+export async function sendOnce(
+  em: EntityManager,
+  row: { id: string; status: string },
+  send: () => Promise<string>,
+): Promise<{ outboxId: string; status: string }> {
+  if (row.status !== 'pending' && row.status !== 'failed') return { outboxId: row.id, status: row.status };
+  try {
+    return { outboxId: row.id, status: await send() };
+  } catch (err) {
+    await markMailFailed(em, row.id, String(err));
+    throw err;
+  }
 }
 
 export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer }) {

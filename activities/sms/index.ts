@@ -1,9 +1,9 @@
 /** SMS delivery for activities: store the SMS in the outbox (Utkorg) once, then hand it to the SMS gateway. */
 import type { Orm } from '../../db/orm';
-import { enqueueSms, markMailFailed, markMailSent, markSmsSent, recordDelivery } from '../../db/outbox';
+import { enqueueSms, markMailSent, markSmsSent, recordDelivery } from '../../db/outbox';
 import { toE164 } from '../../domain/phone';
 import { businessFailure } from '../errors';
-import type { MailOwner } from '../mail';
+import { sendOnce, type MailOwner } from '../mail';
 import { SmsRefusedError, type SmsGateway, type SmsMessage, type SmsReceipt } from './gateway';
 
 export * from './gateway';
@@ -31,17 +31,17 @@ export function createSmsDelivery({ orm, sms }: { orm: Orm; sms: SmsGateway | nu
       recipient: to,
       text: msg.text,
     });
-    if (row.status !== 'pending' && row.status !== 'failed') return { outboxId: row.id, status: row.status };
-    if (!sms) {
-      await markMailSent(em, row.id, 'stored');
-      return { outboxId: row.id, status: 'stored' };
-    }
     try {
-      const res = await sms.send({ to, text: msg.text });
-      await markSmsSent(em, row.id, res.messageId);
-      return { outboxId: row.id, status: 'sent' };
+      return await sendOnce(em, row, async () => {
+        if (!sms) {
+          await markMailSent(em, row.id, 'stored');
+          return 'stored';
+        }
+        const res = await sms.send({ to, text: msg.text });
+        await markSmsSent(em, row.id, res.messageId);
+        return 'sent';
+      });
     } catch (err) {
-      await markMailFailed(em, row.id, String(err));
       // A bad number stays bad: the activity stops instead of retrying.
       if (err instanceof SmsRefusedError && err.permanent) throw businessFailure('Refused', err.message, 'to');
       throw err;

@@ -49,19 +49,20 @@ export function followupRoutes(_deps: AppDeps): RouteDef[] {
   const load = async (req: Request) => {
     const { from, to } = period(req);
     const scope = { fromMonth: from, toMonth: to, careUnitIds: unitsFor(req.principal!, READERS) };
+    const scores = await ratingCounts(req.em, scope);
     const [figures, deviations, answers] = [
-      await monthlyFigures(req.em, scope),
+      await monthlyFigures(req.em, scope, scores),
       await monthlyDeviations(req.em, scope),
       await monthlyAnswerTimes(req.em, scope),
     ];
     // Aggregates only (no patient is named), still an access to patient data in bulk: logged.
     await logAccess(req, { action: 'read', target: 'admin:followup', detail: { from, to } });
-    return { from, to, figures, deviations, answers };
+    return { from, to, figures, deviations, answers, scores };
   };
 
   return [
     get('/admin/followup', roles(...READERS), async (req, res) => {
-      const { from, to, figures, deviations, answers } = await load(req);
+      const { from, to, figures, deviations, answers, scores } = await load(req);
       const months = [...new Set(figures.map((f) => f.month))];
       const byMonth = months.map((mo) => {
         const rows = figures.filter((f) => f.month === mo);
@@ -70,11 +71,6 @@ export function followupRoutes(_deps: AppDeps): RouteDef[] {
         return { label: mo, values };
       });
       // Ratings per month by score (comments are patients' own words and are never shown here).
-      const scores = await ratingCounts(req.em, {
-        fromMonth: from,
-        toMonth: to,
-        careUnitIds: unitsFor(req.principal!, READERS),
-      });
       const ratingMonths = [...new Set(scores.map((r) => r.month))];
       const categories = [...new Set(deviations.map((d) => d.category))];
       const devMonths = [...new Set(deviations.map((d) => d.month))];
