@@ -48,7 +48,7 @@ export async function startEncounter(
   f: Pick<Fixture, 'unitId'>,
   patientId: string,
   policy: Partial<m.EncounterPolicy> = {},
-  extra: { reason?: string } = {},
+  extra: { reason?: string; invitation?: { purpose: string } } = {},
 ): Promise<{ id: string; handle: WorkflowHandle }> {
   const { id, workflowId } = await createEncounter(
     ctx.orm.em.fork(),

@@ -153,6 +153,8 @@ it('with the SMS centre down: the SMS is retried, then a visible failure, and th
     expect(out.map((o) => o.status)).toEqual(['failed', 'failed']);
     expect(out[0].error).toBeTruthy();
     await handle.executeUpdate(m.cancelUpdate, { args: [{ actor: admin, reason: 'Testet klart' }] });
+    await handle.result();
+    await maybeRecordHistory(handle, 'reminders-sms-down');
   } finally {
     await deadGateway.close();
   }
@@ -209,4 +211,25 @@ it('the patient confirms from the reminder, then waits unnoticed: one SMS to the
   await handle.result();
   expect(smsc.messages.filter((x) => x.text.includes(`/admin/encounters/${id}`))).toHaveLength(2);
   await maybeRecordHistory(handle, 'reminders-waiting');
+});
+
+it('an open kallelse not booked in time gets its reminder by SMS and mail, pointing to 1177', async () => {
+  worker = await startTestWorker(ctx, { sms: gateway });
+  const reminders = { ...FAST, beforeMeetingSeconds: null, openInvitationSeconds: 2 };
+  const { id, handle } = await startEncounter(
+    ctx,
+    f,
+    f.adultId,
+    { reminders },
+    { invitation: { purpose: 'Kontroll' } },
+  );
+  const state = await waitForState(handle, (s) => events(s, 'reminder-sent').length === 1, 20_000);
+  expect(events(state, 'reminder-sent')[0]).toMatchObject({
+    outcome: 'open-invitation',
+    detail: { channels: ['mail', 'sms'] },
+  });
+  expect(smsFor(id).map((x) => x.text)).toEqual([expect.stringContaining('Välj en tid på 1177.se')]);
+  await handle.executeUpdate(m.cancelUpdate, { args: [{ actor: admin, reason: 'Testet klart' }] });
+  await handle.result();
+  await maybeRecordHistory(handle, 'reminders-open-invitation');
 });

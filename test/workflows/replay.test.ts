@@ -64,6 +64,9 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       // SMPP, then cancelled; and attendance confirmed from the reminder, the waiting-room SMS alert.
       'reminders',
       'reminders-waiting',
+      // The SMS centre down (the SMS failed, the mail sent) and an open kallelse reminded.
+      'reminders-sms-down',
+      'reminders-open-invitation',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
