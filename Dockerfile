@@ -1,13 +1,14 @@
 # Vårdmöte's web and worker image (docker-compose.yml runs both from it with different commands).
-# Multi-stage: packages are installed without dev dependencies in a build stage; the runtime runs as
-# the unprivileged `node` user with Debian's chromium for invoice PDFs.
+# Multi-stage: packages are installed without dev dependencies in a build stage (so embedded-postgres and
+# the other test stand-ins' packages stay out); the runtime runs as the unprivileged `node` user with
+# Debian's chromium for invoice PDFs. The base is the exact Node.js scripts/node-env.sh pins.
 
-FROM node:24-bookworm-slim AS deps
+FROM node:24.22.3-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-FROM node:24-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends chromium tini ca-certificates libxml2-utils \
  && rm -rf /var/lib/apt/lists/*
@@ -31,7 +32,8 @@ COPY admin-ui ./admin-ui
 COPY media ./media
 COPY temporal ./temporal
 COPY observability ./observability
-COPY scripts/migrate.ts scripts/ports.ts ./scripts/
+# The one-shot jobs of docker-compose.yml: the migrations and the database roles.
+COPY scripts/migrate.ts scripts/db-roles.ts scripts/ports.ts ./scripts/
 # The meeting page's browser bundle is built at start into dist/: the only folder the app writes.
 RUN mkdir -p dist && chown node:node dist
 USER node

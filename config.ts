@@ -23,7 +23,14 @@ export const DEMO_BANKGIRO = '5555-5555';
 /** Where both providers send the browser back after logout (registered there as post-logout redirect URI). */
 export const POST_LOGOUT_PATH = '/login?utloggad=1';
 
-const wsUrl = () => z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL');
+/** One ws:// URL per Janus server, comma-separated in the same order in each Janus URL setting. */
+const wsUrls = () =>
+  z
+    .string()
+    .refine(
+      (v) => list(v).length > 0 && list(v).every((u) => /^wss?:\/\//.test(u)),
+      'must be ws:// or wss:// URLs, comma-separated',
+    );
 const minutes = () => z.coerce.number().int().min(1);
 const perMinute = (n: number) => z.coerce.number().int().min(1).default(n);
 const port = (n: number) => z.coerce.number().int().min(0).max(65535).default(n);
@@ -42,6 +49,12 @@ const oidcClient = (who: 'PATIENT' | 'STAFF', defaults: { clientId: string; scop
 /** Every setting, each declared once with its environment variable; see docs/configuration.md. */
 export const Settings = z.object({
   databaseUrl: env('DATABASE_URL', z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')),
+  /**
+   * A demonstration deployment (docker-compose.demo.yml, the production-shape test): production
+   * otherwise, but the local stand-ins (test identity provider, journal, engagement index, SMS centre)
+   * are let in, and every page says DEMO. Never for real patients.
+   */
+  demo: env('VARDMOTE_DEMO', bool.default(false)),
   temporal: z.object({
     address: env('TEMPORAL_ADDRESS', z.string().min(3).default(`127.0.0.1:${DEV_PORTS.temporal}`)),
     namespace: env('TEMPORAL_NAMESPACE', z.string().min(1).default('default')),
@@ -55,10 +68,11 @@ export const Settings = z.object({
     apiKey: env('TEMPORAL_API_KEY', z.string().optional()),
   }),
   janus: z.object({
-    wsUrl: env('JANUS_WS_URL', wsUrl().default(`ws://127.0.0.1:${DEV_PORTS.janusWs}`)),
-    /** The Janus WebSocket URL browsers use (behind a TLS proxy in production); defaults to JANUS_WS_URL. */
-    publicWsUrl: env('JANUS_PUBLIC_WS_URL', wsUrl().optional()),
-    adminUrl: env('JANUS_ADMIN_URL', wsUrl().default(`ws://127.0.0.1:${DEV_PORTS.janusAdmin}`)),
+    /** Janus's WebSocket API; several, comma-separated, spread new rooms over several Janus servers. */
+    wsUrl: env('JANUS_WS_URL', wsUrls().default(`ws://127.0.0.1:${DEV_PORTS.janusWs}`)),
+    /** The Janus WebSocket URL browsers use (behind a TLS proxy in production), per server; defaults to JANUS_WS_URL. */
+    publicWsUrl: env('JANUS_PUBLIC_WS_URL', wsUrls().optional()),
+    adminUrl: env('JANUS_ADMIN_URL', wsUrls().default(`ws://127.0.0.1:${DEV_PORTS.janusAdmin}`)),
     adminSecret: env('JANUS_ADMIN_SECRET', z.string().min(8).default('dev-janus-admin-secret')),
     /** Janus' api_secret: the server's own WebSocket sessions carry it (browsers carry a per-page token instead). */
     apiSecret: env('JANUS_API_SECRET', z.string().min(16).optional()),
@@ -66,6 +80,44 @@ export const Settings = z.object({
     eventSecret: env('JANUS_EVENT_SECRET', z.string().min(8).default('dev-janus-event-secret')),
     /** Whether /readyz needs Janus, and whether rooms are real (false: in-memory rooms, video unavailable). */
     required: env('JANUS_REQUIRED', bool.default(true)),
+    /** Read by Janus's own config (media/janus/janus.jcfg): the public address(es) its host candidates carry behind a 1:1 NAT. */
+    nat1to1Mapping: env(
+      'JANUS_NAT_1_1_MAPPING',
+      z
+        .string()
+        .regex(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/, 'must be IP addresses, comma-separated')
+        .optional(),
+    ),
+    /** Read by Janus's own config: a STUN server Janus asks for its public address, host:port. */
+    stunServer: env(
+      'JANUS_STUN_SERVER',
+      z
+        .string()
+        .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port')
+        .optional(),
+    ),
+  }),
+  /**
+   * STUN/TURN for browsers (issue 31): the URIs handed to every meeting page with a short-lived
+   * credential in the TURN REST scheme (media/turn-credentials.ts), signed with the TURN server's secret.
+   */
+  turn: z.object({
+    urls: env(
+      'TURN_URLS',
+      z
+        .string()
+        .refine(
+          (v) => list(v).every((u) => /^(stun|turns?):[^\s]+$/.test(u)),
+          'must be stun:, turn: or turns: URIs, comma-separated',
+        )
+        .optional(),
+    ),
+    secret: env('TURN_SECRET', z.string().min(16).optional()),
+    // Only a new relay allocation checks it; the page asks again for a later peer connection once it has run out.
+    credentialTtlSeconds: env(
+      'TURN_CREDENTIAL_TTL_SECONDS',
+      z.coerce.number().int().min(300).max(86_400).default(3600),
+    ),
   }),
   /** How long a one-time meeting link stays valid. */
   meet: z.object({
@@ -266,9 +318,16 @@ export interface OidcClientConfig {
  * @param vars - usually process.env
  */
 export function loadConfig(vars: Record<string, string | undefined> = process.env): Config {
-  const parsed = ConfigSchema.safeParse(inputFrom(Settings, vars));
+  const { input, problems: unread } = inputFrom(Settings, vars);
+  const parsed = ConfigSchema.safeParse(input);
+  // A setting whose file could not be read is reported once, as that, not again as missing.
+  const unreadNames = new Set(unread.map((p) => p.name));
   const problems = [
-    ...(parsed.error?.issues ?? []).map((i) => `${envNameAt(Settings, i.path)}: ${i.message}`),
+    ...unread.map((p) => p.message),
+    ...(parsed.error?.issues ?? [])
+      .map((i) => ({ name: envNameAt(Settings, i.path), message: i.message }))
+      .filter((i) => !unreadNames.has(i.name))
+      .map((i) => `${i.name}: ${i.message}`),
     ...testSwitchProblems(vars),
   ];
   if (problems.length || !parsed.success) throw new ConfigError(problems);
@@ -299,8 +358,11 @@ function toConfig(s: Settings) {
   const { tls } = s.temporal;
   return {
     databaseUrl: s.databaseUrl,
+    demo: s.demo,
     temporal: { ...s.temporal, tls: tls.certPath || tls.caPath ? tls : undefined },
-    janus: { ...s.janus, publicWsUrl: s.janus.publicWsUrl ?? s.janus.wsUrl },
+    janus: janusConfig(s.janus),
+    /** The STUN/TURN URIs for browsers and the secret of their credentials (no URIs: host candidates only). */
+    turn: { ...s.turn, urls: list(s.turn.urls) },
     meet: s.meet,
     web: { ...s.web, publicUrl },
     mail: { ...s.mail, smtpUrl: s.mail.smtpUrl && production ? requireSmtpTls(s.mail.smtpUrl) : s.mail.smtpUrl },
@@ -337,6 +399,29 @@ function toConfig(s: Settings) {
     workerMetricsToken: s.workerMetricsToken,
     workflowBundle: s.workflowBundle,
   };
+}
+
+/** One Janus server: its id (as recorded with each room: its WebSocket URL) and its three addresses. */
+export interface JanusServer {
+  id: string;
+  wsUrl: string;
+  adminUrl: string;
+  publicWsUrl: string;
+}
+
+/** Janus as configured: the first server's addresses at the top (one server: as before), and every server. */
+function janusConfig(j: Settings['janus']) {
+  const admin = list(j.adminUrl);
+  const pub = list(j.publicWsUrl ?? j.wsUrl);
+  // config-checks.ts refuses lists of different lengths; the first entry stands in for a missing one.
+  const servers: JanusServer[] = list(j.wsUrl).map((wsUrl, i) => ({
+    id: wsUrl,
+    wsUrl,
+    adminUrl: admin[i] ?? admin[0],
+    publicWsUrl: pub[i] ?? pub[0],
+  }));
+  const [first] = servers;
+  return { ...j, wsUrl: first.wsUrl, adminUrl: first.adminUrl, publicWsUrl: first.publicWsUrl, servers };
 }
 
 /** Temporal connection options from the config (plain, mTLS, or an API key for Temporal Cloud). */

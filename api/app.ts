@@ -31,6 +31,7 @@ import { clinicianRoutes } from './admin/clinician';
 import { encounterRoutes } from './encounters/routes';
 import { mount, type RouteDef } from './http/route';
 import { createLimiters } from './http/limits';
+import { createRateCounters } from '../db/rate-limits';
 import { identityRoutes, RelyingParties } from './identity/routes';
 import { createRelyingParty } from './identity/oidc';
 import { janusEventRoutes } from './meet/janus-events';
@@ -51,7 +52,10 @@ declare module 'express-serve-static-core' {
 
 const UI_ROOT = path.resolve(__dirname, '..', 'admin-ui');
 
-/** The app and what must be closed with it (the session store's pool). */
+/** Every replica's rate-limit counters are one: the scope they share unless `AppDeps.rateLimitScope` says otherwise. */
+export const DEFAULT_RATE_LIMIT_SCOPE = 'web';
+
+/** The app and what must be closed with it (the pools of the session store and the rate-limit counters). */
 export type App = Express & {
   close(): Promise<void>;
   /** Every declared route, from the areas' tables (the route-table test reads them). */
@@ -65,7 +69,12 @@ export type App = Express & {
 export function createApp(deps: AppDeps): App {
   const { config } = deps;
   const app = express() as App;
-  const limiters = createLimiters(config.rateLimits);
+  const counters = createRateCounters({
+    databaseUrl: config.databaseUrl,
+    secret: config.session.secret,
+    scope: deps.rateLimitScope ?? DEFAULT_RATE_LIMIT_SCOPE,
+  });
+  const limiters = createLimiters(config.rateLimits, counters, deps.logger);
   const metrics =
     deps.metrics ??
     createWebMetrics({
@@ -85,6 +94,8 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.set('view engine', 'hbs');
+  // A demo deployment says so on every page (VARDMOTE_DEMO: stand-ins let in, never for real patients).
+  app.locals.demo = config.demo;
   app.set('views', path.join(UI_ROOT, 'views'));
   app.use((req, res, next) => {
     const id = randomUUID();
@@ -101,7 +112,7 @@ export function createApp(deps: AppDeps): App {
           defaultSrc: ["'self'"],
           scriptSrc: ["'self'"],
           // The meeting page talks to Janus over its WebSocket.
-          connectSrc: ["'self'", config.janus.publicWsUrl],
+          connectSrc: ["'self'", ...config.janus.servers.map((s) => s.publicWsUrl)],
           imgSrc: ["'self'", 'data:'],
           mediaSrc: ["'self'", 'blob:'],
           formAction: ["'self'"],
@@ -125,6 +136,7 @@ export function createApp(deps: AppDeps): App {
   app.close = async () => {
     await sessions.close();
     await pdf.close();
+    await counters.close();
   };
   app.use(sessions.middleware);
   app.use(authenticate(config));
@@ -152,9 +164,11 @@ export function createApp(deps: AppDeps): App {
     next();
   });
 
+  // Production refuses the embedded test provider, unless this is a demo deployment (VARDMOTE_DEMO).
+  const refuseTestProvider = config.production && !config.demo;
   const parties: RelyingParties = deps.relyingParties ?? {
-    patient: config.oidc.patient && createRelyingParty(config.oidc.patient, { refuseTestProvider: config.production }),
-    staff: config.oidc.staff && createRelyingParty(config.oidc.staff, { refuseTestProvider: config.production }),
+    patient: config.oidc.patient && createRelyingParty(config.oidc.patient, { refuseTestProvider }),
+    staff: config.oidc.staff && createRelyingParty(config.oidc.staff, { refuseTestProvider }),
   };
   app.use('/codec', codecCors(deps));
   // Every area's table, in this order (each table keeps its own order: literal paths before ':id').

@@ -26,4 +26,9 @@ export interface AppDeps {
   extraRoutes?: import('./http/route').RouteDef[];
   /** Video rooms (to admit each meeting page's Janus token); from the config when absent. */
   rooms?: VideoRooms;
+  /**
+   * Apps with the same scope share their rate-limit counters (through the database). Every replica
+   * uses the default; tests give each app its own, as each had its own counters in memory before.
+   */
+  rateLimitScope?: string;
 }

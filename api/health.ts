@@ -9,6 +9,7 @@ import { permits, type Grantee } from './http/access';
 import { anyone } from './http/guards';
 import { get, type RouteDef } from './http/route';
 import type { Client } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import type { Config } from '../config';
 import { databaseVersion, type Orm } from '../db/orm';
 import { janusInfo } from '../media/janus-probe';
@@ -23,6 +24,7 @@ export interface ProbeResult {
 }
 
 const PROBE_TIMEOUT_MS = 3000;
+const { NamespaceState } = proto.api.enums.v1;
 /** How long one probe run answers every /readyz: a burst of calls costs one run, not one each. */
 export const READY_FRESH_MS = 2000;
 /** Who sees versions, latency and error text (the back office's *Driftstatus*, Prometheus). */
@@ -43,17 +45,30 @@ export function standardProbes(orm: Orm, temporal: Client, config: Config): Heal
     {
       name: 'temporal',
       required: true,
+      // The namespace, not only the server: without it the worker cannot start and no workflow would run.
       check: async () => {
-        const info = await temporal.workflowService.getSystemInfo({});
-        return `server ${info.serverVersion ?? '?'}, namespace ${config.temporal.namespace}`;
+        const namespace = config.temporal.namespace;
+        const [info, described] = await Promise.all([
+          temporal.workflowService.getSystemInfo({}),
+          temporal.workflowService.describeNamespace({ namespace }).catch((err: Error) => {
+            throw new Error(`namespace ${namespace}: ${err.message}`);
+          }),
+        ]);
+        const state = described.namespaceInfo?.state ?? NamespaceState.NAMESPACE_STATE_UNSPECIFIED;
+        const stateName = NamespaceState[state].replace('NAMESPACE_STATE_', '').toLowerCase();
+        // A deprecated or deleted namespace takes no new workflows.
+        if (state !== NamespaceState.NAMESPACE_STATE_REGISTERED)
+          throw new Error(`namespace ${namespace} is ${stateName}`);
+        return `server ${info.serverVersion ?? '?'}, namespace ${namespace} (${stateName})`;
       },
     },
     {
       name: 'janus',
       required: config.janus.required,
+      // Every configured Janus: a room may be on any of them.
       check: async () => {
-        const info = await janusInfo(config.janus.wsUrl, PROBE_TIMEOUT_MS);
-        return `${info.name} ${info.version}`;
+        const infos = await Promise.all(config.janus.servers.map((s) => janusInfo(s.wsUrl, PROBE_TIMEOUT_MS)));
+        return [...new Set(infos.map((info) => `${info.name} ${info.version}`))].join(', ');
       },
     },
   ];

@@ -1,5 +1,6 @@
 /** MikroORM set-up: one ORM per process, migrations from an explicit list (no file globbing). */
 import { MikroORM } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { Migrator } from '@mikro-orm/migrations';
 import { ENTITY_SCHEMAS } from './entities';
 import { PostgresDefaultNamingStrategy } from './naming';
@@ -18,6 +19,8 @@ import { MigrationSummaryJournal } from './migrations/20261202-summary-journal';
 import { MigrationReminders } from './migrations/20261205-reminders';
 import { MigrationRating } from './migrations/20261205-rating';
 import { MigrationSms } from './migrations/20261205-sms';
+import { MigrationRateLimits } from './migrations/20261208-rate-limits';
+import { MigrationVideoServer } from './migrations/20261209-video-server';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -35,6 +38,8 @@ export const MIGRATIONS = [
   { name: '20261205-reminders', class: MigrationReminders },
   { name: '20261205-rating', class: MigrationRating },
   { name: '20261205-sms', class: MigrationSms },
+  { name: '20261208-rate-limits', class: MigrationRateLimits },
+  { name: '20261209-video-server', class: MigrationVideoServer },
 ];
 
 export type Orm = MikroORM;
@@ -57,10 +62,21 @@ export async function createOrm(databaseUrl: string, opts: { poolMax?: number } 
   });
 }
 
-/** Applies pending migrations; returns the names applied. */
+/** The advisory lock all migration runs take: two at once (replicas starting together) run one after the other. */
+const MIGRATION_LOCK = 0x76617264; // 'vard'
+
+/** Applies pending migrations, one process at a time; returns the names applied. */
 export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.getMigrator().up();
-  return applied.map((m) => m.name);
+  // A session-level lock on a connection of its own, held while the migrator works on the pool.
+  const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.end(); // ends the session, and with it the lock
+  }
 }
 
 /** The server's version string; also the health probe's round trip. */

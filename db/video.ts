@@ -4,13 +4,28 @@ import { LockMode } from '@mikro-orm/core';
 import { JanusHandle, JoinToken, MeetingPresence, MeetRole, VideoRoom } from './entities';
 import { insertIgnore } from './insert';
 
-/** Stores the room's PIN and secret once; returns the stored ones (the first call's on a retry). */
+/** Stores the room's PIN, secret and Janus server once; returns the stored ones (the first call's on a retry). */
 export async function ensureVideoRoom(
   em: EntityManager,
-  r: { encounterId: string; roomId: string; pin: string; secret: string },
+  r: { encounterId: string; roomId: string; pin: string; secret: string; janusServer: string | null },
 ): Promise<VideoRoom> {
   await insertIgnore(em, VideoRoom, [r]);
   return em.findOneOrFail(VideoRoom, { encounterId: r.encounterId });
+}
+
+/** Open (not destroyed) rooms per Janus server, for placing a new one; rooms of a day ago or more are left over, not open. */
+export async function openRoomsByServer(em: EntityManager): Promise<Record<string, number>> {
+  // A grouped count: SQL says it plainly (video_room_open_server_idx).
+  const rows = await em.getConnection().execute<Array<{ janus_server: string | null; n: string }>>(
+    `select janus_server, count(*) as n from video_room
+      where destroyed_at is null and created_at > now() - interval '1 day' group by janus_server`,
+  );
+  return Object.fromEntries(rows.filter((r) => r.janus_server).map((r) => [r.janus_server, Number(r.n)]));
+}
+
+/** Records that the room now lives on another Janus server (re-created there after its own was gone). */
+export async function moveVideoRoom(em: EntityManager, encounterId: string, janusServer: string): Promise<void> {
+  await em.nativeUpdate(VideoRoom, { encounterId }, { janusServer });
 }
 
 export async function findVideoRoom(em: EntityManager, encounterId: string): Promise<VideoRoom | null> {

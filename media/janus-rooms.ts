@@ -35,8 +35,9 @@ const ROOM_EXISTS = 427;
 const NO_SUCH_ROOM = 426;
 
 /**
- * Rooms on Janus. Each call opens its own short session: room changes are rare (two per encounter)
- * and a fresh session cannot be left half-broken by an earlier network error.
+ * Rooms on one Janus (its id is its WebSocket URL; a `server` argument is not looked at). Each call
+ * opens its own short session: room changes are rare (two per encounter) and a fresh session cannot
+ * be left half-broken by an earlier network error.
  */
 export function createJanusRooms(
   opts: JanusRoomsOptions,
@@ -79,6 +80,7 @@ export function createJanusRooms(
   const isCode = (err: unknown, code: number) => err instanceof JanusRequestError && err.code === code;
 
   return {
+    servers: [opts.wsUrl],
     request,
     async create(spec: RoomSpec) {
       try {

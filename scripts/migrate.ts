@@ -2,6 +2,7 @@
 import '../runtime';
 import { loadConfig } from '../config';
 import { createOrm, migrate } from '../db/orm';
+import { grantAppRights } from '../db/roles';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -9,6 +10,12 @@ async function main(): Promise<void> {
   try {
     const applied = await migrate(orm);
     process.stdout.write(`migrations ok: ${applied.length ? applied.join(', ') : 'up to date'}\n`);
+    // Run as the schema's owner: the app's own role gets data rights on what the migrations made.
+    const appRole = process.env.DATABASE_APP_ROLE;
+    if (appRole) {
+      await grantAppRights(config.databaseUrl, appRole);
+      process.stdout.write(`rights ok: ${appRole} (data only; the access log append-only)\n`);
+    }
   } finally {
     await orm.close();
   }

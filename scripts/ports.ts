@@ -20,7 +20,18 @@ export interface StackPorts {
   ehr: number;
   /** The test SMS centre (SMPP 3.4, scripts/test-smsc). */
   smsc: number;
+  /** The embedded TURN/STUN server (coturn), UDP and TCP. */
+  turn: number;
+  /** The first of the embedded TURN server's TURN_RELAY_PORTS relay ports (UDP). */
+  turnRelay: number;
 }
+
+/**
+ * How many relay ports the embedded TURN server has from `turnRelay` on: one per browser peer connection
+ * (four per two-party meeting). Ten, the distance between `npm start`'s and `npm test`'s sets, so no
+ * two sets moved by a multiple of ten share one.
+ */
+export const TURN_RELAY_PORTS = 10;
 
 /** `npm start` (scripts/stack.ts), and the defaults of config.ts. */
 export const DEV_PORTS: Readonly<StackPorts> = {
@@ -36,6 +47,10 @@ export const DEV_PORTS: Readonly<StackPorts> = {
   engagementIndex: 3444,
   ehr: 3445,
   smsc: 3446,
+  // Not TURN's usual 3478: Debian's coturn service may already hold that one on this machine.
+  turn: 3447,
+  // Below Janus's default RTP range (20000–40000) and Linux's ephemeral ports (32768–60999).
+  turnRelay: 19000,
 };
 
 /** `npm test` (scripts/with-services.ts): ten above `npm start`'s, so both can run on one machine. */
@@ -52,6 +67,8 @@ export const TEST_PORTS_BASE: Readonly<StackPorts> = {
   engagementIndex: 3454,
   ehr: 3455,
   smsc: 3456,
+  turn: 3457,
+  turnRelay: 19010,
 };
 
 /**

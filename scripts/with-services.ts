@@ -17,7 +17,15 @@ async function main(): Promise<void> {
   const t = Date.now();
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Tests always run on their own embedded services, whatever the shell points at.
-  for (const k of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'JANUS_WS_URL', 'OIDC_PATIENT_ISSUER', 'OIDC_STAFF_ISSUER'])
+  for (const k of [
+    'DATABASE_URL',
+    'TEMPORAL_ADDRESS',
+    'JANUS_WS_URL',
+    'TURN_URLS',
+    'TURN_SECRET',
+    'OIDC_PATIENT_ISSUER',
+    'OIDC_STAFF_ISSUER',
+  ])
     delete env[k];
   // The web address tests use, so that login redirects come back to it; short test policies are allowed.
   Object.assign(env, {

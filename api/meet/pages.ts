@@ -14,7 +14,7 @@ import * as m from '../../workflows/encounter.messages';
 import type { VideoRooms } from '../../media/rooms';
 import { checkLink, encounterRow, refusedPage } from './entry';
 import { enterMeeting, findMeetingSession, janusTokenFor } from './links';
-import { meetingView, sessionHolds, type PageScope } from './service';
+import { liveRoom, meetingView, pageIceServers, publicWsUrlOf, sessionHolds, type PageScope } from './service';
 
 const logged = (req: Request, action: string, row: EncounterRow, detail?: Record<string, unknown>) =>
   logAccess(req, onEncounter(row, action, detail ? { detail } : {}));
@@ -94,7 +94,10 @@ export async function meetingState(temporal: Client, { row }: PageScope) {
   return meetingView(state);
 }
 
-/** The room's Janus credentials: the clinician's at once, the patient's once admitted (the waiting room). */
+/**
+ * The room's Janus credentials (the clinician's at once, the patient's once admitted: the waiting room),
+ * on the room's own Janus, with the page's STUN/TURN servers for every peer connection.
+ */
 export async function joinVideo(
   { temporal, config }: AppDeps,
   rooms: VideoRooms,
@@ -108,16 +111,21 @@ export async function joinVideo(
     if (!state?.sessionStartedAt)
       throw new HttpError(409, 'Du är i väntrummet tills vårdgivaren släpper in dig.', undefined, 'WaitingRoom');
   }
+  const server = await liveRoom(req, rooms, room);
   // The room admits listed tokens only.
   const janusToken = janusTokenFor(req.header('x-meeting-key')!);
-  await rooms.allow(room.roomId, room.secret, janusToken);
+  await rooms.allow(room.roomId, room.secret, janusToken, server);
   await logged(req, 'join-video', row);
+  const ice = pageIceServers(config, session.publisherId);
   return {
-    wsUrl: config.janus.publicWsUrl,
+    wsUrl: publicWsUrlOf(config, server),
     roomId: room.roomId,
     pin: room.pin,
     janusToken,
     publisherId: session.publisherId,
+    iceServers: ice.iceServers,
+    /** Unix seconds after which the TURN credential opens no new relay; null: none to expire. */
+    iceServersExpireAt: ice.expiresAt,
   };
 }
 

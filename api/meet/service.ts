@@ -19,6 +19,10 @@ import type { EncounterRow } from '../../db/encounters';
 import { encounterRow } from './entry';
 import { findMeetingSession, issueMeetingLinks } from './links';
 import { patientWaitingNotes } from '../../domain/waiting-room';
+import { moveVideoRoom } from '../../db/video';
+import type { VideoRoom } from '../../db/entities';
+import { encounterRoomSpec, type VideoRooms } from '../../media/rooms';
+import { iceServersFor } from '../../media/turn-credentials';
 
 type PageSession = NonNullable<Awaited<ReturnType<typeof findMeetingSession>>>;
 
@@ -114,3 +118,35 @@ export async function issueLinksFor(
     (tx) => logAccess(req, onEncounter(row, 'issue-meeting-links'), tx),
   );
 }
+
+/**
+ * The room on its Janus before a page joins: re-created from its stored PIN and secret when that Janus
+ * does not know it (restarted since, rooms being in memory only), and moved to the first server when
+ * its own is no longer configured. Returns the room's server (undefined: in-memory rooms).
+ */
+export async function liveRoom(req: Request, rooms: VideoRooms, room: VideoRoom): Promise<string | undefined> {
+  const recorded = room.janusServer ?? undefined;
+  const server = recorded && rooms.servers.includes(recorded) ? recorded : rooms.servers[0];
+  if (await rooms.exists(room.roomId, server)) return server;
+  req.log?.warn({ roomId: room.roomId, server }, 'video room unknown to its Janus; created again');
+  await rooms.create(encounterRoomSpec(room.encounterId, room), server);
+  if (server && server !== recorded) await moveVideoRoom(req.em, room.encounterId, server);
+  return server;
+}
+
+/** The browser's public WebSocket URL of a room's Janus server (the first's for in-memory rooms). */
+export const publicWsUrlOf = (config: AppDeps['config'], server: string | undefined) =>
+  (config.janus.servers.find((s) => s.id === server) ?? config.janus.servers[0]).publicWsUrl;
+
+/**
+ * The page's STUN/TURN servers with a credential of its own, named by the page's opaque publisher id.
+ * @param publisherId - random per page session (api/meet/links.ts); no name or personnummer reaches coturn's log
+ */
+export const pageIceServers = (config: AppDeps['config'], publisherId: string) =>
+  iceServersFor({
+    urls: config.turn.urls,
+    secret: config.turn.secret,
+    id: publisherId,
+    nowMs: Date.now(),
+    ttlSeconds: config.turn.credentialTtlSeconds,
+  });

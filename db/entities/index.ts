@@ -28,6 +28,7 @@ import { MeetingPresenceSchema } from './meeting-presence';
 import { OutboxMessageSchema } from './outbox-message';
 import { PatientSchema } from './patient';
 import { RatingSchema } from './rating';
+import { RateLimitCounterSchema } from './rate-limit-counter';
 import { SlotSchema } from './slot';
 import { StaffSchema } from './staff';
 import { StaffRoleSchema } from './staff-role';
@@ -64,6 +65,7 @@ export * from './meeting-presence';
 export * from './outbox-message';
 export * from './patient';
 export * from './rating';
+export * from './rate-limit-counter';
 export * from './visit-code';
 export * from './visit-registration';
 export * from './slot';
@@ -101,6 +103,7 @@ export const ENTITY_SCHEMAS = [
   OutboxMessageSchema,
   PatientSchema,
   RatingSchema,
+  RateLimitCounterSchema,
   SlotSchema,
   StaffSchema,
   StaffRoleSchema,

@@ -1,4 +1,4 @@
-/** The encounter's private Janus VideoRoom: its random PIN and secret, and when it was destroyed. */
+/** The encounter's private Janus VideoRoom: its random PIN and secret, its Janus server, and when it was destroyed. */
 import { EntitySchema } from '@mikro-orm/core';
 import { createdAt, optionalTime, ref } from './columns';
 
@@ -7,6 +7,8 @@ export class VideoRoom {
   roomId!: string;
   pin!: string;
   secret!: string;
+  /** The Janus server's id (its WebSocket URL); null: the first configured (in-memory rooms, older rows). */
+  janusServer?: string | null;
   createdAt: Date = new Date();
   destroyedAt?: Date | null;
 }
@@ -14,11 +16,18 @@ export class VideoRoom {
 export const VideoRoomSchema = new EntitySchema<VideoRoom>({
   class: VideoRoom,
   tableName: 'video_room',
+  indexes: [
+    {
+      name: 'video_room_open_server_idx',
+      expression: 'create index video_room_open_server_idx on video_room (janus_server) where destroyed_at is null',
+    },
+  ],
   properties: {
     encounterId: ref('Encounter', 'encounter_id', { primary: true }),
     roomId: { type: 'text', unique: true },
     pin: { type: 'text' },
     secret: { type: 'text' },
+    janusServer: { type: 'text', nullable: true },
     createdAt,
     destroyedAt: optionalTime,
   },

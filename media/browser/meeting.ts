@@ -19,6 +19,10 @@ interface JoinInfo {
   pin: string;
   janusToken: string;
   publisherId: string;
+  /** STUN/TURN with this page's short-lived credential: every peer connection uses them. */
+  iceServers: RTCIceServer[];
+  /** Unix seconds after which the TURN credential opens no new relay (null: nothing expires). */
+  iceServersExpireAt: number | null;
 }
 interface MeetingState {
   status: string;
@@ -114,6 +118,20 @@ function camera(): Promise<MediaStream> {
   return preview;
 }
 
+/**
+ * The page's STUN/TURN servers for a new peer connection. The credential only has to hold when the
+ * relay is allocated, so a peer connection made later (the other party published after a long wait)
+ * asks the server for a fresh one first.
+ */
+async function iceServers(info: JoinInfo): Promise<RTCIceServer[]> {
+  if (info.iceServersExpireAt !== null && Date.now() / 1000 > info.iceServersExpireAt - 60) {
+    const again = await api<JoinInfo>('GET', 'join');
+    info.iceServers = again.iceServers;
+    info.iceServersExpireAt = again.iceServersExpireAt;
+  }
+  return info.iceServers;
+}
+
 let session: JanusSession | null = null;
 let publisher: JanusPlugin | null = null;
 let subscribed = false;
@@ -143,7 +161,7 @@ async function publish(info: JoinInfo): Promise<void> {
     (m) => m.getPluginData('videoroom') === 'joined',
   );
   const stream = await camera();
-  const pc = new RTCPeerConnection({ iceServers: [] });
+  const pc = new RTCPeerConnection({ iceServers: await iceServers(info) });
   peers.push(pc);
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
   await pc.setLocalDescription(await pc.createOffer());
@@ -184,7 +202,7 @@ async function subscribe(info: JoinInfo): Promise<void> {
       undefined,
       (m) => Boolean(m.getPlainMessage().jsep),
     );
-    const pc = new RTCPeerConnection({ iceServers: [] });
+    const pc = new RTCPeerConnection({ iceServers: await iceServers(info) });
     peers.push(pc);
     const remote = $<HTMLVideoElement>('remote-video')!;
     remote.addEventListener('playing', () => (debug.remotePlayingAt ??= performance.now()), { once: true });

@@ -24,6 +24,10 @@ export const API_SCOPES = ['encounters:read', 'encounters:write', 'participants'
 
 export interface TestIdpOptions {
   port: number;
+  /** Where it listens: 127.0.0.1, or all addresses inside a demo container (compose reaches it through the proxy). */
+  host?: string;
+  /** Its public issuer when a TLS proxy fronts it (docker-compose.demo.yml, the production-shape test). */
+  issuer?: string;
   /** Where the web app is reached; the redirect URIs are registered under it. */
   webBaseUrls: string[];
   secrets: { patient: string; staff: string; machine: string };
@@ -145,12 +149,14 @@ function authenticatedAt(authAge: string | undefined): { ts?: number } {
   return {};
 }
 
-/** Starts the provider on 127.0.0.1 with its login pages; resolves once it listens. */
+/** Starts the provider (on 127.0.0.1 unless told) with its login pages; resolves once it listens. */
 export async function startTestIdp(opts: TestIdpOptions): Promise<{ issuer: string; close(): Promise<void> }> {
   if (process.env.NODE_ENV === 'production')
     throw new Error('the test identity provider never runs with NODE_ENV=production; point OIDC_* at real brokers');
-  const issuer = `http://127.0.0.1:${opts.port}`;
+  const issuer = opts.issuer ?? `http://127.0.0.1:${opts.port}`;
   const provider = createTestProvider(issuer, opts);
+  // Behind the TLS proxy: believe its X-Forwarded-Proto, so the provider's cookies and URLs are https ones.
+  if (opts.issuer) provider.proxy = true;
   const identities = testIdentities(stockholmDateOf(new Date()));
   const app = express();
   app.disable('x-powered-by');
@@ -220,7 +226,7 @@ export async function startTestIdp(opts: TestIdpOptions): Promise<{ issuer: stri
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, '127.0.0.1', () => resolve());
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());
   });
   return {
     issuer,
@@ -238,6 +244,8 @@ if (require.main === module) {
   };
   startTestIdp({
     port: Number(need('TEST_IDP_PORT')),
+    host: env.TEST_IDP_HOST || undefined,
+    issuer: env.TEST_IDP_ISSUER || undefined,
     webBaseUrls: need('TEST_IDP_WEB_URLS').split(','),
     secrets: {
       patient: need('OIDC_PATIENT_CLIENT_SECRET'),

@@ -92,3 +92,21 @@ it('/healthz answers 200 while a required dependency is down: the process lives,
   await request(app).get('/readyz').expect(503);
   expect((await request(app).get('/healthz').expect(200)).body).toEqual({ status: 'ok' });
 });
+
+it('answers 503 with temporal down when the namespace does not exist (the worker could not start), naming it', async () => {
+  const missing = `vardmote-missing-${Date.now()}`;
+  const config = loadConfig({ ...process.env, TEMPORAL_NAMESPACE: missing });
+  const res = await request(testApp(ctx, standardProbes(ctx.orm, ctx.client, config)))
+    .get('/readyz')
+    .set('authorization', bearer)
+    .expect(503);
+  expect(res.body.status).toBe('down');
+  expect(res.body.checks.temporal).toMatchObject({ status: 'down', required: true });
+  expect(res.body.checks.temporal.error).toContain(`namespace ${missing}`);
+  expect(res.body.checks.postgres.status).toBe('ok');
+  // The namespace that exists is named in the detail.
+  const up = await request(testApp(ctx)).get('/readyz').set('authorization', bearer).expect(200);
+  expect(up.body.checks.temporal.detail).toMatch(
+    new RegExp(`^server \\S+, namespace ${ctx.config.temporal.namespace} \\(registered\\)$`),
+  );
+});

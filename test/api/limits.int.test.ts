@@ -4,6 +4,7 @@
  * socket), and every route class has its own rate limit that answers 429.
  */
 import http from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo, Socket } from 'node:net';
 import pino from 'pino';
 import { CookieAccessInfo } from 'cookiejar';
@@ -38,6 +39,8 @@ const appWith = (limit: number) =>
     temporal: ctx.client,
     logger: pino({ level: 'silent' }),
     probes: [],
+    // Counters of its own: the earlier tests' requests count nothing against this app's limit.
+    rateLimitScope: `limits-${randomUUID()}`,
   });
 
 /** Serves the app on loopback and answers how many bytes its sockets read in all. */

@@ -51,7 +51,8 @@ export function envExampleProblems(text: string, known: KnownNames): string[] {
       problems.push(`${name}: docker-compose.yml requires it, .env.example lacks it`);
   for (const name of named) {
     if (known.testSwitches.includes(name)) problems.push(`${name}: a test-only switch, never in a production file`);
-    else if (!known.settings.includes(name) && !known.compose.all.includes(name))
+    // NAME_FILE gives a setting from a file (config-env.ts).
+    else if (!known.settings.includes(name.replace(/_FILE$/, '')) && !known.compose.all.includes(name))
       problems.push(`${name}: neither config.ts nor docker-compose.yml reads it`);
   }
   return problems;

@@ -72,6 +72,30 @@ it("the worker's metrics on the network need a token; on loopback they do not", 
   expect(() => loadConfig({ ...SAFE, WORKER_METRICS_HOST: '10.0.0.5' })).toThrow(/WORKER_METRICS_TOKEN: required/);
 });
 
+it('production refuses example bankgiro numbers and a wrong check digit, naming the number', () => {
+  for (const [bankgiro, what] of [
+    ['5555-5555', "Bankgirot's example number"],
+    ['991-2346', "the receiver in Bankgirot's BgMax and Autogiro sample files"],
+    ['5050-1055', "Skatteverket's bankgiro"],
+  ])
+    expect(() => loadConfig({ ...SAFE, FINANCE_BANKGIRO: bankgiro })).toThrow(
+      `FINANCE_BANKGIRO: ${bankgiro} is ${what}`,
+    );
+  expect(() => loadConfig({ ...SAFE, FINANCE_BANKGIRO: '7364-2184' })).toThrow(
+    /FINANCE_BANKGIRO: 7364-2184 has a wrong check digit/,
+  );
+  expect(loadConfig({ ...SAFE, FINANCE_BANKGIRO: '418-2754' }).finance.bankgiro).toBe('418-2754');
+  // Outside production the example number is the default, for the demo invoices.
+  expect(loadConfig({ ...SAFE, NODE_ENV: 'development', FINANCE_BANKGIRO: undefined }).finance.bankgiro).toBe(
+    '5555-5555',
+  );
+});
+
+it('production refuses to start without SMTP_URL: mail would only pile up in the Utkorg', () => {
+  expect(() => loadConfig({ ...SAFE, SMTP_URL: undefined })).toThrow(/^ {2}- SMTP_URL: required in production/m);
+  expect(loadConfig({ ...SAFE, NODE_ENV: 'development', SMTP_URL: undefined }).mail.smtpUrl).toBeUndefined();
+});
+
 const CASES: Array<[string, Record<string, string | undefined>, string]> = [
   ['a missing secret', { SESSION_SECRET: undefined }, 'SESSION_SECRET: required in production'],
   [
@@ -114,6 +138,11 @@ const CASES: Array<[string, Record<string, string | undefined>, string]> = [
   ],
   ['no Janus api_secret', { JANUS_API_SECRET: undefined }, 'JANUS_API_SECRET: required in production'],
   [
+    'no TURN relay for patients behind strict NATs',
+    { TURN_URLS: 'stun:turn.region.example:3478' },
+    'TURN_URLS: required in production: at least one turn: or turns: URI',
+  ],
+  [
     'an SMS centre reached in clear',
     { SMPP_URL: 'smpp://vardmote:pw@smsc.region.example:2775' },
     'SMPP_URL: smsc.region.example is not this machine: production reaches an SMS centre over TLS only (smpps://)',
@@ -149,6 +178,12 @@ const CASES: Array<[string, Record<string, string | undefined>, string]> = [
     { PUBLIC_URL: 'http://vardmote.region.example' },
     'PUBLIC_URL: must be an https:// URL in production',
   ],
+  ['no mail server', { SMTP_URL: undefined }, 'SMTP_URL: required in production'],
+  [
+    "Bankgirot's example bankgiro",
+    { FINANCE_BANKGIRO: '5555-5555' },
+    "FINANCE_BANKGIRO: 5555-5555 is Bankgirot's example number",
+  ],
 ];
 
 it.each(CASES)('the web process refuses to start with %s, naming it', async (_what, unsafe, problem) => {
@@ -169,4 +204,30 @@ it('the worker refuses the same way, and lists every problem at once', async () 
   expect(code).toBe(1);
   expect(stderr).toContain('VARDMOTE_FAULT: fault injection is for tests only');
   expect(stderr).toContain('PUBLIC_URL: must be an https:// URL in production');
+});
+
+it('a demo deployment (VARDMOTE_DEMO) lets the local stand-ins in, and nothing else', () => {
+  const standIns = {
+    OIDC_PATIENT_ISSUER: `https://127.0.0.1:${DEV_PORTS.idp}`,
+    OIDC_STAFF_ISSUER: `https://127.0.0.1:${DEV_PORTS.idp}`,
+    FHIR_BASE_URL: `http://127.0.0.1:${DEV_PORTS.ehr}/fhir/R4`,
+    FHIR_TOKEN_URL: `http://127.0.0.1:${DEV_PORTS.ehr}/oauth2/token`,
+    FHIR_CLIENT_ID: 'vardmote',
+    FHIR_CLIENT_SECRET: 'a'.repeat(32),
+    SMPP_URL: `smpp://${TEST_SMSC_SYSTEM_ID}:pw@127.0.0.1:${DEV_PORTS.smsc}`,
+    ENGAGEMENT_INDEX_URL: undefined,
+  };
+  expect(() => loadConfig({ ...SAFE, ...standIns })).toThrow(/OIDC_PATIENT_ISSUER: .*test identity provider/);
+  const demo = loadConfig({ ...SAFE, ...standIns, VARDMOTE_DEMO: 'true' });
+  expect(demo).toMatchObject({ production: true, demo: true });
+  // Secrets, TLS and the database rules hold for a demo as for production.
+  expect(() => loadConfig({ ...SAFE, ...standIns, VARDMOTE_DEMO: 'true', SESSION_SECRET: 'change-me' })).toThrow(
+    /SESSION_SECRET/,
+  );
+  expect(() =>
+    loadConfig({ ...SAFE, ...standIns, VARDMOTE_DEMO: 'true', PUBLIC_URL: 'http://vardmote.region.example' }),
+  ).toThrow(/PUBLIC_URL: must be an https:\/\/ URL/);
+  expect(() =>
+    loadConfig({ ...SAFE, ...standIns, VARDMOTE_DEMO: 'true', OIDC_STAFF_ISSUER: `http://127.0.0.1:${DEV_PORTS.idp}` }),
+  ).toThrow(/OIDC_STAFF_ISSUER/);
 });

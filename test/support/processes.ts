@@ -11,7 +11,10 @@ import { waitFor } from '../../testkit/wait';
 import { workflowBundle } from '../../testkit/worker';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const RUN_DIR = path.join(ROOT, '.data', 'test', 'run');
+// scripts/with-services.ts's data folder: its own per VARDMOTE_TEST_PORT_OFFSET, so a moved run's pid files.
+const OFFSET = Number(process.env.VARDMOTE_TEST_PORT_OFFSET ?? 0);
+export const TEST_DATA_DIR = path.join(ROOT, '.data', OFFSET ? `test-${OFFSET}` : 'test');
+const RUN_DIR = path.join(TEST_DATA_DIR, 'run');
 const children: ChildProcess[] = [];
 
 export interface WorkerProcess {

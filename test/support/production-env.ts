@@ -20,7 +20,9 @@ export const SAFE: Record<string, string> = {
   OIDC_PATIENT_CLIENT_SECRET: secret(),
   OIDC_STAFF_ISSUER: 'https://siths-idp.region.example',
   OIDC_STAFF_CLIENT_SECRET: secret(),
-  FINANCE_BANKGIRO: '5050-1055',
+  // No example number (config-checks.ts EXAMPLE_BANKGIROS), with a right check digit.
+  FINANCE_BANKGIRO: '7364-2183',
+  SMTP_URL: `smtps://vardmote:${secret()}@smtp.region.example:465`,
   ENGAGEMENT_INDEX_URL: 'https://ei.ntjp.region.example/vp/itintegration/engagementindex/Update/1/rivtabp21',
   ENGAGEMENT_INDEX_LOGICAL_ADDRESS: '5565594230',
   ENGAGEMENT_INDEX_SOURCE_SYSTEM: 'SE2321000016-VARDMOTE',
@@ -29,4 +31,6 @@ export const SAFE: Record<string, string> = {
   ENGAGEMENT_INDEX_TLS_KEY: '/etc/vardmote/rivta/function-key.pem',
   ENGAGEMENT_INDEX_TLS_CA: '/etc/vardmote/rivta/siths-ca.pem',
   PAYLOAD_KEYS: `k2026:${randomBytes(32).toString('base64')}`,
+  TURN_URLS: 'stun:turn.region.example:3478,turn:turn.region.example:3478?transport=udp,turns:turn.region.example:443',
+  TURN_SECRET: secret(),
 };
