@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   const { fault, faultHangMs } = readTestSwitches();
   const faults = faultsFromSpec(fault, faultHangMs);
   if (fault) logger.warn({ fault }, 'FAULT INJECTION ON (tests only)');
+  if (config.demo) logger.warn('DEMO deployment (VARDMOTE_DEMO): test stand-ins let in, never for real patients');
   const orm = await createOrm(config.databaseUrl);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const pdf = createPdfRenderer(config.chromiumPath);

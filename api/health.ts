@@ -55,7 +55,7 @@ export function standardProbes(orm: Orm, temporal: Client, config: Config): Heal
           }),
         ]);
         const state = described.namespaceInfo?.state ?? NamespaceState.NAMESPACE_STATE_UNSPECIFIED;
-        const stateName = NamespaceState[state].replace('NAMESPACE_STATE_', '').toLowerCase();
+        const stateName = (NamespaceState[state] ?? String(state)).replace('NAMESPACE_STATE_', '').toLowerCase();
         // A deprecated or deleted namespace takes no new workflows.
         if (state !== NamespaceState.NAMESPACE_STATE_REGISTERED)
           throw new Error(`namespace ${namespace} is ${stateName}`);

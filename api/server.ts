@@ -24,6 +24,11 @@ async function main(): Promise<void> {
   const server = app.listen(config.web.port, config.web.host, () =>
     logger.info(`web listening on http://${config.web.host}:${config.web.port}`),
   );
+  // Idle keep-alive longer than the proxy's (deploy/caddy: 30 s): the proxy, not we, closes an idle
+  // connection, so it never sends a request down one we are just closing (a 502 for nothing).
+  server.keepAliveTimeout = 65_000;
+  if (config.demo) logger.warn('DEMO deployment (VARDMOTE_DEMO): test stand-ins let in, never for real patients');
+  server.headersTimeout = 66_000;
   const rivtaTls = rivtaTlsFrom(config);
   const rivta = rivtaTls
     ? createRivtaServer({ orm, logger, temporal, taskQueue: config.temporal.taskQueue }, rivtaTls)

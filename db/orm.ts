@@ -65,14 +65,19 @@ export async function createOrm(databaseUrl: string, opts: { poolMax?: number } 
 /** The advisory lock all migration runs take: two at once (replicas starting together) run one after the other. */
 const MIGRATION_LOCK = 0x76617264; // 'vard'
 
-/** Applies pending migrations, one process at a time; returns the names applied. */
-export async function migrate(orm: Orm): Promise<string[]> {
+/**
+ * Applies pending migrations, one process at a time; returns the names applied.
+ * @param after - run still holding the lock (the app role's grants: two at once can collide)
+ */
+export async function migrate(orm: Orm, after?: () => Promise<void>): Promise<string[]> {
   // A session-level lock on a connection of its own, held while the migrator works on the pool.
   const lock = new pg.Client({ connectionString: orm.config.get('clientUrl') });
+  lock.on('error', () => undefined); // a lost connection releases the lock; the migrator's own query fails
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
     const applied = await orm.getMigrator().up();
+    await after?.();
     return applied.map((m) => m.name);
   } finally {
     await lock.end(); // ends the session, and with it the lock

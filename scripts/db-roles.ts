@@ -2,13 +2,14 @@
  * Production, once per start (compose's `db-roles` job, before migrate): the PostgreSQL roles and
  * databases per service (db/roles.ts). The only process that holds the superuser's password.
  */
-import fs from 'node:fs';
+import { settingText } from '../config-env';
 import { ensureRoles } from '../db/roles';
 
-/** A value from NAME, or from the file NAME_FILE names (Docker secrets). */
+/** A value from NAME, or from the file NAME_FILE names (Docker secrets), as every setting is read. */
 function setting(name: string): string {
-  const file = process.env[`${name}_FILE`];
-  return (file ? fs.readFileSync(file, 'utf8').replace(/\r?\n$/, '') : process.env[name]) ?? '';
+  const { value, problem } = settingText(name, process.env);
+  if (problem) throw new Error(problem);
+  return value ?? '';
 }
 
 function secret(name: string): string {

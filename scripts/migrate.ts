@@ -7,15 +7,12 @@ import { grantAppRights } from '../db/roles';
 async function main(): Promise<void> {
   const config = loadConfig();
   const orm = await createOrm(config.databaseUrl);
+  // Run as the schema's owner: the app's own role gets data rights on what the migrations made.
+  const appRole = process.env.DATABASE_APP_ROLE;
   try {
-    const applied = await migrate(orm);
+    const applied = await migrate(orm, appRole ? () => grantAppRights(config.databaseUrl, appRole) : undefined);
     process.stdout.write(`migrations ok: ${applied.length ? applied.join(', ') : 'up to date'}\n`);
-    // Run as the schema's owner: the app's own role gets data rights on what the migrations made.
-    const appRole = process.env.DATABASE_APP_ROLE;
-    if (appRole) {
-      await grantAppRights(config.databaseUrl, appRole);
-      process.stdout.write(`rights ok: ${appRole} (data only; the access log append-only)\n`);
-    }
+    if (appRole) process.stdout.write(`rights ok: ${appRole} (data only; the access log append-only)\n`);
   } finally {
     await orm.close();
   }

@@ -35,8 +35,10 @@ export function createVideoActivities({ orm, rooms }: { orm: Orm; rooms: VideoRo
       const em = orm.em.fork();
       const room = await findVideoRoom(em, input.encounterId);
       if (!room) return;
-      await rooms.destroy(room.roomId, room.secret, room.janusServer ?? undefined);
+      // Marked first: a page joining meanwhile is refused (409) rather than re-creating the room on
+      // its Janus (api/meet/service.ts liveRoom); a retry after a failed destroy destroys it again.
       await markVideoRoomDestroyed(em, input.encounterId);
+      await rooms.destroy(room.roomId, room.secret, room.janusServer ?? undefined);
     },
   };
 }

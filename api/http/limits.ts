@@ -47,6 +47,9 @@ export function createLimiters(limits: Config['rateLimits'], counters: RateCount
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: key,
+      // The balancer's and the orchestrator's probes: never refused, never counted (every replica's
+      // probes come from the proxy's one address and would share, and use up, the anonymous limit).
+      skip: (req) => req.path === '/healthz' || req.path === '/readyz',
       store: counters.store(rateClass),
       // Fail open: without the database hardly a route works anyway, and failing closed would also
       // fail /healthz (liveness), so an orchestrator would restart every replica during a database

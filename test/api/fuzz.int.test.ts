@@ -27,7 +27,7 @@ async function businessRows(): Promise<number> {
   const counts = await stack.ctx.orm.em
     .fork()
     .execute<Array<{ table_name: string }>>(
-      `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('audit_log', 'http_session', 'mikro_orm_migrations')`,
+      `select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name not in ('audit_log', 'http_session', 'mikro_orm_migrations', 'rate_limit_counter')`,
     );
   let total = 0;
   for (const { table_name } of counts) {

@@ -45,13 +45,13 @@ it('two replicas on one database share one limit: 3 requests through each, the 6
   const other = replica({ scope: `other-${randomUUID()}`, limit: 5 });
   try {
     const statuses: number[] = [];
-    for (const app of [a, a, a, b, b, b]) statuses.push((await request(app).get('/healthz')).status);
+    for (const app of [a, a, a, b, b, b]) statuses.push((await request(app).get('/login')).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     // Through either replica now, and announced the same way by both.
-    const refused = await request(a).get('/healthz').expect(429);
+    const refused = await request(a).get('/login').expect(429);
     expect(refused.headers.ratelimit).toMatch(/r=0/);
     // Another scope (another deployment's or test's counters) has counted nothing.
-    await request(other).get('/healthz').expect(200);
+    await request(other).get('/login').expect(200);
   } finally {
     await Promise.all([a.close(), b.close(), other.close()]);
   }
@@ -113,7 +113,7 @@ it('with the counters unreachable the limiters fail open, and the log says so on
     logger: pino({ level: 'warn' }, sink),
   });
   try {
-    for (let i = 0; i < 3; i++) await request(app).get('/healthz').expect(200);
+    for (let i = 0; i < 3; i++) await request(app).get('/login').expect(200);
     expect(lines).toHaveLength(1);
     expect(lines[0].level).toBe(50);
     expect(lines[0].msg).toMatch(/error from store, allowing request without rate-limiting/);

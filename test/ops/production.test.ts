@@ -221,6 +221,9 @@ it('a demo deployment (VARDMOTE_DEMO) lets the local stand-ins in, and nothing e
   const demo = loadConfig({ ...SAFE, ...standIns, VARDMOTE_DEMO: 'true' });
   expect(demo).toMatchObject({ production: true, demo: true });
   // Secrets, TLS and the database rules hold for a demo as for production.
+  expect(() =>
+    loadConfig({ ...SAFE, ...standIns, VARDMOTE_DEMO: 'true', FHIR_BASE_URL: 'http://ehr.region.example/fhir/R4' }),
+  ).toThrow(/FHIR_BASE_URL: the journal system is reached over https only/);
   expect(() => loadConfig({ ...SAFE, ...standIns, VARDMOTE_DEMO: 'true', SESSION_SECRET: 'change-me' })).toThrow(
     /SESSION_SECRET/,
   );
