@@ -346,7 +346,9 @@ if (require.main === module) {
   const log = (line: string) => process.stdout.write(`[shape] ${line}\n`);
   const t = Date.now();
   const dataDir = process.env.VARDMOTE_SHAPE_DIR ?? path.join(ROOT, '.data', 'production-shape');
-  startProductionShape({ dataDir, log }).then(
+  // A test run on moved ports (VARDMOTE_TEST_PORT_OFFSET) moves the shape's too.
+  const offset = SHAPE_PORT_OFFSET + Number(process.env.VARDMOTE_TEST_PORT_OFFSET || 0);
+  startProductionShape({ dataDir, log, offset }).then(
     (shape) => {
       const info: ShapeInfo = {
         dataDir,

@@ -3,7 +3,6 @@
  * the encounter's room is gone. The next page that joins gets it back, re-created from the PIN and
  * secret stored with the room, and can enter it with its token.
  */
-import Client from 'janus-gateway-js/src/client';
 import { findVideoRoom } from '../../db/video';
 import { janusInfo } from '../../media/janus-probe';
 import { createRoomService } from '../../media/room-service';
@@ -14,6 +13,7 @@ import { connect, type TestContext } from '../../testkit/env';
 import { bookedEncounter, enterOverHttp, meetingLinks } from '../../testkit/meeting';
 import { startTestWorker, type TestWorker } from '../../testkit/worker';
 import { restartPart } from '../support/processes';
+import { enterRoom } from '../support/janus-join';
 
 jest.setTimeout(120_000);
 const janusRunning = Boolean(process.env.JANUS_WS_URL) && process.env.JANUS_REQUIRED !== 'false';
@@ -35,25 +35,6 @@ afterAll(async () => {
   await worker?.stop();
   await ctx?.close();
 });
-
-/** Joins the room as a publisher (no media) over a session opened with the page's token, as the page does. */
-async function enterRoom(join: { wsUrl: string; roomId: string; pin: string; janusToken: string }) {
-  const connection = await new Client(join.wsUrl, { keepalive: false, token: join.janusToken }).createConnection('t');
-  try {
-    const plugin = await (await connection.createSession()).attachPlugin('janus.plugin.videoroom');
-    return await new Promise<Record<string, unknown>>((resolve) => {
-      plugin.on('error', (err) => resolve({ error_code: (err as { code?: number }).code }));
-      plugin.on('message', (msg) => {
-        const plain = msg.getPlainMessage();
-        if (plain.janus === 'event') resolve(plain.plugindata!.data);
-      });
-      const body = { request: 'join', ptype: 'publisher', room: join.roomId, pin: join.pin, token: join.janusToken };
-      void plugin.sendWithTransaction({ body }).catch(() => undefined);
-    });
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
 
 (janusRunning ? it : it.skip)(
   'Janus restarted: the room is gone, and the next join re-creates it from its stored PIN and secret',

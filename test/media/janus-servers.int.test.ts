@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Client from 'janus-gateway-js/src/client';
 import { findVideoRoom, openRoomsByServer } from '../../db/video';
 import { leastLoadedServer } from '../../domain/room-placement';
 import { createRoomService } from '../../media/room-service';
@@ -19,6 +18,7 @@ import { connect, type TestContext } from '../../testkit/env';
 import { bookedEncounter, enterOverHttp, meetingLinks } from '../../testkit/meeting';
 import { startTestWorker, type TestWorker } from '../../testkit/worker';
 import { TEST_DATA_DIR } from '../support/processes';
+import { enterRoom } from '../support/janus-join';
 
 jest.setTimeout(120_000);
 const bin = findJanus();
@@ -57,25 +57,6 @@ afterAll(async () => {
   await ctx?.close();
   await second?.stop();
 });
-
-/** Joins a room as a publisher (no media) with the page's token, on the Janus the join named. */
-async function enterRoom(join: { wsUrl: string; roomId: string; pin: string; janusToken: string }) {
-  const connection = await new Client(join.wsUrl, { keepalive: false, token: join.janusToken }).createConnection('t');
-  try {
-    const plugin = await (await connection.createSession()).attachPlugin('janus.plugin.videoroom');
-    return await new Promise<Record<string, unknown>>((resolve) => {
-      plugin.on('error', (err) => resolve({ error_code: (err as { code?: number }).code }));
-      plugin.on('message', (msg) => {
-        const plain = msg.getPlainMessage();
-        if (plain.janus === 'event') resolve(plain.plugindata!.data);
-      });
-      const body = { request: 'join', ptype: 'publisher', room: join.roomId, pin: join.pin, token: join.janusToken };
-      void plugin.sendWithTransaction({ body }).catch(() => undefined);
-    });
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-}
 
 (janusRunning ? it : it.skip)(
   'new rooms go to the least-loaded Janus and stay there: joins, the page URL and the destroy follow it',

