@@ -181,6 +181,16 @@ export const Settings = z.object({
       z.coerce.number().int().min(30, 'must be at least 30 days (docs/finance.md)').default(30),
     ),
   }),
+  /** The accessibility statement (/tillganglighet, DOS-lagen): the mail address it gives for reports, besides its form. */
+  accessibility: z.object({
+    email: env(
+      'ACCESSIBILITY_EMAIL',
+      z
+        .string()
+        .regex(/^[^\s@<>"]+@[^\s@<>".]+(\.[^\s@<>".]+)+$/, 'must be a mail address')
+        .optional(),
+    ),
+  }),
   chromiumPath: env('CHROMIUM_PATH', z.string().default('/usr/bin/chromium')),
   nodeEnv: env('NODE_ENV', z.string().default('development')),
   session: z.object({
@@ -369,6 +379,8 @@ function toConfig(s: Settings) {
     /** The SMS gateway (SMPP_URL), or none: SMS are only kept in the Utkorg. */
     sms: s.sms,
     finance: { ...s.finance, bankgiro: s.finance.bankgiro ?? DEMO_BANKGIRO },
+    /** The statement's mail address for reports (none: the statement offers its form only). */
+    accessibility: s.accessibility,
     chromiumPath: s.chromiumPath,
     production,
     session: { ...s.session, secret: s.session.secret ?? DEV_SESSION_SECRET },

@@ -10,6 +10,8 @@ export interface StackedChart {
     parts: Array<{ y: number; h: number; cls: string; title: string }>;
   }>;
   legend: Array<{ cls: string; label: string }>;
+  /** The same numbers as a table (one row per bar, one column per series): the chart's text alternative. */
+  table: { columns: string[]; rows: Array<{ label: string; cells: number[]; total: number }> };
 }
 
 /**
@@ -43,5 +45,13 @@ export function stackedBars(
     height: plot + 60,
     bars,
     legend: series.map((s) => ({ cls: s.cls, label: s.label })),
+    table: {
+      columns: series.map((s) => s.label),
+      rows: groups.map((g, i) => ({
+        label: g.label,
+        cells: series.map((s) => g.values[s.key] ?? 0),
+        total: bars[i].total,
+      })),
+    },
   };
 }

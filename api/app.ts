@@ -26,6 +26,8 @@ import { registrationRoutes } from './admin/registrations';
 import { unitReminderRoutes } from './admin/reminders';
 import { financeRoutes } from './finance/routes';
 import { messageRoutes } from './messages/routes';
+import { accessibilityRoutes } from './accessibility/routes';
+import { statementLink } from '../domain/accessibility';
 import { createPdfRenderer } from '../documents/pdf';
 import { clinicianRoutes } from './admin/clinician';
 import { encounterRoutes } from './encounters/routes';
@@ -105,6 +107,12 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   app.use(requestLog(metrics));
+  // Every page's footer links to the accessibility statement, naming the page (helmet sends no Referer); set
+  // first, so that every page has it, error pages of early refusals (CSRF, body parsers) too.
+  app.use((req, res, next) => {
+    res.locals.statementUrl = statementLink(req.path);
+    next();
+  });
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -191,6 +199,7 @@ export function createApp(deps: AppDeps): App {
     ...clinicianRoutes(deps),
     ...financeRoutes(deps, pdf),
     ...messageRoutes(deps),
+    ...accessibilityRoutes(deps),
     ...(deps.extraRoutes ?? []),
   ];
   app.use(mount(routes, limiters));

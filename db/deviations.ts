@@ -1,5 +1,5 @@
 /** Deviations (avvikelser): written once per dedupe key, reviewed and closed by the quality lead. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import { Deviation, DeviationCategory, DeviationEvent, DeviationSeverity, DeviationStatus } from './entities';
@@ -22,6 +22,46 @@ export async function recordDeviation(
   const at = d.createdAt ? { updatedAt: d.createdAt } : {};
   await insertIgnore(em, Deviation, [{ id: randomUUID(), ...d, ...at }]);
   return (await em.findOneOrFail(Deviation, { dedupeKey: d.dedupeKey }, { fields: ['id'] })).id;
+}
+
+/** What a barrier report from the accessibility statement's form holds (domain/accessibility.ts checked it). */
+export interface BarrierReport {
+  description: string;
+  page: string | null;
+  contact: string | null;
+  /** The form's own key: the same form sent twice with the same text is one report. */
+  key: string;
+}
+
+/**
+ * Records a reported accessibility barrier as a deviation of the site: no encounter, no thread, so no
+ * unit (only a quality lead for every unit sees it). Returns the id and whether this call wrote it.
+ */
+export async function recordBarrierReport(
+  em: EntityManager,
+  r: BarrierReport,
+): Promise<{ id: string; created: boolean }> {
+  // The key and the content together: a double submit is one report, but a form reused (the back button) with
+  // new text is a new one, never silently dropped.
+  const content = createHash('sha256')
+    .update(JSON.stringify([r.description, r.page, r.contact]))
+    .digest('hex');
+  const dedupeKey = `accessibility-barrier:${r.key}:${content}`;
+  const written = await insertIgnore(em, Deviation, [
+    {
+      id: randomUUID(),
+      encounterId: null,
+      threadId: null,
+      category: 'accessibility-barrier',
+      severity: 'medium',
+      description: r.description,
+      page: r.page,
+      reporterContact: r.contact,
+      dedupeKey,
+    },
+  ]);
+  const { id } = await em.findOneOrFail(Deviation, { dedupeKey }, { fields: ['id'] });
+  return { id, created: written === 1 };
 }
 
 export async function deviationsOf(em: EntityManager, encounterId: string): Promise<Deviation[]> {
@@ -84,6 +124,9 @@ export interface DeviationRow {
   careUnitName: string | null;
   patientId: string | null;
   threadId: string | null;
+  /** A barrier report's page and the reporter's contact (null for every other category). */
+  page: string | null;
+  reporterContact: string | null;
 }
 
 export interface DeviationFilter {
@@ -105,7 +148,8 @@ const UNIT = 'coalesce(e.care_unit_id, t.care_unit_id)';
 // A read model across four tables, as the encounter list's: plain SQL reads clearest.
 const DEVIATION_SQL = `select d.id, d.encounter_id as "encounterId", d.category, d.severity, d.status, d.description,
   d.action, d.created_at as "createdAt", d.closed_at as "closedAt", ${UNIT} as "careUnitId",
-  u.name as "careUnitName", coalesce(e.patient_id, t.patient_id) as "patientId", d.thread_id as "threadId"
+  u.name as "careUnitName", coalesce(e.patient_id, t.patient_id) as "patientId", d.thread_id as "threadId",
+  d.page, d.reporter_contact as "reporterContact"
   from deviation d left join encounter e on e.id = d.encounter_id left join message_thread t on t.id = d.thread_id
   left join care_unit u on u.id = ${UNIT}`;
 

@@ -21,6 +21,7 @@ import { MigrationRating } from './migrations/20261205-rating';
 import { MigrationSms } from './migrations/20261205-sms';
 import { MigrationRateLimits } from './migrations/20261208-rate-limits';
 import { MigrationVideoServer } from './migrations/20261209-video-server';
+import { MigrationAccessibility } from './migrations/20261210-accessibility';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -40,6 +41,7 @@ export const MIGRATIONS = [
   { name: '20261205-sms', class: MigrationSms },
   { name: '20261208-rate-limits', class: MigrationRateLimits },
   { name: '20261209-video-server', class: MigrationVideoServer },
+  { name: '20261210-accessibility', class: MigrationAccessibility },
 ];
 
 export type Orm = MikroORM;

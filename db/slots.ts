@@ -1,7 +1,7 @@
 /** Slots and bookings. The database forbids double booking (exclusion constraint, partial unique indexes), not this code. */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Booking, Clinician, Slot } from './entities';
+import { Booking, Clinician, Slot, type Profession } from './entities';
 import { insertIgnore } from './insert';
 
 export interface SlotView {
@@ -163,4 +163,56 @@ export async function slotIsFree(em: EntityManager, slotId: string): Promise<boo
     slotId,
   ]);
   return row?.free ?? false;
+}
+
+/** A free time offered on Mina sidor: the slot with its clinician's name, title and profession. */
+export interface FreeTime extends SlotView {
+  clinicianName: string;
+  clinicianTitle: string;
+  profession: Profession;
+}
+
+/**
+ * The unit's free slots starting in [`from`, `to`), of one profession when given, with the clinician,
+ * in time order; 300 at most. The range test is the exclusion constraint's own (GiST over clinician
+ * and tstzrange), so that index serves it; plain SQL says the join and the free test best.
+ */
+export async function listFreeTimes(
+  em: EntityManager,
+  f: { careUnitId: string; profession?: Profession | null; from: string; to: string },
+): Promise<FreeTime[]> {
+  const rows = await em.execute<
+    Array<Omit<FreeTime, 'startsAt' | 'endsAt'> & { startsAt: Date | string; endsAt: Date | string }>
+  >(
+    `select s.id, s.clinician_id as "clinicianId", s.starts_at as "startsAt", s.ends_at as "endsAt",
+       c.given_name || ' ' || c.family_name as "clinicianName", c.title as "clinicianTitle", c.profession
+     from slot s join clinician c on c.id = s.clinician_id
+     where c.care_unit_id = ? ${f.profession ? 'and c.profession = ?' : ''}
+       and tstzrange(s.starts_at, s.ends_at) && tstzrange(?::timestamptz, ?::timestamptz) and s.starts_at >= ? and s.starts_at < ?
+       and ${FREE}
+     order by s.starts_at, c.family_name, s.id
+     limit 300`,
+    [f.careUnitId, ...(f.profession ? [f.profession] : []), f.from, f.to, f.from, f.to],
+  );
+  return rows.map((r) => ({
+    ...r,
+    startsAt: new Date(r.startsAt).toISOString(),
+    endsAt: new Date(r.endsAt).toISOString(),
+  }));
+}
+
+/** A slot as a move checks it: its unit, its clinician's profession, its start and whether it is free (null: no such slot). */
+export async function findSlotForMove(
+  em: EntityManager,
+  slotId: string,
+): Promise<{ id: string; careUnitId: string; profession: Profession; startsAt: string; free: boolean } | null> {
+  // The clinician's unit and profession with the free test in one look: clearer as SQL.
+  const [row] = await em.execute<
+    Array<{ id: string; careUnitId: string; profession: Profession; startsAt: Date | string; free: boolean }>
+  >(
+    `select s.id, c.care_unit_id as "careUnitId", c.profession, s.starts_at as "startsAt", ${FREE} as free
+     from slot s join clinician c on c.id = s.clinician_id where s.id = ?`,
+    [slotId],
+  );
+  return row ? { ...row, startsAt: new Date(row.startsAt).toISOString() } : null;
 }

@@ -144,6 +144,7 @@ export const statusLabel = (s: string) => STATUS_LABELS_SV[s as EncounterStatus]
 export const DEVIATION_CATEGORY_LABELS: Record<string, string> = {
   'missing-documentation': 'Journalanteckning saknas eller är sen',
   'not-in-journal': 'Anteckningen har inte nått journalsystemet',
+  'accessibility-barrier': 'Tillgänglighetsbrist',
   'late-answer': 'Sent svar på meddelande',
   'no-show': 'Uteblivet besök',
   'identity-failure': 'Identifiering misslyckades',

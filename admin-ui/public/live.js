@@ -24,7 +24,12 @@
       const page = await fetch(live.dataset.liveUrl.replace(/\/live$/, ''), { headers: { accept: 'text/html' } });
       if (!page.ok) return;
       const doc = new DOMParser().parseFromString(await page.text(), 'text/html');
+      const label = () => document.getElementById('status-label')?.textContent;
+      const before = label();
       for (const id of ['live', 'actions', 'live-timeline']) swap(doc, id);
+      // #live was replaced, so a live region inside it would say nothing: the stable one says the new status.
+      const said = document.getElementById('live-announce');
+      if (said && label() && label() !== before) said.textContent = `Status: ${label()}`;
     } catch {
       // A missed poll is fine; the next one tries again.
     }

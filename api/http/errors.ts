@@ -120,6 +120,20 @@ const PAGE_TITLES: Record<number, string> = {
   429: 'För många förfrågningar',
 };
 
+/**
+ * What an error page says where the answer's message is the API's English one (a Swedish page must not
+ * speak English unmarked, WCAG 3.1.2); the JSON answer keeps the message as it is.
+ */
+const PAGE_MESSAGES: Record<string, string> = {
+  'not-found': 'Det du letade efter finns inte, eller så har du inte tillgång till det.',
+  unauthenticated: 'Logga in först.',
+  csrf: 'Sidan hann bli för gammal. Ladda om den och försök igen.',
+  internal: 'Något gick fel hos oss. Försök igen om en stund.',
+};
+// A 404 written for people is a sentence ('Ingen sådan patient.'); the API's own ('encounter not found') is not.
+const pageMessage = ({ error, message }: ErrorBody) =>
+  error === 'not-found' && /^[A-ZÅÄÖ]/.test(message) ? message : (PAGE_MESSAGES[error] ?? message);
+
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const { status, body } = toHttp(err);
   if (status >= 500) req.log?.error({ err }, 'unhandled error');
@@ -131,7 +145,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(status).render('error', {
       title: PAGE_TITLES[status] ?? 'Fel',
       status,
-      message: body.message,
+      message: pageMessage(body),
       login: status === 401,
       home: req.principal?.kind === 'person' ? '/mina-sidor' : '/admin',
     });

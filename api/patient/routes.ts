@@ -14,6 +14,7 @@ import { encounterScoped, roles } from '../http/guards';
 import { runUpdate } from '../encounters/updates';
 import { get, post, type RouteDef } from '../http/route';
 import { OPEN_STEPS } from './meetings';
+import { homeExtras } from './home-items';
 import { rateEncounter, ratingViews } from './rating';
 
 export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
@@ -32,6 +33,8 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
         patientIds: shownPatients(page.items),
       });
       const rating = await ratingViews(req, page.items);
+      // What happens next, the open room and a kallelse to answer, from each live meeting's state (issue 28).
+      const extras = await homeExtras(temporal, page.items);
       res.set('cache-control', 'no-store').render('patient/home', {
         layout: 'meet',
         title: 'Mina vårdmöten',
@@ -51,6 +54,7 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
           canConfirmOrCancel: !!i.scheduledStart && OPEN_STEPS.includes(i.status as m.EncounterStatus),
           forChild: mine.find((x) => x.patientId === i.patientId)?.actingAs === 'guardian',
           rating: rating.view(i),
+          ...extras.get(i.id),
         })),
       });
     }),

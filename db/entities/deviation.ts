@@ -11,6 +11,8 @@ export const DEVIATION_CATEGORIES = [
   'late-cancellation',
   /** A signed note the journal system has not confirmed in time (issue 25). */
   'not-in-journal',
+  /** A barrier reported on the accessibility statement's form (DOS-lagen, issue 28): no encounter, no unit. */
+  'accessibility-barrier',
   'other',
 ] as const;
 export type DeviationCategory = (typeof DEVIATION_CATEGORIES)[number];
@@ -31,6 +33,10 @@ export class Deviation {
   action?: string | null;
   /** Idempotency key (e.g. encounter id + step) so a retried activity records it once. */
   dedupeKey?: string | null;
+  /** The page a reported accessibility barrier was on (a path on this site). */
+  page?: string | null;
+  /** How the reporter of an accessibility barrier wants an answer (mail or phone), if at all. */
+  reporterContact?: string | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
   closedAt?: Date | null;
@@ -51,6 +57,8 @@ export const DeviationSchema = new EntitySchema<Deviation>({
     status: { enum: true, items: () => DEVIATION_STATUSES, default: 'new' },
     action: { type: 'text', nullable: true },
     dedupeKey: { type: 'text', nullable: true, unique: true },
+    page: { type: 'text', nullable: true },
+    reporterContact: { type: 'text', nullable: true },
     createdAt,
     updatedAt: createdAt,
     closedAt: optionalTime,

@@ -65,6 +65,10 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['POST', '/mina-sidor/moten/:id/bekrafta', ['patient']],
   ['POST', '/mina-sidor/moten/:id/avboka', ['patient']],
   ['POST', '/mina-sidor/moten/:id/anslut', ['patient']],
+  ['GET', '/mina-sidor/moten/:id/flytta', ['patient']],
+  ['POST', '/mina-sidor/moten/:id/flytta', ['patient']],
+  ['POST', '/mina-sidor/moten/:id/kallelse/ja', ['patient']],
+  ['POST', '/mina-sidor/moten/:id/kallelse/nej', ['patient']],
   ['GET', '/mina-sidor/paminnelser', ['patient']],
   ['POST', '/mina-sidor/paminnelser', ['patient']],
   ['GET', '/', ['anyone']],
@@ -128,6 +132,9 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['POST', '/admin/meddelanden/:id/svar', ['clinician', 'care_admin']],
   ['POST', '/admin/meddelanden/:id/sammanfattning', ['clinician']],
   ['POST', '/admin/meddelanden/:id/journalford', ['clinician', 'care_admin']],
+  ['GET', '/tillganglighet', ['anyone']],
+  ['POST', '/tillganglighet', ['anyone']],
+  ['GET', '/tillganglighet/tack', ['anyone']],
 ];
 
 const stack = useApiStack();

@@ -162,11 +162,12 @@ it('with the SMS centre down: the SMS is retried, then a visible failure, and th
 
 it('a worker stopped between the timer and the send: each reminder is sent exactly once after it comes back', async () => {
   worker = await startTestWorker(ctx, { sms: gateway });
-  const { id, handle } = await startBooked(14);
+  // The reminder 16 s before a meeting 26 s away: its timer (10 s from now) fires while no worker
+  // runs, and the worker is back well before the start even on a busy machine.
+  const { id, handle } = await startBooked(26, { ...FAST, beforeMeetingSeconds: 16 });
   await waitForState(handle, (s) => events(s, 'reminder-sent').length === 1, 20_000);
   await worker.stop();
   worker = undefined;
-  // The before-meeting timer (10 s from now) fires while no worker runs.
   await new Promise((r) => setTimeout(r, 12_000));
   worker = await startTestWorker(ctx, { sms: gateway });
   const state = await waitForState(handle, (s) => events(s, 'reminder-sent').length === 2, 30_000);
