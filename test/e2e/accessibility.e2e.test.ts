@@ -24,7 +24,7 @@ import {
   remoteVideoPlaying,
 } from '../../testkit/meeting';
 import { AxeGate, seriousViolations } from '../support/axe';
-import { BASE, backOfficePages, useBrowserStack } from '../support/browser-stack';
+import { BASE, backOfficeUrls, useBrowserStack } from '../support/browser-stack';
 import { noShowInvoice } from '../support/finance';
 import { testThread } from '../support/messages';
 
@@ -163,21 +163,7 @@ it('the checker finds violations on a page made to fail (an unlabelled field, lo
 });
 
 it('each staff role: every back-office page it may see has no serious or critical WCAG 2.1 AA violation', async () => {
-  const idFor = (p: string) =>
-    p.startsWith('/admin/meddelanden')
-      ? ids.thread
-      : p.startsWith('/admin/deviations')
-        ? ids.deviation
-        : p.startsWith('/admin/ekonomi/fakturor')
-          ? ids.invoice
-          : p.startsWith('/admin/ekonomi/inlasningar')
-            ? ids.import
-            : ids.encounter;
-  const pages = backOfficePages(stack.app).map((r) => ({
-    route: r.path,
-    grantees: r.grantees ?? [],
-    url: r.path.replace(':id', idFor(r.path)) + (r.path === '/admin/logs/extract' ? `?patientId=${f.adultId}` : ''),
-  }));
+  const pages = backOfficeUrls(stack.app, { ...ids, patient: f.adultId });
   const problems: string[] = [];
   for (const [role, key] of STAFF) {
     const page = await loggedIn({ hsaId: f.staff[key] }, '/admin');

@@ -5,7 +5,7 @@
  */
 import type { Grantee } from '../../api/http/access';
 import { recordDeviation } from '../../db/deviations';
-import { BASE, backOfficePages, useBrowserStack } from '../support/browser-stack';
+import { BASE, backOfficeUrls, useBrowserStack } from '../support/browser-stack';
 import { screenshot } from '../../testkit/browser';
 import { startEncounter } from '../../testkit/drive';
 import { makeFixture } from '../../testkit/fixtures';
@@ -42,21 +42,14 @@ it('each staff role sees each of its pages without a browser error', async () =>
     {},
     { subject: 'Fråga om recept', text: 'Kan jag förnya mitt recept?' },
   );
-  const idFor = (p: string) =>
-    p.startsWith('/admin/meddelanden')
-      ? threadId
-      : p.startsWith('/admin/deviations')
-        ? deviationId
-        : p.startsWith('/admin/ekonomi/fakturor')
-          ? invoice.id
-          : p.startsWith('/admin/ekonomi/inlasningar')
-            ? imported.body.importId
-            : encounterId;
-  const pages = backOfficePages(stack.app).map((r) => ({
-    name: r.path.replace(/^\//, '').replace(/[/:]+/g, '_'),
-    grantees: r.grantees ?? [],
-    url: r.path.replace(':id', idFor(r.path)) + (r.path === '/admin/logs/extract' ? `?patientId=${f.adultId}` : ''),
-  }));
+  const pages = backOfficeUrls(stack.app, {
+    encounter: encounterId,
+    thread: threadId,
+    deviation: deviationId,
+    invoice: invoice.id,
+    import: imported.body.importId,
+    patient: f.adultId,
+  }).map((p) => ({ ...p, name: p.route.replace(/^\//, '').replace(/[/:]+/g, '_') }));
   const roles: Array<[Grantee, string]> = [
     ['care_admin', f.staff.careAdmin],
     ['clinician', f.staff.clinician],

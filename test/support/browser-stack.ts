@@ -79,3 +79,29 @@ export const backOfficePages = (app: Parameters<typeof routeTable>[0]) =>
       !r.path.endsWith('/live') &&
       !r.path.endsWith('/pdf'),
   );
+
+/** The record each back-office page with an `:id` is opened on, and the patient of the log extract. */
+export interface BackOfficeIds {
+  encounter: string;
+  thread: string;
+  deviation: string;
+  invoice: string;
+  import: string;
+  patient: string;
+}
+
+/** Each back-office page as a URL to open, with who may see it. */
+export const backOfficeUrls = (app: Parameters<typeof routeTable>[0], ids: BackOfficeIds) =>
+  backOfficePages(app).map((r) => {
+    const id = r.path.startsWith('/admin/meddelanden')
+      ? ids.thread
+      : r.path.startsWith('/admin/deviations')
+        ? ids.deviation
+        : r.path.startsWith('/admin/ekonomi/fakturor')
+          ? ids.invoice
+          : r.path.startsWith('/admin/ekonomi/inlasningar')
+            ? ids.import
+            : ids.encounter;
+    const query = r.path === '/admin/logs/extract' ? `?patientId=${ids.patient}` : '';
+    return { route: r.path, grantees: r.grantees ?? [], url: r.path.replace(':id', id) + query };
+  });
