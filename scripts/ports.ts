@@ -27,11 +27,13 @@ export interface StackPorts {
 }
 
 /**
- * How many relay ports the embedded TURN server has from `turnRelay` on: one per browser peer connection
- * (four per two-party meeting). Ten, the distance between `npm start`'s and `npm test`'s sets, so no
- * two sets moved by a multiple of ten share one.
+ * How many relay ports the embedded TURN server has from `turnRelay` on. Chromium allocates a relay per
+ * local address for each peer connection and lets the spare ones lapse later, so one two-party meeting
+ * briefly holds up to a dozen (seen in coturn's log); forty leave room for the meeting after it.
  */
-export const TURN_RELAY_PORTS = 10;
+export const TURN_RELAY_PORTS = 40;
+/** The relay range moves by this many ports per port of offset: sets ten apart get ranges of their own. */
+const RELAY_STRIDE = TURN_RELAY_PORTS / 10;
 
 /** `npm start` (scripts/stack.ts), and the defaults of config.ts. */
 export const DEV_PORTS: Readonly<StackPorts> = {
@@ -68,17 +70,18 @@ export const TEST_PORTS_BASE: Readonly<StackPorts> = {
   ehr: 3455,
   smsc: 3456,
   turn: 3457,
-  turnRelay: 19010,
+  turnRelay: 19000 + 10 * RELAY_STRIDE,
 };
 
 /**
- * Every port of a set moved by the same offset.
+ * Every port of a set moved by the same offset, the relay range by RELAY_STRIDE times it.
  * @param base - the set
  * @param offset - added to each port
  */
 export function shiftPorts(base: Readonly<StackPorts>, offset: number): StackPorts {
   const out = { ...base };
   for (const k of Object.keys(out) as Array<keyof StackPorts>) out[k] += offset;
+  out.turnRelay = base.turnRelay + offset * RELAY_STRIDE;
   return out;
 }
 

@@ -371,7 +371,7 @@ function janusAddress(): string {
 }
 
 /**
- * Debian's coturn as this machine's TURN/STUN server: browsers reach it on 127.0.0.1 only; its ten
+ * Debian's coturn as this machine's TURN/STUN server: browsers reach it on 127.0.0.1 only; its forty
  * relay ports per port set are on the address the embedded Janus answers from (`janusAddress`), the
  * one place it must leave loopback, and relay only to peers an authenticated allocation permitted.
  * TURN REST credentials (`use-auth-secret`), no TLS/DTLS listeners, no telnet CLI; the config file
@@ -399,6 +399,8 @@ function turnSpec(bin: string, dataDir: string, ports: ServicePorts, secret: str
     // Loopback peers stay refused (coturn's default): the relay's one peer, Janus, is on `relayIp`.
     'no-multicast-peers',
     'simple-log',
+    // Each allocation and why one failed, in .data/…/turn.log (usernames are opaque ids: no name, no personnummer).
+    'verbose',
     'log-file=stdout',
     `pidfile=${path.join(dir, 'turnserver.pid')}`,
     `userdb=${path.join(dir, 'turndb')}`,

@@ -95,13 +95,20 @@ function request(
   });
 }
 
-/** Waits until ICE gathering is done, so the SDP carries every candidate (no trickle needed). */
-function gathered(pc: RTCPeerConnection): Promise<void> {
+/**
+ * Waits until ICE gathering is done, so the SDP carries every candidate (no trickle needed). Three
+ * seconds at most, unless the page was handed a TURN server and has no relay candidate yet: on a network
+ * that lets only the relay through, an offer without one can never connect, so it waits up to 15 s more.
+ */
+function gathered(pc: RTCPeerConnection, servers: RTCIceServer[]): Promise<void> {
   if (pc.iceGatheringState === 'complete') return Promise.resolve();
+  const turn = servers.some((s) => [s.urls].flat().some((u) => /^turns?:/.test(u)));
   return new Promise((resolve) => {
     const check = () => pc.iceGatheringState === 'complete' && resolve();
     pc.addEventListener('icegatheringstatechange', check);
-    setTimeout(resolve, 3000);
+    // The local description carries each candidate gathered so far.
+    setTimeout(() => (!turn || / typ relay/.test(pc.localDescription?.sdp ?? '')) && resolve(), 3000);
+    setTimeout(resolve, 18_000);
   });
 }
 
@@ -161,11 +168,12 @@ async function publish(info: JoinInfo): Promise<void> {
     (m) => m.getPluginData('videoroom') === 'joined',
   );
   const stream = await camera();
-  const pc = new RTCPeerConnection({ iceServers: await iceServers(info) });
+  const servers = await iceServers(info);
+  const pc = new RTCPeerConnection({ iceServers: servers });
   peers.push(pc);
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
   await pc.setLocalDescription(await pc.createOffer());
-  await gathered(pc);
+  await gathered(pc, servers);
   const answer = await request(
     publisher,
     { request: 'configure', audio: true, video: true },
@@ -202,7 +210,8 @@ async function subscribe(info: JoinInfo): Promise<void> {
       undefined,
       (m) => Boolean(m.getPlainMessage().jsep),
     );
-    const pc = new RTCPeerConnection({ iceServers: await iceServers(info) });
+    const servers = await iceServers(info);
+    const pc = new RTCPeerConnection({ iceServers: servers });
     peers.push(pc);
     const remote = $<HTMLVideoElement>('remote-video')!;
     remote.addEventListener('playing', () => (debug.remotePlayingAt ??= performance.now()), { once: true });
@@ -213,7 +222,7 @@ async function subscribe(info: JoinInfo): Promise<void> {
     });
     await pc.setRemoteDescription(offer.getPlainMessage().jsep!);
     await pc.setLocalDescription(await pc.createAnswer());
-    await gathered(pc);
+    await gathered(pc, servers);
     await request(sub, { request: 'start' }, pc.localDescription!.toJSON(), (m) => m.getPluginData('started') === 'ok');
     debug.phase = 'in-session';
   } catch (err) {

@@ -4,10 +4,13 @@
  * the test stack's coturn with the credential /meet/api/join hands out. Without that credential the
  * same meeting gets no media at all, which shows the relay is what carried it.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { useBrowserStack } from '../support/browser-stack';
 import { testPorts, TURN_RELAY_PORTS } from '../../scripts/ports';
 import { waitForStatus } from '../../testkit/drive';
+import { TEST_DATA_DIR } from '../support/processes';
 import {
   admitPatient,
   bookedEncounter,
@@ -70,6 +73,24 @@ const remotePlayback = (page: Page) =>
     return { width: v.videoWidth, before, after: v.currentTime };
   });
 
+/**
+ * When the relayed video does not come: what each page gathered and connected, what it reported, and
+ * the end of coturn's log, so a failure on another machine explains itself in the test output.
+ */
+async function explain(pages: Record<string, Page>): Promise<string> {
+  const lines: string[] = [];
+  for (const [name, page] of Object.entries(pages)) {
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as { testCandidates: string[]; vardmote: { phase: string; errors: string[] } };
+      return { candidates: w.testCandidates, phase: w.vardmote.phase, errors: w.vardmote.errors };
+    });
+    lines.push(`${name}: ${JSON.stringify({ ...seen, peers: await peerStates(page) })}`);
+  }
+  const log = path.join(TEST_DATA_DIR, 'turn.log');
+  if (fs.existsSync(log)) lines.push('coturn:', ...fs.readFileSync(log, 'utf8').trim().split('\n').slice(-40));
+  return lines.join('\n');
+}
+
 /** Two pages in one booked meeting, each relay-only (and without TURN when `strip`), the patient admitted. */
 async function meetingThroughRelay(strip: boolean) {
   const { id, handle, f } = await bookedEncounter(stack.ctx, { noShowGraceSeconds: 120 });
@@ -96,7 +117,12 @@ async function meetingThroughRelay(strip: boolean) {
 
 maybe('both pages relay-only: the video of each reaches the other through coturn', async () => {
   const { clinician, patient, joins, f, admittedAt } = await meetingThroughRelay(false);
-  await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
+  try {
+    await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
+  } catch (err) {
+    process.stdout.write(`relayed video did not play:\n${await explain({ clinician, patient })}\n`);
+    throw err;
+  }
   process.stdout.write(`admit → remote video on both pages, relayed: ${Date.now() - admittedAt} ms\n`);
   const relayPorts = Array.from({ length: TURN_RELAY_PORTS }, (_, i) => testPorts().turnRelay + i);
 
