@@ -9,6 +9,7 @@ import { requireSmtpTls } from './activities/mail/smtp-url';
 import { checkSettings, DEV_SESSION_SECRET, list, publicUrlOf } from './config-checks';
 import { ConfigError, bool, env, envNameAt, inputFrom, settingsOf } from './config-env';
 import { DEV_PORTS } from './scripts/ports';
+import { BASE_IN_ROOM, DEFAULT_MAX_IN_ROOM, MAX_IN_ROOM_LIMIT } from './domain/participants';
 import { DEV_PAYLOAD_KEYS, parsePayloadKeys } from './temporal/codec';
 import { testSwitchProblems } from './test-switches';
 
@@ -128,6 +129,11 @@ export const Settings = z.object({
         .int()
         .min(60)
         .default(4 * 3600),
+    ),
+    /** Everyone in one meeting room, patient and clinician included (issue 26: interpreter, relative, colleague). */
+    maxParticipants: env(
+      'VIDEO_MAX_PARTICIPANTS',
+      z.coerce.number().int().min(BASE_IN_ROOM).max(MAX_IN_ROOM_LIMIT).default(DEFAULT_MAX_IN_ROOM),
     ),
   }),
   web: z.object({

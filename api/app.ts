@@ -41,6 +41,8 @@ import { meetRoutes } from './meet/routes';
 import { MEETING_BUNDLE_DIR } from './meet/bundle';
 import { patientMeetingRoutes } from './patient/meetings';
 import { patientRoutes } from './patient/routes';
+import { languageRoutes } from './patient/language';
+import { patientLanguage } from './http/language';
 import { navFor } from './nav';
 import { helpers } from '../admin-ui/helpers';
 
@@ -171,6 +173,8 @@ export function createApp(deps: AppDeps): App {
     if (p) res.set('cache-control', 'no-store');
     next();
   });
+  // The patient's pages in the patient's language (issue 28); everything else in Swedish.
+  app.use(patientLanguage());
 
   // Production refuses the embedded test provider, unless this is a demo deployment (VARDMOTE_DEMO).
   const refuseTestProvider = config.production && !config.demo;
@@ -190,6 +194,7 @@ export function createApp(deps: AppDeps): App {
     ...meetRoutes(deps),
     ...patientRoutes(deps),
     ...patientMeetingRoutes(deps),
+    ...languageRoutes(deps),
     ...adminRoutes(deps),
     ...deviationRoutes(deps),
     ...logRoutes(deps),

@@ -22,6 +22,8 @@ import { MigrationSms } from './migrations/20261205-sms';
 import { MigrationRateLimits } from './migrations/20261208-rate-limits';
 import { MigrationVideoServer } from './migrations/20261209-video-server';
 import { MigrationAccessibility } from './migrations/20261210-accessibility';
+import { MigrationPatientLanguage } from './migrations/20261211-patient-language';
+import { MigrationParticipants } from './migrations/20261211-participants';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -42,6 +44,8 @@ export const MIGRATIONS = [
   { name: '20261208-rate-limits', class: MigrationRateLimits },
   { name: '20261209-video-server', class: MigrationVideoServer },
   { name: '20261210-accessibility', class: MigrationAccessibility },
+  { name: '20261211-patient-language', class: MigrationPatientLanguage },
+  { name: '20261211-participants', class: MigrationParticipants },
 ];
 
 export type Orm = MikroORM;

@@ -4,6 +4,7 @@ import { GuardianLink, Patient, ProtectedIdentity, type ReminderChannels } from 
 import { insertIgnore } from './insert';
 import { decideProxy } from '../domain/guardianship';
 import { stockholmDateOf } from '../domain/dates';
+import { DEFAULT_LANG, type Lang } from '../domain/i18n';
 
 /** The patient's id for a normalised personnummer, or null. */
 export async function findPatientIdByPersonnummer(em: EntityManager, personnummer: string): Promise<string | null> {
@@ -44,13 +45,43 @@ const pick = (p: Patient): PersonForProxy => ({ personnummer: p.personnummer, pr
 
 /** Where mail to a patient goes: their own address, else an unblocked guardian's. */
 export async function mailAddressFor(em: EntityManager, patientId: string): Promise<string | null> {
+  return (await mailContactFor(em, patientId)).email;
+}
+
+/**
+ * Where mail to a patient goes and in which language: their own address and language, else an
+ * unblocked guardian's (whose language is the reader's); Swedish when nobody chose.
+ */
+export async function mailContactFor(
+  em: EntityManager,
+  patientId: string,
+): Promise<{ email: string | null; language: Lang }> {
   const patient = await em.findOneOrFail(Patient, { id: patientId });
-  if (patient.email) return patient.email;
+  const own = patient.language ?? DEFAULT_LANG;
+  if (patient.email) return { email: patient.email, language: own };
   const links = await em.find(GuardianLink, { childId: patientId, blocked: false }, { orderBy: { createdAt: 'asc' } });
-  if (!links.length) return null;
+  if (!links.length) return { email: null, language: own };
   const guardians = await em.find(Patient, { id: { $in: links.map((l) => l.guardianId) }, email: { $ne: null } });
-  const emails = new Map(guardians.map((g) => [g.id, g.email!]));
-  return links.map((l) => emails.get(l.guardianId)).find(Boolean) ?? null;
+  const byId = new Map(guardians.map((g) => [g.id, g]));
+  const guardian = links.map((l) => byId.get(l.guardianId)).find(Boolean);
+  return guardian ? { email: guardian.email!, language: guardian.language ?? own } : { email: null, language: own };
+}
+
+/** The language a patient reads mail in (the payer of an invoice, say): their choice, else Swedish. */
+export async function languageOfPatient(em: EntityManager, patientId: string): Promise<Lang> {
+  const p = await em.findOne(Patient, { id: patientId }, { fields: ['language'] });
+  return p?.language ?? DEFAULT_LANG;
+}
+
+/** The language chosen by the person logged in with this personnummer, or null (not chosen, or no record). */
+export async function chosenLanguage(em: EntityManager, personnummer: string): Promise<Lang | null> {
+  const p = await em.findOne(Patient, { personnummer }, { fields: ['language'] });
+  return p?.language ?? null;
+}
+
+/** Keeps the patient's choice of language (Mina sidor's switch). */
+export async function setLanguage(em: EntityManager, patientId: string, language: Lang) {
+  await em.nativeUpdate(Patient, { id: patientId }, { language });
 }
 
 /**
@@ -96,15 +127,19 @@ export async function actablePatients(
 export async function reminderContactFor(
   em: EntityManager,
   patientId: string,
-): Promise<{ email: string | null; phone: string | null; channels: ReminderChannels }> {
+): Promise<{ email: string | null; phone: string | null; channels: ReminderChannels; language: Lang }> {
   const patient = await em.findOneOrFail(Patient, { id: patientId });
   let { email = null, phone = null } = patient;
+  // The reader's language: the patient's, else that of the guardian the reminder goes to.
+  let language = patient.language ?? null;
   if (!email || !phone) {
     const guardians = await guardiansWhoMayAct(em, patient);
+    const reader = guardians.find((g) => (!email && g.email) || (!phone && g.phone));
     email ??= guardians.find((g) => g.email)?.email ?? null;
     phone ??= guardians.find((g) => g.phone)?.phone ?? null;
+    language ??= reader?.language ?? null;
   }
-  return { email, phone, channels: patient.reminderChannels };
+  return { email, phone, channels: patient.reminderChannels, language: language ?? DEFAULT_LANG };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** Video rooms, one-time meeting links (join tokens) and what Janus told us about each participant. */
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LockMode } from '@mikro-orm/core';
 import { JanusHandle, JoinToken, MeetingPresence, MeetRole, VideoRoom } from './entities';
@@ -40,14 +41,95 @@ export async function markVideoRoomDestroyed(em: EntityManager, encounterId: str
 /** Stores new links (their hashes) in one statement, so both or neither. */
 export async function insertJoinTokens(
   em: EntityManager,
-  tokens: Array<Pick<JoinToken, 'tokenHash' | 'encounterId' | 'role' | 'createdBy' | 'expiresAt'>>,
+  tokens: Array<
+    Pick<JoinToken, 'tokenHash' | 'encounterId' | 'role' | 'createdBy' | 'expiresAt'> &
+      Partial<Pick<JoinToken, 'participantId' | 'codeHash' | 'codeExpiresAt'>>
+  >,
 ): Promise<void> {
   await em.insertMany(JoinToken, tokens);
 }
 
-/** Withdraws every link of an encounter that is not withdrawn yet; returns how many. */
-export async function revokeJoinTokens(em: EntityManager, encounterId: string): Promise<number> {
-  return em.nativeUpdate(JoinToken, { encounterId, revokedAt: null }, { revokedAt: new Date() });
+/**
+ * Withdraws the links of an encounter that are not withdrawn yet (all, or only those of some roles or
+ * of one participant); returns how many.
+ */
+export async function revokeJoinTokens(
+  em: EntityManager,
+  encounterId: string,
+  only: { roles?: MeetRole[]; participantId?: string } = {},
+): Promise<number> {
+  return em.nativeUpdate(
+    JoinToken,
+    {
+      encounterId,
+      revokedAt: null,
+      ...(only.roles ? { role: { $in: only.roles } } : {}),
+      ...(only.participantId ? { participantId: only.participantId } : {}),
+    },
+    { revokedAt: new Date() },
+  );
+}
+
+/** What a participant's link holds for the one-time code: its hash, expiry and wrong tries. */
+export async function findJoinTokenCode(
+  em: EntityManager,
+  tokenHash: string,
+): Promise<Pick<JoinToken, 'codeHash' | 'codeExpiresAt' | 'codeAttempts' | 'participantId' | 'encounterId'> | null> {
+  return em.findOne(
+    JoinToken,
+    { tokenHash, revokedAt: null },
+    { fields: ['codeHash', 'codeExpiresAt', 'codeAttempts', 'participantId', 'encounterId'] },
+  );
+}
+
+/** The stored form of a one-time code (SHA-256; the code itself is only in the SMS or mail). */
+export const oneTimeCodeHash = (code: string) => createHash('sha256').update(`code:${code.trim()}`).digest('hex');
+
+/**
+ * Stores a new one-time code (its hash) on an unused, unwithdrawn link; wrong tries are not forgiven
+ * by a new code (the link is withdrawn after the fifth). Returns 1 when stored.
+ */
+export async function setJoinTokenCode(em: EntityManager, tokenHash: string, codeHash: string, expiresAt: Date) {
+  return em.nativeUpdate(
+    JoinToken,
+    { tokenHash, revokedAt: null, usedAt: null, expiresAt: { $gt: new Date() } },
+    { codeHash, codeExpiresAt: expiresAt },
+  );
+}
+
+/**
+ * A new code is asked for on an unused link: the old code stops holding at once and the request time is
+ * marked (as a code expiring `ttlSeconds` from now), unless one was asked for within `resendSeconds`.
+ * One statement, so two requests at once send one code. Returns 1 when the new code may be sent.
+ */
+export async function markCodeRequested(
+  em: EntityManager,
+  tokenHash: string,
+  ttlSeconds: number,
+  resendSeconds: number,
+) {
+  const now = Date.now();
+  return em.nativeUpdate(
+    JoinToken,
+    {
+      tokenHash,
+      revokedAt: null,
+      usedAt: null,
+      expiresAt: { $gt: new Date(now) },
+      $or: [{ codeExpiresAt: null }, { codeExpiresAt: { $lte: new Date(now + (ttlSeconds - resendSeconds) * 1000) } }],
+    },
+    { codeHash: null, codeExpiresAt: new Date(now + ttlSeconds * 1000) },
+  );
+}
+
+/** Counts a wrong code; returns the tries so far. */
+export async function countWrongCode(em: EntityManager, tokenHash: string): Promise<number> {
+  const [row] = await em.execute<Array<{ code_attempts: number }>>(
+    // One statement, so two wrong tries at once both count.
+    'update join_token set code_attempts = code_attempts + 1 where token_hash = ? returning code_attempts',
+    [tokenHash],
+  );
+  return row?.code_attempts ?? 0;
 }
 
 /** A link as it stands, without using it: its encounter and role, or why it cannot be used. */
@@ -55,13 +137,16 @@ export async function inspectJoinToken(
   em: EntityManager,
   tokenHash: string,
   person: string,
-): Promise<{ encounterId: string; role: MeetRole } | { refused: 'unknown' | 'used' | 'expired' | 'revoked' }> {
+): Promise<
+  | { encounterId: string; role: MeetRole; participantId: string | null }
+  | { refused: 'unknown' | 'used' | 'expired' | 'revoked' }
+> {
   const t = await em.findOne(JoinToken, { tokenHash });
   if (!t) return { refused: 'unknown' };
   if (t.revokedAt) return { refused: 'revoked' };
   if (t.expiresAt.getTime() <= Date.now()) return { refused: 'expired' };
   if (t.usedAt && t.openedBy !== person) return { refused: 'used' };
-  return { encounterId: t.encounterId, role: t.role };
+  return { encounterId: t.encounterId, role: t.role, participantId: t.participantId ?? null };
 }
 
 /**
@@ -74,7 +159,7 @@ export async function claimJoinToken(
   tokenHash: string,
   person: string,
   session: { sessionKeyHash: string; publisherId: string },
-): Promise<{ encounterId: string; role: MeetRole } | null> {
+): Promise<{ encounterId: string; role: MeetRole; participantId: string | null } | null> {
   const now = new Date();
   const claimed = await em.nativeUpdate(
     JoinToken,
@@ -82,24 +167,32 @@ export async function claimJoinToken(
     { usedAt: now, openedBy: person, ...session },
   );
   if (claimed !== 1) return null;
-  const t = await em.findOneOrFail(JoinToken, { tokenHash }, { fields: ['encounterId', 'role'] });
-  return { encounterId: t.encounterId, role: t.role };
+  const t = await em.findOneOrFail(JoinToken, { tokenHash }, { fields: ['encounterId', 'role', 'participantId'] });
+  return { encounterId: t.encounterId, role: t.role, participantId: t.participantId ?? null };
 }
 
 /** The page session behind a hashed meeting key. */
 export async function findMeetingSession(
   em: EntityManager,
   sessionKeyHash: string,
-): Promise<{ encounterId: string; role: MeetRole; publisherId: string; openedBy: string; openedAt: Date } | null> {
+): Promise<{
+  encounterId: string;
+  role: MeetRole;
+  participantId: string | null;
+  publisherId: string;
+  openedBy: string;
+  openedAt: Date;
+} | null> {
   const t = await em.findOne(
     JoinToken,
     { sessionKeyHash, revokedAt: null },
-    { fields: ['encounterId', 'role', 'publisherId', 'openedBy', 'usedAt'] },
+    { fields: ['encounterId', 'role', 'participantId', 'publisherId', 'openedBy', 'usedAt'] },
   );
   return t
     ? {
         encounterId: t.encounterId,
         role: t.role,
+        participantId: t.participantId ?? null,
         publisherId: t.publisherId!,
         openedBy: t.openedBy ?? '',
         openedAt: t.usedAt ?? new Date(0),
@@ -111,9 +204,9 @@ export async function findMeetingSession(
 export async function findPublisher(
   em: EntityManager,
   publisherId: string,
-): Promise<{ encounterId: string; role: MeetRole } | null> {
-  const t = await em.findOne(JoinToken, { publisherId }, { fields: ['encounterId', 'role'] });
-  return t ? { encounterId: t.encounterId, role: t.role } : null;
+): Promise<{ encounterId: string; role: MeetRole; participantId: string | null } | null> {
+  const t = await em.findOne(JoinToken, { publisherId }, { fields: ['encounterId', 'role', 'participantId'] });
+  return t ? { encounterId: t.encounterId, role: t.role, participantId: t.participantId ?? null } : null;
 }
 
 /** Which participant a Janus handle belongs to. */

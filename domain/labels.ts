@@ -48,6 +48,16 @@ export const EVENT_LABELS: Record<string, string> = {
   'attendance-confirmed': 'Patienten bekräftade att hen kommer',
   'waiting-alert-sent': 'Vårdgivare och mottagning fick SMS: patienten väntar',
   'waiting-alert-failed': 'SMS om väntande patient kunde inte skickas',
+  // More than two in the room (issue 26).
+  'participant-invited': 'Deltagare inbjuden',
+  'participant-accepted': 'Patienten godkände deltagaren',
+  'participant-joined': 'Deltagaren kom till väntrummet',
+  'participant-admitted': 'Deltagaren insläppt',
+  'participant-left': 'Deltagaren lämnade',
+  'participant-removed': 'Deltagaren borttagen',
+  'interpreter-no-show': 'Tolk uteblev',
+  'participant-code-sent': 'Engångskod skickad till tolken',
+  'participant-code-failed': 'Engångskoden kunde inte skickas',
 };
 
 /** Where a patient's confirmation or cancellation was made (the timeline's detail `source`). */
@@ -106,6 +116,13 @@ export const OUTCOME_LABELS: Record<string, string> = {
   'open-invitation': 'kallelse utan vald tid',
   sms: 'SMS',
   mail: 'e-post',
+  // Participants (issue 26): the kind invited, admitted or removed, and where one was when it left.
+  interpreter: 'tolk',
+  relative: 'närstående',
+  colleague: 'vårdgivare från annan enhet',
+  admitted: 'i mötet',
+  waiting: 'i väntrummet',
+  failed: 'misslyckades',
 };
 
 /** What the workflow waits for, by the (English) sentence its state carries. */
@@ -145,6 +162,7 @@ export const DEVIATION_CATEGORY_LABELS: Record<string, string> = {
   'missing-documentation': 'Journalanteckning saknas eller är sen',
   'not-in-journal': 'Anteckningen har inte nått journalsystemet',
   'accessibility-barrier': 'Tillgänglighetsbrist',
+  'interpreter-no-show': 'Tolk uteblev',
   'late-answer': 'Sent svar på meddelande',
   'no-show': 'Uteblivet besök',
   'identity-failure': 'Identifiering misslyckades',
@@ -164,6 +182,9 @@ const ACCESS_ACTIONS: Record<string, string> = {
   create: 'skapade',
   export: 'exporterade',
   'issue-meeting-links': 'skapade möteslänkar',
+  'issue-participant-link': 'skapade en deltagarlänk',
+  'request-participant-code': 'bad om engångskod till mötet',
+  'verify-participant-code': 'angav engångskod till mötet',
   'join-video': 'anslöt till videorummet',
   list: 'listade',
   login: 'loggade in',
@@ -201,6 +222,10 @@ const UPDATE_LABELS: Record<string, string> = {
   switchToPhone: 'bytte till telefon',
   submitJournalNote: 'journalanteckning',
   cancel: 'avbokning',
+  inviteParticipant: 'bjöd in en deltagare',
+  acceptParticipant: 'godkände en deltagare',
+  admitParticipant: 'släppte in en deltagare',
+  removeParticipant: 'tog bort en deltagare',
 };
 
 export const ACCESS_OUTCOME_LABELS: Record<string, string> = { ok: 'genomförd', refused: 'nekad', error: 'fel' };

@@ -1,9 +1,11 @@
 /**
  * Someone is waiting (issue 27): when a patient sits in the waiting room and the booked clinician is
  * not in the meeting, the back office alerts; the patient's page says when the meeting was due and
- * when the clinician was told. Pure: the state in, Swedish sentences out, times in Europe/Stockholm.
+ * when the clinician was told. Pure: the state in, sentences out (the patient's in their language),
+ * times in Europe/Stockholm.
  */
 import type { EncounterState } from '../workflows/encounter.messages';
+import { tr, type Lang } from './i18n';
 
 type WaitingState = Pick<
   EncounterState,
@@ -52,9 +54,17 @@ export const titlePrefix = (n: number): string | null =>
  * What the patient's waiting page says, honestly: when the meeting was due, and that (and when) the
  * clinician was told, once they have been.
  */
-export function patientWaitingNotes(dueAt: string | null, toldAt: string | null, now: Date = new Date()): string[] {
+export function patientWaitingNotes(
+  dueAt: string | null,
+  toldAt: string | null,
+  now: Date = new Date(),
+  lang: Lang = 'sv',
+): string[] {
   const notes: string[] = [];
-  if (dueAt) notes.push(`Mötet ${Date.parse(dueAt) <= now.getTime() ? 'skulle börja' : 'börjar'} ${clockTime(dueAt)}.`);
-  if (toldAt) notes.push(`Vårdgivaren har fått besked att du väntar (${clockTime(toldAt)}).`);
+  if (dueAt)
+    notes.push(
+      tr(lang, Date.parse(dueAt) <= now.getTime() ? 'meet.duePast' : 'meet.dueFuture', { time: clockTime(dueAt) }),
+    );
+  if (toldAt) notes.push(tr(lang, 'meet.clinicianTold', { time: clockTime(toldAt) }));
   return notes;
 }

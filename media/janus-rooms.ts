@@ -142,5 +142,9 @@ export function createJanusRooms(
       const data = await request({ request: 'exists', room: roomId });
       return data.exists === true;
     },
+    async setPublishers(roomId, secret, publishers) {
+      // VideoRoom's own edit: the room's secret, the new publisher count; not permanent (rooms never are).
+      await request({ request: 'edit', room: roomId, secret, new_publishers: publishers, permanent: false });
+    },
   };
 }

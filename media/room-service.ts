@@ -37,5 +37,6 @@ export function onServers(each: VideoRooms[]): VideoRooms {
     destroy: (roomId, secret, server) => on(server).destroy(roomId, secret),
     allow: (roomId, secret, token, server) => on(server).allow(roomId, secret, token),
     exists: (roomId, server) => on(server).exists(roomId),
+    setPublishers: (roomId, secret, publishers, server) => on(server).setPublishers(roomId, secret, publishers),
   };
 }

@@ -8,17 +8,21 @@ export interface RoomSpec {
   description: string;
   pin: string;
   secret: string;
-  /** Clinician and patient (or guardian). */
+  /** Clinician and patient (or guardian), and each admitted participant up to VIDEO_MAX_PARTICIPANTS (issue 26). */
   maxPublishers: number;
 }
 
 /** The room an encounter's meeting has, from its stored PIN and secret (created, or re-created after a Janus restart). */
-export const encounterRoomSpec = (encounterId: string, room: { roomId: string; pin: string; secret: string }) => ({
+export const encounterRoomSpec = (
+  encounterId: string,
+  room: { roomId: string; pin: string; secret: string },
+  publishers = 2,
+) => ({
   roomId: room.roomId,
   description: `Vårdmöte ${encounterId.slice(0, 8)}`,
   pin: room.pin,
   secret: room.secret,
-  maxPublishers: 2,
+  maxPublishers: publishers,
 });
 
 /**
@@ -34,6 +38,8 @@ export interface VideoRooms {
   /** Adds one participant's join token: the room admits only listed tokens (with the PIN). */
   allow(roomId: string, secret: string, token: string, server?: string): Promise<void>;
   exists(roomId: string, server?: string): Promise<boolean>;
+  /** Lets the room take this many publishers (each admission of a participant grows it, issue 26). */
+  setPublishers(roomId: string, secret: string, publishers: number, server?: string): Promise<void>;
 }
 
 /** In-memory rooms for tests and for machines without Janus. */
@@ -56,6 +62,11 @@ export function createFakeRooms(): VideoRooms & { rooms: Map<string, RoomSpec>; 
     },
     async exists(roomId) {
       return rooms.has(roomId);
+    },
+    async setPublishers(roomId, _secret, publishers) {
+      const spec = rooms.get(roomId);
+      if (!spec) throw new Error(`no room ${roomId}`);
+      rooms.set(roomId, { ...spec, maxPublishers: publishers });
     },
   };
 }

@@ -20,6 +20,9 @@ export function launchChromium(): Promise<Browser> {
       // Janus offers only loopback candidates in tests; Chromium skips loopback unless told.
       '--allow-loopback-in-peer-connection',
       '--autoplay-policy=no-user-gesture-required',
+      // A Swedish browser, as most patients' are: the patient's pages follow Accept-Language until the
+      // patient chooses (issue 28); a context with its own `locale` (the English test) overrides it.
+      '--accept-lang=sv-SE,sv',
     ],
   });
 }

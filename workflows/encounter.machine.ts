@@ -14,6 +14,7 @@ import {
   patched,
   proxyActivities,
   startChild,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -27,6 +28,8 @@ import { stockholmDateOf } from '../domain/dates';
 import { assessEligibility, ELIGIBILITY_KEYS, type EligibilityAnswers } from '../domain/eligibility';
 import { ACTIVITY_FAILURE_TYPES, FailureType } from '../domain/failures';
 import type { WaitingFor } from '../domain/waiting-for';
+import { interpreterNoShows, noteParticipants, type Invitation } from '../domain/participants';
+import { ParticipantRoster } from './encounter.participants';
 import {
   Actor,
   BookedSlot,
@@ -114,6 +117,13 @@ export const JOURNAL_EXPORT_PATCH = 'journal-export';
  */
 export const REMINDERS_PATCH = 'reminders';
 
+/**
+ * More than two in the room (issue 26): interpreters, relatives and colleagues of other units are
+ * invited, wait in their own waiting rooms and are admitted one by one; an interpreter who never comes
+ * is a deviation of its own; the note lists who took part. Earlier encounters have patient and clinician only.
+ */
+export const PARTICIPANTS_PATCH = 'participants';
+
 /** The patient's side: who books, moves and cancels for the patient (late rules apply to them). */
 const PATIENT_SIDE: readonly Role[] = ['patient', 'guardian', 'agent'];
 const onPatientSide = (actor: Actor | undefined): boolean => !!actor && PATIENT_SIDE.includes(actor.role);
@@ -137,6 +147,8 @@ const activitiesFor = (input: EncounterInput) =>
 export class EncounterMachine {
   readonly #input: EncounterInput;
   readonly #acts: EncounterActivities;
+  /** The one-time code's sending: three tries, then the interpreter asks again (it must not hold up the encounter). */
+  readonly #codeActs: EncounterActivities;
   readonly #st: Fields;
   readonly #lock = new Mutex();
   #eligibility: { eligible: boolean; reasons: string[] } | null = null;
@@ -156,6 +168,8 @@ export class EncounterMachine {
   #journalExport = false;
   /** Whether reminders run (REMINDERS_PATCH and a reminder policy in the input). */
   #reminders = false;
+  /** The participants beyond patient and clinician (PARTICIPANTS_PATCH); null in earlier encounters. */
+  #roster: ParticipantRoster | null = null;
   /** Why the journal export ended without a receipt, when it did. */
   #journalProblem: 'refused' | 'not-configured' | null = null;
   /** What the engagement index should say of this booking; each change bumps the version. */
@@ -177,6 +191,10 @@ export class EncounterMachine {
   constructor(input: EncounterInput) {
     this.#input = input;
     this.#acts = activitiesFor(input);
+    this.#codeActs = proxyActivities<EncounterActivities>({
+      startToCloseTimeout: `${input.policy.activityTimeoutSeconds}s`,
+      retry: { initialInterval: '500ms', maximumAttempts: 3 },
+    });
     this.#st = {
       encounterId: input.encounterId,
       status: 'requested',
@@ -237,6 +255,14 @@ export class EncounterMachine {
     this.#invitations = patched(INVITATIONS_PATCH);
     this.#journalExport = patched(JOURNAL_EXPORT_PATCH);
     this.#reminders = patched(REMINDERS_PATCH) && !!this.#input.policy.reminders;
+    if (patched(PARTICIPANTS_PATCH)) {
+      this.#st.participants = [];
+      this.#roster = new ParticipantRoster(this.#st.participants, {
+        now: () => this.#now(),
+        newId: () => uuid4(),
+        record: (event, actor, outcome, detail) => this.#record(event, actor, outcome, detail),
+      });
+    }
     if (this.#engagementIndex) void this.#pushEngagements();
     const invitation = this.#invitations ? this.#input.invitation : undefined;
     if (invitation) {
@@ -302,7 +328,10 @@ export class EncounterMachine {
     this.#moveTo('video', 'join-waiting-room');
     await this.project();
     if (!(await this.#until(() => this.#patientEverJoined, msUntil(this.#deadlines().noShowAt!)))) {
+      // Only with participants: earlier encounters take no extra step here (their histories replay as recorded).
+      if (this.#roster) await this.#interpretersWhoNeverCame();
       if (this.#cancelRequest) return this.#cancel();
+      // The no-show rule judges the patient alone: an interpreter or relative present changes nothing.
       await this.#charge('no-show', stockholmDateOf(st.slot!.startsAt));
       const description = 'The patient did not join within the grace period';
       await this.#recordDeviation('no-show', 'no-show', 'low', description);
@@ -312,7 +341,9 @@ export class EncounterMachine {
     }
     st.waitingFor = 'admit-patient';
     await this.project();
-    if (!(await this.#until(() => st.sessionEndedAt !== null))) return this.#cancel();
+    const ended = await this.#until(() => st.sessionEndedAt !== null);
+    if (this.#roster) await this.#interpretersWhoNeverCame();
+    if (!ended) return this.#cancel();
     await this.#acts.closeVideoRoom({ encounterId: this.id });
     return true;
   };
@@ -607,6 +638,7 @@ export class EncounterMachine {
       () => this.assertCanEndSession(u),
       async () => {
         this.#st.sessionEndedAt = this.#now();
+        this.#roster?.sessionEnded();
         this.#record('session-ended', u.actor, this.#st.modality);
         return this.#afterStep('video');
       },
@@ -627,7 +659,10 @@ export class EncounterMachine {
       async () => {
         const st = this.#st;
         const contactDate = stockholmDateOf(st.sessionStartedAt ?? this.#now());
-        const note = { encounterId: this.id, authorId: actor.id, authorName: actor.name, text, contactDate };
+        // Who took part besides patient and clinician goes into the note (issue 26); none: the note as before.
+        const others = this.#roster ? noteParticipants(this.#roster.list) : [];
+        const took = others.length ? { participants: others, actingAs: st.identity?.actingAs ?? 'self' } : {};
+        const note = { encounterId: this.id, authorId: actor.id, authorName: actor.name, text, contactDate, ...took };
         const { noteId } = await this.#acts.writeJournalNote(note);
         st.journalNoteId = noteId;
         this.#record('journal-note-written', actor, 'signed', { noteId, visitType: 'Digitalt vårdmöte', contactDate });
@@ -679,6 +714,88 @@ export class EncounterMachine {
         st.attendanceConfirmedAt = { at: this.#now(), startsAt: st.slot!.startsAt };
         const source = u.source && CANCEL_SOURCES.includes(u.source) ? u.source : undefined;
         this.#record('attendance-confirmed', u.actor, 'confirmed', source ? { source } : undefined);
+        await this.project();
+        return this.view();
+      },
+    );
+  }
+
+  // ── Participants (PARTICIPANTS_PATCH): invited up to the meeting, admitted one by one in it ──
+
+  #expectRoster(): ParticipantRoster {
+    if (!this.#roster) throw reject('WrongStep', 'this encounter was created before participants could be invited');
+    this.#expectStep('eligibility', 'identity', 'booking', 'pre-meeting', 'video');
+    if (this.#st.sessionEndedAt) throw reject('WrongStep', 'the meeting has ended');
+    if (this.#cancelRequest) throw reject('WrongStep', 'the encounter is being cancelled');
+    return this.#roster;
+  }
+
+  assertCanInviteParticipant({ actor, invitation }: { actor: Actor; invitation: Invitation }): void {
+    const roster = this.#expectRoster();
+    this.#expectRole(actor, 'admin', 'clinician', 'patient', 'guardian');
+    roster.assertInvite(invitation, onPatientSide(actor) ? 'patient' : 'staff');
+  }
+
+  inviteParticipant(u: { actor: Actor; invitation: Invitation }): Promise<EncounterState> {
+    return this.#exclusive(
+      () => this.assertCanInviteParticipant(u),
+      async () => {
+        this.#roster!.invite(u.invitation, onPatientSide(u.actor) ? 'patient' : 'staff', u.actor);
+        await this.project();
+        return this.view();
+      },
+    );
+  }
+
+  assertCanAcceptParticipant({ actor, participantId }: { actor: Actor; participantId: string }): void {
+    const roster = this.#expectRoster();
+    this.#expectRole(actor, 'patient', 'guardian');
+    roster.assertAccept(participantId);
+  }
+
+  acceptParticipant(u: { actor: Actor; participantId: string }): Promise<EncounterState> {
+    return this.#exclusive(
+      () => this.assertCanAcceptParticipant(u),
+      async () => {
+        this.#roster!.accept(u.participantId, u.actor);
+        await this.project();
+        return this.view();
+      },
+    );
+  }
+
+  assertCanAdmitParticipant(u: { actor: Actor; participantId: string; maxInRoom?: number }): void {
+    const roster = this.#expectRoster();
+    this.#expectStep('video');
+    this.#expectBookedClinician(u.actor);
+    if (!this.#st.checklistConfirmed)
+      throw reject('WrongStep', 'confirm the pre-meeting checklist before admitting anyone');
+    roster.assertAdmit(u.participantId, u.maxInRoom);
+  }
+
+  admitParticipant(u: { actor: Actor; participantId: string; maxInRoom?: number }): Promise<EncounterState> {
+    return this.#exclusive(
+      () => this.assertCanAdmitParticipant(u),
+      async () => {
+        this.#roster!.admit(u.participantId, u.actor);
+        await this.project();
+        return this.view();
+      },
+    );
+  }
+
+  assertCanRemoveParticipant({ actor, participantId }: { actor: Actor; participantId: string; reason?: string }): void {
+    const roster = this.#expectRoster();
+    this.#expectRole(actor, 'admin', 'clinician');
+    roster.assertRemove(participantId);
+  }
+
+  removeParticipant(u: { actor: Actor; participantId: string; reason?: string }): Promise<EncounterState> {
+    return this.#exclusive(
+      () => this.assertCanRemoveParticipant(u),
+      async () => {
+        const reason = typeof u.reason === 'string' && u.reason.trim() ? u.reason.trim().slice(0, 500) : undefined;
+        this.#roster!.remove(u.participantId, u.actor, reason);
         await this.project();
         return this.view();
       },
@@ -748,6 +865,34 @@ export class EncounterMachine {
       grace * 1000,
     );
     if (!settled) await this.#videoFailed(role, `no video received for ${grace} s`, source);
+  }
+
+  /** A participant's page entered its waiting room: only while the room is open. */
+  participantWaiting({ participantId, source }: { participantId: string; source: string }): void {
+    if (!this.#roster || this.#st.status !== 'video' || this.#st.sessionEndedAt) return;
+    this.#roster.joined(participantId, source);
+  }
+
+  participantGone({ participantId, source }: { participantId: string; source: string }): void {
+    if (!this.#roster || this.#st.status !== 'video') return;
+    this.#roster.left(participantId, source);
+  }
+
+  /**
+   * A new one-time code for an interpreter without Swedish e-ID, to the address booked at the
+   * invitation (never one a caller names). A few tries only: the interpreter can ask again.
+   */
+  async sendParticipantCode({ participantId, linkHash }: { participantId: string; linkHash: string }): Promise<void> {
+    const p = this.#roster?.list.find((x) => x.id === participantId);
+    if (!p || p.identification !== 'one-time-code' || p.status === 'removed') return;
+    if (isTerminal(this.#st.status) || this.#st.sessionEndedAt || typeof linkHash !== 'string') return;
+    const contact = { ...p.contact };
+    try {
+      const sent = await this.#codeActs.sendParticipantCode({ encounterId: this.id, participantId, linkHash, contact });
+      this.#record('participant-code-sent', SYSTEM, sent.channel, { participantId });
+    } catch {
+      this.#record('participant-code-failed', SYSTEM, 'failed', { participantId });
+    }
   }
 
   // ── Inside the machine ──────────────────────────────────────────────────────────────────────
@@ -1025,6 +1170,23 @@ export class EncounterMachine {
   #recordDeviation(key: string, category: Deviation['category'], severity: Deviation['severity'], description: string) {
     const dedupeKey = `${this.id}:${key}`;
     return this.#acts.recordDeviation({ encounterId: this.id, category, severity, description, dedupeKey });
+  }
+
+  /**
+   * At the end of the video step (met, patient no-show or cancelled there): each booked interpreter who
+   * never entered its waiting room is a deviation of its own kind, never a fee for the patient.
+   */
+  async #interpretersWhoNeverCame(): Promise<void> {
+    if (!this.#roster) return;
+    for (const p of interpreterNoShows(this.#roster.list)) {
+      const description = `The interpreter booked for the meeting (${p.language}) never joined`;
+      await this.#recordDeviation(`interpreter-no-show:${p.id}`, 'interpreter-no-show', 'medium', description);
+      this.#record('interpreter-no-show', SYSTEM, 'deviation', {
+        participantId: p.id,
+        name: p.name,
+        language: p.language,
+      });
+    }
   }
 
   /** The video-failure deviation: one per encounter, whichever failure comes first. */

@@ -4,6 +4,7 @@ import type { EligibilityAnswers } from '../domain/eligibility';
 import type { WaitingFor } from '../domain/waiting-for';
 import type { InvoicePolicy } from './invoice.messages';
 import type { ReminderPolicy } from '../domain/reminders';
+import type { Invitation, Participant } from '../domain/participants';
 
 /** `agent`: staff elsewhere (a 1177 nurse, by HSA-id) acting for the patient through the booking contracts. */
 export type Role = 'admin' | 'clinician' | 'patient' | 'guardian' | 'agent' | 'system';
@@ -149,6 +150,11 @@ export interface EncounterState {
   } | null;
   /** The patient said they will come to this time (from a reminder); absent before reminders. */
   attendanceConfirmedAt?: { at: string; startsAt: string } | null;
+  /**
+   * Interpreter, relatives and colleagues of other units (issue 26), each with its own waiting room and
+   * admission; absent in encounters recorded before participants (patched('participants')).
+   */
+  participants?: Participant[];
   /** The patient entered the waiting room (`since`); `alertedAt`: the clinician and unit were sent an SMS about the wait. */
   waitingRoom?: { since: string; alertedAt: string | null } | null;
   deadlines: Partial<
@@ -222,6 +228,39 @@ export const cancelUpdate = defineUpdate<EncounterState, [{ actor: Actor; reason
 export const confirmAttendanceUpdate = defineUpdate<EncounterState, [{ actor: Actor; source?: CancelSource }]>(
   'confirmAttendance',
 );
+/** Staff invite an interpreter, relative or colleague of another unit; the patient's side a relative. */
+export const inviteParticipantUpdate = defineUpdate<EncounterState, [{ actor: Actor; invitation: Invitation }]>(
+  'inviteParticipant',
+);
+/** The patient (or guardian) agrees that a relative staff invited may be admitted. */
+export const acceptParticipantUpdate = defineUpdate<EncounterState, [{ actor: Actor; participantId: string }]>(
+  'acceptParticipant',
+);
+/**
+ * The booked clinician admits one waiting participant. `maxInRoom` is the configured maximum
+ * (VIDEO_MAX_PARTICIPANTS) the API passes in; absent: domain/participants.ts's default.
+ */
+export const admitParticipantUpdate = defineUpdate<
+  EncounterState,
+  [{ actor: Actor; participantId: string; maxInRoom?: number }]
+>('admitParticipant');
+/** Staff remove a participant: its link stops working and it leaves the room. */
+export const removeParticipantUpdate = defineUpdate<
+  EncounterState,
+  [{ actor: Actor; participantId: string; reason?: string }]
+>('removeParticipant');
+/** A participant's page entered its waiting room (or the participant joined the room, per Janus). */
+export const participantWaitingSignal =
+  defineSignal<[{ participantId: string; at?: string; source: string }]>('participantWaiting');
+/**
+ * An interpreter without Swedish e-ID asked for its one-time code at its link: the workflow sends a new
+ * code to the booked address. `linkHash` is the link's SHA-256, never the link or the code.
+ */
+export const sendParticipantCodeSignal =
+  defineSignal<[{ participantId: string; linkHash: string; source: string }]>('sendParticipantCode');
+/** A participant left its waiting room or the room. */
+export const participantGoneSignal =
+  defineSignal<[{ participantId: string; at?: string; source: string }]>('participantGone');
 export const participantJoinedSignal =
   defineSignal<[{ role: 'patient' | 'clinician'; at?: string; source: string }]>('participantJoined');
 export const participantLeftSignal =

@@ -20,6 +20,21 @@ export async function encounterWorkflow(input: m.EncounterInput): Promise<m.Enco
   setHandler(m.confirmChecklistUpdate, (u) => e.confirmChecklist(u), {
     validator: (u) => e.assertCanConfirmChecklist(u),
   });
+  setHandler(m.inviteParticipantUpdate, (u) => e.inviteParticipant(u), {
+    validator: (u) => e.assertCanInviteParticipant(u),
+  });
+  setHandler(m.acceptParticipantUpdate, (u) => e.acceptParticipant(u), {
+    validator: (u) => e.assertCanAcceptParticipant(u),
+  });
+  setHandler(m.admitParticipantUpdate, (u) => e.admitParticipant(u), {
+    validator: (u) => e.assertCanAdmitParticipant(u),
+  });
+  setHandler(m.removeParticipantUpdate, (u) => e.removeParticipant(u), {
+    validator: (u) => e.assertCanRemoveParticipant(u),
+  });
+  setHandler(m.participantWaitingSignal, (s) => e.participantWaiting(s));
+  setHandler(m.participantGoneSignal, (s) => e.participantGone(s));
+  setHandler(m.sendParticipantCodeSignal, (s) => e.sendParticipantCode(s));
   setHandler(m.participantJoinedSignal, (s) => e.participantJoined(s));
   setHandler(m.participantLeftSignal, (s) => e.participantLeft(s));
   setHandler(m.videoProblemSignal, (s) => e.videoProblem(s));

@@ -10,6 +10,7 @@ import type { ActivityFaults } from '../faults';
 import { createRecordActivities } from './records';
 import { createReminderActivities, type ReminderActivityDeps } from '../reminders';
 import { createVideoActivities } from './video';
+import { createParticipantActivities } from './participants';
 import type { WorkerMetrics } from '../../observability/metrics';
 
 export interface EncounterActivityDeps {
@@ -38,6 +39,7 @@ export function createEncounterActivities(deps: EncounterActivityDeps) {
     ...createMailActivities(deps),
     ...createJournalActivities(deps),
     ...createReminderActivities(deps),
+    ...createParticipantActivities(deps),
   };
 }
 

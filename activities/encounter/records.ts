@@ -1,7 +1,9 @@
 /** Encounter records: eligibility, identity, journal note, deviations and the list projection. */
 import type { DeviationCategory, DeviationSeverity } from '../../db/entities';
 import { recordDeviation } from '../../db/deviations';
+import { findCareUnit } from '../../db/care';
 import {
+  findEncounter,
   findEncounterPatientId,
   findIdentityCheck,
   projectEncounter,
@@ -15,6 +17,7 @@ import { patientWithGuardians } from '../../db/people';
 import { registerContact } from '../../db/registrations';
 import { stockholmDateOf } from '../../domain/dates';
 import { decideProxy, ProxyDecision, ProxyRefusal } from '../../domain/guardianship';
+import { otherUnitsThatTookPart, participantsSection, type NoteParticipant } from '../../domain/participants';
 import { EncounterState, encounterWorkflowId, IdentityClaims, isTerminal } from '../../workflows/encounter.messages';
 import { businessFailure } from '../errors';
 
@@ -69,15 +72,28 @@ export function createRecordActivities({
       return decision;
     },
 
-    /** Writes the journal note (visit type Digitalt vårdmöte, dated to the contact day). Idempotent. */
+    /**
+     * Writes the journal note (visit type Digitalt vårdmöte, dated to the contact day). Idempotent.
+     * With participants (issue 26) the note ends with who took part: name, role and unit.
+     */
     async writeJournalNote(input: {
       encounterId: string;
       authorId: string;
       authorName?: string;
       text: string;
       contactDate: string;
+      participants?: NoteParticipant[];
+      actingAs?: 'self' | 'guardian';
     }): Promise<{ noteId: string }> {
-      const noteId = await writeJournalNote(orm.em.fork(), input);
+      const em = orm.em.fork();
+      const { participants, actingAs, ...note } = input;
+      if (participants?.length) {
+        const encounter = await findEncounter(em, input.encounterId);
+        const unit = encounter ? await findCareUnit(em, encounter.careUnitId) : null;
+        const clinician = { name: input.authorName ?? 'Vårdgivaren', ...(unit ? { unit: unit.name } : {}) };
+        note.text = `${input.text.trimEnd()}\n\n${participantsSection(actingAs ?? 'self', clinician, participants)}`;
+      }
+      const noteId = await writeJournalNote(em, note);
       if (!noteId) throw businessFailure('NotFound', `encounter ${input.encounterId} does not exist`);
       return { noteId };
     },
@@ -130,6 +146,19 @@ export function createRecordActivities({
           outcome: attended ? 'attended' : 'no-show',
           contactDate: stockholmDateOf(s.sessionStartedAt ?? s.slot.startsAt),
         });
+      // Digifysisk (SÄS, RULES.md §10): each other unit whose clinician took part registers its own part.
+      if (attended && s.slot)
+        for (const unit of otherUnitsThatTookPart(s.participants ?? []))
+          await registerContact(orm.em.fork(), {
+            source: 'encounter',
+            sourceId: `${s.encounterId}:${unit.id}`,
+            careUnitId: unit.id,
+            patientId: input.patientId,
+            clinicianId: null,
+            kind: 'digifysisk',
+            outcome: 'attended',
+            contactDate: stockholmDateOf(s.sessionStartedAt ?? s.slot.startsAt),
+          });
       metrics?.encounterProjected(s.encounterId, s.timeline);
     },
   };

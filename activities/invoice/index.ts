@@ -18,7 +18,8 @@ import {
   updateInvoice,
 } from '../../db/invoices';
 import type { Orm } from '../../db/orm';
-import { findPatient, mailAddressFor } from '../../db/people';
+import { findPatient, languageOfPatient, mailAddressFor } from '../../db/people';
+import { tr } from '../../domain/i18n';
 import { stockholmDateOf } from '../../domain/dates';
 import { ceilingFor, periodEnd } from '../../domain/fees';
 import { dueDateFor, invoiceLabel, isSettled, ocrForInvoice, remainingOre, SERIES } from '../../domain/invoices';
@@ -109,6 +110,8 @@ async function documentFor(
           freeCardUntil: period.freeCardUntil ?? null,
         }
       : null,
+    // The payer reads it: in their language (issue 28), Swedish unless they chose English.
+    lang: payer.language ?? 'sv',
   };
 }
 
@@ -310,9 +313,8 @@ export function createInvoiceActivities(deps: InvoiceActivityDeps) {
           totalOre: remaining,
         });
       }
-      const title = { invoice: 'Faktura', reminder: 'Betalningspåminnelse', 'credit-note': 'Kreditfaktura' }[
-        input.document
-      ];
+      const lang = await languageOfPatient(em, inv.payerId);
+      const title = tr(lang, `invoice.title.${input.document}`);
       const to = (await findPatient(em, inv.payerId))?.email ?? (await mailAddressFor(em, inv.patientId));
       const file = await pdf.render(html);
       return deliver(
@@ -320,9 +322,9 @@ export function createInvoiceActivities(deps: InvoiceActivityDeps) {
         { careUnitId: inv.careUnitId, patientId: inv.patientId },
         {
           to: to ?? `payer-${inv.payerId}@invalid.local`,
-          subject: `${title} ${label} från ${finance.payee}`,
+          subject: tr(lang, 'invoice.subject', { title, label, payee: finance.payee }),
           html,
-          text: `${title} ${label}. Dokumentet finns som PDF i bilagan.`,
+          text: tr(lang, 'invoice.text', { title, label }),
           attachments: [{ filename: `${label}.pdf`, content: file, contentType: 'application/pdf' }],
         },
       );

@@ -4,7 +4,8 @@ import { findEncounter } from '../../db/encounters';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm';
 import { enqueueMail, markMailFailed, markMailSent } from '../../db/outbox';
-import { findPatient, mailAddressFor } from '../../db/people';
+import { findPatient, mailContactFor } from '../../db/people';
+import { tr } from '../../domain/i18n';
 import { findSlot } from '../../db/slots';
 import { listFeeOre, noShowFeeOre } from '../../domain/fees';
 import type { EncounterPolicy } from '../../workflows/encounter.messages';
@@ -81,13 +82,14 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
       const slot = await findSlot(em, input.slotId);
       if (!encounter || !slot)
         throw businessFailure('NotFound', `encounter ${input.encounterId} or slot ${input.slotId} does not exist`);
-      const [patient, unit, clinician, email] = await Promise.all([
+      const [patient, unit, clinician, { email, language: lang }] = await Promise.all([
         findPatient(em, encounter.patientId),
         findCareUnit(em, encounter.careUnitId),
         findClinician(em, slot.clinicianId),
-        mailAddressFor(em, encounter.patientId),
+        mailContactFor(em, encounter.patientId),
       ]);
       const { html, text } = renderMail('invitation', {
+        lang,
         patientName: `${patient!.givenName} ${patient!.familyName}`,
         clinicianName: `${clinician!.givenName} ${clinician!.familyName}`,
         clinicianTitle: clinician!.title,
@@ -104,7 +106,7 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
       };
       return deliver(`${input.encounterId}:invitation:${input.slotId}`, owner, {
         to,
-        subject: `Kallelse: digitalt vårdmöte ${unit!.name}`,
+        subject: tr(lang, 'mail.invitation.subject', { unit: unit!.name }),
         html,
         text,
       });
@@ -122,16 +124,19 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
       const em = orm.em.fork();
       const encounter = await findEncounter(em, input.encounterId);
       if (!encounter) throw businessFailure('NotFound', `encounter ${input.encounterId} does not exist`);
-      const [patient, unit, email] = await Promise.all([
+      const [patient, unit, { email, language: lang }] = await Promise.all([
         findPatient(em, encounter.patientId),
         findCareUnit(em, encounter.careUnitId),
-        mailAddressFor(em, encounter.patientId),
+        mailContactFor(em, encounter.patientId),
       ]);
+      // The workflow's message is Swedish; the one it sends today has its words in every catalogue.
+      const known = input.message === tr('sv', 'mail.released.notEligible');
       const { html, text } = renderMail('booking-released', {
+        lang,
         patientName: `${patient!.givenName} ${patient!.familyName}`,
         unitName: unit!.name,
         startsAt: input.startsAt,
-        message: input.message,
+        message: known ? tr(lang, 'mail.released.notEligible') : input.message,
       });
       const owner = {
         encounterId: input.encounterId,
@@ -140,7 +145,7 @@ export function createMailActivities({ orm, mailer }: { orm: Orm; mailer: Mailer
       };
       return deliver(`${input.encounterId}:booking-released`, owner, {
         to: email ?? `patient-${input.encounterId}@invalid.local`,
-        subject: `Avbokad tid: ${unit!.name}`,
+        subject: tr(lang, 'mail.released.subject', { unit: unit!.name }),
         html,
         text,
       });

@@ -6,7 +6,8 @@ import { careAdminsOf, findMessage, findThread, insertMessage, insertSummary, pr
 import { registerContact } from '../../db/registrations';
 import { clinicianIdByHsaId } from '../../db/care';
 import type { Orm } from '../../db/orm';
-import { findPatient, mailAddressFor } from '../../db/people';
+import { findPatient, mailContactFor } from '../../db/people';
+import { tr } from '../../domain/i18n';
 import { messageText } from '../../domain/messages';
 import type { Author } from '../../workflows/message-thread.messages';
 import { businessFailure } from '../errors';
@@ -107,14 +108,14 @@ export function createMessageActivities({ orm, mailer }: { orm: Orm; mailer: Mai
         patientName: `${patient.givenName} ${patient.familyName}`,
       };
       const key = `thread:${t.id}:${input.kind}:${input.messageId ?? input.contactDate ?? input.deadline?.at}`;
-      const { html, text } = renderMail(`thread-${input.kind}`, data);
-      const to =
-        input.kind === 'to-patient'
-          ? ((await mailAddressFor(em, t.patientId)) ?? `patient-${t.patientId}@invalid.local`)
-          : unitAddress(unit.hsaId);
+      // The patient's mail is in the reader's language (issue 28); the unit's stays Swedish.
+      const contact = input.kind === 'to-patient' ? await mailContactFor(em, t.patientId) : null;
+      const lang = contact?.language ?? 'sv';
+      const { html, text } = renderMail(`thread-${input.kind}`, { ...data, lang });
+      const to = contact ? (contact.email ?? `patient-${t.patientId}@invalid.local`) : unitAddress(unit.hsaId);
       const subject = {
         'to-unit': `Nytt meddelande: ${t.subject}`,
-        'to-patient': `Du har fått svar från ${unit.name}`,
+        'to-patient': tr(lang, 'mail.answer.subject', { unit: unit.name }),
         reminder: `Påminnelse: meddelande ska besvaras senast ${data.dueDate}`,
         'summary-reminder': `Sammanfattning saknas i journalen för ${input.contactDate}`,
       }[input.kind];

@@ -8,14 +8,8 @@ import { findEncounter } from '../../db/encounters';
 import type { Orm } from '../../db/orm';
 import { reminderContactFor } from '../../db/people';
 import { toE164 } from '../../domain/phone';
-import {
-  reminderSms,
-  reminderSubject,
-  reminderTime,
-  waitingAlertSms,
-  type ReminderContent,
-  type ReminderKind,
-} from '../../domain/reminders';
+import { waitingAlertSms, type ReminderContent, type ReminderKind } from '../../domain/reminders';
+import { reminderSmsIn, reminderSubjectIn, reminderTimeIn } from '../../domain/reminder-texts';
 import { businessFailure } from '../errors';
 import { isTerminal, type EncounterStatus } from '../../workflows/encounter.messages';
 import { createDelivery, type Mailer } from '../mail';
@@ -77,16 +71,18 @@ export function createReminderActivities({ orm, mailer, sms = null, publicUrl = 
       if (input.channel === 'sms') {
         const to = contact.phone ? toE164(contact.phone) : null;
         if (!to) return { status: 'skipped' };
-        return deliverSms(key, owner, { to, text: reminderSms(content) });
+        return deliverSms(key, owner, { to, text: reminderSmsIn(content, contact.language) });
       }
       if (!contact.email) return { status: 'skipped' };
+      const lang = contact.language;
       const { html, text } = renderMail('reminder', {
         ...content,
-        when: content.startsAt ? reminderTime(content.startsAt) : null,
+        lang,
+        when: content.startsAt ? reminderTimeIn(content.startsAt, lang) : null,
         openInvitation: input.kind === 'open-invitation',
         beforeMeeting: input.kind === 'before-meeting',
       });
-      return deliverMail(key, owner, { to: contact.email, subject: reminderSubject(content), html, text });
+      return deliverMail(key, owner, { to: contact.email, subject: reminderSubjectIn(content, lang), html, text });
     },
 
     /** A patient waits unnoticed: one SMS to the booked clinician and one to the unit, where they have numbers. */

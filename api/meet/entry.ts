@@ -1,9 +1,10 @@
 /**
- * Entering a meeting through a link: who may (the patient, a guardian the rules allow, or the booked
- * clinician), and the plain Swedish page for everyone else. Someone else holding the patient's link
- * is an identity-failure deviation.
+ * Entering a meeting through a link: who may (the patient, a guardian the rules allow, the booked
+ * clinician, or the invited participant identified its own way), and the plain Swedish page for
+ * everyone else. Someone else holding the patient's or a participant's link is an identity-failure deviation.
  */
 import type { Request, Response } from 'express';
+import type { Client } from '@temporalio/client';
 import { logAccess, onEncounter } from '../http/audit';
 import { principalId } from '../auth';
 import { notFound } from '../http/errors';
@@ -13,13 +14,22 @@ import { patientWithGuardians } from '../../db/people';
 import { decideProxy } from '../../domain/guardianship';
 import { stockholmDateOf } from '../../domain/dates';
 import { LINK_REFUSALS, PROXY_REFUSALS } from '../../domain/labels';
-import { inspectMeetingLink } from './links';
+import { inspectMeetingLink, type MeetRole } from './links';
+import { mayEnterAsParticipant, participantOf, PARTICIPANT_REFUSALS } from './participant-entry';
+import { refusalPageText } from '../patient/texts';
 
 export const refusedPage = (res: Response, status: number, title: string, message: string, reason: string) =>
-  res.status(status).render('meet/refused', { layout: 'meet', title, message, reason });
+  res.status(status).render('meet/refused', {
+    layout: 'meet',
+    // A patient reading English gets the catalogue's words for the same refusal (issue 28).
+    ...(refusalPageText(res.locals.lang, reason) ?? { title, message }),
+    reason,
+  });
 
 type Verdict =
   { ok: true; actingAs: string } | { ok: false; status: number; title: string; message: string; reason: string };
+
+export type { Verdict };
 
 /** Whether the logged-in caller may enter this encounter's meeting in this role. */
 export async function mayEnter(req: Request, row: EncounterRow, role: 'patient' | 'clinician'): Promise<Verdict> {
@@ -67,8 +77,11 @@ export async function mayEnter(req: Request, row: EncounterRow, role: 'patient' 
   };
 }
 
+const isParticipantRole = (role: MeetRole): role is 'interpreter' | 'relative' | 'colleague' =>
+  role !== 'patient' && role !== 'clinician';
+
 /** The link, checked for the caller; renders the answer itself and returns null when it refused. */
-export async function checkLink(req: Request, res: Response) {
+export async function checkLink(req: Request, res: Response, temporal: Client) {
   res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
   const token = String(req.params.token);
   const p = req.principal;
@@ -78,13 +91,29 @@ export async function checkLink(req: Request, res: Response) {
     refusedPage(res, r.status, r.title, r.message, link.refused);
     return null;
   }
+  // A participant's link: its participant as the workflow has it now (removed, or who must log in how).
+  const participant = isParticipantRole(link.role)
+    ? await participantOf(req, temporal, link.encounterId, link.participantId)
+    : null;
+  if (isParticipantRole(link.role) && (!participant || participant.status === 'removed')) {
+    const r = PARTICIPANT_REFUSALS.removed;
+    refusedPage(res, r.status, r.title, r.message, 'removed');
+    return null;
+  }
   if (!p) {
-    const to = link.role === 'clinician' ? 'staff' : 'patient';
+    if (participant?.identification === 'one-time-code') {
+      const r = PARTICIPANT_REFUSALS['code-needed'];
+      refusedPage(res, r.status, r.title, r.message, 'code-needed');
+      return null;
+    }
+    const to = link.role === 'clinician' || link.role === 'colleague' ? 'staff' : 'patient';
     res.redirect(`/login/${to}?returnTo=${encodeURIComponent(`/meet/${token}`)}`);
     return null;
   }
   const row = await encounterRow(req, link.encounterId);
-  const verdict = await mayEnter(req, row, link.role);
+  const verdict = participant
+    ? await mayEnterAsParticipant(req, row, participant)
+    : await mayEnter(req, row, link.role as 'patient' | 'clinician');
   if (!verdict.ok) {
     await logAccess(req, onEncounter(row, 'open-meeting', { outcome: 'refused', detail: { reason: verdict.reason } }));
     refusedPage(res, verdict.status, verdict.title, verdict.message, verdict.reason);

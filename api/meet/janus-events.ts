@@ -29,7 +29,7 @@ export type JanusEventT = z.infer<typeof JanusEvent>;
 const TYPE = { webrtc: 16, media: 32, plugin: 64 } as const;
 
 /** What one event means for an encounter, or null when it is not ours or not interesting. */
-type Effect = { encounterId: string; role: MeetRole; at: number } & (
+type Effect = { encounterId: string; role: MeetRole; at: number; participantId?: string | null } & (
   | { kind: 'presence'; present: boolean; handleId?: number }
   | { kind: 'media'; present: boolean }
   | { kind: 'problem'; detail: string }
@@ -42,6 +42,8 @@ async function interpret(em: EntityManager, e: JanusEventT): Promise<Effect | nu
     const who = await findPublisher(em, data.id);
     // Only our pages' publisher ids count, and only in their own encounter's room.
     if (!who || data.room !== videoRoomId(who.encounterId)) return null;
+    // A participant's (issue 26) presence only: its handle is not kept, its media not judged (the patient's and clinician's are).
+    if (who.participantId) return { ...who, at: e.timestamp, kind: 'presence', present: data.event === 'joined' };
     return { ...who, at: e.timestamp, kind: 'presence', present: data.event === 'joined', handleId: e.handle_id };
   }
   if ((e.type === TYPE.webrtc || e.type === TYPE.media) && e.handle_id !== undefined) {
@@ -65,7 +67,7 @@ function applyParticipantEvent(
   return applyEvent(em, {
     encounterId: fx.encounterId,
     // Media state is tracked like presence, under its own key ('patient/media'); it starts as "up", so the first event that matters is a drop.
-    key: fx.kind === 'media' ? `${fx.role}/media` : fx.role,
+    key: fx.participantId ? `participant:${fx.participantId}` : fx.kind === 'media' ? `${fx.role}/media` : fx.role,
     initiallyPresent: fx.kind === 'media',
     present: fx.present,
     atUs: fx.at,
@@ -103,7 +105,14 @@ async function receive(temporal: AppDeps['temporal'], logger: AppDeps['logger'],
     const at = new Date(Math.floor(fx.at / 1000)).toISOString();
     try {
       if (fx.kind !== 'problem' && !(await applyParticipantEvent(em, fx))) continue;
-      if (fx.kind === 'presence')
+      if (fx.participantId && fx.kind === 'presence')
+        await handle.signal(fx.present ? m.participantWaitingSignal : m.participantGoneSignal, {
+          participantId: fx.participantId,
+          at,
+          source: 'janus',
+        });
+      else if (fx.participantId || (fx.role !== 'patient' && fx.role !== 'clinician')) continue;
+      else if (fx.kind === 'presence')
         await handle.signal(fx.present ? m.participantJoinedSignal : m.participantLeftSignal, {
           role: fx.role,
           at,

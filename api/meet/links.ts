@@ -3,16 +3,22 @@
  * Following a link does nothing by itself (mail scanners fetch links); the logged-in person enters
  * with a POST, which binds the link to them. New links withdraw the old ones.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MeetRole } from '../../db/entities';
 import {
   claimJoinToken,
+  countWrongCode,
+  findJoinTokenCode,
   findMeetingSession as findSessionByKeyHash,
   inspectJoinToken,
   insertJoinTokens,
+  markCodeRequested,
+  oneTimeCodeHash,
   revokeJoinTokens,
 } from '../../db/video';
+import { CODE_TTL_SECONDS } from '../../activities/encounter/participants';
+import type { ParticipantKind } from '../../domain/participants';
 
 export type { MeetRole };
 export type { LinkRefusal } from '../../domain/labels';
@@ -37,7 +43,8 @@ export async function issueMeetingLinks(
   const expiresAt = new Date(Date.now() + opts.ttlSeconds * 1000);
   const tokens = { patient: newSecret(), clinician: newSecret() };
   await em.transactional(async (tx) => {
-    await revokeJoinTokens(tx, encounterId);
+    // The participants' own links stay: each is withdrawn with its participant.
+    await revokeJoinTokens(tx, encounterId, { roles: ['patient', 'clinician'] });
     await insertJoinTokens(
       tx,
       (['patient', 'clinician'] as const).map((role) => ({
@@ -57,6 +64,78 @@ export async function issueMeetingLinks(
   };
 }
 
+/**
+ * A participant's own link (interpreter, relative, colleague), bound to its role and its participant
+ * id in the encounter workflow; it withdraws the participant's earlier link. Only the hash is stored.
+ */
+export async function issueParticipantLink(
+  em: EntityManager,
+  p: { encounterId: string; participantId: string; kind: ParticipantKind; createdBy: string },
+  opts: { publicUrl: string; ttlSeconds: number },
+  log: (tx: EntityManager) => Promise<void>,
+): Promise<{ url: string; expiresAt: Date }> {
+  const expiresAt = new Date(Date.now() + opts.ttlSeconds * 1000);
+  const token = newSecret();
+  await em.transactional(async (tx) => {
+    await revokeJoinTokens(tx, p.encounterId, { participantId: p.participantId });
+    const { encounterId, participantId, kind, createdBy } = p;
+    await insertJoinTokens(tx, [
+      { tokenHash: hash(token), encounterId, role: kind, participantId, createdBy, expiresAt },
+    ]);
+    await log(tx);
+  });
+  return { url: `${opts.publicUrl}/meet/${token}`, expiresAt };
+}
+
+/** Withdraws a participant's links (removed from the encounter); returns how many. */
+export const revokeParticipantLinks = (em: EntityManager, encounterId: string, participantId: string) =>
+  revokeJoinTokens(em, encounterId, { participantId });
+
+/** The SHA-256 a link is stored under (the workflow gets this, never the link). */
+export const linkHashOf = (token: string) => hash(token);
+
+/** How many wrong codes a link takes before it is withdrawn, and how often a new code may be asked for. */
+export const CODE_MAX_TRIES = 5;
+export const CODE_RESEND_SECONDS = 60;
+
+/** The participant a link is for, while the link can still take a one-time code (unused, in time); else null. */
+export async function codeLink(
+  em: EntityManager,
+  token: string,
+): Promise<{ encounterId: string; participantId: string } | null> {
+  if (!TOKEN.test(token)) return null;
+  const link = await inspectJoinToken(em, hash(token), '');
+  if ('refused' in link || !link.participantId) return null;
+  return { encounterId: link.encounterId, participantId: link.participantId };
+}
+
+/** Marks a new code as asked for (the old one stops holding); false when one was asked for within a minute. */
+export const askForCode = async (em: EntityManager, token: string): Promise<boolean> =>
+  (await markCodeRequested(em, hash(token), CODE_TTL_SECONDS, CODE_RESEND_SECONDS)) === 1;
+
+/**
+ * Checks a one-time code against the link: right and in time, or why not. The fifth wrong try
+ * withdraws the link (a new one comes from the unit).
+ */
+export async function checkOneTimeCode(
+  em: EntityManager,
+  token: string,
+  code: string,
+): Promise<'ok' | 'wrong' | 'expired' | 'locked'> {
+  if (!TOKEN.test(token)) return 'wrong';
+  const t = await findJoinTokenCode(em, hash(token));
+  if (!t?.codeHash || !t.codeExpiresAt) return 'wrong';
+  if (t.codeAttempts >= CODE_MAX_TRIES) return 'locked';
+  if (t.codeExpiresAt.getTime() <= Date.now()) return 'expired';
+  const given = Buffer.from(oneTimeCodeHash(code));
+  if (given.length === t.codeHash.length && timingSafeEqual(given, Buffer.from(t.codeHash))) return 'ok';
+  if ((await countWrongCode(em, hash(token))) >= CODE_MAX_TRIES) {
+    if (t.participantId) await revokeJoinTokens(em, t.encounterId, { participantId: t.participantId });
+    return 'locked';
+  }
+  return 'wrong';
+}
+
 /** Withdraws every link of the encounter (and the meeting pages opened with them). */
 export const revokeMeetingLinks = (em: EntityManager, encounterId: string) => revokeJoinTokens(em, encounterId);
 
@@ -65,7 +144,7 @@ export async function inspectMeetingLink(
   em: EntityManager,
   token: string,
   person: string,
-): Promise<{ encounterId: string; role: MeetRole } | { refused: LinkRefusal }> {
+): Promise<{ encounterId: string; role: MeetRole; participantId: string | null } | { refused: LinkRefusal }> {
   if (!TOKEN.test(token)) return { refused: 'unknown' };
   return inspectJoinToken(em, hash(token), person);
 }
@@ -76,6 +155,8 @@ export const janusTokenFor = (pageKey: string) => createHash('sha256').update(`j
 export interface MeetingSession {
   encounterId: string;
   role: MeetRole;
+  /** The participant the page is for (interpreter, relative, colleague); null for patient and clinician. */
+  participantId: string | null;
   /** The page's key for its own actions (sent as X-Meeting-Key, next to the session cookie). */
   key: string;
   /** The id this participant publishes under in Janus; events map back to the role through it. */

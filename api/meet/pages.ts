@@ -14,18 +14,22 @@ import * as m from '../../workflows/encounter.messages';
 import type { VideoRooms } from '../../media/rooms';
 import { checkLink, encounterRow, refusedPage } from './entry';
 import { enterMeeting, findMeetingSession, janusTokenFor } from './links';
+import { meetingTexts } from '../patient/texts';
+import { tr, type Lang } from '../../domain/i18n';
+import { PARTICIPANT_KIND_LABELS_SV } from '../../domain/participants';
+import { assertParticipantAdmitted, growRoom, participantPageView, signalParticipantPresence } from './participants';
 import { liveRoom, meetingView, pageIceServers, publicWsUrlOf, sessionHolds, type PageScope } from './service';
 
 const logged = (req: Request, action: string, row: EncounterRow, detail?: Record<string, unknown>) =>
   logAccess(req, onEncounter(row, action, detail ? { detail } : {}));
 
-export async function showEntry(req: Request, res: Response): Promise<void> {
-  const ok = await checkLink(req, res);
+export async function showEntry(req: Request, res: Response, temporal: Client): Promise<void> {
+  const ok = await checkLink(req, res, temporal);
   if (!ok) return;
   await logged(req, 'view-meeting-link', ok.row);
   res.render('meet/enter', {
     layout: 'meet',
-    title: 'Gå till vårdmötet',
+    title: tr(req.lang, 'meet.enterTitle'),
     token: ok.token,
     isClinician: ok.link.role === 'clinician',
     who: (req.principal as { name: string }).name,
@@ -36,8 +40,8 @@ export async function showEntry(req: Request, res: Response): Promise<void> {
   });
 }
 
-export async function enterRoom(req: Request, res: Response): Promise<void> {
-  const ok = await checkLink(req, res);
+export async function enterRoom(req: Request, res: Response, temporal: Client): Promise<void> {
+  const ok = await checkLink(req, res, temporal);
   if (!ok) return;
   // Binding the link and its access-log row commit together.
   const entered = await req.em.transactional(async (tx) => {
@@ -72,7 +76,7 @@ export async function showRoom(req: Request, res: Response, ttlSeconds: number):
   await logged(req, 'open-meeting-room', row!);
   res.render('meet/room', {
     layout: 'meet',
-    title: role === 'clinician' ? 'Vårdmöte – vårdgivare' : 'Vårdmöte',
+    title: role === 'clinician' ? 'Vårdmöte – vårdgivare' : tr(req.lang, 'meet.roomTitle'),
     role,
     isClinician: role === 'clinician',
     clinician: row!.clinicianName ? { name: row!.clinicianName, title: row!.clinicianTitle } : null,
@@ -83,15 +87,22 @@ export async function showRoom(req: Request, res: Response, ttlSeconds: number):
       key: key!,
       csrfToken: res.locals.csrfToken,
       displayName:
-        role === 'clinician' && row!.clinicianName ? `${row!.clinicianTitle} ${row!.clinicianName}` : 'Patient',
+        role === 'clinician' && row!.clinicianName
+          ? `${row!.clinicianTitle} ${row!.clinicianName}`
+          : role === 'patient' || role === 'clinician'
+            ? 'Patient'
+            : PARTICIPANT_KIND_LABELS_SV[role],
+      // The page's own sentences, in its language (the clinician's page: Swedish).
+      ...meetingTexts(req.lang),
     }).replace(/</g, '\\u003c'),
   });
 }
 
-export async function meetingState(temporal: Client, { row }: PageScope) {
+export async function meetingState(temporal: Client, { row, session }: PageScope, lang: Lang = 'sv') {
   const state = await liveState(temporal, row.workflowId);
   if (!state) throw notFound('encounter');
-  return meetingView(state);
+  // A participant's page is admitted when that participant is (issue 26), not when the patient is.
+  return { ...meetingView(state, lang), ...participantPageView(state, session.participantId) };
 }
 
 /**
@@ -110,8 +121,10 @@ export async function joinVideo(
     const state = await liveState(temporal, row.workflowId);
     if (!state?.sessionStartedAt)
       throw new HttpError(409, 'Du är i väntrummet tills vårdgivaren släpper in dig.', undefined, 'WaitingRoom');
-  }
+  } else if (session.participantId) await assertParticipantAdmitted(temporal, row, session.participantId);
   const server = await liveRoom(req, rooms, room);
+  // As many publishers as are admitted, up to VIDEO_MAX_PARTICIPANTS (issue 26).
+  await growRoom(temporal, rooms, row, room, server, config.meet.maxParticipants);
   // The room admits listed tokens only.
   const janusToken = janusTokenFor(req.header('x-meeting-key')!);
   await rooms.allow(room.roomId, room.secret, janusToken, server);
@@ -129,10 +142,15 @@ export async function joinVideo(
   };
 }
 
-/** The patient's page says it is in the waiting room (or has left it): presence from the logged-in page. */
-export async function reportPresence(temporal: Client, req: Request, { row }: PageScope, present: boolean) {
-  const signal = present ? m.participantJoinedSignal : m.participantLeftSignal;
-  await temporal.workflow.getHandle(row.workflowId).signal(signal, { role: 'patient', source: 'waiting-room-page' });
+/** The patient's or a participant's page says it is in its waiting room (or has left it): presence from the page. */
+export async function reportPresence(temporal: Client, req: Request, { row, session }: PageScope, present: boolean) {
+  if (session.participantId) await signalParticipantPresence(temporal, row, session.participantId, present);
+  else if (session.role !== 'patient')
+    throw new HttpError(403, 'only the patient and participant pages report presence', undefined, 'forbidden');
+  else {
+    const signal = present ? m.participantJoinedSignal : m.participantLeftSignal;
+    await temporal.workflow.getHandle(row.workflowId).signal(signal, { role: 'patient', source: 'waiting-room-page' });
+  }
   await logged(req, present ? 'enter-waiting-room' : 'leave-waiting-room', row);
 }
 

@@ -15,6 +15,7 @@ import { revokeLinks } from '../admin/actions';
 import { buildMeetingBundle } from './bundle';
 import { enterRoom, joinVideo, reportPresence, showEntry, showRoom, meetingState } from './pages';
 import { clinicianAction, issueLinksFor, meetingPage } from './service';
+import * as P from './participants';
 
 const MEETING_PAGES = ['patient', 'clinician'] as const;
 
@@ -32,6 +33,8 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
       async (req, res, page) => void res.json(await clinicianAction(temporal, req, page, def, arg(req.body))),
     );
   const LINKS = encounterScoped('care_admin', 'clinician');
+  const GUEST_PAGE = P.guestPage(ttl);
+  const presence = z.object({ present: z.boolean() }).strict();
   return [
     post('/api/encounters/:id/meeting-links', LINKS, async (req, res, enc) => {
       const links = await issueLinksFor(req, enc, config);
@@ -43,13 +46,14 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
       async (req, res, enc) => void res.json({ revoked: await revokeLinks(req, enc) }),
     ),
     // A GET only shows the way in (mail scanners and previews fetch links); entering is the POST below.
-    get('/meet/:token', anyone, showEntry),
-    post('/meet/:token', roles(...MEETING_PAGES), enterRoom),
+    get('/meet/:token', anyone, (req, res) => showEntry(req, res, temporal)),
+    post('/meet/:token', roles(...MEETING_PAGES), (req, res) => enterRoom(req, res, temporal)),
     get('/meet/room/:id', roles(...MEETING_PAGES), (req, res) => showRoom(req, res, ttl)),
-    get('/meet/api/state', PAGE, async (_req, res, page) => void res.json(await meetingState(temporal, page))),
+    get('/meet/api/state', PAGE, async (req, res, page) => void res.json(await meetingState(temporal, page, req.lang))),
     get('/meet/api/join', PAGE, async (req, res, page) => void res.json(await joinVideo(deps, rooms, req, page))),
-    post('/meet/api/presence', meetingPage(ttl, ['patient'], 'patient'), async (req, res, page) => {
-      await reportPresence(temporal, req, page, z.object({ present: z.boolean() }).strict().parse(req.body).present);
+    // The patient's page and each participant's (a colleague is staff): presence in its own waiting room.
+    post('/meet/api/presence', PAGE, async (req, res, page) => {
+      await reportPresence(temporal, req, page, presence.parse(req.body).present);
       res.status(202).json({ accepted: true });
     }),
     clinician('/meet/api/checklist', m.confirmChecklistUpdate, (b) => ({ items: S.Checklist.parse(b).items })),
@@ -58,5 +62,60 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
     clinician('/meet/api/phone', m.switchToPhoneUpdate, (b) => ({
       error: z.object({ error: z.string().min(1).max(1000) }).parse(b).error,
     })),
+    // Participants (issue 26): staff invite and remove, the patient accepts a relative, the clinician admits.
+    post(
+      '/api/encounters/:id/participants/invitations',
+      encounterScoped('care_admin', 'clinician', 'patient'),
+      async (req, res, enc) => {
+        res.status(201).json(await P.invite(deps, req, enc));
+      },
+    ),
+    post('/api/encounters/:id/participants/:participantId/link', LINKS, async (req, res, enc) => {
+      res.status(201).json(await P.newLink(deps, req, enc));
+    }),
+    post(
+      '/api/encounters/:id/participants/:participantId/accept',
+      encounterScoped('patient'),
+      async (req, res, enc) => void res.json(await P.accept(deps, req, enc)),
+    ),
+    post(
+      '/api/encounters/:id/participants/:participantId/admit',
+      encounterScoped('clinician'),
+      async (req, res, enc) => void res.json(await P.admit(deps, req, enc)),
+    ),
+    post(
+      '/api/encounters/:id/participants/:participantId/remove',
+      LINKS,
+      async (req, res, enc) => void res.json(await P.remove(deps, req, enc)),
+    ),
+    // The interpreter without Swedish e-ID: a one-time code to the booked address is its identification.
+    post(
+      '/meet/:token/code',
+      anyone,
+      async (req, res) => void res.status(202).json(await P.requestCode(temporal, req)),
+    ),
+    post('/meet/:token/code/verify', anyone, async (req, res) => void res.json(await P.verifyCode(temporal, req))),
+    get(
+      '/meet/api/guest/state',
+      GUEST_PAGE,
+      async (req, res, page) => void res.json(await meetingState(temporal, page, req.lang)),
+      // A meeting page's own calls (it polls), counted as the API's, not as anonymous visits.
+      { rate: 'api' },
+    ),
+    get(
+      '/meet/api/guest/join',
+      GUEST_PAGE,
+      async (req, res, page) => void res.json(await joinVideo(deps, rooms, req, page)),
+      { rate: 'api' },
+    ),
+    post(
+      '/meet/api/guest/presence',
+      GUEST_PAGE,
+      async (req, res, page) => {
+        await reportPresence(temporal, req, page, presence.parse(req.body).present);
+        res.status(202).json({ accepted: true });
+      },
+      { rate: 'api' },
+    ),
   ];
 }

@@ -19,6 +19,7 @@ import type { EncounterRow } from '../../db/encounters';
 import { encounterRow } from './entry';
 import { findMeetingSession, issueMeetingLinks } from './links';
 import { patientWaitingNotes } from '../../domain/waiting-room';
+import type { Lang } from '../../domain/i18n';
 import { moveVideoRoom } from '../../db/video';
 import type { VideoRoom } from '../../db/entities';
 import { encounterRoomSpec, type VideoRooms } from '../../media/rooms';
@@ -68,7 +69,7 @@ export function meetingPage(ttlSeconds: number, grantees: Grantee[], pageRole?: 
 }
 
 /** What the meeting page shows of the encounter's state. */
-export const meetingView = (s: m.EncounterState) => ({
+export const meetingView = (s: m.EncounterState, lang: Lang = 'sv') => ({
   status: s.status,
   statusLabel: m.STATUS_LABELS_SV[s.status],
   roomOpen: s.status === 'video' && s.room !== null && !s.sessionEndedAt,
@@ -82,7 +83,7 @@ export const meetingView = (s: m.EncounterState) => ({
   // While waiting (issue 27): when the meeting was due, and when the clinician was told; nothing more of the state.
   waitingNotes:
     s.status === 'video' && !s.sessionStartedAt && !s.sessionEndedAt
-      ? patientWaitingNotes(s.slot?.startsAt ?? null, s.waitingRoom?.alertedAt ?? null)
+      ? patientWaitingNotes(s.slot?.startsAt ?? null, s.waitingRoom?.alertedAt ?? null, new Date(), lang)
       : [],
 });
 

@@ -13,6 +13,7 @@ import { findPatient } from '../../db/people';
 import { daysToSummarise, deadlineOf, MESSAGE_MAX_CHARS } from '../../domain/messages';
 import { ANSWER_WORKING_DAYS } from '../../domain/working-days';
 import { Author, postMessageUpdate } from '../../workflows/message-thread.messages';
+import { tr, type Lang } from '../../domain/i18n';
 
 export const STAFF: StaffRoleName[] = ['clinician', 'care_admin'];
 /** A quality lead reads a thread (from its deviation) but does not write in it. */
@@ -31,7 +32,8 @@ export const Reply = z.object({ text });
 export const Summary = z.object({ contactDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), text });
 export const ManualEntry = z.object({ contactDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 
-export const notice = `Vi svarar inom ${ANSWER_WORKING_DAYS} arbetsdagar (helgdagar räknas inte). Är det akut: ring 112. Behöver du råd i dag: ring 1177.`;
+/** When the unit answers, and where to turn when it cannot wait, in the patient's language. */
+export const noticeIn = (lang: Lang) => tr(lang, 'messages.notice', { days: ANSWER_WORKING_DAYS });
 
 export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
   // ——— the patient's side ———
@@ -49,8 +51,8 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
     await logAccess(req, { action: 'list', target: 'mina-sidor:meddelanden', patientIds: who.map((w) => w.patientId) });
     res.render('messages/patient-list', {
       layout: 'meet',
-      title: 'Meddelanden',
-      notice,
+      title: tr(req.lang, 'messages.title'),
+      notice: noticeIn(req.lang),
       ...extra,
       threads,
       people: people.map((p) => ({
@@ -78,7 +80,7 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
     res.render('messages/patient-thread', {
       layout: 'meet',
       title: t.subject,
-      notice,
+      notice: noticeIn(req.lang),
       ...extra,
       thread: t,
       unitName: unit?.name,
@@ -110,7 +112,7 @@ export function messagePages({ temporal }: Pick<AppDeps, 'temporal'>) {
         req,
         onRecord('thread', t, 'write:message', { outcome: 'refused', detail: { error: answer.error } }),
       );
-      await show(req, res.status(409), { error: 'Tråden är avslutad. Skriv ett nytt meddelande i stället.' });
+      await show(req, res.status(409), { error: tr(req.lang, 'messages.closedError') });
     }
   };
 

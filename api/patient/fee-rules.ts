@@ -10,7 +10,8 @@ import { stockholmDateOf } from '../../domain/dates';
 import { ceilingFor, decideFee, listFeeOre, noShowFeeOre, periodEnd } from '../../domain/fees';
 import { PROXY_MAX_AGE_EXCLUSIVE } from '../../domain/guardianship';
 import { ageOn } from '../../domain/personnummer';
-import { PROFESSIONS_SV, REGIONS_SV } from './texts';
+import type { Lang } from '../../domain/i18n';
+import { professionName, regionName } from './texts';
 
 export interface FeeRules {
   regionName: string;
@@ -37,11 +38,13 @@ export interface FeeRules {
 /**
  * The rules for this patient at this unit today.
  * @param who - the patient's personnummer and id; `profession` of the booked clinician (null: none yet)
+ * @param lang - the reader's language, for the region's and professions' names
  */
 export async function feeRulesFor(
   em: EntityManager,
   unit: CareUnit,
   who: { patientId: string; personnummer: string; profession: Profession | null; modality: 'video' | 'phone' },
+  lang: Lang = 'sv',
 ): Promise<FeeRules> {
   const today = stockholmDateOf(new Date());
   const age = ageOn(who.personnummer, today);
@@ -63,7 +66,7 @@ export async function feeRulesFor(
       ? ['doctor', 'nurse']
       : ['doctor'];
   const visitFees = kinds.map((p) => ({
-    profession: who.profession || unit.region === 'vgr' ? PROFESSIONS_SV[p] : null,
+    profession: who.profession || unit.region === 'vgr' ? professionName(lang, p) : null,
     ore: listFeeOre(unit.region, p, who.modality),
   }));
   const listFee = visitFees[0].ore;
@@ -82,8 +85,8 @@ export async function feeRulesFor(
       })
     : null;
   return {
-    regionName: REGIONS_SV[unit.region],
-    profession: who.profession ? PROFESSIONS_SV[who.profession] : null,
+    regionName: regionName(lang, unit.region),
+    profession: who.profession ? professionName(lang, who.profession) : null,
     visitFees,
     freeBelowAge: unit.freeBelowAge,
     freeFromAge: unit.freeFromAge,

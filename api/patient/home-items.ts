@@ -10,7 +10,8 @@ import { nextStep, pendingOffer, type Offer } from '../../domain/patient-actions
 import * as m from '../../workflows/encounter.messages';
 import { liveState } from '../encounters/service';
 import { nextStepText, roomOpen } from './meeting-page';
-import { NEXT_STEPS_SV, say } from './texts';
+import type { Lang } from '../../domain/i18n';
+import { nextStepSentence } from './texts';
 
 export interface HomeExtra {
   next: string;
@@ -19,14 +20,18 @@ export interface HomeExtra {
 }
 
 /** Each listed meeting's extras by encounter id; the live ones' states are asked for together. */
-export async function homeExtras(temporal: Client, rows: EncounterRow[]): Promise<Map<string, HomeExtra>> {
+export async function homeExtras(
+  temporal: Client,
+  rows: EncounterRow[],
+  lang: Lang = 'sv',
+): Promise<Map<string, HomeExtra>> {
   const out = new Map<string, HomeExtra>();
   await Promise.all(
     rows.map(async (row) => {
       const status = row.status as m.EncounterStatus;
       const state = m.isTerminal(status) ? null : await liveState(temporal, row.workflowId);
       if (state) {
-        out.set(row.id, { next: nextStepText(state), canJoin: roomOpen(state), offer: pendingOffer(state) });
+        out.set(row.id, { next: nextStepText(state, lang), canJoin: roomOpen(state), offer: pendingOffer(state) });
         return;
       }
       const next = nextStep({
@@ -37,7 +42,7 @@ export async function homeExtras(temporal: Client, rows: EncounterRow[]): Promis
         offer: null,
       });
       out.set(row.id, {
-        next: say(NEXT_STEPS_SV[next.code], { tid: stockholmTime(next.at) }),
+        next: nextStepSentence(lang, next.code, stockholmTime(next.at, lang)),
         canJoin: false,
         offer: null,
       });

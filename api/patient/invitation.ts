@@ -17,7 +17,8 @@ import { runUpdate } from '../encounters/updates';
 import { changeCost, pendingOffer } from '../../domain/patient-actions';
 import * as m from '../../workflows/encounter.messages';
 import { showMeeting, stateOf, wantsPage } from './meeting-page';
-import { DECLINE_REASON_SV, REFUSALS_SV, say } from './texts';
+import { tr } from '../../domain/i18n';
+import { DECLINE_REASON_SV, refusalText, type RefusalCode } from './texts';
 
 export const DECLINE_COMMENT_MAX = 500;
 
@@ -26,7 +27,7 @@ const DeclineForm = z
     late: z.enum(['0', '1']).optional().catch(undefined),
     kommentar: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
-      z.string().trim().max(DECLINE_COMMENT_MAX, `skriv högst ${DECLINE_COMMENT_MAX} tecken`).optional(),
+      z.string().trim().max(DECLINE_COMMENT_MAX).optional(),
     ),
   })
   .passthrough();
@@ -48,10 +49,10 @@ async function answering(
 }
 
 /** The refusal of an answer, access-logged as refused. */
-async function refuse(req: Request, enc: EncounterScope, action: string, code: keyof typeof REFUSALS_SV) {
+async function refuse(req: Request, enc: EncounterScope, action: string, code: RefusalCode) {
   const detail = { status: 409, error: code, field: 'id' };
   await logAccess(req, onEncounter(enc.row, action, { outcome: 'refused', detail }));
-  return new HttpError(409, say(REFUSALS_SV[code], { mottagning: enc.row.careUnitName }), 'id', code);
+  return new HttpError(409, refusalText(req.lang, code, { mottagning: enc.row.careUnitName }), 'id', code);
 }
 
 export function invitationRoutes(deps: AppDeps): RouteDef[] {
@@ -62,7 +63,7 @@ export function invitationRoutes(deps: AppDeps): RouteDef[] {
     post('/mina-sidor/moten/:id/kallelse/ja', MINE, (req, res, enc) =>
       answering(deps, req, res, enc, async () => {
         const action = 'update:confirmAttendance';
-        const offer = pendingOffer(await stateOf(temporal, enc.row));
+        const offer = pendingOffer(await stateOf(temporal, enc.row, req.lang));
         if (offer !== 'timed') throw await refuse(req, enc, action, offer === 'open' ? 'offer-open' : 'no-offer');
         const arg: { source?: m.CancelSource } = { source: 'mina-sidor' };
         await runUpdate(temporal, req, enc, m.confirmAttendanceUpdate, arg);
@@ -73,9 +74,11 @@ export function invitationRoutes(deps: AppDeps): RouteDef[] {
     post('/mina-sidor/moten/:id/kallelse/nej', MINE, (req, res, enc) =>
       answering(deps, req, res, enc, async () => {
         const parsed = DeclineForm.safeParse(req.body ?? {});
-        if (!parsed.success)
-          throw new HttpError(400, `kommentar: ${parsed.error.issues[0].message}`, 'kommentar', 'validation');
-        const state = await stateOf(temporal, enc.row);
+        if (!parsed.success) {
+          const tooLong = tr(req.lang, 'meeting.commentTooLong', { max: DECLINE_COMMENT_MAX });
+          throw new HttpError(400, `kommentar: ${tooLong}`, 'kommentar', 'validation');
+        }
+        const state = await stateOf(temporal, enc.row, req.lang);
         if (!pendingOffer(state)) throw await refuse(req, enc, 'update:cancel', 'no-offer');
         // The fee is stated before the click: a page shown before the deadline passed asks again instead.
         if (changeCost(state).late && parsed.data.late !== '1')

@@ -19,7 +19,8 @@ import { changeCost, nextStep, nextStepInputOf, patientActions } from '../../dom
 import { ageOn } from '../../domain/personnummer';
 import * as m from '../../workflows/encounter.messages';
 import { feeRulesFor } from './fee-rules';
-import { durationSv, NEXT_STEPS_SV, noticeFor, REFUSALS_SV, say } from './texts';
+import { tr, type Lang } from '../../domain/i18n';
+import { duration, nextStepSentence, noticeFor, refusalText, statusText } from './texts';
 
 /** Steps in which the patient's side may still confirm or cancel a booked time. */
 export const OPEN_STEPS: readonly m.EncounterStatus[] = ['eligibility', 'identity', 'booking', 'pre-meeting', 'video'];
@@ -34,16 +35,20 @@ export const wantsPage = (req: Request) => req.accepts(['json', 'html']) === 'ht
 export const roomOpen = (state: m.EncounterState) => state.status === 'video' && !state.sessionEndedAt;
 
 /** The encounter's live state, or a 503 the patient can read (the workflow is the source of truth). */
-export async function stateOf(temporal: Client, row: { workflowId: string }): Promise<m.EncounterState> {
+export async function stateOf(
+  temporal: Client,
+  row: { workflowId: string },
+  lang: Lang = 'sv',
+): Promise<m.EncounterState> {
   const state = await liveState(temporal, row.workflowId);
-  if (!state) throw new HttpError(503, REFUSALS_SV.unavailable, 'id', 'unavailable');
+  if (!state) throw new HttpError(503, refusalText(lang, 'unavailable'), 'id', 'unavailable');
   return state;
 }
 
 /** What happens next, in the patient's words, from the live state. */
-export const nextStepText = (s: Parameters<typeof nextStepInputOf>[0]): string => {
+export const nextStepText = (s: Parameters<typeof nextStepInputOf>[0], lang: Lang = 'sv'): string => {
   const next = nextStep(nextStepInputOf(s));
-  return say(NEXT_STEPS_SV[next.code], { tid: stockholmTime(next.at) });
+  return nextStepSentence(lang, next.code, stockholmTime(next.at, lang));
 };
 
 /**
@@ -62,12 +67,13 @@ export async function lateFeeOre(req: Request, row: { personnummer: string }, st
 }
 
 /** The late-cancel window as the patient reads it, from the booked time and its deadline (else the default policy). */
-export const lateWindowOf = (state: m.EncounterState): string => {
+export const lateWindowOf = (state: m.EncounterState, lang: Lang = 'sv'): string => {
   const lateFrom = state.deadlines.lateCancelFrom;
-  return durationSv(
+  return duration(
     state.slot && lateFrom
       ? Date.parse(state.slot.startsAt) - Date.parse(lateFrom)
       : m.DEFAULT_POLICY.lateCancelSeconds * 1000,
+    lang,
   );
 };
 
@@ -83,23 +89,28 @@ export async function showMeeting(
   extra: { error?: string } = {},
 ): Promise<void> {
   const { row } = enc;
-  const state = await stateOf(deps.temporal, row);
+  const state = await stateOf(deps.temporal, row, req.lang);
   const { unit, clinician, feeOre } = await lateFeeOre(req, row, state, row.careUnitId);
   const slot = state.slot;
   const actions = patientActions(state);
   const cost = changeCost(state);
   const open = !!slot && OPEN_STEPS.includes(state.status) && !state.sessionStartedAt;
-  const fees = await feeRulesFor(req.em, unit, {
-    patientId: row.patientId,
-    personnummer: row.personnummer,
-    profession: clinician?.profession ?? null,
-    modality: state.modality,
-  });
+  const fees = await feeRulesFor(
+    req.em,
+    unit,
+    {
+      patientId: row.patientId,
+      personnummer: row.personnummer,
+      profession: clinician?.profession ?? null,
+      modality: state.modality,
+    },
+    req.lang,
+  );
   const source = PageSource.parse(req.query).source ?? 'mina-sidor';
   await logAccess(req, onEncounter(row, 'read', { detail: { page: 'mina-sidor:mote' } }));
   res.set('cache-control', 'no-store').render('patient/meeting', {
     layout: 'meet',
-    title: 'Ditt vårdmöte',
+    title: tr(req.lang, 'meeting.title'),
     id: row.id,
     source,
     unitName: row.careUnitName,
@@ -108,8 +119,8 @@ export async function showMeeting(
     forChild: enc.actor.role === 'guardian',
     patientName: row.patientName,
     startsAt: slot?.startsAt ?? null,
-    statusLabel: m.STATUS_LABELS_SV[state.status] ?? state.status,
-    next: nextStepText(state),
+    statusLabel: statusText(req.lang, state.status),
+    next: nextStepText(state, req.lang),
     cancelled: state.status === 'cancelled',
     // A timed kallelse is answered (yes, another time, no) instead of confirmed or cancelled.
     open: open && actions.offer === null,
@@ -121,11 +132,11 @@ export async function showMeeting(
     late: cost.late,
     alreadyCharged: cost.alreadyCharged,
     lateFrom: cost.lateFrom,
-    lateWindow: lateWindowOf(state),
+    lateWindow: lateWindowOf(state, req.lang),
     feeOre,
     canJoin: roomOpen(state),
     fees,
-    notice: noticeFor(req.query.klart),
+    notice: noticeFor(req.query.klart, req.lang),
     error: extra.error ?? null,
   });
 }

@@ -23,7 +23,8 @@ import * as m from '../../workflows/encounter.messages';
 import { invitationRoutes } from './invitation';
 import { roomOpen, showMeeting, stateOf } from './meeting-page';
 import { moveRoutes } from './move';
-import { CHANNELS_SV, REFUSALS_SV } from './texts';
+import { tr } from '../../domain/i18n';
+import { channelLabel, refusalText } from './texts';
 
 export { OPEN_STEPS } from './meeting-page';
 
@@ -47,7 +48,7 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
     post('/mina-sidor/moten/:id/avboka', MINE, async (req, res, enc) => {
       const { source, late } = CancelForm.parse(req.body);
       // The fee is stated before the click: a page shown before the deadline passed asks again instead.
-      const state = await stateOf(temporal, enc.row);
+      const state = await stateOf(temporal, enc.row, req.lang);
       if (changeCost(state).late && late !== '1') return res.redirect(303, `/mina-sidor/moten/${enc.row.id}?klart=sen`);
       const reason = source === 'reminder' ? 'Avbokad av patienten från påminnelsen' : 'Avbokad av patienten';
       const arg: { reason: string; source?: m.CancelSource } = { reason, source: source ?? 'mina-sidor' };
@@ -57,7 +58,7 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
     // Into the meeting from here, behind the same server-enforced waiting room as a mailed link.
     post('/mina-sidor/moten/:id/anslut', MINE, async (req, res, enc) => {
       const state = await liveState(temporal, enc.row.workflowId);
-      if (!state || !roomOpen(state)) throw new HttpError(409, REFUSALS_SV['room-closed'], 'id', 'WrongStep');
+      if (!state || !roomOpen(state)) throw new HttpError(409, refusalText(req.lang, 'room-closed'), 'id', 'WrongStep');
       const verdict = await mayEnter(req, enc.row, 'patient');
       if (!verdict.ok) {
         const refused = { outcome: 'refused' as const, detail: { reason: verdict.reason } };
@@ -71,7 +72,7 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
         if (e) await logAccess(req, onEncounter(enc.row, 'open-meeting', { detail }), tx);
         return e;
       });
-      if (!entered) throw new HttpError(409, REFUSALS_SV['room-failed'], 'id', 'WrongStep');
+      if (!entered) throw new HttpError(409, refusalText(req.lang, 'room-failed'), 'id', 'WrongStep');
       req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
       await saveSession(req);
       res.redirect(303, `/meet/room/${entered.encounterId}`);
@@ -89,7 +90,7 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
           hasEmail: !!p.email,
           choices: REMINDER_CHANNELS.map((c) => ({
             value: c,
-            label: CHANNELS_SV[c],
+            label: channelLabel(req.lang, c),
             checked: c === p.reminderChannels,
           })),
         });
@@ -101,9 +102,9 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
       });
       res.set('cache-control', 'no-store').render('patient/reminders', {
         layout: 'meet',
-        title: 'Påminnelser',
+        title: tr(req.lang, 'reminders.title'),
         people,
-        notice: req.query.sparat !== undefined ? 'Ditt val är sparat.' : null,
+        notice: req.query.sparat !== undefined ? tr(req.lang, 'reminders.saved') : null,
       });
     }),
     post('/mina-sidor/paminnelser', roles('patient'), async (req, res) => {

@@ -3,7 +3,7 @@
  * (issue 28): the free times of the same unit and the same kind of clinician for the next 14 days,
  * grouped by Stockholm day, the late rule stated before the click, and the back office's own
  * `rescheduleUpdate` / `bookUpdate` (the workflow charges a late move as a late cancellation). A refused
- * choice changes nothing: the page says why in Swedish (JSON callers get a 4xx naming the field).
+ * choice changes nothing: the page says why in the patient's language (JSON callers get a 4xx naming the field).
  */
 import type { Request, Response } from 'express';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -23,7 +23,9 @@ import { changeCost, moveRefusal, notChangeable } from '../../domain/patient-act
 import { clockTime } from '../../domain/waiting-room';
 import * as m from '../../workflows/encounter.messages';
 import { lateFeeOre, lateWindowOf, stateOf, wantsPage } from './meeting-page';
-import { noticeFor, PROFESSIONS_SV, REFUSALS_SV, say } from './texts';
+import { tr, type Lang } from '../../domain/i18n';
+import { localeOf } from '../../domain/format';
+import { noticeFor, professionName, refusalText, type RefusalCode } from './texts';
 
 /** How far ahead the page offers times. */
 export const MOVE_DAYS = 14;
@@ -40,14 +42,9 @@ const MovePageQuery = z
   .object({ tid: uuid.optional().catch(undefined), source: z.enum(m.CANCEL_SOURCES).optional().catch(undefined) })
   .passthrough();
 
-const dayLabel = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: STOCKHOLM,
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-});
-
-type RefusalCode = keyof typeof REFUSALS_SV;
+/** A day as the list's heading reads it ("måndag 23 november", "Monday 23 November"). */
+const dayLabel = (lang: Lang) =>
+  new Intl.DateTimeFormat(localeOf(lang), { timeZone: STOCKHOLM, weekday: 'long', day: 'numeric', month: 'long' });
 const STATUS: Partial<Record<RefusalCode, number>> = { 'choose-slot': 400, 'slot-missing': 404, 'not-yours': 403 };
 const FIELD: Partial<Record<RefusalCode, string>> = {
   'not-changeable': 'id',
@@ -75,6 +72,7 @@ function workflowRefusal(err: unknown): RefusalCode | null {
 /** The unit's free times for this move, grouped by Stockholm day. */
 async function freeDays(req: Request, careUnitId: string, profession: string | null, chosen: string | null) {
   const now = Date.now();
+  const heading = dayLabel(req.lang);
   const times = await listFreeTimes(req.em, {
     careUnitId,
     profession: profession as Parameters<typeof listFreeTimes>[1]['profession'],
@@ -85,7 +83,7 @@ async function freeDays(req: Request, careUnitId: string, profession: string | n
   const days = new Map<string, { date: string; label: string; times: unknown[] }>();
   for (const t of times) {
     const date = stockholmDateOf(t.startsAt);
-    if (!days.has(date)) days.set(date, { date, label: dayLabel.format(new Date(t.startsAt)), times: [] });
+    if (!days.has(date)) days.set(date, { date, label: heading.format(new Date(t.startsAt)), times: [] });
     days.get(date)!.times.push({
       id: t.id,
       time: clockTime(t.startsAt),
@@ -105,7 +103,7 @@ async function showMovePage(
   extra: { error?: string; chosen?: string | null; source?: m.CancelSource } = {},
 ): Promise<void> {
   const { row } = enc;
-  const state = await stateOf(deps.temporal, row);
+  const state = await stateOf(deps.temporal, row, req.lang);
   const { clinician, feeOre } = await lateFeeOre(req, row, state, row.careUnitId);
   const why = notChangeable(state);
   const query = MovePageQuery.parse(req.query);
@@ -116,7 +114,7 @@ async function showMovePage(
   await logAccess(req, onEncounter(row, 'read', { detail: { page: 'mina-sidor:flytta' } }));
   res.set('cache-control', 'no-store').render('patient/move', {
     layout: 'meet',
-    title: state.slot ? 'Flytta tiden' : 'Välj tid',
+    title: tr(req.lang, state.slot ? 'move.titleMove' : 'move.titleBook'),
     id: row.id,
     source: extra.source ?? query.source ?? 'mina-sidor',
     unitName: row.careUnitName,
@@ -124,19 +122,19 @@ async function showMovePage(
     patientName: row.patientName,
     booking: !state.slot,
     startsAt: state.slot?.startsAt ?? null,
-    profession: profession ? PROFESSIONS_SV[profession] : null,
+    profession: profession ? professionName(req.lang, profession) : null,
     days,
     daysAhead: MOVE_DAYS,
     whyNot: why
-      ? say(REFUSALS_SV[why === 'wrong-step' ? 'not-changeable' : why], { mottagning: row.careUnitName })
+      ? refusalText(req.lang, why === 'wrong-step' ? 'not-changeable' : why, { mottagning: row.careUnitName })
       : null,
     late: !!state.slot && cost.late,
     alreadyCharged: cost.alreadyCharged,
     lateFrom: state.slot ? cost.lateFrom : null,
-    lateWindow: lateWindowOf(state),
+    lateWindow: lateWindowOf(state, req.lang),
     feeOre,
     error: extra.error ?? null,
-    notice: noticeFor(req.query.klart),
+    notice: noticeFor(req.query.klart, req.lang),
   });
 }
 
@@ -153,19 +151,19 @@ async function move(deps: AppDeps, req: Request, res: Response, enc: EncounterSc
       await logAccess(req, onEncounter(row, action, { outcome: 'refused', detail: { status, error: code, field } }));
     throw new HttpError(
       status,
-      say(REFUSALS_SV[code], { mottagning: row.careUnitName, yrke: yrke ?? '' }),
+      refusalText(req.lang, code, { mottagning: row.careUnitName, yrke: yrke ?? '' }),
       field,
       code,
     );
   };
   try {
-    const state = await stateOf(deps.temporal, row);
+    const state = await stateOf(deps.temporal, row, req.lang);
     if (!state.slot) action = 'update:book';
     const why = notChangeable(state);
     if (why) await refuse(why === 'wrong-step' ? 'not-changeable' : why);
     if (!form.slotId) await refuse('choose-slot');
     const clinician = state.slot ? await findClinician(req.em, state.slot.clinicianId) : null;
-    yrke = clinician ? PROFESSIONS_SV[clinician.profession] : null;
+    yrke = clinician ? professionName(req.lang, clinician.profession) : null;
     const target = await findSlotForMove(req.em, form.slotId!);
     const want = {
       careUnitId: row.careUnitId,

@@ -6,7 +6,7 @@ import { HttpError } from '../http/errors';
 import { logAccess, onEncounter } from '../http/audit';
 import type { EncounterScope } from '../http/guards';
 import { recordRating, scoresOf } from '../../db/ratings';
-import { RATING_LABELS, RATING_QUESTION } from '../../domain/labels';
+import { tr } from '../../domain/i18n';
 
 export const COMMENT_MAX = 1000;
 
@@ -62,12 +62,12 @@ export async function ratingViews(req: Request, items: Array<{ id: string; statu
     if (i.status !== 'closed') return null;
     const score = scores.get(i.id);
     return score === undefined
-      ? { open: true, question: RATING_QUESTION }
-      : { open: false, score, scoreLabel: RATING_LABELS[score] };
+      ? { open: true, question: tr(req.lang, 'rating.question') }
+      : { open: false, score, scoreLabel: tr(req.lang, `rating.score.${score}`) };
   };
   return {
     view,
-    choices: [1, 2, 3, 4, 5].map((v) => ({ value: v, label: RATING_LABELS[v] })),
+    choices: [1, 2, 3, 4, 5].map((v) => ({ value: v, label: tr(req.lang, `rating.score.${v}`) })),
     commentMax: COMMENT_MAX,
   };
 }

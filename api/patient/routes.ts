@@ -6,7 +6,7 @@ import { listEncounters } from '../../db/encounters';
 import * as m from '../../workflows/encounter.messages';
 import { patientCharges } from '../../db/finance';
 import { findPatient } from '../../db/people';
-import { CHARGE_LABELS, FEE_REASON_LABELS, INVOICE_STATUS_LABELS, sv } from '../../domain/labels';
+import { tr, type Lang } from '../../domain/i18n';
 import { stockholmDateOf } from '../../domain/dates';
 import { ceilingFor, periodEnd } from '../../domain/fees';
 import { invoiceLabel } from '../../domain/invoices';
@@ -16,6 +16,13 @@ import { get, post, type RouteDef } from '../http/route';
 import { OPEN_STEPS } from './meetings';
 import { homeExtras } from './home-items';
 import { rateEncounter, ratingViews } from './rating';
+import { statusText } from './texts';
+
+/** A code's text from a table of the catalogue, or its neutral 'other' (never the code word). */
+const label = (lang: Lang, table: 'charge.kind' | 'charge.reason' | 'invoiceStatus', code: string) => {
+  const text = tr(lang, `${table}.${code}`);
+  return text === `${table}.${code}` ? tr(lang, 'charge.other') : text;
+};
 
 export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
   // Mina avgifter: each charge with its invoice, the high-cost protection so far and the free card.
@@ -33,22 +40,23 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
         patientIds: shownPatients(page.items),
       });
       const rating = await ratingViews(req, page.items);
+      const lang = req.lang;
       // What happens next, the open room and a kallelse to answer, from each live meeting's state (issue 28).
-      const extras = await homeExtras(temporal, page.items);
+      const extras = await homeExtras(temporal, page.items, lang);
       res.set('cache-control', 'no-store').render('patient/home', {
         layout: 'meet',
-        title: 'Mina vårdmöten',
+        title: tr(lang, 'home.title'),
         notice:
           req.query.klart !== undefined
-            ? 'Tack! Din identitet är bekräftad för vårdmötet.'
+            ? tr(lang, 'home.identityConfirmed')
             : req.query.betyg !== undefined
-              ? 'Tack för ditt betyg!'
+              ? tr(lang, 'home.rated')
               : null,
         ratingChoices: rating.choices,
         commentMax: rating.commentMax,
         items: page.items.map((i) => ({
           ...i,
-          statusLabel: m.STATUS_LABELS_SV[i.status as m.EncounterStatus] ?? i.status,
+          statusLabel: statusText(lang, i.status),
           needsIdentity: i.status === 'identity',
           // A booked time not yet over: the patient confirms or cancels it on the meeting's page (issue 27).
           canConfirmOrCancel: !!i.scheduledStart && OPEN_STEPS.includes(i.status as m.EncounterStatus),
@@ -71,13 +79,13 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
           forChild: x.actingAs === 'guardian',
           charges: charges.map((c) => ({
             visitDate: c.visitDate,
-            kind: CHARGE_LABELS[c.kind],
-            reason: sv(FEE_REASON_LABELS, c.reason),
+            kind: label(req.lang, 'charge.kind', c.kind),
+            reason: label(req.lang, 'charge.reason', c.reason),
             amountOre: c.amountOre,
             invoice: c.invoice
               ? {
                   label: invoiceLabel(c.invoice.series, c.invoice.number),
-                  status: sv(INVOICE_STATUS_LABELS, c.invoice.status),
+                  status: label(req.lang, 'invoiceStatus', c.invoice.status),
                   dueDate: c.invoice.dueDate,
                   ocr: c.invoice.ocr,
                 }
@@ -95,7 +103,8 @@ export function patientRoutes({ temporal, config }: AppDeps): RouteDef[] {
         });
       }
       await logAccess(req, { action: 'read', target: 'mina-sidor:avgifter', patientIds: mine.map((x) => x.patientId) });
-      res.render('patient/fees', { layout: 'meet', title: 'Mina avgifter', people, bankgiro: config.finance.bankgiro });
+      const title = tr(req.lang, 'feesPage.title');
+      res.render('patient/fees', { layout: 'meet', title, people, bankgiro: config.finance.bankgiro });
     }),
     // The identity step is the logged-in person's own verified e-ID.
     post('/mina-sidor/vardmoten/:id/legitimera', encounterScoped('patient'), async (req, res, enc) => {

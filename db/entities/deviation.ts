@@ -13,6 +13,8 @@ export const DEVIATION_CATEGORIES = [
   'not-in-journal',
   /** A barrier reported on the accessibility statement's form (DOS-lagen, issue 28): no encounter, no unit. */
   'accessibility-barrier',
+  /** A booked interpreter never joined the meeting (issue 26): not the patient's no-show, no fee. */
+  'interpreter-no-show',
   'other',
 ] as const;
 export type DeviationCategory = (typeof DEVIATION_CATEGORIES)[number];

@@ -2,7 +2,8 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { createdAt, optionalTime, ref } from './columns';
 
-export const MEET_ROLES = ['patient', 'clinician'] as const;
+/** Interpreter, relative and colleague (issue 26): a participant's own link, bound to its participant id. */
+export const MEET_ROLES = ['patient', 'clinician', 'interpreter', 'relative', 'colleague'] as const;
 export type MeetRole = (typeof MEET_ROLES)[number];
 
 export class JoinToken {
@@ -21,6 +22,13 @@ export class JoinToken {
   revokedAt?: Date | null;
   /** Who opened it: the HSA-id or personnummer of the logged-in person. */
   openedBy?: string | null;
+  /** The encounter workflow's participant this link is for (interpreter, relative, colleague). */
+  participantId?: string | null;
+  /** An interpreter without Swedish e-ID: the hash of the one-time code sent to the booked address… */
+  codeHash?: string | null;
+  /** …until when it holds, and how many wrong tries it has had. */
+  codeExpiresAt?: Date | null;
+  codeAttempts: number = 0;
 }
 
 export const JoinTokenSchema = new EntitySchema<JoinToken>({
@@ -39,5 +47,9 @@ export const JoinTokenSchema = new EntitySchema<JoinToken>({
     publisherId: { type: 'text', nullable: true, unique: true },
     revokedAt: optionalTime,
     openedBy: { type: 'text', nullable: true },
+    participantId: { type: 'text', nullable: true },
+    codeHash: { type: 'text', nullable: true },
+    codeExpiresAt: optionalTime,
+    codeAttempts: { type: 'integer', default: 0 },
   },
 });

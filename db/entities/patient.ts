@@ -1,6 +1,7 @@
 /** A patient, identified by a normalised 12-digit personnummer or samordningsnummer. */
 import { EntitySchema } from '@mikro-orm/core';
 import { createdAt } from './columns';
+import { LANGUAGES, type Lang } from '../../domain/i18n';
 
 /** Skyddade personuppgifter (RULES.md §4). */
 export const PROTECTED_IDENTITIES = ['none', 'sekretessmarkering', 'skyddad_folkbokforing', 'fingerade'] as const;
@@ -19,6 +20,8 @@ export class Patient {
   email?: string | null;
   phone?: string | null;
   reminderChannels: ReminderChannels = 'both';
+  /** The language of the patient's pages, mails and invoices (issue 28); null: not chosen (the browser's, mail in Swedish). */
+  language?: Lang | null;
   createdAt: Date = new Date();
 }
 
@@ -35,6 +38,7 @@ export const PatientSchema = new EntitySchema<Patient>({
     email: { type: 'text', nullable: true },
     phone: { type: 'text', nullable: true },
     reminderChannels: { enum: true, items: () => REMINDER_CHANNELS, default: 'both' },
+    language: { enum: true, items: () => LANGUAGES, nullable: true },
     createdAt,
   },
 });

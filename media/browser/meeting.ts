@@ -12,6 +12,12 @@ interface PageConfig {
   key: string;
   csrfToken: string;
   displayName: string;
+  /** The Intl locale of the page's language, and the sentences this script writes in it (issue 28). */
+  locale: string;
+  texts: Record<
+    'endedClose' | 'roomOpensAt' | 'roomNotOpen' | 'inWaitingRoom' | 'inMeeting' | 'left' | 'failed',
+    string
+  >;
 }
 interface JoinInfo {
   wsUrl: string;
@@ -255,12 +261,35 @@ function hangUp(): void {
   session = null;
 }
 
+/** The state rendered last, to move focus only when something changed in front of the user. */
+let last: MeetingState | null = null;
+/** The patient left the meeting from this page (the Lämna mötet button). */
+let left = false;
+
+/** Moves focus to what just changed, so a keyboard and screen-reader user is taken to it (WCAG 2.4.3). */
+function focusOnChange(s: MeetingState): void {
+  const was = last;
+  last = s;
+  if (!was) return;
+  const to = (id: string) => $(id)?.focus();
+  if (s.ended && !was.ended) to('ended');
+  else if (s.admitted && !was.admitted) to(cfg.role === 'clinician' ? 'patient-presence' : 'status-text');
+  else if (cfg.role === 'clinician' && s.checklistConfirmed && !was.checklistConfirmed) to('patient-presence');
+}
+
+function presenceText(s: MeetingState): string {
+  if (s.admitted) return s.patientPresent ? 'Patienten är med i mötet' : 'Patienten har lämnat mötet';
+  return s.patientPresent ? 'Patienten väntar i väntrummet' : 'Patienten har inte anslutit ännu';
+}
+
 function render(s: MeetingState): void {
   document.body.dataset.status = s.status;
   const set = (id: string, on: boolean) => $(id)?.toggleAttribute('hidden', !on);
   set('waiting-room', cfg.role === 'patient' && !s.admitted && !s.ended);
   set('ended', s.ended);
   set('in-session', s.admitted && !s.ended);
+  set('in-meeting-actions', s.admitted && !s.ended && !left);
+  set('left', left && !s.ended);
   const notes = $('waiting-notes');
   if (notes && cfg.role === 'patient') {
     const text = (s.waitingNotes ?? []).join(' ');
@@ -275,22 +304,27 @@ function render(s: MeetingState): void {
     set('end', s.admitted && !s.ended);
     set('phone', s.roomOpen && s.modality === 'video');
     const p = $('patient-presence');
-    if (p) p.textContent = s.patientPresent ? 'Patienten väntar i väntrummet' : 'Patienten har inte anslutit ännu';
+    if (p && p.textContent !== presenceText(s)) p.textContent = presenceText(s);
   }
-  if (s.ended) say('Mötet är avslutat. Du kan stänga fönstret.');
+  if (s.ended) say(cfg.texts.endedClose);
   else if (!s.roomOpen)
     say(
       s.roomOpensAt
-        ? `Rummet öppnar ${new Date(s.roomOpensAt).toLocaleTimeString('sv-SE', { timeZone: 'Europe/Stockholm', hour: '2-digit', minute: '2-digit' })}`
-        : 'Rummet är inte öppet ännu',
+        ? cfg.texts.roomOpensAt.replace(
+            '{time}',
+            new Date(s.roomOpensAt).toLocaleTimeString(cfg.locale, {
+              timeZone: 'Europe/Stockholm',
+              hour: '2-digit',
+              minute: '2-digit',
+            }),
+          )
+        : cfg.texts.roomNotOpen,
     );
   else if (!s.admitted)
-    say(
-      cfg.role === 'patient'
-        ? 'Du är i väntrummet. Vårdpersonalen släpper in dig strax.'
-        : 'Bekräfta checklistan och släpp in patienten.',
-    );
-  else say('Mötet pågår');
+    say(cfg.role === 'patient' ? cfg.texts.inWaitingRoom : 'Bekräfta checklistan och släpp in patienten.');
+  else if (left) say(cfg.texts.left);
+  else say(cfg.texts.inMeeting);
+  focusOnChange(s);
 }
 
 async function main(): Promise<void> {
@@ -308,7 +342,7 @@ async function main(): Promise<void> {
       });
   });
   const tick = async () => {
-    if (busy) return;
+    if (busy || left) return;
     busy = true;
     try {
       const s = await api<MeetingState>('GET', 'state');
@@ -334,7 +368,7 @@ async function main(): Promise<void> {
       if (info && s.admitted) await subscribe(info);
     } catch (err) {
       debug.errors.push(String(err));
-      say(`Något gick fel: ${err instanceof Error ? err.message : String(err)}`);
+      say(cfg.texts.failed.replace('{error}', err instanceof Error ? err.message : String(err)));
     } finally {
       busy = false;
     }
@@ -361,6 +395,16 @@ async function main(): Promise<void> {
     void post('checklist', { items })();
   });
   $('admit')?.addEventListener('click', () => void post('admit')());
+  // Leaving hangs up here; Janus tells the server (and so the clinician's page) that the patient left.
+  $('leave')?.addEventListener('click', () => {
+    left = true;
+    hangUp();
+    void preview?.then((stream) => stream.getTracks().forEach((t) => t.stop()));
+    debug.phase = 'left';
+    if (last) render(last);
+    $('left')?.focus();
+  });
+  $('rejoin')?.addEventListener('click', () => location.reload());
   $('end')?.addEventListener('click', () => void post('end')());
   $('phone')?.addEventListener(
     'click',

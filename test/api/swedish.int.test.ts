@@ -1,7 +1,9 @@
 /**
  * Staff and patients read Swedish: no English code word of the workflow (statuses, steps, timeline
  * events, outcomes, "waiting for" sentences) appears in the text of a rendered back-office page or
- * page of Mina sidor, for encounters that went every way.
+ * page of Mina sidor, for encounters that went every way. The one deliberate exception (issue 28): a
+ * patient who chose English (or whose browser prefers it) reads the patient's pages in English; the
+ * back office stays Swedish whatever the patient chose or the staff member's browser asks for.
  */
 import * as m from '../../workflows/encounter.messages';
 import { EVENT_LABELS, OUTCOME_LABELS, WAITING_LABELS } from '../../domain/labels';
@@ -17,6 +19,7 @@ import {
 } from '../../testkit/drive';
 import { makeFixture, makeSlot } from '../../testkit/fixtures';
 import { login } from '../../testkit/login';
+import { setLanguage } from '../../db/people';
 
 jest.setTimeout(90_000);
 const stack = useApiStack();
@@ -132,4 +135,21 @@ it('no page of Mina sidor shows an English code word', async () => {
     if (words.length) found[path] = words;
   }
   expect(found).toEqual({});
+});
+
+it("the back office stays Swedish for a patient who reads English; only the patient's pages change", async () => {
+  const f = await makeFixture(stack.ctx.orm, { with: ['staff'] });
+  const e = await startEncounter(stack.ctx, f, f.adultId);
+  await setLanguage(stack.ctx.orm.em.fork(), f.adultId, 'en');
+  const me = await login(stack.app, { personnummer: f.adultPnr });
+  const mine = await me.get('/mina-sidor').expect(200);
+  expect(mine.text).toContain('<html lang="en">');
+  expect(textOf(mine.text)).toContain('My care meetings');
+  const staff = await login(stack.app, { hsaId: f.staff.careAdmin });
+  for (const path of ['/admin/encounters', `/admin/encounters/${e.id}`]) {
+    const res = await staff.get(path).set('accept-language', 'en-GB,en;q=0.9').expect(200);
+    expect(res.text).toContain('<html lang="sv">');
+    expect(englishIn(textOf(res.text))).toEqual([]);
+    expect(textOf(res.text)).not.toContain('My care meetings');
+  }
 });

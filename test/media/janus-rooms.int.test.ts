@@ -160,3 +160,15 @@ describe("Janus' own check (api_secret, token_auth)", () => {
     expect(await createSession({ token })).toMatchObject({ error: { code: 403 } });
   });
 });
+
+it('grows a room to more publishers with its secret (issue 26: one per admitted participant); a wrong secret is refused', async () => {
+  const s = spec();
+  await rooms.create(s);
+  await expect(rooms.setPublishers(s.roomId, 'wrong-secret', 4)).rejects.toMatchObject({ code: 433 });
+  await rooms.setPublishers(s.roomId, s.secret, 4);
+  const { list } = (await rooms.request({ request: 'list', admin_key: config.janus.roomAdminKey })) as {
+    list: Array<Record<string, unknown>>;
+  };
+  expect(list.find((r) => r.room === s.roomId)).toMatchObject({ max_publishers: 4, pin_required: true, record: false });
+  await rooms.destroy(s.roomId, s.secret);
+});

@@ -74,6 +74,7 @@ function stubActivities() {
     billingOf: track('billingOf', async () => null),
     sendReminder: track('sendReminder', async () => ({ status: 'sent', outboxId: 'r1' })),
     sendWaitingAlert: track('sendWaitingAlert', async () => ({ recipients: 2, sent: 2 })),
+    sendParticipantCode: track('sendParticipantCode', async () => ({ channel: 'sms', status: 'sent' }) as const),
   };
   return { acts, calls, startSlotAt: (iso: string) => (slotStart = iso) };
 }

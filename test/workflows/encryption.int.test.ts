@@ -61,6 +61,7 @@ it('a whole encounter leaves no personnummer, patient name, e-mail or note text 
     'serialised-updates',
     'invoicing',
     'reminders',
+    'participants',
   ];
   const isPatchMarker = (text: string) => {
     const v: unknown = JSON.parse(text);

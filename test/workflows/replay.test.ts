@@ -67,6 +67,11 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       // The SMS centre down (the SMS failed, the mail sent) and an open kallelse reminded.
       'reminders-sms-down',
       'reminders-open-invitation',
+      // Recorded with patched('participants') (issue 26): an interpreter, a relative the patient accepted
+      // and a colleague of another unit admitted one by one up to the room's maximum, the note listing them;
+      // and an interpreter who never came (its own deviation), a removed relative, cancelled without a fee.
+      'participants',
+      'interpreter-no-show',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
