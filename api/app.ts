@@ -103,8 +103,13 @@ export function createApp(deps: AppDeps): App {
   app.set('views', path.join(UI_ROOT, 'views'));
   app.use((req, res, next) => {
     const id = randomUUID();
-    req.log = deps.logger.child({ req: id });
-    req.em = deps.orm.em.fork();
+    // Each made on first use (bench:api): a request that never logs or reads the database pays for neither.
+    let log: Logger | undefined;
+    let em: EntityManager | undefined;
+    Object.defineProperties(req, {
+      log: { get: () => (log ??= deps.logger.child({ req: id })), configurable: true },
+      em: { get: () => (em ??= deps.orm.em.fork()), configurable: true },
+    });
     res.setHeader('x-request-id', id);
     next();
   });

@@ -108,7 +108,7 @@ export function createSessions(config: Config): SessionParts {
     pruneSessionInterval: 900,
   });
   const secure = config.web.publicUrl.startsWith('https:');
-  const middleware = session({
+  const browserSession = session({
     name: secure ? '__Host-vardmote' : 'vardmote',
     secret: config.session.secret,
     store,
@@ -125,7 +125,12 @@ export function createSessions(config: Config): SessionParts {
     },
   });
   return {
-    middleware,
+    // A client of the JSON API with its bearer token and no cookie has no session to load (bench:api):
+    // express-session would still make, sign and hook one per request only to throw it away.
+    middleware: (req, res, next) =>
+      req.headers.authorization !== undefined && req.headers.cookie === undefined && req.path.startsWith('/api/')
+        ? next()
+        : browserSession(req, res, next),
     close: async () => {
       store.close();
       await pool.end();

@@ -1,11 +1,16 @@
 /**
  * The authenticated JSON API under concurrent load (autocannon, in this process): create an
- * encounter, read one encounter's state, the list; each against a bare Express route behind the
- * same middleware (session, bearer token, authorization) on the same server, in the same run.
+ * encounter, read one encounter's state, the list; each against two floors measured in the same run:
+ * bare Express (one route, no middleware, its own server) and the app's bare route (no work, behind
+ * the app's whole chain: request id, helmet, session, bearer token, rate limit, access rule).
  * Run: npm run bench:api. BENCH_SECONDS (default 10) per case, BENCH_CONNECTIONS (default 10).
  */
 import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import autocannon from 'autocannon';
+import express from 'express';
+import { Session } from 'node:inspector/promises';
+import { summarize } from './profile-summary';
 import pino from 'pino';
 import { roles } from '../api/http/guards';
 import { get } from '../api/http/route';
@@ -18,6 +23,10 @@ import { startTestWorker } from '../testkit/worker';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+/** Set: the app's bare route runs under the CPU profiler too, and where its time went is printed. */
+const PROFILE = Boolean(process.env.BENCH_PROFILE);
+/** Besides the two floors, only the cases whose name contains this ("none": the floors alone, to profile the chain). */
+const ONLY = process.env.BENCH_ONLY;
 
 async function main(): Promise<void> {
   const ctx = await connect({ RATE_LIMIT_API_PER_MINUTE: '10000000' });
@@ -34,9 +43,15 @@ async function main(): Promise<void> {
     rooms: worker.rooms,
     extraRoutes: baseline,
   });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listen = async (handler: express.Express): Promise<[Server, string]> => {
+    const server = handler.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    return [server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`];
+  };
+  const [server, base] = await listen(app);
+  const plain = express();
+  plain.get('/bare', (_req, res) => void res.json({ ok: true }));
+  const [plainServer, plainBase] = await listen(plain);
   const token = await machineToken('encounters:read encounters:write');
   const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   process.stdout.write(`bench:api — ${CONNECTIONS} connections, ${SECONDS} s per case, seeding 50 encounters…\n`);
@@ -45,7 +60,8 @@ async function main(): Promise<void> {
 
   let k = 0;
   const cases: Array<[string, autocannon.Options['requests'] | undefined, string]> = [
-    ['bare route (baseline)', undefined, '/api/bench/bare'],
+    ['bare Express (no middleware)', undefined, `${plainBase}/bare`],
+    ["the app's bare route (its middleware chain)", undefined, '/api/bench/bare'],
     ['GET /api/encounters (first page)', undefined, '/api/encounters?pageSize=50'],
     [
       "GET /api/encounters/:id (one encounter's state)",
@@ -64,14 +80,27 @@ async function main(): Promise<void> {
     ],
   ];
   const rows: Array<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }> = [];
-  for (const [name, requests, path] of cases) {
+  for (const [i, [name, requests, path]] of cases.entries()) {
+    if (ONLY && i >= 2 && !name.includes(ONLY)) continue;
+    const profiler = PROFILE && i === 1 ? new Session() : null;
+    if (profiler) {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    }
     const r = await autocannon({
-      url: `${base}${path}`,
+      url: path.startsWith('http') ? path : `${base}${path}`,
       connections: CONNECTIONS,
       duration: SECONDS,
       headers: auth,
       requests,
     });
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      process.stdout.write(`  where the time of "${name}" went (CPU profile of this process):\n`);
+      process.stdout.write(summarize(profile, 12).replace(/^/gm, '  '));
+    }
     rows.push({
       name,
       rps: r.requests.average,
@@ -84,16 +113,17 @@ async function main(): Promise<void> {
       `  ${name.padEnd(48)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (${r.non2xx} non-2xx)\n`,
     );
   }
-  const bare = rows[0];
-  process.stdout.write('\nratio to the bare route (requests/s):\n');
+  const [express0, bare] = rows;
+  process.stdout.write(`\n  ${'requests/s as a ratio to'.padEnd(48)} bare Express   the app's bare route\n`);
   for (const row of rows.slice(1))
     process.stdout.write(
-      `  ${row.name.padEnd(48)} ${(row.rps / bare.rps).toFixed(3)}   p99 ×${(row.p99 / Math.max(1, bare.p99)).toFixed(1)}\n`,
+      `  ${row.name.padEnd(48)} ${(row.rps / express0.rps).toFixed(3).padStart(12)}   ${(row.rps / bare.rps).toFixed(3).padStart(20)}\n`,
     );
   if (rows.some((r) => r.errors || r.non2xx))
     process.stdout.write('\nWARNING: some requests failed (see non-2xx above)\n');
 
   server.close();
+  plainServer.close();
   await app.close();
   await worker.stop();
   await ctx.close();

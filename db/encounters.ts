@@ -7,6 +7,7 @@ import {
   Deviation,
   EligibilityAssessment,
   Encounter,
+  EncounterStateRow,
   IdempotencyKey,
   IdentityCheck,
   JournalNote,
@@ -221,6 +222,31 @@ export async function projectEncounter(em: EntityManager, p: EncounterProjection
       p.version,
     ],
   );
+}
+
+/**
+ * Stores the workflow's whole state with its version (a late projection never overwrites a newer one)
+ * and tells listening web processes, whose live pages then push it (`encounter_state` channel).
+ */
+export async function projectEncounterState(
+  em: EntityManager,
+  p: { encounterId: string; state: unknown; version: number },
+): Promise<void> {
+  await em.execute(
+    `with written as (
+       insert into encounter_state (encounter_id, state, version) values (?, ?::jsonb, ?)
+       on conflict (encounter_id) do update set state = excluded.state, version = excluded.version, updated_at = now()
+       where encounter_state.version < excluded.version
+       returning encounter_id)
+     select pg_notify('encounter_state', encounter_id::text) from written`,
+    [p.encounterId, JSON.stringify(p.state), p.version],
+  );
+}
+
+/** The state the last projection wrote, or null (an encounter not projected since issue 29). */
+export async function findEncounterState<T>(em: EntityManager, encounterId: string): Promise<T | null> {
+  const row = await em.findOne(EncounterStateRow, { encounterId });
+  return (row?.state as T | undefined) ?? null;
 }
 
 export async function findEncounter(em: EntityManager, id: string): Promise<Encounter | null> {

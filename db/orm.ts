@@ -24,6 +24,7 @@ import { MigrationVideoServer } from './migrations/20261209-video-server';
 import { MigrationAccessibility } from './migrations/20261210-accessibility';
 import { MigrationPatientLanguage } from './migrations/20261211-patient-language';
 import { MigrationParticipants } from './migrations/20261211-participants';
+import { MigrationEncounterState } from './migrations/20261212-encounter-state';
 
 export const MIGRATIONS = [
   { name: '20261123-foundation', class: MigrationFoundation },
@@ -46,6 +47,7 @@ export const MIGRATIONS = [
   { name: '20261210-accessibility', class: MigrationAccessibility },
   { name: '20261211-patient-language', class: MigrationPatientLanguage },
   { name: '20261211-participants', class: MigrationParticipants },
+  { name: '20261212-encounter-state', class: MigrationEncounterState },
 ];
 
 export type Orm = MikroORM;

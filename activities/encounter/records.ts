@@ -7,6 +7,7 @@ import {
   findEncounterPatientId,
   findIdentityCheck,
   projectEncounter,
+  projectEncounterState,
   recordEligibility,
   recordIdentityCheck,
   writeJournalNote,
@@ -131,6 +132,12 @@ export function createRecordActivities({
         slotId: s.slot?.slotId ?? null,
         scheduledStart: s.slot?.startsAt ?? null,
         closedAt: terminal ? (s.timeline[s.timeline.length - 1]?.at ?? null) : null,
+        version: input.version,
+      });
+      // The whole state too: the API's and the live page's reads come from here (issue 29).
+      await projectEncounterState(orm.em.fork(), {
+        encounterId: s.encounterId,
+        state: s,
         version: input.version,
       });
       // A closed encounter or a no-show is registered for the PAS with its unit's codes (RULES.md §10), once.

@@ -1,6 +1,7 @@
 /** The encounter API's work, apart from Express routing: create, list, read, presence. */
 import { publicParticipant } from '../../domain/participants';
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../deps';
 import type { Caller, EncounterScope } from '../http/guards';
@@ -8,7 +9,7 @@ import { logAccess, onEncounter, shownPatients } from '../http/audit';
 import { HttpError } from '../http/errors';
 import { principalId } from '../auth';
 import * as m from '../../workflows/encounter.messages';
-import { getEncounterRow, listEncounters } from '../../db/encounters';
+import { findEncounterState, getEncounterRow, listEncounters } from '../../db/encounters';
 import { readTestSwitches } from '../../test-switches';
 import * as S from './schemas';
 import { createEncounter, liveState } from './service';
@@ -84,10 +85,19 @@ export async function listFromApi(req: Request, caller: Caller) {
   };
 }
 
-/** GET /api/encounters/:id: the row with the workflow's live state (the row may lag by one projection). */
+const ReadQuery = z.object({ live: z.enum(['true', 'false']).optional() });
+
+/**
+ * GET /api/encounters/:id: the row with the state the workflow last projected (issue 29: no round trip
+ * through Temporal and the worker), or with `?live=true` the workflow's own answer to a query now. An
+ * encounter not projected since then is asked live.
+ */
 export async function readFromApi(temporal: Client, req: Request, { row }: EncounterScope) {
+  const { live } = ReadQuery.parse(req.query);
   await logAccess(req, onEncounter(row, 'read'));
-  const state = await liveState(temporal, row.workflowId);
+  const state =
+    (live === 'true' ? null : await findEncounterState<m.EncounterState>(req.em, row.id)) ??
+    (await liveState(temporal, row.workflowId));
   return {
     ...row,
     ...(state ? { status: state.status, step: state.step, waitingFor: state.waitingFor } : {}),

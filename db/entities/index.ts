@@ -29,6 +29,7 @@ import { OutboxMessageSchema } from './outbox-message';
 import { PatientSchema } from './patient';
 import { RatingSchema } from './rating';
 import { RateLimitCounterSchema } from './rate-limit-counter';
+import { EncounterStateSchema } from './encounter-state';
 import { SlotSchema } from './slot';
 import { StaffSchema } from './staff';
 import { StaffRoleSchema } from './staff-role';
@@ -37,6 +38,7 @@ import { VisitCodeSchema } from './visit-code';
 import { VisitRegistrationSchema } from './visit-registration';
 
 export * from './audit-log';
+export * from './encounter-state';
 export * from './idempotency-key';
 export * from './thread-summary';
 export * from './message-thread';
@@ -104,6 +106,7 @@ export const ENTITY_SCHEMAS = [
   PatientSchema,
   RatingSchema,
   RateLimitCounterSchema,
+  EncounterStateSchema,
   SlotSchema,
   StaffSchema,
   StaffRoleSchema,

@@ -86,6 +86,15 @@ describe('tokens from an issuer of our own', () => {
     expect((await list(await issuer.sign({ iat: now - 900, exp: now - 600 }))).status).toBe(401);
   });
 
+  it('a token let in once is let in again without a new check only until its exp', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await issuer.sign({ iat: now, exp: now + 2 });
+    expect((await list(token)).status).toBe(200);
+    expect((await list(token)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, (now + 2) * 1000 - Date.now() + 1100));
+    expect((await list(token)).status).toBe(401);
+  });
+
   it('a client not in API_TOKEN_CLIENT_IDS is refused with 401, though issuer and audience are right', async () => {
     expect((await list(await issuer.sign({ client_id: 'someone-else', sub: 'someone-else' }))).status).toBe(401);
   });

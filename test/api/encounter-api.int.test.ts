@@ -104,6 +104,35 @@ it('drives one encounter from creation to closed over HTTP, each step by the per
   expect(audit.every((a) => a.request_id && a.client_address)).toBe(true);
 });
 
+it("one encounter's state is the projection's, without a workflow query; ?live=true asks the workflow", async () => {
+  const created = await admin
+    .post('/api/encounters', {
+      personnummer: f.adultPnr,
+      careUnitId: f.unitId,
+      reason: 'Kontroll',
+      policy: FAST_POLICY,
+    })
+    .expect(201);
+  const id = created.body.id as string;
+  await clinician.post(`/api/encounters/${id}/eligibility`, { answers: YES }).expect(200);
+  const read = async (q = '') => (await admin.get(`/api/encounters/${id}${q}`).expect(200)).body;
+  // The update's own projection is there when it answers: both reads agree.
+  const projected = await read();
+  expect(projected.state.status).toBe('identity');
+  expect((await read('?live=true')).state).toEqual(projected.state);
+  // Marked in the projection only: the plain read shows the mark, the live one the workflow's answer.
+  await stack.ctx.orm.em
+    .fork()
+    .getConnection()
+    .execute(`update encounter_state set state = jsonb_set(state, '{modality}', '"phone"') where encounter_id = ?`, [
+      id,
+    ]);
+  expect((await read()).state.modality).toBe('phone');
+  expect((await read('?live=true')).state.modality).toBe('video');
+  const bad = await admin.get(`/api/encounters/${id}?live=ja`).expect(400);
+  expect(JSON.stringify(bad.body)).toContain('live');
+});
+
 it('a patient sees only their own encounters; a machine client reads with a read scope only', async () => {
   const mine = await admin
     .post('/api/encounters', { patientId: f.adultId, careUnitId: f.unitId, policy: FAST_POLICY })

@@ -11,8 +11,9 @@ import request from 'supertest';
 import type { Options } from 'express-rate-limit';
 import { createApp } from '../../api/app';
 import type { Config } from '../../config';
-import { createRateCounters } from '../../db/rate-limits';
+import { BATCH_MS, createRateCounters, EXACT_FROM } from '../../db/rate-limits';
 import { connect, TestContext } from '../../testkit/env';
+import { waitFor } from '../../testkit/wait';
 
 let ctx: TestContext;
 beforeAll(async () => {
@@ -91,6 +92,31 @@ it('a window ends and counts afresh; ended windows are swept; the table holds no
         "select count(*) as n from rate_limit_counter where key like '%127.0.0.1%' or key like '%login%'",
       );
     expect(Number(n)).toBe(0);
+  } finally {
+    await Promise.all([one.close(), two.close()]);
+  }
+});
+
+it('far below its limit a key is written at most once a second; from a quarter of the limit on, every hit', async () => {
+  const scope = `batch-${randomUUID()}`;
+  const opts = { databaseUrl: ctx.config.databaseUrl, secret: ctx.config.session.secret, scope };
+  const [one, two] = [createRateCounters(opts), createRateCounters(opts)];
+  try {
+    const [s1, s2] = [one.store('api'), two.store('api')];
+    for (const s of [s1, s2]) void s.init!({ windowMs: 60_000, limit: 40 } as Options);
+    const key = 'person:19121212-1212';
+    // The first hit is written; the next ones, far below 40, are counted in the process.
+    for (let i = 1; i <= 5; i++) expect((await s1.increment(key)).totalHits).toBe(i);
+    expect((await s2.get!(key))?.totalHits).toBe(1);
+    // Within BATCH_MS the rest reach the database, where the other replica counts on from them.
+    await waitFor(async () => (await s2.get!(key))?.totalHits === 5, 'the batched hits written', 3 * BATCH_MS);
+    expect((await s2.increment(key)).totalHits).toBe(6);
+    // A limit of 8: from its second hit a key is past a quarter of it, so every hit is written at once
+    // and each replica counts on from the other's.
+    const [l1, l2] = [one.store('login'), two.store('login')];
+    for (const s of [l1, l2]) void s.init!({ windowMs: 60_000, limit: 8 } as Options);
+    for (let i = 1; i <= 8; i++) expect((await (i % 2 ? l1 : l2).increment('ip:192.0.2.7')).totalHits).toBe(i);
+    expect(EXACT_FROM * 8).toBe(2);
   } finally {
     await Promise.all([one.close(), two.close()]);
   }
