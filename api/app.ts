@@ -31,6 +31,7 @@ import { statementLink } from '../domain/accessibility';
 import { createPdfRenderer } from '../documents/pdf';
 import { clinicianRoutes } from './admin/clinician';
 import { encounterRoutes } from './encounters/routes';
+import { createStateEvents } from './encounters/state-events';
 import { mount, type RouteDef } from './http/route';
 import { createLimiters } from './http/limits';
 import { createRateCounters } from '../db/rate-limits';
@@ -148,7 +149,9 @@ export function createApp(deps: AppDeps): App {
 
   const sessions = createSessions(config);
   const pdf = createPdfRenderer(config.chromiumPath);
+  const stateEvents = createStateEvents(config.databaseUrl, deps.logger);
   app.close = async () => {
+    await stateEvents.close();
     await sessions.close();
     await pdf.close();
     await counters.close();
@@ -200,7 +203,7 @@ export function createApp(deps: AppDeps): App {
     ...patientRoutes(deps),
     ...patientMeetingRoutes(deps),
     ...languageRoutes(deps),
-    ...adminRoutes(deps),
+    ...adminRoutes({ ...deps, stateEvents }),
     ...deviationRoutes(deps),
     ...logRoutes(deps),
     ...followupRoutes(deps),

@@ -61,7 +61,9 @@ export const POLL_HEADER = 'x-vardmote-poll';
 
 /** Is this request a page's background poll rather than something the person did? */
 export const isPoll = (req: Parameters<RequestHandler>[0]): boolean =>
-  (req.method === 'GET' || req.method === 'HEAD') && req.get(POLL_HEADER) === '1';
+  (req.method === 'GET' || req.method === 'HEAD') &&
+  // A page's event stream (EventSource sends no headers of ours) is a poll too.
+  (req.get(POLL_HEADER) === '1' || req.get('accept') === 'text/event-stream');
 
 declare module 'express-session' {
   interface SessionData {
@@ -186,6 +188,14 @@ function withinLimits(req: Parameters<RequestHandler>[0], login: SessionLogin, c
   // The cookie lives as long as the idle limit (patient sessions are shorter than staff ones).
   req.session.cookie.maxAge = limits.idleMinutes * 60_000;
   return true;
+}
+
+/** When the session's login ends by its idle or absolute limit, if nothing renews it (ms; null: no login). */
+export function sessionEndsAt(req: Parameters<RequestHandler>[0], config: Config): number | null {
+  const login = req.session?.login;
+  if (!login) return null;
+  const limits = login.kind === 'person' ? config.session.patient : config.session.staff;
+  return Math.min(login.at + limits.maxMinutes * 60_000, (login.seen ?? login.at) + limits.idleMinutes * 60_000);
 }
 
 /**

@@ -1,19 +1,33 @@
-/** The encounter page's live state, polled by its script: status, how far the timeline has come, and whether a patient waits unnoticed. */
-import type { Request } from 'express';
+/**
+ * The encounter page's live state: status, how far the timeline has come, and whether a patient waits
+ * unnoticed. Read from the state the workflow last projected (issue 29), pushed to the page as
+ * server-sent events when that changes; `/live` still answers the page's script where EventSource is
+ * missing.
+ */
+import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EncounterScope } from '../http/guards';
+import type { Config } from '../../config';
 import { logAccess, onEncounter } from '../http/audit';
-import { principalId } from '../auth';
+import { principalId, sessionEndsAt } from '../auth';
 import { liveState } from '../encounters/service';
+import type { StateEvents } from '../encounters/state-events';
 import { loggedWithin } from '../../db/access-log';
+import { findEncounterState } from '../../db/encounters';
 import { statusLabel } from '../../domain/labels';
 import { titlePrefix, waitingAlert } from '../../domain/waiting-room';
+import type { EncounterState } from '../../workflows/encounter.messages';
 
-export async function watchEncounter(temporal: Client, req: Request, { row, principal }: EncounterScope) {
-  // Watching one page is one access: logged once a minute, not on every poll.
+/** Watching one page is one access: logged once a minute, however often it reads or reconnects. */
+async function logWatch(req: Request, { row, principal }: EncounterScope) {
   if (!(await loggedWithin(req.em, { actor: principalId(principal), action: 'watch', patientId: row.patientId }, 60)))
     await logAccess(req, onEncounter(row, 'watch'));
-  const state = await liveState(temporal, row.workflowId);
+}
+
+/** What the page's script needs, from the projection (asked live only for an encounter never projected). */
+async function summary(temporal: Client, em: EntityManager, { row }: EncounterScope) {
+  const state = (await findEncounterState<EncounterState>(em, row.id)) ?? (await liveState(temporal, row.workflowId));
   const waiting = state ? waitingAlert(state) : null;
   return {
     status: state?.status ?? row.status,
@@ -22,4 +36,52 @@ export async function watchEncounter(temporal: Client, req: Request, { row, prin
     waiting: waiting ? [{ id: row.id, ...waiting }] : [],
     titlePrefix: titlePrefix(waiting ? 1 : 0),
   };
+}
+
+export async function watchEncounter(temporal: Client, req: Request, scope: EncounterScope) {
+  await logWatch(req, scope);
+  return summary(temporal, req.em, scope);
+}
+
+/** How often a quiet stream sends a comment, so that no proxy takes it for dead (Caddy, load balancers). */
+const HEARTBEAT_MS = 25_000;
+
+/**
+ * GET /admin/encounters/:id/events: the summary now and after every projection of this encounter, as
+ * `text/event-stream`. The stream ends when the login's idle or absolute limit passes (it is a poll, so
+ * it never keeps a session alive): EventSource then reconnects and meets the login page's 401.
+ */
+export async function streamEncounter(
+  deps: { temporal: Client; config: Config; orm: { em: EntityManager }; stateEvents: StateEvents },
+  req: Request,
+  res: Response,
+  scope: EncounterScope,
+) {
+  await logWatch(req, scope);
+  res.status(200).set({
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
+  });
+  res.flushHeaders();
+  // One write at a time, in order; a change during a read is read again after it.
+  let queue = Promise.resolve();
+  const push = () => {
+    queue = queue
+      .then(async () => {
+        const s = await summary(deps.temporal, deps.orm.em.fork(), scope);
+        if (!res.writableEnded) res.write(`data: ${JSON.stringify(s)}\n\n`);
+      })
+      .catch((err: unknown) => req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'state event'));
+  };
+  const stop = await deps.stateEvents.watch(scope.row.id, push);
+  push();
+  const beat = setInterval(() => res.write(': \n\n'), HEARTBEAT_MS);
+  const ends = sessionEndsAt(req, deps.config);
+  const end = ends === null ? null : setTimeout(() => res.end(), Math.max(0, ends - Date.now()));
+  req.on('close', () => {
+    stop();
+    clearInterval(beat);
+    if (end) clearTimeout(end);
+  });
 }

@@ -1,5 +1,6 @@
 /** Back-office encounter pages (server-rendered Handlebars): overview, list, one encounter and its actions, Utkorg. */
 import type { AppDeps } from '../deps';
+import type { StateEvents } from '../encounters/state-events';
 import type { Grantee } from '../http/access';
 import { encounterScoped, roles } from '../http/guards';
 import { get, post, type RouteDef } from '../http/route';
@@ -9,7 +10,7 @@ import { createFromForm, newEncounterForm, noShowReason, revokeLinks, updateActi
 import { encounterPage, ENCOUNTER_READERS } from './encounter-page';
 import { renderHome } from './home';
 import { renderList, searchByPersonnummer } from './list';
-import { watchEncounter } from './live';
+import { streamEncounter, watchEncounter } from './live';
 
 /** Every member of staff sees the overview (counts only, no patient data). */
 const STAFF: Grantee[] = ['care_admin', 'clinician', 'finance', 'quality_lead', 'sysadmin'];
@@ -20,7 +21,7 @@ const OUTBOX_STATUS_LABELS = {
   failed: 'Misslyckades',
 };
 
-export function adminRoutes(deps: AppDeps): RouteDef[] {
+export function adminRoutes(deps: AppDeps & { stateEvents: StateEvents }): RouteDef[] {
   const { temporal, config } = deps;
   const show = encounterPage(temporal);
   const acts = updateActions(temporal, show);
@@ -49,7 +50,8 @@ export function adminRoutes(deps: AppDeps): RouteDef[] {
     post('/admin/encounters/:id/meeting-links', LINKS, async (req, res, enc) =>
       show(req, res.status(201), enc, { links: await issueLinksFor(req, enc, config) }),
     ),
-    // The page's live state (its script polls it): what changed, without patient details.
+    // The page's live state, pushed (server-sent events) or, without EventSource, polled: what changed, without patient details.
+    get('/admin/encounters/:id/events', READ, (req, res, enc) => streamEncounter(deps, req, res, enc)),
     get(
       '/admin/encounters/:id/live',
       READ,

@@ -97,6 +97,7 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['POST', '/admin/encounters/:id/no-show-reason', ['care_admin']],
   ['POST', '/admin/encounters/:id/phone', ['clinician']],
   ['POST', '/admin/encounters/:id/meeting-links/revoke', ['care_admin', 'clinician']],
+  ['GET', '/admin/encounters/:id/events', ['care_admin', 'clinician', 'quality_lead']],
   ['GET', '/admin/encounters/:id/live', ['care_admin', 'clinician', 'quality_lead']],
   ['GET', '/admin/deviations', ['quality_lead', 'care_admin']],
   ['GET', '/admin/deviations.csv', ['quality_lead', 'care_admin']],

@@ -55,10 +55,16 @@ it('a care administrator creates, watches, books, reschedules and cancels encoun
   await expect(statusText(page)).resolves.toMatch(/Begärd|Lämplighetsbedömning/);
   await shot(page, 'encounter-new');
 
-  // The clinician and the patient do their steps elsewhere; this page follows without a reload.
+  // The clinician and the patient do their steps elsewhere; this page follows without a reload, and
+  // without polling: the server pushes each new state of the projection (issue 29).
   const handle = stack.ctx.client.workflow.getHandle(m.encounterWorkflowId(id));
   let reloaded = false;
   page.on('framenavigated', (frame) => frame === page.mainFrame() && (reloaded = true));
+  const polls: string[] = [];
+  page.on('request', (r) => r.url().endsWith('/live') && polls.push(r.url()));
+  await expect(page.evaluate(() => (window as unknown as { vardmoteLive?: string }).vardmoteLive)).resolves.toBe(
+    'events',
+  );
   await handle.executeUpdate(m.answerEligibilityUpdate, { args: [{ actor: clinicianOf(f), answers: YES }] });
   await handle.executeUpdate(m.recordIdentityUpdate, {
     args: [
@@ -73,6 +79,7 @@ it('a care administrator creates, watches, books, reschedules and cancels encoun
   });
   await page.waitForSelector('#book-form');
   expect(reloaded).toBe(false);
+  expect(polls).toEqual([]);
 
   await page.selectOption('#book-form select[name=slotId]', first.id);
   await page.click('#book-form button[type=submit]');
