@@ -128,7 +128,11 @@ async function main(): Promise<void> {
         page,
         invited[i].url,
         inv.kind === 'colleague' ? { hsaId: other.staff.clinician } : { personnummer: inv.personnummer! },
-      );
+      ).catch(async (e: unknown) => {
+        // A refused way in renders a page without the meeting: say which, before failing.
+        console.log(`  ${inv.kind}'s way in failed: ${await page.textContent('h1').catch(() => '?')}`);
+        throw e;
+      });
       pages.push(page);
     }
     await waitForState(handle, (s) => (s.participants ?? []).every((p) => p.status === 'waiting'), 60_000);
