@@ -1,27 +1,34 @@
 /**
  * Video benchmark: (1) the time from "admit" to remote video playing on both pages, against the bare
- * Janus subscribe → first frame inside the page; (2) how many concurrent two-party rooms with fake
+ * Janus subscribe → first frame inside the page; (1b) rooms of 3 and 4 (patient, clinician, an
+ * interpreter and a colleague of another unit; issue 26): admit → every page plays every other's
+ * video, and Janus's CPU per participant; (2) how many concurrent two-party rooms with fake
  * media this machine's one Janus process carries before frames drop.
  * Run: npm run bench:video (fresh embedded services on the test ports; Chromium runs on the same machine).
  */
 import { janusRoomsOptions } from '../media/room-service';
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { createJanusRooms } from '../media/janus-rooms';
 import { testApp } from '../testkit/app';
 import { launchChromium } from '../testkit/browser';
-import { waitForStatus } from '../testkit/drive';
+import { waitForState, waitForStatus } from '../testkit/drive';
+import { makeFixture, randomPersonnummer } from '../testkit/fixtures';
+import { login } from '../testkit/login';
 import { connect } from '../testkit/env';
 import { testPorts } from '../scripts/ports';
 import {
+  admitParticipant,
   admitPatient,
   bookedEncounter,
   enterInBrowser,
   meetingLinks,
   newPage,
   remoteVideoPlaying,
+  remoteVideosPlaying,
   videoStats,
 } from '../testkit/meeting';
 import { startTestWorker } from '../testkit/worker';
@@ -32,9 +39,13 @@ const ROUNDS = Number(process.env.BENCH_VIDEO_ROUNDS ?? 3);
 const MAX_ROOMS = Number(process.env.BENCH_VIDEO_MAX_ROOMS ?? 8);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** This run's own Janus (scripts/with-services.ts: .data/test, or .data/test-<offset> on offset ports). */
+const OFFSET = Number(process.env.VARDMOTE_TEST_PORT_OFFSET ?? 0);
+const JANUS_DIR = path.resolve(__dirname, '..', '.data', OFFSET ? `test-${OFFSET}` : 'test', 'janus');
+
 /** CPU seconds Janus has used so far (utime + stime from /proc). */
 function janusCpuSeconds(): number {
-  const pid = execSync("pgrep -f 'janus -F .*\\.data/test/janus' | head -1").toString().trim();
+  const pid = execSync(`pgrep -f 'janus -F ${JANUS_DIR} ' | head -1`).toString().trim();
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
@@ -89,6 +100,65 @@ async function main(): Promise<void> {
     `admit → remote video playing: median ${median(total)} ms; bare Janus subscribe → first frame: median ${median(bare).toFixed(0)} ms; ratio ${(median(total) / median(bare)).toFixed(2)}`,
   );
   console.log("  (the difference is the workflow update, the pages' 1 s state poll and the subscription set-up)");
+
+  // (1b) Rooms of three and four: everyone admitted, then every page plays the n-1 others.
+  console.log('room of  admit → all remote videos  janus CPU  CPU per participant  remote fps (min per feed)');
+  for (const size of [3, 4]) {
+    const { id, handle, f } = await bookedEncounter(ctx, { noShowGraceSeconds: 300 });
+    const links = await meetingLinks(app, id, f);
+    const admin = await login(app, { hsaId: f.staff.careAdmin });
+    const other = await makeFixture(ctx.orm, { with: ['staff'] });
+    const invitations = [
+      { kind: 'interpreter', name: 'Amal Haddad', language: 'arabiska', personnummer: randomPersonnummer('19850101') },
+      { kind: 'colleague', name: 'Lena Berg', careUnitId: other.unitId },
+    ].slice(0, size - 2);
+    const invited: Array<{ url: string; participant: { id: string } }> = [];
+    for (const inv of invitations)
+      invited.push((await admin.post(`/api/encounters/${id}/participants/invitations`, inv).expect(201)).body);
+    const clinician = await newPage(browser, 'clinician');
+    const pages = [clinician];
+    await enterInBrowser(clinician, links.clinicianUrl, { hsaId: f.staff.clinician });
+    await waitForStatus(handle, 'video', 60_000);
+    const patient = await newPage(browser, 'patient');
+    await enterInBrowser(patient, links.patientUrl, { personnummer: f.adultPnr });
+    pages.push(patient);
+    for (const [i, inv] of invitations.entries()) {
+      const page = await newPage(browser, inv.kind);
+      await enterInBrowser(
+        page,
+        invited[i].url,
+        inv.kind === 'colleague' ? { hsaId: other.staff.clinician } : { personnummer: inv.personnummer! },
+      ).catch(async (e: unknown) => {
+        // A refused way in renders a page without the meeting: say which, before failing.
+        console.log(`  ${inv.kind}'s way in failed: ${await page.textContent('h1').catch(() => '?')}`);
+        throw e;
+      });
+      pages.push(page);
+    }
+    await waitForState(handle, (s) => (s.participants ?? []).every((p) => p.status === 'waiting'), 60_000);
+    const admittedAt = await admitPatient(handle, clinician);
+    for (const p of invited) await admitParticipant(clinician, p.participant.id);
+    await Promise.all(pages.map((p) => remoteVideosPlaying(p, size - 1)));
+    const admitToAllMs = Date.now() - admittedAt;
+    await new Promise((r) => setTimeout(r, 3000));
+    const before = await Promise.all(pages.map(videoStats));
+    const cpu0 = janusCpuSeconds();
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, 3000));
+    const after = await Promise.all(pages.map(videoStats));
+    const secs = (Date.now() - t0) / 1000;
+    const cpu = ((janusCpuSeconds() - cpu0) / secs) * 100;
+    const minFps = Math.min(...after.map((a, i) => (a!.minFramesDecoded - before[i]!.minFramesDecoded) / secs));
+    console.log(
+      `${String(size).padStart(7)}  ${String(admitToAllMs).padStart(14)} ms  ${cpu.toFixed(0).padStart(7)} %  ${(cpu / size).toFixed(1).padStart(17)} %  ${minFps.toFixed(1).padStart(10)}`,
+    );
+    await clinician.click('#end');
+    await waitForStatus(handle, 'documentation');
+    await Promise.all(pages.map((p) => p.context().close()));
+  }
+  console.log(
+    '  (admit → all: from admitting the patient, then each participant one by one, to every page playing every other)',
+  );
 
   // (2) Concurrent rooms: add one at a time and sample every remote video for 3 s.
   const open: Array<{ pages: Page[] }> = [];

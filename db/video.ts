@@ -256,3 +256,21 @@ export async function applyParticipantEvent(
     return changed;
   });
 }
+
+/** Every opened page session of an encounter's meeting: whose Janus publisher id is whose (issue 26). */
+export async function meetingPublishers(
+  em: EntityManager,
+  encounterId: string,
+): Promise<Array<{ publisherId: string; role: MeetRole; participantId: string | null; openedBy: string }>> {
+  const ts = await em.find(
+    JoinToken,
+    { encounterId, revokedAt: null, publisherId: { $ne: null } },
+    { fields: ['publisherId', 'role', 'participantId', 'openedBy'] },
+  );
+  return ts.map((t) => ({
+    publisherId: t.publisherId!,
+    role: t.role,
+    participantId: t.participantId ?? null,
+    openedBy: t.openedBy ?? '',
+  }));
+}

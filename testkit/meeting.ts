@@ -102,6 +102,25 @@ export const remoteVideoPlaying = (page: Page, timeout = 45_000) =>
     timeout,
   });
 
+/** Waits until the page plays at least `n` remote videos (a tile per other person, issue 26). */
+export const remoteVideosPlaying = (page: Page, n: number, timeout = 90_000) =>
+  page.waitForFunction(
+    (want) =>
+      Array.from(document.querySelectorAll<HTMLVideoElement>('#videos video[data-feed]')).filter(
+        (v) => v.videoWidth > 0,
+      ).length >= want,
+    n,
+    { timeout },
+  );
+
+/** The clinician's page admits a waiting participant with its own button. */
+export async function admitParticipant(clinician: Page, participantId: string): Promise<void> {
+  await clinician.click(`button.admit-participant[data-participant="${participantId}"]`);
+  await clinician.waitForSelector(`button.admit-participant[data-participant="${participantId}"]`, {
+    state: 'detached',
+  });
+}
+
 /** Both pages open; waits for the patient in the waiting room, confirms the checklist and admits. Returns the admit time. */
 export async function admitPatient(handle: Parameters<typeof waitForState>[0], clinician: Page): Promise<number> {
   await waitForState(handle, (s) => s.patientPresent, 45_000);
@@ -120,7 +139,14 @@ export const videoStats = (page: Page) =>
       (
         window as unknown as {
           vardmote: {
-            videoStats?: () => Promise<{ framesDecoded: number; framesDropped: number; framesPerSecond: number }>;
+            /** Summed over the feeds received; `minFramesDecoded`: the feed with the fewest. */
+            videoStats?: () => Promise<{
+              framesDecoded: number;
+              framesDropped: number;
+              framesPerSecond: number;
+              feeds: number;
+              minFramesDecoded: number;
+            }>;
           };
         }
       ).vardmote.videoStats?.() ?? null,

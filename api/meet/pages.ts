@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../deps';
 import { logAccess, onEncounter } from '../http/audit';
 import { principalId, saveSession } from '../auth';
-import { HttpError, notFound } from '../http/errors';
+import { HttpError } from '../http/errors';
 import { liveState } from '../encounters/service';
 import { IdParam } from '../encounters/schemas';
 import { findVideoRoom } from '../../db/video';
@@ -15,10 +15,10 @@ import type { VideoRooms } from '../../media/rooms';
 import { checkLink, encounterRow, refusedPage } from './entry';
 import { enterMeeting, findMeetingSession, janusTokenFor } from './links';
 import { meetingTexts } from '../patient/texts';
-import { tr, type Lang } from '../../domain/i18n';
+import { tr } from '../../domain/i18n';
 import { PARTICIPANT_KIND_LABELS_SV } from '../../domain/participants';
-import { assertParticipantAdmitted, growRoom, participantPageView, signalParticipantPresence } from './participants';
-import { liveRoom, meetingView, pageIceServers, publicWsUrlOf, sessionHolds, type PageScope } from './service';
+import { assertParticipantAdmitted, growRoom, signalParticipantPresence } from './participants';
+import { liveRoom, pageIceServers, publicWsUrlOf, sessionHolds, type PageScope } from './service';
 
 const logged = (req: Request, action: string, row: EncounterRow, detail?: Record<string, unknown>) =>
   logAccess(req, onEncounter(row, action, detail ? { detail } : {}));
@@ -96,13 +96,6 @@ export async function showRoom(req: Request, res: Response, ttlSeconds: number):
       ...meetingTexts(req.lang),
     }).replace(/</g, '\\u003c'),
   });
-}
-
-export async function meetingState(temporal: Client, { row, session }: PageScope, lang: Lang = 'sv') {
-  const state = await liveState(temporal, row.workflowId);
-  if (!state) throw notFound('encounter');
-  // A participant's page is admitted when that participant is (issue 26), not when the patient is.
-  return { ...meetingView(state, lang), ...participantPageView(state, session.participantId) };
 }
 
 /**

@@ -13,9 +13,11 @@ import * as m from '../../workflows/encounter.messages';
 import { createRoomService } from '../../media/room-service';
 import { revokeLinks } from '../admin/actions';
 import { buildMeetingBundle } from './bundle';
-import { enterRoom, joinVideo, reportPresence, showEntry, showRoom, meetingState } from './pages';
+import { enterRoom, joinVideo, reportPresence, showEntry, showRoom } from './pages';
 import { clinicianAction, issueLinksFor, meetingPage } from './service';
 import * as P from './participants';
+import { MeetingChats } from './chat';
+import { admitFromPage, postChat, roomState } from './room';
 
 const MEETING_PAGES = ['patient', 'clinician'] as const;
 
@@ -35,6 +37,8 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
   const LINKS = encounterScoped('care_admin', 'clinician');
   const GUEST_PAGE = P.guestPage(ttl);
   const presence = z.object({ present: z.boolean() }).strict();
+  // The meetings' chats, in this process only while each meeting lasts (issue 26; docs/video.md).
+  const chats = new MeetingChats();
   return [
     post('/api/encounters/:id/meeting-links', LINKS, async (req, res, enc) => {
       const links = await issueLinksFor(req, enc, config);
@@ -49,7 +53,11 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
     get('/meet/:token', anyone, (req, res) => showEntry(req, res, temporal)),
     post('/meet/:token', roles(...MEETING_PAGES), (req, res) => enterRoom(req, res, temporal)),
     get('/meet/room/:id', roles(...MEETING_PAGES), (req, res) => showRoom(req, res, ttl)),
-    get('/meet/api/state', PAGE, async (req, res, page) => void res.json(await meetingState(temporal, page, req.lang))),
+    get(
+      '/meet/api/state',
+      PAGE,
+      async (req, res, page) => void res.json(await roomState(temporal, chats, req, page, req.lang)),
+    ),
     get('/meet/api/join', PAGE, async (req, res, page) => void res.json(await joinVideo(deps, rooms, req, page))),
     // The patient's page and each participant's (a colleague is staff): presence in its own waiting room.
     post('/meet/api/presence', PAGE, async (req, res, page) => {
@@ -59,6 +67,17 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
     clinician('/meet/api/checklist', m.confirmChecklistUpdate, (b) => ({ items: S.Checklist.parse(b).items })),
     clinician('/meet/api/admit', m.admitPatientUpdate, () => ({})),
     clinician('/meet/api/end', m.endSessionUpdate, () => ({})),
+    // More than two (issue 26): the clinician's page admits each waiting participant; the admitted write in the chat.
+    post(
+      '/meet/api/participants/:participantId/admit',
+      CLINICIAN_PAGE,
+      async (req, res, page) => void res.json(await admitFromPage(deps, req, page)),
+    ),
+    post(
+      '/meet/api/chat',
+      PAGE,
+      async (req, res, page) => void res.status(201).json(await postChat(temporal, chats, req, page)),
+    ),
     clinician('/meet/api/phone', m.switchToPhoneUpdate, (b) => ({
       error: z.object({ error: z.string().min(1).max(1000) }).parse(b).error,
     })),
@@ -98,7 +117,7 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
     get(
       '/meet/api/guest/state',
       GUEST_PAGE,
-      async (req, res, page) => void res.json(await meetingState(temporal, page, req.lang)),
+      async (req, res, page) => void res.json(await roomState(temporal, chats, req, page, req.lang)),
       // A meeting page's own calls (it polls), counted as the API's, not as anonymous visits.
       { rate: 'api' },
     ),

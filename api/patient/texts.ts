@@ -55,6 +55,14 @@ export const meetingTexts = (lang: Lang) => ({
     left: tr(lang, 'meet.left'),
     failed: tr(lang, 'meet.failed'),
   },
+  // Under each video: the person's role in the page's language (issue 26).
+  roles: {
+    patient: tr(lang, 'meet.roles.patient'),
+    clinician: tr(lang, 'meet.roles.clinician'),
+    interpreter: tr(lang, 'meet.roles.interpreter'),
+    relative: tr(lang, 'meet.roles.relative'),
+    colleague: tr(lang, 'meet.roles.colleague'),
+  },
 });
 
 /**

@@ -346,6 +346,18 @@ export const en: Catalogue = {
     dueFuture: 'The meeting starts at {time}.',
     duePast: 'The meeting was due to start at {time}.',
     clinicianTold: 'The clinician has been told that you are waiting ({time}).',
+    chatHeading: 'Chat in the meeting',
+    chatHint: 'Everyone in the meeting sees the messages. They are kept only while the meeting lasts.',
+    chatLabel: 'Write a message',
+    chatSend: 'Send',
+    videosLabel: "The participants' video",
+    roles: {
+      patient: 'Patient',
+      clinician: 'Clinician',
+      interpreter: 'Interpreter',
+      relative: 'Relative',
+      colleague: 'Clinician from another unit',
+    },
   },
   refused: {
     unknown: {

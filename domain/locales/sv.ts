@@ -348,6 +348,18 @@ export const sv = {
     dueFuture: 'Mötet börjar {time}.',
     duePast: 'Mötet skulle börja {time}.',
     clinicianTold: 'Vårdgivaren har fått besked att du väntar ({time}).',
+    chatHeading: 'Chatt i mötet',
+    chatHint: 'Alla i mötet ser meddelandena. De sparas bara medan mötet pågår.',
+    chatLabel: 'Skriv ett meddelande',
+    chatSend: 'Skicka',
+    videosLabel: 'Deltagarnas video',
+    roles: {
+      patient: 'Patient',
+      clinician: 'Vårdgivare',
+      interpreter: 'Tolk',
+      relative: 'Närstående',
+      colleague: 'Vårdgivare från annan enhet',
+    },
   },
   refused: {
     unknown: {

@@ -6,9 +6,22 @@
  */
 import Client from 'janus-gateway-js/src/client';
 import type { JanusMessageLike, JanusPlugin, JanusSession } from 'janus-gateway-js';
+import {
+  appendChat,
+  captionTiles,
+  chatTranscript,
+  dropTile,
+  participantName,
+  renderParticipants,
+  tileFor,
+  type ChatMessage,
+  type ParticipantView,
+  type Person,
+} from './room-ui';
 
 interface PageConfig {
-  role: 'patient' | 'clinician';
+  /** The patient's, the booked clinician's, or a participant's page (issue 26). */
+  role: 'patient' | 'clinician' | 'interpreter' | 'relative' | 'colleague';
   key: string;
   csrfToken: string;
   displayName: string;
@@ -18,6 +31,8 @@ interface PageConfig {
     'endedClose' | 'roomOpensAt' | 'roomNotOpen' | 'inWaitingRoom' | 'inMeeting' | 'left' | 'failed',
     string
   >;
+  /** Each role's name under a video, in the page's language. */
+  roles: Record<string, string>;
 }
 interface JoinInfo {
   wsUrl: string;
@@ -43,6 +58,11 @@ interface MeetingState {
   modality: 'video' | 'phone';
   /** While waiting: when the meeting was due, and when the clinician was told (Swedish, from the server). */
   waitingNotes?: string[];
+  /** Admitted pages: who is behind each publisher, and the chat after the page's last message. */
+  people?: Person[];
+  chat?: ChatMessage[];
+  /** The clinician's page: the participants beyond the patient (issue 26). */
+  participants?: ParticipantView[];
 }
 
 // A JSON block rather than an inline script: the page's CSP allows no inline code.
@@ -50,7 +70,8 @@ const cfg = JSON.parse(document.getElementById('meeting-config')!.textContent!) 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
 const say = (text: string) => {
   const el = $('status-text');
-  if (el) el.textContent = text;
+  // Written only when it changes: the element is a live region.
+  if (el && el.textContent !== text) el.textContent = text;
 };
 /** Exposed for tests and support staff: what the page is doing right now. */
 const debug: Record<string, unknown> & { errors: string[] } = ((
@@ -147,8 +168,14 @@ async function iceServers(info: JoinInfo): Promise<RTCIceServer[]> {
 
 let session: JanusSession | null = null;
 let publisher: JanusPlugin | null = null;
-let subscribed = false;
+/** The publisher's own peer connection (screen sharing swaps its video track). */
+let ownPc: RTCPeerConnection | null = null;
 const peers: RTCPeerConnection[] = [];
+/** The remote feeds this page receives, by Janus publisher id, each on its own subscriber handle. */
+const feeds = new Map<string, { handle: JanusPlugin; pc: RTCPeerConnection }>();
+const subscribing = new Set<string>();
+/** Janus said a publisher came or went: look at the room again at the next tick. */
+let roomChanged = true;
 
 async function publish(info: JoinInfo): Promise<void> {
   // The page's token is Janus' core token too (token_auth): the session, its handles and keepalives carry it.
@@ -158,6 +185,11 @@ async function publish(info: JoinInfo): Promise<void> {
   session = await connection.createSession();
   publisher = await session.attachPlugin('janus.plugin.videoroom');
   publisher.on('error', () => undefined);
+  // VideoRoom tells every publisher of new publishers and of those who leave or unpublish.
+  publisher.on('message', (msg: JanusMessageLike) => {
+    const data = msg.getPlainMessage().plugindata?.data ?? {};
+    if (data.publishers || data.leaving || data.unpublished) roomChanged = true;
+  });
   debug.phase = 'joining';
   await request(
     publisher,
@@ -177,6 +209,7 @@ async function publish(info: JoinInfo): Promise<void> {
   const servers = await iceServers(info);
   const pc = new RTCPeerConnection({ iceServers: servers });
   peers.push(pc);
+  ownPc = pc;
   for (const track of stream.getTracks()) pc.addTrack(track, stream);
   await pc.setLocalDescription(await pc.createOffer());
   await gathered(pc, servers);
@@ -190,19 +223,14 @@ async function publish(info: JoinInfo): Promise<void> {
   debug.phase = 'published';
 }
 
-/** Subscribes to the other party's feed once they publish. */
-async function subscribe(info: JoinInfo): Promise<void> {
-  if (subscribed || !session || !publisher) return;
-  const list = await publisher.sendWithTransaction({ body: { request: 'listparticipants', room: info.roomId } });
-  const others = ((list.getPluginData('participants') as Array<{ id: string; publisher: boolean }>) ?? []).filter(
-    (p) => p.id !== info.publisherId && p.publisher,
-  );
-  if (others.length === 0) return;
-  subscribed = true;
+/** Receives one publisher's feed into its own tile, on a subscriber handle of its own. */
+async function subscribeTo(info: JoinInfo, feed: string): Promise<void> {
+  if (!session || feeds.has(feed) || subscribing.has(feed)) return;
+  subscribing.add(feed);
   try {
     const sub = await session.attachPlugin('janus.plugin.videoroom');
     sub.on('error', () => undefined);
-    debug.subscribeStartedAt = performance.now();
+    debug.subscribeStartedAt ??= performance.now();
     const offer = await request(
       sub,
       {
@@ -211,7 +239,7 @@ async function subscribe(info: JoinInfo): Promise<void> {
         room: info.roomId,
         pin: info.pin,
         token: info.janusToken,
-        streams: [{ feed: others[0].id }],
+        streams: [{ feed }],
       },
       undefined,
       (m) => Boolean(m.getPlainMessage().jsep),
@@ -219,12 +247,16 @@ async function subscribe(info: JoinInfo): Promise<void> {
     const servers = await iceServers(info);
     const pc = new RTCPeerConnection({ iceServers: servers });
     peers.push(pc);
-    const remote = $<HTMLVideoElement>('remote-video')!;
-    remote.addEventListener('playing', () => (debug.remotePlayingAt ??= performance.now()), { once: true });
-    debug.videoStats = () => inboundVideo(pc);
+    feeds.set(feed, { handle: sub, pc });
+    const video = tileFor(feed);
+    video.addEventListener('playing', () => (debug.remotePlayingAt ??= performance.now()), { once: true });
     pc.addEventListener('track', (e) => {
-      remote.srcObject = e.streams[0] ?? new MediaStream([e.track]);
-      void remote.play().catch(() => undefined);
+      video.srcObject = e.streams[0] ?? new MediaStream([e.track]);
+      void video.play().catch(() => undefined);
+    });
+    // A feed whose connection failed is dropped and subscribed again at the next look at the room.
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState === 'failed') roomChanged = true;
     });
     await pc.setRemoteDescription(offer.getPlainMessage().jsep!);
     await pc.setLocalDescription(await pc.createAnswer());
@@ -232,33 +264,148 @@ async function subscribe(info: JoinInfo): Promise<void> {
     await request(sub, { request: 'start' }, pc.localDescription!.toJSON(), (m) => m.getPluginData('started') === 'ok');
     debug.phase = 'in-session';
   } catch (err) {
-    subscribed = false;
+    unsubscribe(feed);
     throw err;
+  } finally {
+    subscribing.delete(feed);
   }
 }
 
-/** Decoded and dropped frames of the remote video (for support staff and the video benchmark). */
-async function inboundVideo(
-  pc: RTCPeerConnection,
-): Promise<{ framesDecoded: number; framesDropped: number; framesPerSecond: number }> {
-  const out = { framesDecoded: 0, framesDropped: 0, framesPerSecond: 0 };
-  (await pc.getStats()).forEach(
-    (r: { type: string; kind?: string; framesDecoded?: number; framesDropped?: number; framesPerSecond?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video') {
-        out.framesDecoded += r.framesDecoded ?? 0;
-        out.framesDropped += r.framesDropped ?? 0;
-        out.framesPerSecond += r.framesPerSecond ?? 0;
-      }
-    },
-  );
-  return out;
+function unsubscribe(feed: string): void {
+  const f = feeds.get(feed);
+  feeds.delete(feed);
+  dropTile(feed);
+  if (!f) return;
+  f.pc.close();
+  peers.splice(peers.indexOf(f.pc), 1);
+  void f.handle.detach().catch(() => undefined);
 }
 
+/** Subscribes to every other publisher in the room and lets go of those who left (issue 26). */
+async function syncFeeds(info: JoinInfo): Promise<void> {
+  if (!session || !publisher) return;
+  roomChanged = false;
+  const list = await publisher.sendWithTransaction({ body: { request: 'listparticipants', room: info.roomId } });
+  const others = ((list.getPluginData('participants') as Array<{ id: string; publisher: boolean }>) ?? [])
+    .filter((p) => p.id !== info.publisherId && p.publisher)
+    .map((p) => String(p.id));
+  for (const [feed, f] of feeds) if (!others.includes(feed) || f.pc.connectionState === 'failed') unsubscribe(feed);
+  const results = await Promise.allSettled(
+    others.filter((feed) => !feeds.has(feed)).map((feed) => subscribeTo(info, feed)),
+  );
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) {
+    roomChanged = true;
+    throw (failed as PromiseRejectedResult).reason;
+  }
+  debug.remoteFeeds = feeds.size;
+}
+
+/**
+ * Decoded and dropped frames of the remote videos (for support staff and the video benchmark): summed
+ * over the feeds received, with their number and the lowest frame rate of one.
+ */
+async function inboundVideo(pcs: RTCPeerConnection[]): Promise<{
+  framesDecoded: number;
+  framesDropped: number;
+  framesPerSecond: number;
+  feeds: number;
+  minFramesDecoded: number;
+}> {
+  const out = { framesDecoded: 0, framesDropped: 0, framesPerSecond: 0, feeds: pcs.length, minFramesDecoded: 0 };
+  const perFeed: number[] = [];
+  for (const pc of pcs) {
+    let decoded = 0;
+    (await pc.getStats()).forEach(
+      (r: {
+        type: string;
+        kind?: string;
+        framesDecoded?: number;
+        framesDropped?: number;
+        framesPerSecond?: number;
+      }) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') {
+          decoded += r.framesDecoded ?? 0;
+          out.framesDropped += r.framesDropped ?? 0;
+          out.framesPerSecond += r.framesPerSecond ?? 0;
+        }
+      },
+    );
+    out.framesDecoded += decoded;
+    perFeed.push(decoded);
+  }
+  out.minFramesDecoded = perFeed.length ? Math.min(...perFeed) : 0;
+  return out;
+}
+debug.videoStats = () => inboundVideo([...feeds.values()].map((f) => f.pc));
+
 function hangUp(): void {
+  stopSharing();
   for (const pc of peers) pc.close();
   peers.length = 0;
+  for (const feed of [...feeds.keys()]) dropTile(feed);
+  feeds.clear();
+  ownPc = null;
   void session?.destroy().catch(() => undefined);
   session = null;
+}
+
+/** The clinician admits a waiting participant; focus goes to that participant's line, which says so. */
+async function admitParticipant(p: ParticipantView): Promise<void> {
+  try {
+    participants = (await api<{ participants: ParticipantView[] }>('POST', `participants/${p.id}/admit`)).participants;
+    renderParticipants(participants, (x) => void admitParticipant(x));
+    $(`participant-${p.id}`)?.focus();
+  } catch (err) {
+    say(err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** The clinician's shared screen, while shared: it takes the camera's place in the published video. */
+let screen: MediaStream | null = null;
+
+const videoSender = () => ownPc?.getSenders().find((x) => x.track?.kind === 'video') ?? null;
+
+function shareButton(sharing: boolean): void {
+  const b = $('share');
+  if (!b) return;
+  b.setAttribute('aria-pressed', String(sharing));
+  b.textContent = sharing ? 'Sluta dela skärm' : 'Dela skärm';
+}
+
+/**
+ * Shares the screen (issue 26): the published video track is replaced by the screen's, so everyone
+ * already receiving the clinician gets it with no new negotiation and no extra publisher in the room.
+ */
+async function startSharing(): Promise<void> {
+  const sender = videoSender();
+  if (!sender || screen) return;
+  const stream = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+  const track = stream.getVideoTracks()[0];
+  // Text and slides: keep the resolution and let the frame rate give.
+  track.contentHint = 'detail';
+  await sender.replaceTrack(track);
+  screen = stream;
+  track.addEventListener('ended', stopSharing);
+  const local = $<HTMLVideoElement>('local-video');
+  if (local) local.srcObject = stream;
+  const { width, height } = track.getSettings();
+  debug.sharing = { width, height };
+  shareButton(true);
+}
+
+/** Back to the camera (the button again, the browser's own "stop sharing", or hanging up). */
+function stopSharing(): void {
+  if (!screen) return;
+  screen.getTracks().forEach((t) => t.stop());
+  screen = null;
+  debug.sharing = null;
+  shareButton(false);
+  void preview?.then(async (cam) => {
+    await videoSender()?.replaceTrack(cam.getVideoTracks()[0] ?? null);
+    const local = $<HTMLVideoElement>('local-video');
+    if (local) local.srcObject = cam;
+  });
 }
 
 /** The state rendered last, to move focus only when something changed in front of the user. */
@@ -282,10 +429,39 @@ function presenceText(s: MeetingState): string {
   return s.patientPresent ? 'Patienten väntar i väntrummet' : 'Patienten har inte anslutit ännu';
 }
 
+/**
+ * The clinician's status line says what is happening now (issue 26): who is in the meeting and who
+ * waits to be let in (Swedish: the clinician's page is staff's).
+ */
+function clinicianStatus(s: MeetingState): string {
+  const ps = participants;
+  const waiting = [
+    ...(s.patientPresent && !s.admitted ? ['patienten'] : []),
+    ...ps.filter((p) => p.status === 'waiting').map(participantName),
+  ];
+  const waits = waiting.length ? ` Väntar på att släppas in: ${waiting.join(', ')}.` : '';
+  if (!s.admitted) return `Bekräfta checklistan och släpp in patienten.${waits}`;
+  const inRoom = [
+    ...(s.patientPresent ? ['patienten'] : []),
+    ...ps.filter((p) => p.status === 'admitted').map(participantName),
+  ];
+  return `${cfg.texts.inMeeting}. I mötet med dig: ${inRoom.length ? inRoom.join(', ') : 'ingen just nu'}.${waits}`;
+}
+
+/** The newest chat message shown. */
+let chatShown = 0;
+/** The clinician's page: the participants as last told (an action's answer does not carry them). */
+let participants: ParticipantView[] = [];
+
 function render(s: MeetingState): void {
   document.body.dataset.status = s.status;
   const set = (id: string, on: boolean) => $(id)?.toggleAttribute('hidden', !on);
-  set('waiting-room', cfg.role === 'patient' && !s.admitted && !s.ended);
+  // A participant's page waits in its own waiting room as the patient's does (issue 26).
+  set('waiting-room', cfg.role !== 'clinician' && !s.admitted && !s.ended);
+  const inRoom = s.admitted && !s.ended && !left;
+  set('chat', inRoom);
+  if (s.chat) chatShown = appendChat(s.chat, chatShown, cfg.locale);
+  if (s.people) captionTiles(s.people, cfg.roles);
   set('ended', s.ended);
   set('in-session', s.admitted && !s.ended);
   set('in-meeting-actions', s.admitted && !s.ended && !left);
@@ -303,6 +479,9 @@ function render(s: MeetingState): void {
     set('admit', !s.admitted && !s.ended);
     set('end', s.admitted && !s.ended);
     set('phone', s.roomOpen && s.modality === 'video');
+    set('share', inRoom && s.modality === 'video' && 'getDisplayMedia' in navigator.mediaDevices);
+    if (s.participants) participants = s.participants;
+    renderParticipants(participants, (p) => void admitParticipant(p));
     const p = $('patient-presence');
     if (p && p.textContent !== presenceText(s)) p.textContent = presenceText(s);
   }
@@ -320,8 +499,8 @@ function render(s: MeetingState): void {
           )
         : cfg.texts.roomNotOpen,
     );
-  else if (!s.admitted)
-    say(cfg.role === 'patient' ? cfg.texts.inWaitingRoom : 'Bekräfta checklistan och släpp in patienten.');
+  else if (cfg.role === 'clinician') say(clinicianStatus(s));
+  else if (!s.admitted) say(cfg.texts.inWaitingRoom);
   else if (left) say(cfg.texts.left);
   else say(cfg.texts.inMeeting);
   focusOnChange(s);
@@ -331,6 +510,7 @@ async function main(): Promise<void> {
   let info: JoinInfo | null = null;
   let busy = false;
   let toldPresent = false;
+  let looks = 0;
   // Leaving the waiting room (closing the tab) is presence too.
   window.addEventListener('pagehide', () => {
     if (toldPresent && !info)
@@ -345,14 +525,14 @@ async function main(): Promise<void> {
     if (busy || left) return;
     busy = true;
     try {
-      const s = await api<MeetingState>('GET', 'state');
+      const s = await api<MeetingState>('GET', `state?chatAfter=${chatShown}`);
       render(s);
       if (s.ended) {
         hangUp();
         debug.phase = 'ended';
         return;
       }
-      if (cfg.role === 'patient' && s.roomOpen && !s.admitted) {
+      if (cfg.role !== 'clinician' && s.roomOpen && !s.admitted) {
         await camera();
         // Presence in the waiting room comes from this logged-in page, told once.
         if (!toldPresent) {
@@ -365,7 +545,9 @@ async function main(): Promise<void> {
         info = await api<JoinInfo>('GET', 'join');
         await publish(info);
       }
-      if (info && s.admitted) await subscribe(info);
+      // Every other publisher gets a tile; Janus's events about publishers make the next tick look again,
+      // and every fourth tick looks anyway (an event missed on a reconnect).
+      if (info && s.admitted && (roomChanged || ++looks % 4 === 0)) await syncFeeds(info);
     } catch (err) {
       debug.errors.push(String(err));
       say(cfg.texts.failed.replace('{error}', err instanceof Error ? err.message : String(err)));
@@ -405,6 +587,35 @@ async function main(): Promise<void> {
     $('left')?.focus();
   });
   $('rejoin')?.addEventListener('click', () => location.reload());
+  $('chat-form')?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = $<HTMLInputElement>('chat-input')!;
+    const text = input.value.trim();
+    if (!text) return input.focus();
+    void api<ChatMessage>('POST', 'chat', { text })
+      .then((msg) => {
+        input.value = '';
+        // Shown at once when it is the next one; otherwise the next state brings it in order.
+        if (msg.seq === chatShown + 1) chatShown = appendChat([msg], chatShown, cfg.locale);
+      })
+      .catch((err: unknown) => say(err instanceof Error ? err.message : String(err)));
+  });
+  $('chat-copy')?.addEventListener('click', () => {
+    const text = chatTranscript();
+    const encounterId = location.pathname.split('/').pop()!;
+    // This tab's storage only: Mina möten adds it to the note text once and forgets it (admin-ui/public/note-chat.js).
+    sessionStorage.setItem(`vardmote:chat:${encounterId}`, text);
+    void navigator.clipboard?.writeText(text).catch(() => undefined);
+    const done = $('chat-copied');
+    if (done)
+      done.textContent = text
+        ? 'Chatten är kopierad. Den läggs till i journalanteckningen när du öppnar Mina möten.'
+        : 'Chatten är tom.';
+  });
+  $('share')?.addEventListener('click', () => {
+    if (screen) return stopSharing();
+    void startSharing().catch((err: unknown) => say(`Skärmen kunde inte delas: ${String(err)}`));
+  });
   $('end')?.addEventListener('click', () => void post('end')());
   $('phone')?.addEventListener(
     'click',

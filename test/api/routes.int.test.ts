@@ -58,6 +58,8 @@ const TABLE: Array<[string, string, Grantee[]]> = [
   ['POST', '/meet/api/admit', ['clinician']],
   ['POST', '/meet/api/end', ['clinician']],
   ['POST', '/meet/api/phone', ['clinician']],
+  ['POST', '/meet/api/participants/:participantId/admit', ['clinician']],
+  ['POST', '/meet/api/chat', ['patient', 'clinician']],
   ['POST', '/api/encounters/:id/participants/invitations', ['care_admin', 'clinician', 'patient']],
   ['POST', '/api/encounters/:id/participants/:participantId/link', ['care_admin', 'clinician']],
   ['POST', '/api/encounters/:id/participants/:participantId/accept', ['patient']],
