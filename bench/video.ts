@@ -50,6 +50,17 @@ function janusCpuSeconds(): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Every page's remote video and Janus's CPU over 3 s: stats before and after, the seconds, Janus's % of one core. */
+async function sample(pages: Page[]) {
+  const before = await Promise.all(pages.map(videoStats));
+  const cpu0 = janusCpuSeconds();
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, 3000));
+  const after = await Promise.all(pages.map(videoStats));
+  const secs = (Date.now() - t0) / 1000;
+  return { before, after, secs, cpu: ((janusCpuSeconds() - cpu0) / secs) * 100 };
+}
+
 async function main(): Promise<void> {
   const ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
   const rooms = createJanusRooms(janusRoomsOptions(ctx.config));
@@ -141,13 +152,7 @@ async function main(): Promise<void> {
     await Promise.all(pages.map((p) => remoteVideosPlaying(p, size - 1)));
     const admitToAllMs = Date.now() - admittedAt;
     await new Promise((r) => setTimeout(r, 3000));
-    const before = await Promise.all(pages.map(videoStats));
-    const cpu0 = janusCpuSeconds();
-    const t0 = Date.now();
-    await new Promise((r) => setTimeout(r, 3000));
-    const after = await Promise.all(pages.map(videoStats));
-    const secs = (Date.now() - t0) / 1000;
-    const cpu = ((janusCpuSeconds() - cpu0) / secs) * 100;
+    const { before, after, secs, cpu } = await sample(pages);
     const minFps = Math.min(...after.map((a, i) => (a!.minFramesDecoded - before[i]!.minFramesDecoded) / secs));
     console.log(
       `${String(size).padStart(7)}  ${String(admitToAllMs).padStart(14)} ms  ${cpu.toFixed(0).padStart(7)} %  ${(cpu / size).toFixed(1).padStart(17)} %  ${minFps.toFixed(1).padStart(10)}`,
@@ -169,13 +174,7 @@ async function main(): Promise<void> {
     open.push(await meeting());
     await new Promise((r) => setTimeout(r, 4000));
     const pages = open.flatMap((o) => o.pages);
-    const before = await Promise.all(pages.map(videoStats));
-    const cpu0 = janusCpuSeconds();
-    const t0 = Date.now();
-    await new Promise((r) => setTimeout(r, 3000));
-    const after = await Promise.all(pages.map(videoStats));
-    const secs = (Date.now() - t0) / 1000;
-    const cpu = ((janusCpuSeconds() - cpu0) / secs) * 100;
+    const { before, after, secs, cpu } = await sample(pages);
     const fps = after.map((a, i) => (a!.framesDecoded - before[i]!.framesDecoded) / secs);
     const dropped = after.reduce((sum, a, i) => sum + (a!.framesDropped - before[i]!.framesDropped), 0);
     const minFps = Math.min(...fps);

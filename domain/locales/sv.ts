@@ -3,6 +3,10 @@
  * patient's mails and invoice texts. Placeholders are {name}; keys ending in `Html` may hold markup
  * (their placeholders are escaped). en.ts has exactly these keys.
  */
+// The words staff read in the back office are the patient's Swedish words too: one source for both.
+import { CHARGE_LABELS, FEE_REASON_LABELS, INVOICE_STATUS_LABELS } from '../labels';
+import { STATUS_LABELS_SV } from '../../workflows/encounter.messages';
+
 export const sv = {
   language: {
     /** The switch names the other language, in that language. */
@@ -194,48 +198,13 @@ export const sv = {
     payTo: 'Betala till bankgiro {bankgiro} med OCR-numret på fakturan.',
   },
   charge: {
-    kind: {
-      visit: 'Patientavgift',
-      'no-show': 'Avgift för uteblivet besök',
-      'late-cancel': 'Avgift för sen avbokning',
-    },
-    reason: {
-      full: 'hel avgift',
-      partial: 'delbelopp, högkostnadsskyddet nås',
-      'free-card': 'frikort',
-      'exempt-age': 'avgiftsfri ålder',
-      'no-show': 'uteblivet besök',
-      'late-cancel': 'sen avbokning',
-    },
+    kind: CHARGE_LABELS,
+    reason: FEE_REASON_LABELS,
     other: 'övrigt',
     writtenOff: 'avskriven',
   },
-  invoiceStatus: {
-    open: 'Obetald',
-    'partly-paid': 'Delbetald',
-    paid: 'Betald',
-    overpaid: 'Överbetald',
-    reminded: 'Påminnelse skickad',
-    overdue: 'Förfallen',
-    credited: 'Krediterad',
-    'credit-note': 'Kreditfaktura',
-  },
-  status: {
-    requested: 'Begärd',
-    eligibility: 'Lämplighetsbedömning',
-    identity: 'Identifiering',
-    booking: 'Bokning',
-    'pre-meeting': 'Förberedelse',
-    video: 'Videomöte',
-    documentation: 'Journalföring',
-    journal: 'Till journalsystemet',
-    fee: 'Avgift',
-    closed: 'Avslutad',
-    'referred-to-physical': 'Hänvisad till fysiskt besök',
-    'identity-failed': 'Identifiering misslyckades',
-    cancelled: 'Avbokad',
-    'no-show': 'Uteblivet besök',
-  },
+  invoiceStatus: INVOICE_STATUS_LABELS,
+  status: STATUS_LABELS_SV,
   profession: {
     doctor: 'läkare',
     nurse: 'sjuksköterska',
