@@ -89,7 +89,9 @@ class PgRateLimitStore implements Store {
         rows: [row],
       } = await this.pool.query<Row>(INCREMENT, [k, this.windowMs, carried + extra]));
     } catch (err) {
-      if (l) l.pending += carried;
+      // Kept for the next write: on the key's record as it is now (another write may have replaced it).
+      const now = this.live(k);
+      if (now) now.pending += carried;
       throw err;
     }
     // Hits counted here while the upsert was on its way stay to be written.

@@ -122,14 +122,44 @@ export async function markCodeRequested(
   );
 }
 
-/** Counts a wrong code; returns the tries so far. */
-export async function countWrongCode(em: EntityManager, tokenHash: string): Promise<number> {
-  const [row] = await em.execute<Array<{ code_attempts: number }>>(
-    // One statement, so two wrong tries at once both count.
-    'update join_token set code_attempts = code_attempts + 1 where token_hash = ? returning code_attempts',
-    [tokenHash],
+/**
+ * Takes one try at a link's one-time code, right or wrong, in one statement: parallel tries each use one,
+ * so a burst cannot test more codes than the limit. Null when the link is unknown, withdrawn or out of tries.
+ */
+export async function takeCodeTry(
+  em: EntityManager,
+  tokenHash: string,
+  maxTries: number,
+): Promise<{
+  codeHash: string | null;
+  codeExpiresAt: Date | null;
+  tries: number;
+  participantId: string | null;
+  encounterId: string;
+} | null> {
+  const [row] = await em.execute<
+    Array<{
+      code_hash: string | null;
+      code_expires_at: Date | null;
+      code_attempts: number;
+      participant_id: string | null;
+      encounter_id: string;
+    }>
+  >(
+    `update join_token set code_attempts = code_attempts + 1
+     where token_hash = ? and revoked_at is null and code_attempts < ?
+     returning code_hash, code_expires_at, code_attempts, participant_id, encounter_id`,
+    [tokenHash, maxTries],
   );
-  return row?.code_attempts ?? 0;
+  return row
+    ? {
+        codeHash: row.code_hash,
+        codeExpiresAt: row.code_expires_at && new Date(row.code_expires_at),
+        tries: row.code_attempts,
+        participantId: row.participant_id,
+        encounterId: row.encounter_id,
+      }
+    : null;
 }
 
 /** A link as it stands, without using it: its encounter and role, or why it cannot be used. */
@@ -198,6 +228,20 @@ export async function findMeetingSession(
         openedAt: t.usedAt ?? new Date(0),
       }
     : null;
+}
+
+/** The pages a participant opened (its links' stored key hashes and publisher ids), to put it out of the room. */
+export async function participantPages(
+  em: EntityManager,
+  encounterId: string,
+  participantId: string,
+): Promise<Array<{ sessionKeyHash: string; publisherId: string }>> {
+  const rows = await em.find(
+    JoinToken,
+    { encounterId, participantId, sessionKeyHash: { $ne: null } },
+    { fields: ['sessionKeyHash', 'publisherId'] },
+  );
+  return rows.map((r) => ({ sessionKeyHash: r.sessionKeyHash!, publisherId: r.publisherId! }));
 }
 
 /** Who published under a Janus publisher id, if it was one of our pages. */

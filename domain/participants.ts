@@ -315,3 +315,10 @@ export type ParticipantLinkRefusal = keyof typeof PARTICIPANT_LINK_REFUSALS;
 
 /** A participant as answers show it: never its personnummer or where its one-time code goes. */
 export const publicParticipant = ({ personnummer: _p, contact: _c, ...rest }: Participant) => rest;
+
+/**
+ * An encounter's state as any answer or projection shows it: its participants without their
+ * personnummer or code address (nobody reads those back; the workflow alone keeps them).
+ */
+export const publicState = <S extends { participants?: Participant[] | null }>(state: S): S =>
+  state.participants ? { ...state, participants: state.participants.map(publicParticipant) as Participant[] } : state;

@@ -33,6 +33,8 @@ export class JanusRequestError extends Error {
 /** VideoRoom error codes we treat as "already so" (create twice, destroy twice). */
 const ROOM_EXISTS = 427;
 const NO_SUCH_ROOM = 426;
+// VideoRoom: no such feed (kicking a publisher that already left).
+const NO_SUCH_FEED = 428;
 
 /**
  * Rooms on one Janus (its id is its WebSocket URL; a `server` argument is not looked at). Each call
@@ -141,6 +143,19 @@ export function createJanusRooms(
     async exists(roomId) {
       const data = await request({ request: 'exists', room: roomId });
       return data.exists === true;
+    },
+    async expel(roomId, secret, { tokens, publisherIds }) {
+      if (tokens.length) await request({ request: 'allowed', room: roomId, secret, action: 'remove', allowed: tokens });
+      if (opts.admin)
+        for (const token of tokens)
+          await janusAdminRequest(opts.admin.url, opts.admin.secret, { janus: 'remove_token', token }).catch(
+            () => undefined,
+          );
+      // A page not in the room now has nothing to kick: Janus answers "no such feed", fine.
+      for (const id of publisherIds)
+        await request({ request: 'kick', room: roomId, secret, id }).catch((err: unknown) => {
+          if (!isCode(err, NO_SUCH_FEED)) throw err;
+        });
     },
     async setPublishers(roomId, secret, publishers) {
       // VideoRoom's own edit: the room's secret, the new publisher count; not permanent (rooms never are).

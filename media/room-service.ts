@@ -38,5 +38,6 @@ export function onServers(each: VideoRooms[]): VideoRooms {
     allow: (roomId, secret, token, server) => on(server).allow(roomId, secret, token),
     exists: (roomId, server) => on(server).exists(roomId),
     setPublishers: (roomId, secret, publishers, server) => on(server).setPublishers(roomId, secret, publishers),
+    expel: (roomId, secret, who, server) => on(server).expel(roomId, secret, who),
   };
 }

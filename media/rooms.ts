@@ -40,16 +40,33 @@ export interface VideoRooms {
   exists(roomId: string, server?: string): Promise<boolean>;
   /** Lets the room take this many publishers (each admission of a participant grows it, issue 26). */
   setPublishers(roomId: string, secret: string, publishers: number, server?: string): Promise<void>;
+  /** Takes tokens off the room's list and kicks those publishers out: a removed participant is out at once. */
+  expel(
+    roomId: string,
+    secret: string,
+    who: { tokens: string[]; publisherIds: string[] },
+    server?: string,
+  ): Promise<void>;
 }
 
 /** In-memory rooms for tests and for machines without Janus. */
-export function createFakeRooms(): VideoRooms & { rooms: Map<string, RoomSpec>; allowed: Map<string, Set<string>> } {
+export function createFakeRooms(): VideoRooms & {
+  rooms: Map<string, RoomSpec>;
+  allowed: Map<string, Set<string>>;
+  kicked: string[];
+} {
   const rooms = new Map<string, RoomSpec>();
   const allowed = new Map<string, Set<string>>();
+  const kicked: string[] = [];
   return {
     servers: [],
     rooms,
     allowed,
+    kicked,
+    async expel(roomId, _secret, who) {
+      for (const t of who.tokens) allowed.get(roomId)?.delete(t);
+      kicked.push(...who.publisherIds);
+    },
     async allow(roomId, _secret, token) {
       if (!rooms.has(roomId)) throw new Error(`no room ${roomId}`);
       allowed.set(roomId, (allowed.get(roomId) ?? new Set()).add(token));

@@ -18,7 +18,12 @@ import { patientWithGuardians } from '../../db/people';
 import { registerContact } from '../../db/registrations';
 import { stockholmDateOf } from '../../domain/dates';
 import { decideProxy, ProxyDecision, ProxyRefusal } from '../../domain/guardianship';
-import { otherUnitsThatTookPart, participantsSection, type NoteParticipant } from '../../domain/participants';
+import {
+  otherUnitsThatTookPart,
+  participantsSection,
+  publicState,
+  type NoteParticipant,
+} from '../../domain/participants';
 import { EncounterState, encounterWorkflowId, IdentityClaims, isTerminal } from '../../workflows/encounter.messages';
 import { businessFailure } from '../errors';
 
@@ -137,7 +142,7 @@ export function createRecordActivities({
       // The whole state too: the API's and the live page's reads come from here (issue 29).
       await projectEncounterState(orm.em.fork(), {
         encounterId: s.encounterId,
-        state: s,
+        state: publicState(s),
         version: input.version,
       });
       // A closed encounter or a no-show is registered for the PAS with its unit's codes (RULES.md §10), once.

@@ -45,11 +45,16 @@ export async function watchEncounter(temporal: Client, req: Request, scope: Enco
 
 /** How often a quiet stream sends a comment, so that no proxy takes it for dead (Caddy, load balancers). */
 const HEARTBEAT_MS = 25_000;
+/**
+ * A stream lasts at most this long: EventSource then reconnects through the guard and the session's
+ * checks again, so a logout in another tab or a role taken away stops the pushes within it.
+ */
+const STREAM_MS = 5 * 60_000;
 
 /**
  * GET /admin/encounters/:id/events: the summary now and after every projection of this encounter, as
- * `text/event-stream`. The stream ends when the login's idle or absolute limit passes (it is a poll, so
- * it never keeps a session alive): EventSource then reconnects and meets the login page's 401.
+ * `text/event-stream`. It is a poll (it never keeps a session alive) and ends at the login's idle or
+ * absolute limit, or after STREAM_MS; the browser's reconnect meets the guard again.
  */
 export async function streamEncounter(
   deps: { temporal: Client; config: Config; orm: { em: EntityManager }; stateEvents: StateEvents },
@@ -57,31 +62,35 @@ export async function streamEncounter(
   res: Response,
   scope: EncounterScope,
 ) {
+  // Cleaned up however the stream ends, also when the browser leaves while it is being set up.
+  const cleanup: Array<() => void> = [];
+  res.on('close', () => cleanup.forEach((fn) => fn()));
   await logWatch(req, scope);
+  if (res.destroyed) return;
   res.status(200).set({
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
     'x-accel-buffering': 'no',
   });
   res.flushHeaders();
+  const write = (chunk: string) => !res.writableEnded && !res.destroyed && res.write(chunk);
   // One write at a time, in order; a change during a read is read again after it.
   let queue = Promise.resolve();
   const push = () => {
     queue = queue
-      .then(async () => {
-        const s = await summary(deps.temporal, deps.orm.em.fork(), scope);
-        if (!res.writableEnded) res.write(`data: ${JSON.stringify(s)}\n\n`);
-      })
+      .then(
+        async () => void write(`data: ${JSON.stringify(await summary(deps.temporal, deps.orm.em.fork(), scope))}\n\n`),
+      )
       .catch((err: unknown) => req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'state event'));
   };
-  const stop = await deps.stateEvents.watch(scope.row.id, push);
+  cleanup.push(await deps.stateEvents.watch(scope.row.id, push));
+  if (res.destroyed) return cleanup.forEach((fn) => fn());
   push();
-  const beat = setInterval(() => res.write(': \n\n'), HEARTBEAT_MS);
-  const ends = sessionEndsAt(req, deps.config);
-  const end = ends === null ? null : setTimeout(() => res.end(), Math.max(0, ends - Date.now()));
-  req.on('close', () => {
-    stop();
-    clearInterval(beat);
-    if (end) clearTimeout(end);
-  });
+  const beat = setInterval(() => write(': \n\n'), HEARTBEAT_MS);
+  const ends = Math.min(sessionEndsAt(req, deps.config) ?? Infinity, Date.now() + STREAM_MS);
+  const end = setTimeout(() => res.end(), Math.max(0, ends - Date.now()));
+  cleanup.push(
+    () => clearInterval(beat),
+    () => clearTimeout(end),
+  );
 }

@@ -1,5 +1,5 @@
 /** The encounter API's work, apart from Express routing: create, list, read, presence. */
-import { publicParticipant } from '../../domain/participants';
+import { publicState } from '../../domain/participants';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
@@ -101,8 +101,7 @@ export async function readFromApi(temporal: Client, req: Request, { row }: Encou
   return {
     ...row,
     ...(state ? { status: state.status, step: state.step, waitingFor: state.waitingFor } : {}),
-    // Participants (issue 26) without their personnummer or code address: nobody reads those back.
-    state: state?.participants ? { ...state, participants: state.participants.map(publicParticipant) } : state,
+    state: state && publicState(state),
   };
 }
 

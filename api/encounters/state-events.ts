@@ -12,7 +12,7 @@ export interface StateEvents {
   close(): Promise<void>;
 }
 
-/** After a lost connection, the next watch or this timer connects again; watchers are told to re-read. */
+/** After a lost connection, how long until the next try (the next watch also tries at once). */
 const RECONNECT_MS = 2000;
 
 export function createStateEvents(databaseUrl: string, logger: Logger): StateEvents {
@@ -29,8 +29,7 @@ export function createStateEvents(databaseUrl: string, logger: Logger): StateEve
         logger.warn({ err: err.message }, 'state events: connection lost; reconnecting');
         client = null;
         void c.end().catch(() => undefined);
-        // What changed while the connection was down is not known: every page re-reads once it is back.
-        if (!closed) setTimeout(() => void connect().then(notifyAll, () => undefined), RECONNECT_MS).unref();
+        reconnect();
       });
       await c.connect();
       await c.query('listen encounter_state');
@@ -40,6 +39,13 @@ export function createStateEvents(databaseUrl: string, logger: Logger): StateEve
       throw err;
     });
     return client;
+  };
+
+  // Tried again every RECONNECT_MS while pages watch; what changed meanwhile is not known, so every
+  // page re-reads once the connection is back.
+  const reconnect = () => {
+    if (closed || watchers.size === 0) return;
+    setTimeout(() => void connect().then(notifyAll, reconnect), RECONNECT_MS).unref();
   };
 
   return {

@@ -5,6 +5,7 @@ import type * as m from '../../workflows/encounter.messages';
 import type { EncounterScope } from '../http/guards';
 import { logAccess, onEncounter } from '../http/audit';
 import { toHttp } from '../http/errors';
+import { publicState } from '../../domain/participants';
 
 /**
  * Executes `def` with `arg` (plus the actor) and returns the new state; a refusal or failure is logged
@@ -23,7 +24,8 @@ export async function runUpdate<A>(
   try {
     const state = await temporal.workflow.getHandle(row.workflowId).executeUpdate(def, { args: [{ ...arg, actor }] });
     await logAccess(req, at);
-    return state;
+    // Participants' personnummer and code addresses never go back to a caller (issue 26).
+    return publicState(state);
   } catch (err) {
     const { status, body } = toHttp(err);
     await logAccess(req, { ...at, outcome: status < 500 ? 'refused' : 'error', detail: { status, error: body.error } });

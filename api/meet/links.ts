@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MeetRole } from '../../db/entities';
 import {
   claimJoinToken,
-  countWrongCode,
+  takeCodeTry,
   findJoinTokenCode,
   findMeetingSession as findSessionByKeyHash,
   inspectJoinToken,
@@ -123,13 +123,14 @@ export async function checkOneTimeCode(
   code: string,
 ): Promise<'ok' | 'wrong' | 'expired' | 'locked'> {
   if (!TOKEN.test(token)) return 'wrong';
-  const t = await findJoinTokenCode(em, hash(token));
-  if (!t?.codeHash || !t.codeExpiresAt) return 'wrong';
-  if (t.codeAttempts >= CODE_MAX_TRIES) return 'locked';
+  // Every try is counted before the code is compared (one statement: a burst of tries gets no more).
+  const t = await takeCodeTry(em, hash(token), CODE_MAX_TRIES);
+  if (!t) return (await findJoinTokenCode(em, hash(token)))?.codeHash ? 'locked' : 'wrong';
+  if (!t.codeHash || !t.codeExpiresAt) return 'wrong';
   if (t.codeExpiresAt.getTime() <= Date.now()) return 'expired';
   const given = Buffer.from(oneTimeCodeHash(code));
   if (given.length === t.codeHash.length && timingSafeEqual(given, Buffer.from(t.codeHash))) return 'ok';
-  if ((await countWrongCode(em, hash(token))) >= CODE_MAX_TRIES) {
+  if (t.tries >= CODE_MAX_TRIES) {
     if (t.participantId) await revokeJoinTokens(em, t.encounterId, { participantId: t.participantId });
     return 'locked';
   }
@@ -150,7 +151,9 @@ export async function inspectMeetingLink(
 }
 
 /** The token a meeting page presents to Janus, derived from its key so that a reload asks for the same one. */
-export const janusTokenFor = (pageKey: string) => createHash('sha256').update(`janus:${pageKey}`).digest('hex');
+export const janusTokenFor = (pageKey: string) => janusTokenOfKeyHash(hash(pageKey));
+/** The same from the key's stored hash: the server can take a removed participant's token back (issue 26). */
+export const janusTokenOfKeyHash = (keyHash: string) => createHash('sha256').update(`janus:${keyHash}`).digest('hex');
 
 export interface MeetingSession {
   encounterId: string;

@@ -39,7 +39,9 @@ import {
   revokeParticipantLinks,
   askForCode,
   codeLink,
+  janusTokenOfKeyHash,
 } from './links';
+import { findVideoRoom, participantPages } from '../../db/video';
 
 // ── Bodies: each refusal names its field ────────────────────────────────────────────────────────
 
@@ -178,7 +180,7 @@ export async function admit(deps: AppDeps, req: Request, enc: EncounterScope) {
 }
 
 /** Removes a participant: the workflow first, then its links (a removed participant's page also loses the room). */
-export async function remove(deps: AppDeps, req: Request, enc: EncounterScope) {
+export async function remove(deps: AppDeps, rooms: VideoRooms, req: Request, enc: EncounterScope) {
   const { participantId } = ParticipantParams.parse(req.params);
   const { reason } = RemoveBody.parse(req.body ?? {});
   const state = await runUpdate<{ participantId: string; reason?: string }>(
@@ -188,6 +190,20 @@ export async function remove(deps: AppDeps, req: Request, enc: EncounterScope) {
     m.removeParticipantUpdate,
     { participantId, ...(reason ? { reason } : {}) },
   );
+  // Out of the room at once: its pages' tokens off the room's list and their publishers kicked, so neither
+  // the page it has open nor a client that kept the room's PIN can go on (the links go too).
+  const pages = await participantPages(req.em, enc.row.id, participantId);
+  const room = await findVideoRoom(req.em, enc.row.id);
+  if (room && !room.destroyedAt && pages.length)
+    await rooms.expel(
+      room.roomId,
+      room.secret,
+      {
+        tokens: pages.map((p) => janusTokenOfKeyHash(p.sessionKeyHash)),
+        publisherIds: pages.map((p) => p.publisherId),
+      },
+      room.janusServer ?? undefined,
+    );
   const revoked = await revokeParticipantLinks(req.em, enc.row.id, participantId);
   return { participants: participantsOf(state), revokedLinks: revoked };
 }

@@ -87,6 +87,9 @@ export async function roomState(temporal: Client, chats: MeetingChats, req: Requ
   const { state, view, inRoom } = await pageView(temporal, page, lang);
   if (view.ended) chats.clear(page.row.id);
   const after = Number(req.query.chatAfter ?? 0);
+  // A participant admitted later reads the chat from its admission on, not what was written before it.
+  const me = page.session.participantId ? state.participants?.find((p) => p.id === page.session.participantId) : null;
+  const from = me?.admittedAt ?? '';
   return {
     ...view,
     ...(page.session.role === 'clinician'
@@ -95,7 +98,7 @@ export async function roomState(temporal: Client, chats: MeetingChats, req: Requ
     ...(inRoom
       ? {
           people: await roster(req, page.row, state),
-          chat: chats.since(page.row.id, Number.isInteger(after) && after > 0 ? after : 0),
+          chat: chats.since(page.row.id, Number.isInteger(after) && after > 0 ? after : 0).filter((c) => c.at >= from),
         }
       : {}),
   };

@@ -105,7 +105,7 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
     post(
       '/api/encounters/:id/participants/:participantId/remove',
       LINKS,
-      async (req, res, enc) => void res.json(await P.remove(deps, req, enc)),
+      async (req, res, enc) => void res.json(await P.remove(deps, rooms, req, enc)),
     ),
     // The interpreter without Swedish e-ID: a one-time code to the booked address is its identification.
     post(

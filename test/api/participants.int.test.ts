@@ -13,6 +13,7 @@ import { book, startEncounter, throughIdentity, waitForState } from '../../testk
 import { FixtureWith, makeFixture, randomPersonnummer } from '../../testkit/fixtures';
 import { login, type LoggedIn } from '../../testkit/login';
 import { enterOverHttp } from '../../testkit/meeting';
+import { janusTokenFor } from '../../api/meet/links';
 import { waitFor } from '../../testkit/wait';
 import type { createFakeRooms } from '../../media/rooms';
 
@@ -193,11 +194,17 @@ it('each participant waits in its own waiting room: no room credentials before t
   await kollega.user.get('/meet/api/join').set('x-meeting-key', kollega.key).expect(200);
   expect(rooms().rooms.get(`encounter-${id}`)?.maxPublishers).toBe(4);
 
-  // Removed: its links withdrawn, its page no longer reaches the room.
+  // Removed: its links withdrawn, its page no longer reaches the room, and it is out of the room at once:
+  // its Janus token off the room's list and its publisher kicked (a client keeping the PIN gets no further).
+  const colleagueToken = janusTokenFor(kollega.key);
+  expect(rooms().allowed.get(`encounter-${id}`)).toContain(colleagueToken);
   const removed = await careAdmin
     .post(`/api/encounters/${id}/participants/${colleagueId}/remove`, { reason: 'Klar' })
     .expect(200);
   expect(removed.body.revokedLinks).toBe(1);
+  expect(rooms().allowed.get(`encounter-${id}`)).not.toContain(colleagueToken);
+  expect(rooms().kicked).toContain(kollega.publisherId);
+  expect(rooms().allowed.get(`encounter-${id}`)).toContain(janusTokenFor(tolk.key));
   await kollega.user.get('/meet/api/join').set('x-meeting-key', kollega.key).expect(401);
 });
 

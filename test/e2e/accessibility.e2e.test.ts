@@ -42,13 +42,13 @@ const STAFF: Array<[Grantee, StaffKey]> = [
 
 /** GET routes that answer JSON or only redirect: no page to check. */
 const NOT_PAGES = ['/', '/login/:audience', '/healthz', '/readyz', '/metrics'];
-/** The app's pages: every GET route that renders HTML (downloads, live polls and JSON left out). */
+/** The app's pages: every GET route that renders HTML (downloads, live polls, event streams and JSON left out). */
 const pageRoutes = () =>
   routeTable(stack.app).filter(
     (r) =>
       r.method === 'GET' &&
       !/^\/(api|meet\/api|codec)\//.test(r.path) &&
-      !/(\.csv|\/live|\/pdf)$/.test(r.path) &&
+      !/(\.csv|\/live|\/events|\/pdf)$/.test(r.path) &&
       !NOT_PAGES.includes(r.path),
   );
 /** Which (route, role) pairs were checked, to prove at the end that none was left out. */
