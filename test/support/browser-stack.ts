@@ -69,7 +69,7 @@ export function useBrowserStack(
   return stack;
 }
 
-/** The back office's pages: every GET route under /admin that renders one (no CSV, live poll or PDF download). */
+/** The back office's pages: every GET route under /admin that renders one (no CSV, live poll, event stream or PDF). */
 export const backOfficePages = (app: Parameters<typeof routeTable>[0]) =>
   routeTable(app).filter(
     (r) =>
@@ -77,6 +77,7 @@ export const backOfficePages = (app: Parameters<typeof routeTable>[0]) =>
       r.path.startsWith('/admin') &&
       !r.path.endsWith('.csv') &&
       !r.path.endsWith('/live') &&
+      !r.path.endsWith('/events') &&
       !r.path.endsWith('/pdf'),
   );
 
