@@ -14,7 +14,8 @@ import { patientWithGuardians } from '../../db/people';
 import { decideProxy } from '../../domain/guardianship';
 import { stockholmDateOf } from '../../domain/dates';
 import { LINK_REFUSALS, PROXY_REFUSALS } from '../../domain/labels';
-import { inspectMeetingLink, type MeetRole } from './links';
+import { codeLink, inspectMeetingLink, type MeetRole } from './links';
+import { tr } from '../../domain/i18n';
 import { mayEnterAsParticipant, participantOf, PARTICIPANT_REFUSALS } from './participant-entry';
 import { refusalPageText } from '../patient/texts';
 
@@ -102,8 +103,10 @@ export async function checkLink(req: Request, res: Response, temporal: Client) {
   }
   if (!p) {
     if (participant?.identification === 'one-time-code') {
-      const r = PARTICIPANT_REFUSALS['code-needed'];
-      refusedPage(res, r.status, r.title, r.message, 'code-needed');
+      // The interpreter without Swedish e-ID: its way in is the code (api/meet/guest.ts).
+      const row = await encounterRow(req, link.encounterId);
+      await logAccess(req, onEncounter(row, 'view-meeting-link', { detail: { participantId: participant.id } }));
+      await renderCodePage(req, res, token, 200);
       return null;
     }
     const to = link.role === 'clinician' || link.role === 'colleague' ? 'staff' : 'patient';
@@ -120,6 +123,31 @@ export async function checkLink(req: Request, res: Response, temporal: Client) {
     return null;
   }
   return { token, link, row, actingAs: verdict.actingAs };
+}
+
+/**
+ * The one-time-code page of an interpreter's link: "Skicka kod", the code's labelled field and "Gå till
+ * väntrummet"; `sent` and `error` as the last form post left them, focus on the field once there is a code.
+ */
+export async function renderCodePage(
+  req: Request,
+  res: Response,
+  token: string,
+  status: number,
+  shown: { sent?: string; error?: string } = {},
+): Promise<void> {
+  res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
+  const found = await codeLink(req.em, token);
+  const row = found ? await getEncounterRow(req.em, found.encounterId) : null;
+  res.status(status).render('meet/code', {
+    layout: 'meet',
+    title: tr(req.lang, 'meet.code.title'),
+    token,
+    clinician: row?.clinicianName ? `${row.clinicianTitle} ${row.clinicianName}` : null,
+    startsAt: row?.scheduledStart,
+    ...shown,
+    focusCode: Boolean(shown.sent || shown.error),
+  });
 }
 
 export async function encounterRow(req: Request, id: string): Promise<EncounterRow> {

@@ -17,7 +17,7 @@ import { enterMeeting, findMeetingSession, janusTokenFor } from './links';
 import { meetingTexts } from '../patient/texts';
 import { tr } from '../../domain/i18n';
 import { PARTICIPANT_KIND_LABELS_SV } from '../../domain/participants';
-import { assertParticipantAdmitted, growRoom, signalParticipantPresence } from './participants';
+import { assertParticipantAdmitted, growRoom, guestHolds, signalParticipantPresence } from './participants';
 import { liveRoom, pageIceServers, publicWsUrlOf, sessionHolds, type PageScope } from './service';
 
 const logged = (req: Request, action: string, row: EncounterRow, detail?: Record<string, unknown>) =>
@@ -58,13 +58,18 @@ export async function enterRoom(req: Request, res: Response, temporal: Client): 
   res.redirect(303, `/meet/room/${entered.encounterId}`);
 }
 
-export async function showRoom(req: Request, res: Response, ttlSeconds: number): Promise<void> {
+/**
+ * The meeting page. `guest`: the interpreter who entered with a one-time code (no login; its key is
+ * kept in this browser's session), whose page calls `/meet/api/guest/*`.
+ */
+export async function showRoom(req: Request, res: Response, ttlSeconds: number, guest = false): Promise<void> {
   res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
   const { id } = IdParam.parse(req.params);
   const key = req.session.meetings?.[id];
   const session = await findMeetingSession(req.em, key);
   const row = session ? await encounterRow(req, id) : null;
-  if (!sessionHolds(req, session, row, ttlSeconds) || session!.encounterId !== id)
+  const holds = guest ? guestHolds(req, session, key, ttlSeconds) : sessionHolds(req, session, row, ttlSeconds);
+  if (!holds || session!.encounterId !== id)
     return void refusedPage(
       res,
       403,
@@ -79,13 +84,16 @@ export async function showRoom(req: Request, res: Response, ttlSeconds: number):
     title: role === 'clinician' ? 'Vårdmöte – vårdgivare' : tr(req.lang, 'meet.roomTitle'),
     role,
     isClinician: role === 'clinician',
+    isGuest: guest,
     clinician: row!.clinicianName ? { name: row!.clinicianName, title: row!.clinicianTitle } : null,
     checklist: m.CHECKLIST_ITEMS.map((k) => ({ key: k, label: m.CHECKLIST_LABELS_SV[k] })),
     // A JSON block, not a script: the page's CSP runs no inline code. '<' is escaped so no name can close the tag.
     meeting: JSON.stringify({
       role,
       key: key!,
-      csrfToken: res.locals.csrfToken,
+      // A guest has no login, so no CSRF token: its calls carry the key, which a cross-site form cannot set.
+      csrfToken: res.locals.csrfToken ?? '',
+      api: guest ? '/meet/api/guest/' : '/meet/api/',
       displayName:
         role === 'clinician' && row!.clinicianName
           ? `${row!.clinicianTitle} ${row!.clinicianName}`

@@ -19,6 +19,7 @@ import { findCareUnit } from '../../db/care';
 import type { EncounterRow } from '../../db/encounters';
 import { parsePersonnummer } from '../../domain/personnummer';
 import { toE164 } from '../../domain/phone';
+import { tr } from '../../domain/i18n';
 import {
   inRoom,
   maxInRoom,
@@ -279,7 +280,7 @@ async function codeParticipant(temporal: Client, req: Request) {
 export async function requestCode(temporal: Client, req: Request) {
   const { token, found, participant } = await codeParticipant(temporal, req);
   if (!(await askForCode(req.em, token)))
-    throw new HttpError(429, 'En kod skickades nyss. Vänta en minut innan du ber om en ny.', undefined, 'rate-limited');
+    throw new HttpError(429, tr(req.lang, 'meet.code.tooSoon'), undefined, 'rate-limited');
   await temporal.workflow.getHandle(m.encounterWorkflowId(found.encounterId)).signal(m.sendParticipantCodeSignal, {
     participantId: participant.id,
     linkHash: linkHashOf(token),
@@ -307,10 +308,11 @@ export async function verifyCode(temporal: Client, req: Request) {
         detail: { participantId: participant.id, verdict },
       }),
     );
+    // In the reader's language, as the code page is (Swedish unless the browser ranks English first).
     const messages = {
-      wrong: 'Koden stämmer inte. Kontrollera koden och försök igen.',
-      expired: 'Koden har gått ut. Be om en ny kod.',
-      locked: 'För många felaktiga försök. Länken är spärrad – be mottagningen om en ny länk.',
+      wrong: tr(req.lang, 'meet.code.wrong'),
+      expired: tr(req.lang, 'meet.code.expired'),
+      locked: tr(req.lang, 'meet.code.locked'),
     } as const;
     throw new HttpError(verdict === 'locked' ? 410 : 400, messages[verdict], 'code', 'validation');
   }
@@ -324,7 +326,7 @@ export async function verifyCode(temporal: Client, req: Request) {
       );
     return e;
   });
-  if (!entered) throw new HttpError(410, 'Länken är redan använd eller återkallad.', undefined, 'WrongStep');
+  if (!entered) throw new HttpError(410, tr(req.lang, 'meet.code.used'), undefined, 'WrongStep');
   req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
   await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
   return { encounterId: entered.encounterId, key: entered.key };
@@ -342,16 +344,26 @@ export function guestPage(ttlSeconds: number): Guard<GuestScope> {
     scope: async (req) => {
       const key = req.header('x-meeting-key');
       const session = await findMeetingSession(req.em, key);
-      const fresh = session && session.openedAt.getTime() + ttlSeconds * 1000 >= Date.now();
-      const ours = session && key && req.session?.meetings?.[session.encounterId] === key;
-      if (!session || !fresh || !ours || !session.participantId || session.openedBy !== `code:${session.participantId}`)
+      if (!guestHolds(req, session, key, ttlSeconds))
         throw new HttpError(
           401,
           'x-meeting-key: unknown or expired meeting session; open the meeting link again',
           'x-meeting-key',
           'unauthenticated',
         );
-      return { session, row: await encounterRow(req, session.encounterId) };
+      return { session: session!, row: await encounterRow(req, session!.encounterId) };
     },
   };
+}
+
+/** A guest page session holds: the code-bound link's key, kept in this browser's session, within the link lifetime. */
+export function guestHolds(
+  req: Request,
+  session: Awaited<ReturnType<typeof findMeetingSession>>,
+  key: string | undefined,
+  ttlSeconds: number,
+): boolean {
+  if (!session || !key || !session.participantId || session.openedBy !== `code:${session.participantId}`) return false;
+  if (session.openedAt.getTime() + ttlSeconds * 1000 < Date.now()) return false;
+  return req.session?.meetings?.[session.encounterId] === key;
 }

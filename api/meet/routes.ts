@@ -18,6 +18,7 @@ import { clinicianAction, issueLinksFor, meetingPage } from './service';
 import * as P from './participants';
 import { MeetingChats } from './chat';
 import { admitFromPage, postChat, roomState } from './room';
+import { isFormPost, sendCodeFromPage, verifyCodeFromPage } from './guest';
 
 const MEETING_PAGES = ['patient', 'clinician'] as const;
 
@@ -108,12 +109,17 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
       async (req, res, enc) => void res.json(await P.remove(deps, rooms, req, enc)),
     ),
     // The interpreter without Swedish e-ID: a one-time code to the booked address is its identification.
-    post(
-      '/meet/:token/code',
-      anyone,
-      async (req, res) => void res.status(202).json(await P.requestCode(temporal, req)),
+    // Its link's page posts these as forms (api/meet/guest.ts) and is answered with the page; JSON callers with JSON.
+    post('/meet/:token/code', anyone, async (req, res) =>
+      isFormPost(req)
+        ? sendCodeFromPage(temporal, req, res)
+        : void res.status(202).json(await P.requestCode(temporal, req)),
     ),
-    post('/meet/:token/code/verify', anyone, async (req, res) => void res.json(await P.verifyCode(temporal, req))),
+    post('/meet/:token/code/verify', anyone, async (req, res) =>
+      isFormPost(req) ? verifyCodeFromPage(temporal, req, res) : void res.json(await P.verifyCode(temporal, req)),
+    ),
+    // The meeting page of the interpreter who entered with the code: the same page, driven by /meet/api/guest/*.
+    get('/meet/guest/:id', anyone, (req, res) => showRoom(req, res, ttl, true)),
     get(
       '/meet/api/guest/state',
       GUEST_PAGE,
@@ -125,6 +131,13 @@ export function meetRoutes(deps: AppDeps): RouteDef[] {
       '/meet/api/guest/join',
       GUEST_PAGE,
       async (req, res, page) => void res.json(await joinVideo(deps, rooms, req, page)),
+      { rate: 'api' },
+    ),
+    // The same checks as /meet/api/chat: admitted now, access-logged without the text; the key and this session.
+    post(
+      '/meet/api/guest/chat',
+      GUEST_PAGE,
+      async (req, res, page) => void res.status(201).json(await postChat(temporal, chats, req, page)),
       { rate: 'api' },
     ),
     post(

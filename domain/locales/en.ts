@@ -358,6 +358,23 @@ export const en: Catalogue = {
       relative: 'Relative',
       colleague: 'Clinician from another unit',
     },
+    /** The interpreter without Swedish e-ID: the way in with a one-time code (issue 26). */
+    code: {
+      title: 'Sign in with a one-time code',
+      intro:
+        'You are invited to a digital care meeting. You sign in with a six-digit one-time code sent to the mobile number or email address the clinic booked for you.',
+      send: 'Send code',
+      sentSms: 'The code has been sent by text message. Enter it below.',
+      sentMail: 'The code has been sent by email. Enter it below.',
+      label: 'One-time code',
+      hint: 'Six digits, for example 123456.',
+      sixDigits: 'Enter the code as six digits.',
+      wrong: 'The code is not correct. Check the code and try again.',
+      expired: 'The code has expired. Ask for a new code.',
+      locked: 'Too many wrong attempts. The link is blocked – ask the clinic for a new link.',
+      tooSoon: 'A code was sent just now. Wait a minute before asking for a new one.',
+      used: 'The link has already been used or withdrawn. Ask the clinic for a new link.',
+    },
   },
   refused: {
     unknown: {

@@ -329,6 +329,23 @@ export const sv = {
       relative: 'Närstående',
       colleague: 'Vårdgivare från annan enhet',
     },
+    /** The interpreter without Swedish e-ID: the way in with a one-time code (issue 26). */
+    code: {
+      title: 'Logga in med engångskod',
+      intro:
+        'Du är inbjuden till ett digitalt vårdmöte. Du loggar in med en engångskod på sex siffror som skickas till det mobilnummer eller den e-postadress som mottagningen bokade för dig.',
+      send: 'Skicka kod',
+      sentSms: 'Koden är skickad med sms. Skriv den nedan.',
+      sentMail: 'Koden är skickad med e-post. Skriv den nedan.',
+      label: 'Engångskod',
+      hint: 'Sex siffror, till exempel 123456.',
+      sixDigits: 'Skriv koden med sex siffror.',
+      wrong: 'Koden stämmer inte. Kontrollera koden och försök igen.',
+      expired: 'Koden har gått ut. Be om en ny kod.',
+      locked: 'För många felaktiga försök. Länken är spärrad – be mottagningen om en ny länk.',
+      tooSoon: 'En kod skickades nyss. Vänta en minut innan du ber om en ny.',
+      used: 'Länken är redan använd eller återkallad. Be mottagningen om en ny länk.',
+    },
   },
   refused: {
     unknown: {

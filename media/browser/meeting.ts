@@ -24,6 +24,8 @@ interface PageConfig {
   role: 'patient' | 'clinician' | 'interpreter' | 'relative' | 'colleague';
   key: string;
   csrfToken: string;
+  /** Where the page's calls go: `/meet/api/`, or `/meet/api/guest/` on the code-identified interpreter's page. */
+  api: string;
   displayName: string;
   /** The Intl locale of the page's language, and the sentences this script writes in it (issue 28). */
   locale: string;
@@ -79,7 +81,7 @@ const debug: Record<string, unknown> & { errors: string[] } = ((
 ).vardmote = { phase: 'starting', errors: [] as string[] }) as never;
 
 async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`/meet/api/${path}`, {
+  const res = await fetch(`${cfg.api}${path}`, {
     method,
     headers: {
       'x-meeting-key': cfg.key,
@@ -514,7 +516,7 @@ async function main(): Promise<void> {
   // Leaving the waiting room (closing the tab) is presence too.
   window.addEventListener('pagehide', () => {
     if (toldPresent && !info)
-      void fetch('/meet/api/presence', {
+      void fetch(`${cfg.api}presence`, {
         method: 'POST',
         keepalive: true,
         headers: { 'x-meeting-key': cfg.key, 'x-csrf-token': cfg.csrfToken, 'content-type': 'application/json' },

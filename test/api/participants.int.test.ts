@@ -243,9 +243,12 @@ it('an interpreter without Swedish e-ID enters with a one-time code sent by SMS 
   }).expect(201);
   const path = new URL(interpreter.body.url).pathname;
   const anonymous = request.agent(stack.app);
+  // Its link opens the code page: "Skicka kod", the labelled field and "Gå till väntrummet".
   const page = await anonymous.get(path);
-  expect(page.status).toBe(401);
+  expect(page.status).toBe(200);
   expect(page.text).toContain('Logga in med engångskod');
+  expect(page.text).toMatch(/<label for="code">Engångskod<\/label>/);
+  expect(page.text).toContain('Gå till väntrummet');
   // Someone logged in opening the interpreter's code link is refused, and it is a deviation.
   const patient = await login(stack.app, { personnummer: f.adultPnr });
   const byPatient = await patient.get(path);
@@ -275,6 +278,14 @@ it('an interpreter without Swedish e-ID enters with a one-time code sent by SMS 
     field: 'code',
     message: 'Koden stämmer inte. Kontrollera koden och försök igen.',
   });
+  // The page's form: the refusal on the page, at the field.
+  const wrongForm = await anonymous
+    .post(`${path}/code/verify`)
+    .type('form')
+    .send({ code: code === '000000' ? '111111' : '000000' });
+  expect(wrongForm.status).toBe(400);
+  expect(wrongForm.text).toContain('Koden stämmer inte. Kontrollera koden och försök igen.');
+  expect(wrongForm.text).toMatch(/id="code"[^>]*aria-invalid="true"[^>]*autofocus/);
   const entered = await anonymous.post(`${path}/code/verify`).send({ code }).expect(200);
   const key = entered.body.key as string;
   expect(entered.body.encounterId).toBe(id);
@@ -287,8 +298,21 @@ it('an interpreter without Swedish e-ID enters with a one-time code sent by SMS 
   const before = await anonymous.get('/meet/api/guest/join').set('x-meeting-key', key);
   expect(before.status).toBe(409);
   expect(JSON.stringify(before.body)).not.toMatch(/pin/);
+  // No chat in the waiting room.
+  const chatEarly = await anonymous.post('/meet/api/guest/chat').set('x-meeting-key', key).send({ text: 'Hej' });
+  expect(chatEarly.status).toBe(409);
+  expect(chatEarly.body.error).toBe('WaitingRoom');
   // The key without the browser session that entered the code opens nothing.
   await request(stack.app).get('/meet/api/guest/state').set('x-meeting-key', key).expect(401);
+  await request(stack.app).post('/meet/api/guest/chat').set('x-meeting-key', key).send({ text: 'Hej' }).expect(401);
+  // The guest's meeting page: only in the browser that entered the code.
+  const room = await anonymous.get(`/meet/guest/${id}`).expect(200);
+  expect(JSON.parse(/id="meeting-config">(.*?)<\/script>/.exec(room.text)![1])).toMatchObject({
+    role: 'interpreter',
+    key,
+    api: '/meet/api/guest/',
+  });
+  await request(stack.app).get(`/meet/guest/${id}`).expect(403);
 
   await clinician
     .post(`/api/encounters/${id}/checklist`, { items: Object.fromEntries(m.CHECKLIST_ITEMS.map((k) => [k, true])) })
@@ -296,6 +320,27 @@ it('an interpreter without Swedish e-ID enters with a one-time code sent by SMS 
   await clinician.post(`/api/encounters/${id}/participants/${interpreter.body.participant.id}/admit`, {}).expect(200);
   const join = await anonymous.get('/meet/api/guest/join').set('x-meeting-key', key).expect(200);
   expect(join.body.pin).toMatch(/^\d{6}$/);
+  // Admitted: the guest writes in the chat, as /meet/api/chat (201, the message with its sender) …
+  const said = await anonymous
+    .post('/meet/api/guest/chat')
+    .set('x-meeting-key', key)
+    .send({ text: 'Tolken är här' })
+    .expect(201);
+  expect(said.body).toMatchObject({
+    seq: 1,
+    from: { role: 'interpreter', name: 'Tesfay Ghebre' },
+    text: 'Tolken är här',
+  });
+  const read = await anonymous.get('/meet/api/guest/state?chatAfter=0').set('x-meeting-key', key).expect(200);
+  expect(read.body.chat).toEqual([expect.objectContaining({ text: 'Tolken är här' })]);
+  await request(stack.app).post('/meet/api/guest/chat').set('x-meeting-key', key).send({ text: 'x' }).expect(401);
+  // … and the access log has that a message was written, never its text.
+  const logged = await rows<{ detail: unknown }>(
+    "select detail from audit_log where target = ? and action = 'post-meeting-chat'",
+    [`encounter:${id}`],
+  );
+  expect(logged).toHaveLength(1);
+  expect(JSON.stringify(logged)).not.toContain('Tolken');
   // Used: the link is bound to this interpreter, no second code.
   await anonymous.post(`${path}/code`).send({}).expect(404);
   const devs = await rows<{ description: string }>('select description from deviation where encounter_id = ?', [id]);

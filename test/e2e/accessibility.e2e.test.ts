@@ -15,7 +15,9 @@ import * as m from '../../workflows/encounter.messages';
 import { book, startEncounter, throughIdentity, waitForState, waitForStatus } from '../../testkit/drive';
 import { makeFixture, makeSlot, type FixtureWith, type StaffKey } from '../../testkit/fixtures';
 import { login } from '../../testkit/login';
+import { waitFor } from '../../testkit/wait';
 import {
+  admitParticipant,
   admitPatient,
   bookedEncounter,
   loginInBrowser,
@@ -211,8 +213,45 @@ it('the meeting: the way in, the waiting room, the admitted meeting and its end 
   await waitForStatus(handle, 'video');
   await enter(patient, links.patientUrl, { personnummer: meeting.f.adultPnr }, 'patient');
 
+  // The interpreter without e-ID: the code page as it opens, with the code sent, with a wrong code; then its meeting page.
+  const careAdmin = await login(stack.app, { hsaId: meeting.f.staff.careAdmin });
+  const invited = (
+    await careAdmin
+      .post(`/api/encounters/${meeting.id}/participants/invitations`, {
+        kind: 'interpreter',
+        name: 'Tesfay Ghebre',
+        language: 'tigrinja',
+        identification: 'one-time-code',
+        contact: { sms: '070-123 45 67' },
+      })
+      .expect(201)
+  ).body as { url: string; participant: { id: string } };
+  const guest = await newPage(stack.browser, 'interpreter');
+  await guest.goto(invited.url);
+  problems.push(...(await check(guest, '/meet/:token', 'anyone', 'interpreter: the code page')));
+  await guest.click('#send-code');
+  await guest.waitForSelector('#code-sent:not(:empty)');
+  problems.push(...(await check(guest, '/meet/:token', 'anyone', 'interpreter: code sent')));
+  const sms = await waitFor(async () => {
+    const [row] = await stack.ctx.orm.em
+      .fork()
+      .execute<Array<{ text: string }>>("select text from outbox_message where encounter_id = ? and channel = 'sms'", [
+        meeting.id,
+      ]);
+    return row;
+  }, 'the code SMS');
+  const code = /(\d{6})/.exec(sms.text)![1];
+  await guest.fill('#code', code === '000000' ? '111111' : '000000');
+  await guest.click('#verify-code');
+  await guest.waitForSelector('#code-error');
+  problems.push(...(await check(guest, '/meet/:token', 'anyone', 'interpreter: wrong code')));
+  await guest.fill('#code', code);
+  await guest.click('#verify-code');
+  await guest.waitForSelector('#waiting-room', { state: 'visible' });
+
   await waitForState(handle, (s) => s.patientPresent, 45_000);
   await patient.waitForSelector('#waiting-room', { state: 'visible' });
+  problems.push(...(await check(guest, '/meet/guest/:id', 'anyone', 'interpreter: waiting room')));
   await clinician.waitForFunction(
     () => (window as unknown as { vardmote: { phase: string } }).vardmote.phase === 'published',
   );
@@ -223,6 +262,9 @@ it('the meeting: the way in, the waiting room, the admitted meeting and its end 
   await Promise.all([remoteVideoPlaying(clinician), remoteVideoPlaying(patient)]);
   problems.push(...(await check(patient, '/meet/room/:id', 'patient', 'patient: in the meeting')));
   problems.push(...(await check(clinician, '/meet/room/:id', 'clinician', 'clinician: in the meeting')));
+  await admitParticipant(clinician, invited.participant.id);
+  await guest.waitForSelector('#chat', { state: 'visible' });
+  problems.push(...(await check(guest, '/meet/guest/:id', 'anyone', 'interpreter: in the meeting')));
 
   await clinician.click('#end');
   await waitForStatus(handle, 'documentation');
@@ -232,7 +274,7 @@ it('the meeting: the way in, the waiting room, the admitted meeting and its end 
   await handle.executeUpdate(m.submitJournalNoteUpdate, {
     args: [{ actor: { id: meeting.f.clinicianId, role: 'clinician' }, text: 'Videobesök genomfört.' }],
   });
-  await Promise.all([patient.context().close(), clinician.context().close()]);
+  await Promise.all([patient.context().close(), clinician.context().close(), guest.context().close()]);
   await handle.result();
   expect(problems).toEqual([]);
 });
