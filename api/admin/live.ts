@@ -1,8 +1,7 @@
 /**
  * The encounter page's live state: status, how far the timeline has come, and whether a patient waits
- * unnoticed. Read from the state the workflow last projected (issue 29), pushed to the page as
- * server-sent events when that changes; `/live` still answers the page's script where EventSource is
- * missing.
+ * unnoticed. Pushed to the page as server-sent events (issue 29) whenever the workflow projects a new
+ * state, and every 2 s for presence; `/live` still answers the page's script where EventSource is missing.
  */
 import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
@@ -25,9 +24,12 @@ async function logWatch(req: Request, { row, principal }: EncounterScope) {
     await logAccess(req, onEncounter(row, 'watch'));
 }
 
-/** What the page's script needs, from the projection (asked live only for an encounter never projected). */
+/**
+ * What the page's script needs. From the workflow itself: presence (who waits, who is in) changes by
+ * signals, which the workflow does not project; the projection only when the workflow cannot answer.
+ */
 async function summary(temporal: Client, em: EntityManager, { row }: EncounterScope) {
-  const state = (await findEncounterState<EncounterState>(em, row.id)) ?? (await liveState(temporal, row.workflowId));
+  const state = (await liveState(temporal, row.workflowId)) ?? (await findEncounterState<EncounterState>(em, row.id));
   const waiting = state ? waitingAlert(state) : null;
   return {
     status: state?.status ?? row.status,
@@ -50,6 +52,8 @@ const HEARTBEAT_MS = 25_000;
  * checks again, so a logout in another tab or a role taken away stops the pushes within it.
  */
 const STREAM_MS = 5 * 60_000;
+/** How often the stream also looks at presence, which changes without a projection. */
+const PRESENCE_MS = 2000;
 
 /**
  * GET /admin/encounters/:id/events: the summary now and after every projection of this encounter, as
@@ -87,10 +91,13 @@ export async function streamEncounter(
   if (res.destroyed) return cleanup.forEach((fn) => fn());
   push();
   const beat = setInterval(() => write(': \n\n'), HEARTBEAT_MS);
+  // A presence change (a patient waiting, the clinician in) writes no projection: looked at every 2 s too.
+  const presence = setInterval(push, PRESENCE_MS);
   const ends = Math.min(sessionEndsAt(req, deps.config) ?? Infinity, Date.now() + STREAM_MS);
   const end = setTimeout(() => res.end(), Math.max(0, ends - Date.now()));
   cleanup.push(
     () => clearInterval(beat),
+    () => clearInterval(presence),
     () => clearTimeout(end),
   );
 }
