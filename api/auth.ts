@@ -206,6 +206,15 @@ export function saveSession(req: Parameters<RequestHandler>[0]): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
 }
 
+/** Keeps a meeting page's key in the browser's session (its pages show it, nobody else's), stored now. */
+export async function keepMeetingKey(
+  req: Parameters<RequestHandler>[0],
+  entered: { encounterId: string; key: string },
+): Promise<void> {
+  req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
+  await saveSession(req);
+}
+
 /** Ends the session at our side (the row is deleted; the cookie no longer names anything). */
 export function endSession(req: Parameters<RequestHandler>[0]): Promise<void> {
   return new Promise((resolve, reject) =>

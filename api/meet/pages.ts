@@ -4,7 +4,7 @@ import type { EncounterRow } from '../../db/encounters';
 import type { Client } from '@temporalio/client';
 import type { AppDeps } from '../deps';
 import { logAccess, onEncounter } from '../http/audit';
-import { principalId, saveSession } from '../auth';
+import { keepMeetingKey, principalId } from '../auth';
 import { HttpError } from '../http/errors';
 import { liveState } from '../encounters/service';
 import { IdParam } from '../encounters/schemas';
@@ -53,8 +53,7 @@ export async function enterRoom(req: Request, res: Response, temporal: Client): 
     const r = LINK_REFUSALS.used;
     return void refusedPage(res, r.status, r.title, r.message, 'used');
   }
-  req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
-  await saveSession(req);
+  await keepMeetingKey(req, entered);
   res.redirect(303, `/meet/room/${entered.encounterId}`);
 }
 

@@ -11,7 +11,7 @@ import type { AppDeps } from '../deps';
 import type { EncounterScope } from '../http/guards';
 import type { Guard } from '../http/route';
 import { logAccess, onEncounter } from '../http/audit';
-import { principalId } from '../auth';
+import { keepMeetingKey, principalId } from '../auth';
 import { HttpError, notFound } from '../http/errors';
 import { runUpdate } from '../encounters/updates';
 import { liveState } from '../encounters/service';
@@ -31,6 +31,7 @@ import {
 import * as m from '../../workflows/encounter.messages';
 import type { VideoRooms } from '../../media/rooms';
 import { encounterRow } from './entry';
+import { noMeetingSession } from './service';
 import {
   checkOneTimeCode,
   enterMeeting,
@@ -327,8 +328,7 @@ export async function verifyCode(temporal: Client, req: Request) {
     return e;
   });
   if (!entered) throw new HttpError(410, tr(req.lang, 'meet.code.used'), undefined, 'WrongStep');
-  req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
-  await new Promise<void>((resolve, reject) => req.session.save((e) => (e ? reject(e) : resolve())));
+  await keepMeetingKey(req, entered);
   return { encounterId: entered.encounterId, key: entered.key };
 }
 
@@ -344,13 +344,7 @@ export function guestPage(ttlSeconds: number): Guard<GuestScope> {
     scope: async (req) => {
       const key = req.header('x-meeting-key');
       const session = await findMeetingSession(req.em, key);
-      if (!guestHolds(req, session, key, ttlSeconds))
-        throw new HttpError(
-          401,
-          'x-meeting-key: unknown or expired meeting session; open the meeting link again',
-          'x-meeting-key',
-          'unauthenticated',
-        );
+      if (!guestHolds(req, session, key, ttlSeconds)) throw noMeetingSession();
       return { session: session!, row: await encounterRow(req, session!.encounterId) };
     },
   };

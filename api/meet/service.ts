@@ -36,17 +36,20 @@ export function sessionHolds(req: Request, session: PageSession | null, row: Enc
   return session.role !== 'clinician' || (p.kind === 'staff' && p.clinicianId === row.clinicianId);
 }
 
+/** The 401 of a meeting page whose key names no session that still holds (patient's, clinician's or guest's). */
+export const noMeetingSession = () =>
+  new HttpError(
+    401,
+    'x-meeting-key: unknown or expired meeting session; open the meeting link again',
+    'x-meeting-key',
+    'unauthenticated',
+  );
+
 /** The page session behind X-Meeting-Key and its encounter, as a guard scope (401 when it does not hold). */
 export async function pageSession(req: Request, ttlSeconds: number) {
   const session = await findMeetingSession(req.em, req.header('x-meeting-key'));
   const row = session ? await encounterRow(req, session.encounterId) : null;
-  if (!sessionHolds(req, session, row, ttlSeconds))
-    throw new HttpError(
-      401,
-      'x-meeting-key: unknown or expired meeting session; open the meeting link again',
-      'x-meeting-key',
-      'unauthenticated',
-    );
+  if (!sessionHolds(req, session, row, ttlSeconds)) throw noMeetingSession();
   return { session: session!, row: row! };
 }
 

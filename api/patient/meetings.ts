@@ -15,7 +15,7 @@ import { runUpdate } from '../encounters/updates';
 import { liveState } from '../encounters/service';
 import { enterFromMinaSidor } from '../meet/links';
 import { mayEnter } from '../meet/entry';
-import { principalId, saveSession } from '../auth';
+import { keepMeetingKey, principalId } from '../auth';
 import { findPatient, setReminderChannels } from '../../db/people';
 import { REMINDER_CHANNELS } from '../../db/entities';
 import { changeCost } from '../../domain/patient-actions';
@@ -73,8 +73,7 @@ export function patientMeetingRoutes(deps: AppDeps): RouteDef[] {
         return e;
       });
       if (!entered) throw new HttpError(409, refusalText(req.lang, 'room-failed'), 'id', 'WrongStep');
-      req.session.meetings = { ...req.session.meetings, [entered.encounterId]: entered.key };
-      await saveSession(req);
+      await keepMeetingKey(req, entered);
       res.redirect(303, `/meet/room/${entered.encounterId}`);
     }),
     get('/mina-sidor/paminnelser', roles('patient'), async (req, res) => {
