@@ -195,6 +195,7 @@ it('a patient no-show with the interpreter present is still a no-show (the rule 
   expect(devs).toEqual([{ category: 'no-show' }]);
   const charges = await rows<{ kind: string }>('select kind from charge where encounter_id = ?', [id]);
   expect(charges).toEqual([{ kind: 'no-show' }]);
+  await maybeRecordHistory(handle, 'participants-patient-no-show');
 });
 
 it('participants are refused after the meeting and from the wrong side', async () => {

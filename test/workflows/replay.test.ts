@@ -72,6 +72,8 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       // and an interpreter who never came (its own deviation), a removed relative, cancelled without a fee.
       'participants',
       'interpreter-no-show',
+      // The patient never came while the admitted interpreter waited: still the patient's no-show.
+      'participants-patient-no-show',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
