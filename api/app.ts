@@ -46,9 +46,12 @@ import { languageRoutes } from './patient/language';
 import { patientLanguage } from './http/language';
 import { navFor } from './nav';
 import { helpers } from '../admin-ui/helpers';
+import { onceForAll } from './http/headers';
 
 declare module 'express-serve-static-core' {
   interface Request {
+    /** This request's id: the `x-request-id` header, the `req` of its log lines and access-log rows. */
+    id: string;
     log: Logger;
     /** This request's own EntityManager (MikroORM: one fork per request, never the global one). */
     em: EntityManager;
@@ -87,6 +90,8 @@ export function createApp(deps: AppDeps): App {
       invoicesByStatus: () => invoiceStatusCounts(deps.orm.em.fork(), null),
     });
   app.disable('x-powered-by');
+  // Answers are no-store (patient data) or small: a hash of every body for an ETag would buy nothing.
+  app.set('etag', false);
   app.set('trust proxy', config.web.publicUrl.startsWith('https:') ? 1 : false);
   app.engine(
     'hbs',
@@ -102,19 +107,28 @@ export function createApp(deps: AppDeps): App {
   // A demo deployment says so on every page (VARDMOTE_DEMO: stand-ins let in, never for real patients).
   app.locals.demo = config.demo;
   app.set('views', path.join(UI_ROOT, 'views'));
+  // Each made on first use (bench:api): a request that never logs or reads the database pays for neither.
+  const LOG = Symbol('log');
+  const EM = Symbol('em');
+  type Lazy = express.Request & { [LOG]?: Logger; [EM]?: EntityManager };
+  Object.defineProperties(app.request, {
+    log: {
+      get(this: Lazy) {
+        return (this[LOG] ??= deps.logger.child({ req: this.id }));
+      },
+    },
+    em: {
+      get(this: Lazy) {
+        return (this[EM] ??= deps.orm.em.fork());
+      },
+    },
+  });
   app.use((req, res, next) => {
-    const id = randomUUID();
-    // Each made on first use (bench:api): a request that never logs or reads the database pays for neither.
-    let log: Logger | undefined;
-    let em: EntityManager | undefined;
-    Object.defineProperties(req, {
-      log: { get: () => (log ??= deps.logger.child({ req: id })), configurable: true },
-      em: { get: () => (em ??= deps.orm.em.fork()), configurable: true },
-    });
-    res.setHeader('x-request-id', id);
+    req.id = randomUUID();
+    res.setHeader('x-request-id', req.id);
     next();
   });
-  app.use(requestLog(metrics));
+  app.use(requestLog(metrics, deps.logger));
   // Every page's footer links to the accessibility statement, naming the page (helmet sends no Referer); set
   // first, so that every page has it, error pages of early refusals (CSRF, body parsers) too.
   app.use((req, res, next) => {
@@ -122,22 +136,24 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          // The meeting page talks to Janus over its WebSocket.
-          connectSrc: ["'self'", ...config.janus.servers.map((s) => s.publicWsUrl)],
-          imgSrc: ["'self'", 'data:'],
-          mediaSrc: ["'self'", 'blob:'],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: config.production ? [] : null,
+    onceForAll(
+      helmet({
+        contentSecurityPolicy: {
+          directives: {
+            defaultSrc: ["'self'"],
+            scriptSrc: ["'self'"],
+            // The meeting page talks to Janus over its WebSocket.
+            connectSrc: ["'self'", ...config.janus.servers.map((s) => s.publicWsUrl)],
+            imgSrc: ["'self'", 'data:'],
+            mediaSrc: ["'self'", 'blob:'],
+            formAction: ["'self'"],
+            frameAncestors: ["'none'"],
+            upgradeInsecureRequests: config.production ? [] : null,
+          },
         },
-      },
-      hsts: config.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    }),
+        hsts: config.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      }),
+    ),
   );
   // Janus' sink checks its secret, then parses its own (large) batches: before the app's body parsers.
   const sink = janusEventRoutes(deps);
@@ -178,7 +194,7 @@ export function createApp(deps: AppDeps): App {
       res.locals.nav = navFor(p);
     }
     // Patient data is never kept by a browser or proxy cache.
-    if (p) res.set('cache-control', 'no-store');
+    if (p) res.setHeader('cache-control', 'no-store');
     next();
   });
   // The patient's pages in the patient's language (issue 28); everything else in Swedish.

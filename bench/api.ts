@@ -5,6 +5,7 @@
  * the app's whole chain: request id, helmet, session, bearer token, rate limit, access rule).
  * Run: npm run bench:api. BENCH_SECONDS (default 10) per case, BENCH_CONNECTIONS (default 10).
  */
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import autocannon from 'autocannon';
@@ -23,8 +24,8 @@ import { startTestWorker } from '../testkit/worker';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-/** Set: the app's bare route runs under the CPU profiler too, and where its time went is printed. */
-const PROFILE = Boolean(process.env.BENCH_PROFILE);
+/** Set: the app's bare route runs under the CPU profiler too, and where its time went is printed (a path ending in .cpuprofile: kept there too). */
+const PROFILE = process.env.BENCH_PROFILE ?? '';
 /** Besides the two floors, only the cases whose name contains this ("none": the floors alone, to profile the chain). */
 const ONLY = process.env.BENCH_ONLY;
 
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       profiler.disconnect();
+      if (PROFILE.endsWith('.cpuprofile')) fs.writeFileSync(PROFILE, JSON.stringify(profile));
       process.stdout.write(`  where the time of "${name}" went (CPU profile of this process):\n`);
       process.stdout.write(summarize(profile, 12).replace(/^/gm, '  '));
     }

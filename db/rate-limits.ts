@@ -163,7 +163,17 @@ export function createRateCounters(opts: { databaseUrl: string; secret: string; 
   });
   // An error of an idle client (the server went away) is met by the next query; pg would throw it otherwise.
   pool.on('error', () => undefined);
-  const hash = (key: string) => createHmac('sha256', opts.secret).update(key).digest('base64url');
+  // A process sees the same few callers again and again: each key is hashed once (bench:api), up to a bound.
+  const hashes = new Map<string, string>();
+  const hash = (key: string) => {
+    let h = hashes.get(key);
+    if (h === undefined) {
+      if (hashes.size >= 10_000) hashes.clear();
+      h = createHmac('sha256', opts.secret).update(key).digest('base64url');
+      hashes.set(key, h);
+    }
+    return h;
+  };
   const sweep = async () => (await pool.query('delete from rate_limit_counter where reset_at < now()')).rowCount ?? 0;
   const timer = setInterval(() => void sweep().catch(() => undefined), SWEEP_EVERY_MS);
   timer.unref();

@@ -56,10 +56,25 @@ export function rateClassOf(r: Pick<RouteDef, 'path' | 'guard' | 'rate'>): RateC
 const SCOPE = Symbol('route scope');
 type Scoped = Request & { [SCOPE]?: unknown };
 
-/** One router for a table, in its order (a literal path such as '/admin/encounters/new' before '/:id'). */
-export function mount(table: readonly RouteDef[], limiters: Limiters): Router {
-  const router = Router();
+/** A path's first segment as Express matches it (case-insensitively): `/admin/encounters/:id` → `admin`. */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return (end < 0 ? path.slice(1) : path.slice(1, end)).toLowerCase();
+}
+
+/**
+ * The routes of a table, one router per first path segment, each in the table's order (a literal path
+ * such as '/admin/encounters/new' before '/:id'). Express tries a router's routes one by one; with one
+ * router for the whole app a request to the last table walked every route before its own (bench:api).
+ * The returned handler's `stack` lists every route, for `routeTable()`.
+ */
+export function mount(table: readonly RouteDef[], limiters: Limiters): RequestHandler & { stack: unknown[] } {
+  const routers = new Map<string, Router>();
   for (const r of table) {
+    const segment = firstSegment(r.path);
+    if (/[:*?(]/.test(segment)) throw new Error(`${r.path}: a route's first segment must be literal`);
+    let router = routers.get(segment);
+    if (!router) routers.set(segment, (router = Router()));
     const decide: RequestHandler = async (req, _res, next) => {
       (req as Scoped)[SCOPE] = await r.guard.scope(req);
       next();
@@ -76,5 +91,10 @@ export function mount(table: readonly RouteDef[], limiters: Limiters): Router {
       handle,
     );
   }
-  return router;
+  const dispatch: RequestHandler = (req, res, next) => {
+    const router = routers.get(firstSegment(req.path));
+    if (router) router(req, res, next);
+    else next();
+  };
+  return Object.assign(dispatch, { stack: [...routers.values()].flatMap((r) => r.stack) });
 }
