@@ -24,7 +24,7 @@ import { startTestWorker } from '../testkit/worker';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-/** Set: the app's bare route runs under the CPU profiler too, and where its time went is printed (a path ending in .cpuprofile: kept there too). */
+/** Set: every case but bare Express runs under the CPU profiler, and where its time went is printed (a path ending in .cpuprofile: kept there too, as <path>-<case>.cpuprofile). */
 const PROFILE = process.env.BENCH_PROFILE ?? '';
 /** Besides the two floors, only the cases whose name contains this ("none": the floors alone, to profile the chain). */
 const ONLY = process.env.BENCH_ONLY;
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   const rows: Array<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }> = [];
   for (const [i, [name, requests, path]] of cases.entries()) {
     if (ONLY && i >= 2 && !name.includes(ONLY)) continue;
-    const profiler = PROFILE && i === 1 ? new Session() : null;
+    const profiler = PROFILE && i >= 1 ? new Session() : null;
     if (profiler) {
       profiler.connect();
       await profiler.post('Profiler.enable');
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       profiler.disconnect();
-      if (PROFILE.endsWith('.cpuprofile')) fs.writeFileSync(PROFILE, JSON.stringify(profile));
+      if (PROFILE.endsWith('.cpuprofile')) fs.writeFileSync(PROFILE.replace(/(\.cpuprofile)$/, `-${i}$1`), JSON.stringify(profile));
       process.stdout.write(`  where the time of "${name}" went (CPU profile of this process):\n`);
       process.stdout.write(summarize(profile, 12).replace(/^/gm, '  '));
     }

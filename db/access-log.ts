@@ -1,6 +1,7 @@
 /** The access log (Patientdatalagen): rows are only ever added, never changed or removed. */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AccessOutcome, AuditLog } from './entities';
+import { sql } from './sql';
 
 export interface AccessLogEntry {
   /** HSA-id, personnummer, `client:<id>` or `system:<name>`. */
@@ -27,17 +28,23 @@ export async function writeAccessLog(
   const rows = (patients.length ? patients : [null]).map((x) =>
     x !== null && typeof x === 'object' ? x : { patientId: x, careUnitId },
   );
-  await em.insertMany(
-    AuditLog,
-    rows.map(({ patientId, careUnitId }) => ({
-      ...entry,
+  // Plain SQL (db/sql.ts): this row is written on every read of patient data, the API's hottest path.
+  const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)').join(', ');
+  await sql(
+    em,
+    `insert into audit_log (actor, role, patient_id, care_unit_id, action, target, detail, outcome, request_id, client_address) values ${values}`,
+    rows.flatMap(({ patientId, careUnitId }) => [
+      entry.actor,
+      entry.role,
       patientId,
       careUnitId,
-      outcome: entry.outcome ?? 'ok',
-      requestId: entry.requestId ?? null,
-      clientAddress: entry.clientAddress ?? null,
-      detail: entry.detail ?? null,
-    })),
+      entry.action,
+      entry.target,
+      entry.detail ? JSON.stringify(entry.detail) : null,
+      entry.outcome ?? 'ok',
+      entry.requestId ?? null,
+      entry.clientAddress ?? null,
+    ]),
   );
 }
 

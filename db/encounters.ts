@@ -7,13 +7,13 @@ import {
   Deviation,
   EligibilityAssessment,
   Encounter,
-  EncounterStateRow,
   IdempotencyKey,
   IdentityCheck,
   JournalNote,
   OutboxMessage,
 } from './entities';
 import { insertIgnore } from './insert';
+import { sql } from './sql';
 
 export interface EncounterRow {
   id: string;
@@ -43,7 +43,7 @@ const ROW_SQL = `select e.id, e.workflow_id as "workflowId", e.patient_id as "pa
   from encounter e join patient p on p.id = e.patient_id join care_unit u on u.id = e.care_unit_id left join clinician c on c.id = e.clinician_id`;
 
 export async function getEncounterRow(em: EntityManager, id: string): Promise<EncounterRow | null> {
-  const [row] = await em.execute<EncounterRow[]>(`${ROW_SQL} where e.id = ?`, [id]);
+  const [row] = await sql<EncounterRow>(em, `${ROW_SQL} where e.id = ?`, [id]);
   return row ?? null;
 }
 
@@ -93,7 +93,8 @@ export async function listEncounters(
   if (f.from) add('coalesce(e.scheduled_start, e.created_at) >= ?', f.from);
   if (f.to) add('coalesce(e.scheduled_start, e.created_at) < ?', f.to);
   const filterClause = where.length ? ` where ${where.join(' and ')}` : '';
-  const [{ total }] = await em.execute<Array<{ total: string }>>(
+  const [{ total }] = await sql<{ total: string }>(
+    em,
     `select count(*) as total from (select 1 from encounter e${filterClause} limit ${COUNT_CAP + 1}) t`,
     params,
   );
@@ -104,7 +105,8 @@ export async function listEncounters(
   }
   const dir = oldest ? 'asc' : 'desc';
   const clause = where.length ? ` where ${where.join(' and ')}` : '';
-  const items = await em.execute<Array<EncounterRow & { at: Date }>>(
+  const items = await sql<EncounterRow & { at: Date }>(
+    em,
     `${ROW_SQL.replace(' from encounter e', ', coalesce(e.scheduled_start, e.created_at) as at from encounter e')}${clause}
      order by coalesce(e.scheduled_start, e.created_at) ${dir}, e.id ${dir} limit ? offset ?`,
     [...params, f.pageSize, f.after ? 0 : (f.page - 1) * f.pageSize],
@@ -245,8 +247,8 @@ export async function projectEncounterState(
 
 /** The state the last projection wrote, or null (an encounter not projected since issue 29). */
 export async function findEncounterState<T>(em: EntityManager, encounterId: string): Promise<T | null> {
-  const row = await em.findOne(EncounterStateRow, { encounterId });
-  return (row?.state as T | undefined) ?? null;
+  const [row] = await sql<{ state: T }>(em, 'select state from encounter_state where encounter_id = ?', [encounterId]);
+  return row?.state ?? null;
 }
 
 export async function findEncounter(em: EntityManager, id: string): Promise<Encounter | null> {

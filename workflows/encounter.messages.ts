@@ -155,6 +155,11 @@ export interface EncounterState {
    * admission; absent in encounters recorded before participants (patched('participants')).
    */
   participants?: Participant[];
+  /**
+   * Set when the workflow also projects what its signals change (presence, waiting rooms, media;
+   * patched('signals-projected')): the projection is then as fresh as a live query (issue 29).
+   */
+  signalsProjected?: boolean;
   /** The patient entered the waiting room (`since`); `alertedAt`: the clinician and unit were sent an SMS about the wait. */
   waitingRoom?: { since: string; alertedAt: string | null } | null;
   deadlines: Partial<

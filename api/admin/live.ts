@@ -1,7 +1,8 @@
 /**
  * The encounter page's live state: status, how far the timeline has come, and whether a patient waits
  * unnoticed. Pushed to the page as server-sent events (issue 29) whenever the workflow projects a new
- * state, and every 2 s for presence; `/live` still answers the page's script where EventSource is missing.
+ * state (presence too: the workflow projects what its signals change); `/live` still answers the
+ * page's script where EventSource is missing.
  */
 import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
@@ -25,24 +26,28 @@ async function logWatch(req: Request, { row, principal }: EncounterScope) {
 }
 
 /**
- * What the page's script needs. From the workflow itself: presence (who waits, who is in) changes by
- * signals, which the workflow does not project; the projection only when the workflow cannot answer.
+ * What the page's script needs, from the projection (issue 29). An encounter whose workflow does not
+ * project what signals change (presence: started before SIGNALS_PROJECTED_PATCH) is asked live, and
+ * `polled` says its stream must look again every 2 s.
  */
 async function summary(temporal: Client, em: EntityManager, { row }: EncounterScope) {
-  const state = (await liveState(temporal, row.workflowId)) ?? (await findEncounterState<EncounterState>(em, row.id));
+  const projected = await findEncounterState<EncounterState>(em, row.id);
+  const polled = !projected?.signalsProjected;
+  const state = polled ? ((await liveState(temporal, row.workflowId)) ?? projected) : projected;
   const waiting = state ? waitingAlert(state) : null;
-  return {
+  const body = {
     status: state?.status ?? row.status,
     statusLabel: statusLabel(state?.status ?? row.status),
     events: state?.timeline.length ?? 0,
     waiting: waiting ? [{ id: row.id, ...waiting }] : [],
     titlePrefix: titlePrefix(waiting ? 1 : 0),
   };
+  return { body, polled, dueAt: waiting?.dueAt ?? null };
 }
 
 export async function watchEncounter(temporal: Client, req: Request, scope: EncounterScope) {
   await logWatch(req, scope);
-  return summary(temporal, req.em, scope);
+  return (await summary(temporal, req.em, scope)).body;
 }
 
 /** How often a quiet stream sends a comment, so that no proxy takes it for dead (Caddy, load balancers). */
@@ -52,7 +57,7 @@ const HEARTBEAT_MS = 25_000;
  * checks again, so a logout in another tab or a role taken away stops the pushes within it.
  */
 const STREAM_MS = 5 * 60_000;
-/** How often the stream also looks at presence, which changes without a projection. */
+/** How often the stream of an encounter that does not project its signals looks at presence. */
 const PRESENCE_MS = 2000;
 
 /**
@@ -80,24 +85,34 @@ export async function streamEncounter(
   const write = (chunk: string) => !res.writableEnded && !res.destroyed && res.write(chunk);
   // One write at a time, in order; a change during a read is read again after it.
   let queue = Promise.resolve();
+  let presence: NodeJS.Timeout | undefined;
+  let turn: NodeJS.Timeout | undefined;
   const push = () => {
     queue = queue
-      .then(
-        async () => void write(`data: ${JSON.stringify(await summary(deps.temporal, deps.orm.em.fork(), scope))}\n\n`),
-      )
+      .then(async () => {
+        // A read that was queued when the stream ended sets no timer (cleanup has run).
+        if (res.destroyed || res.writableEnded) return;
+        const { body, polled, dueAt } = await summary(deps.temporal, deps.orm.em.fork(), scope);
+        if (res.destroyed || res.writableEnded) return;
+        write(`data: ${JSON.stringify(body)}\n\n`);
+        // Presence of an encounter without projected signals is looked at every 2 s (as before issue 29).
+        if (polled && !presence) presence = setInterval(push, PRESENCE_MS);
+        // The waiting banner says 'börjar 14:00' until then and 'skulle börja' after: told again at the start.
+        clearTimeout(turn);
+        if (dueAt && Date.parse(dueAt) > Date.now()) turn = setTimeout(push, Date.parse(dueAt) - Date.now() + 1000);
+      })
       .catch((err: unknown) => req.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'state event'));
   };
   cleanup.push(await deps.stateEvents.watch(scope.row.id, push));
   if (res.destroyed) return cleanup.forEach((fn) => fn());
   push();
   const beat = setInterval(() => write(': \n\n'), HEARTBEAT_MS);
-  // A presence change (a patient waiting, the clinician in) writes no projection: looked at every 2 s too.
-  const presence = setInterval(push, PRESENCE_MS);
   const ends = Math.min(sessionEndsAt(req, deps.config) ?? Infinity, Date.now() + STREAM_MS);
   const end = setTimeout(() => res.end(), Math.max(0, ends - Date.now()));
   cleanup.push(
     () => clearInterval(beat),
     () => clearInterval(presence),
+    () => clearTimeout(turn),
     () => clearTimeout(end),
   );
 }

@@ -56,7 +56,7 @@ it("a waiting patient makes the clinician's open worklist alert without a reload
   // The patient's page says honestly when the meeting was due.
   await hasText(patient, '#waiting-notes', `Mötet skulle börja ${hhmm(s.slot!.startsAt)}.`);
 
-  // The encounter page alerts too, from the state it polls.
+  // The encounter page alerts too, from the state pushed to it (server-sent events fed by the projection).
   const encounterPage = await newPage(stack.browser, 'encounter-page');
   await loginInBrowser(encounterPage, `${BASE}/admin/encounters/${id}`, { hsaId: f.staff.clinician });
   await hasText(encounterPage, '#waiting-alerts .waiting-alert', text);

@@ -62,6 +62,7 @@ it('a whole encounter leaves no personnummer, patient name, e-mail or note text 
     'invoicing',
     'reminders',
     'participants',
+    'signals-projected',
   ];
   const isPatchMarker = (text: string) => {
     const v: unknown = JSON.parse(text);

@@ -74,6 +74,9 @@ it('has a recorded history for every encounter, invoice and message-thread path'
       'interpreter-no-show',
       // The patient never came while the admitted interpreter waited: still the patient's no-show.
       'participants-patient-no-show',
+      // Recorded with patched('signals-projected') (issue 29): presence and a participant's waiting room
+      // projected by their own loop, a repeated Janus event not, then cancelled.
+      'signals-projected',
     ]
       .map((s) => `encounter-${s}`)
       .concat(['invoice-paid-after-reminder', 'invoice-credited'])
