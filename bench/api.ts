@@ -99,7 +99,8 @@ async function main(): Promise<void> {
     if (profiler) {
       const { profile } = await profiler.post('Profiler.stop');
       profiler.disconnect();
-      if (PROFILE.endsWith('.cpuprofile')) fs.writeFileSync(PROFILE.replace(/(\.cpuprofile)$/, `-${i}$1`), JSON.stringify(profile));
+      if (PROFILE.endsWith('.cpuprofile'))
+        fs.writeFileSync(PROFILE.replace(/(\.cpuprofile)$/, `-${i}$1`), JSON.stringify(profile));
       process.stdout.write(`  where the time of "${name}" went (CPU profile of this process):\n`);
       process.stdout.write(summarize(profile, 12).replace(/^/gm, '  '));
     }
