@@ -75,7 +75,7 @@ export const COUNT_CAP = 10_000;
 export async function listEncounters(
   em: EntityManager,
   f: EncounterFilter,
-): Promise<{ items: Array<EncounterRow & { cursor: string }>; total: number; totalCapped: boolean }> {
+): Promise<{ items: EncounterRow[]; lastCursor: string | null; total: number; totalCapped: boolean }> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => (where.push(sql), params.push(v));
@@ -93,11 +93,8 @@ export async function listEncounters(
   if (f.from) add('coalesce(e.scheduled_start, e.created_at) >= ?', f.from);
   if (f.to) add('coalesce(e.scheduled_start, e.created_at) < ?', f.to);
   const filterClause = where.length ? ` where ${where.join(' and ')}` : '';
-  const [{ total }] = await sql<{ total: string }>(
-    em,
-    `select count(*) as total from (select 1 from encounter e${filterClause} limit ${COUNT_CAP + 1}) t`,
-    params,
-  );
+  const filterParams = [...params];
+  const counted = `select count(*) from (select 1 from encounter e${filterClause} limit ${COUNT_CAP + 1}) t`;
   const oldest = f.sort === 'oldest';
   if (f.after) {
     where.push(`(coalesce(e.scheduled_start, e.created_at), e.id) ${oldest ? '>' : '<'} (?::timestamptz, ?::uuid)`);
@@ -105,14 +102,18 @@ export async function listEncounters(
   }
   const dir = oldest ? 'asc' : 'desc';
   const clause = where.length ? ` where ${where.join(' and ')}` : '';
-  const items = await sql<EncounterRow & { at: Date }>(
+  // The count rides along as a column (one round trip, not two); a page with no rows asks for it alone.
+  const items = await sql<EncounterRow & { at: Date; total: string }>(
     em,
-    `${ROW_SQL.replace(' from encounter e', ', coalesce(e.scheduled_start, e.created_at) as at from encounter e')}${clause}
+    `${ROW_SQL.replace(' from encounter e', `, coalesce(e.scheduled_start, e.created_at) as at, (${counted}) as total from encounter e`)}${clause}
      order by coalesce(e.scheduled_start, e.created_at) ${dir}, e.id ${dir} limit ? offset ?`,
-    [...params, f.pageSize, f.after ? 0 : (f.page - 1) * f.pageSize],
+    [...filterParams, ...params, f.pageSize, f.after ? 0 : (f.page - 1) * f.pageSize],
   );
+  const total = items.length ? items[0].total : (await sql<{ count: string }>(em, counted, filterParams))[0].count;
   return {
-    items: items.map(({ at, ...row }) => ({ ...row, cursor: encodeCursor(at, row.id) })),
+    items: items.map(({ at: _at, total: _total, ...row }) => row),
+    // Only the last row's place is ever needed (the next page's cursor): one encoding, not one per row.
+    lastCursor: items.length ? encodeCursor(items.at(-1)!.at, items.at(-1)!.id) : null,
     total: Math.min(Number(total), COUNT_CAP),
     totalCapped: Number(total) > COUNT_CAP,
   };

@@ -109,6 +109,6 @@ export async function renderList(
     page: q.page,
     pages,
     prev: q.page > 1 ? at(q.page - 1) : null,
-    next: page.items.length === q.pageSize ? at(q.page + 1, page.items.at(-1)!.cursor) : null,
+    next: page.items.length === q.pageSize ? at(q.page + 1, page.lastCursor!) : null,
   });
 }

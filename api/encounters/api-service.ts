@@ -77,11 +77,12 @@ export async function listFromApi(req: Request, caller: Caller) {
     patientIds: shownPatients(page.items),
     detail: { filters: req.query },
   });
+  const { lastCursor, ...rest } = page;
   return {
-    ...page,
+    ...rest,
     page: q.page,
     pageSize: q.pageSize,
-    nextCursor: page.items.length === q.pageSize ? page.items.at(-1)!.cursor : null,
+    nextCursor: page.items.length === q.pageSize ? lastCursor : null,
   };
 }
 
