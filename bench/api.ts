@@ -29,6 +29,52 @@ const PROFILE = process.env.BENCH_PROFILE ?? '';
 /** Besides the two floors, only the cases whose name contains this ("none": the floors alone, to profile the chain). */
 const ONLY = process.env.BENCH_ONLY;
 
+/** A process's CPU seconds (user + system) with its children's: PostgreSQL's are its backends. */
+function cpuSeconds(commandContains: string): number {
+  const procs = fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((pid) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+        return [{ pid: Number(pid), ppid: Number(f[1]), cpu: (Number(f[11]) + Number(f[12])) / 100, cmd }];
+      } catch {
+        return []; // ended meanwhile
+      }
+    });
+  const root = procs.find((p) => p.cmd.includes(commandContains));
+  if (!root) return NaN;
+  const tree = new Set([root.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of procs)
+      if (tree.has(p.ppid) && !tree.has(p.pid)) {
+        tree.add(p.pid);
+        grew = true;
+      }
+  }
+  return procs.filter((p) => tree.has(p.pid)).reduce((sum, p) => sum + p.cpu, 0);
+}
+
+/** Where a case's CPU went: this process (web, autocannon and the worker), the Temporal server, PostgreSQL. */
+function cpuMeter() {
+  const temporal = `--port ${new URL(`http://${process.env.TEMPORAL_ADDRESS}`).port} `;
+  const postgres = `-p ${new URL(process.env.DATABASE_URL!).port} `;
+  const read = () => ({
+    self: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    temporal: cpuSeconds(temporal),
+    postgres: cpuSeconds(postgres),
+  });
+  const start = read();
+  return (requests: number) => {
+    const end = read();
+    const ms = (k: keyof typeof start) => (((end[k] - start[k]) * 1000) / requests).toFixed(2);
+    return `CPU ms per request: this process ${ms('self')}, Temporal ${ms('temporal')}, PostgreSQL ${ms('postgres')}`;
+  };
+}
+
 async function main(): Promise<void> {
   const ctx = await connect({ RATE_LIMIT_API_PER_MINUTE: '10000000' });
   const worker = await startTestWorker(ctx);
@@ -89,6 +135,7 @@ async function main(): Promise<void> {
       await profiler.post('Profiler.enable');
       await profiler.post('Profiler.start');
     }
+    const cpu = cpuMeter();
     const r = await autocannon({
       url: path.startsWith('http') ? path : `${base}${path}`,
       connections: CONNECTIONS,
@@ -113,7 +160,8 @@ async function main(): Promise<void> {
       non2xx: r.non2xx,
     });
     process.stdout.write(
-      `  ${name.padEnd(48)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (${r.non2xx} non-2xx)\n`,
+      `  ${name.padEnd(48)} ${r.requests.average.toFixed(0).padStart(6)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms  (${r.non2xx} non-2xx)\n` +
+        `  ${''.padEnd(48)} ${cpu(r.requests.total)}\n`,
     );
   }
   const [express0, bare] = rows;

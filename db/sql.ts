@@ -9,7 +9,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 interface PgConnection {
-  query(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+  query(q: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 interface KnexClient {
   acquireConnection(): Promise<PgConnection>;
@@ -19,15 +19,28 @@ interface KnexClient {
 }
 
 /**
+ * Each statement text as PostgreSQL gets it, and the name it is prepared under: a connection parses and
+ * plans a statement once, not on every call. Texts past the bound (a list's many filter shapes) run unnamed.
+ */
+const prepared = new Map<string, { name?: string; text: string }>();
+const MAX_PREPARED = 200;
+
+/**
  * The rows of a statement with `?` placeholders, as `em.execute()` would answer them.
  * @param em - the request's or the transaction's entity manager
  */
 export async function sql<T>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
   if (em.isInTransaction()) return em.execute<T[]>(text, params);
   const client = em.getConnection().getKnex().client as unknown as KnexClient;
+  let statement = prepared.get(text);
+  if (!statement) {
+    const name = prepared.size < MAX_PREPARED ? `vardmote_${prepared.size + 1}` : undefined;
+    statement = { name, text: client.positionBindings(text) };
+    if (name) prepared.set(text, statement);
+  }
   const connection = await client.acquireConnection();
   try {
-    return (await connection.query(client.positionBindings(text), params)).rows as T[];
+    return (await connection.query({ ...statement, values: params })).rows as T[];
   } finally {
     await client.releaseConnection(connection);
   }
