@@ -7,9 +7,6 @@
  * Run: npm run bench:video (fresh embedded services on the test ports; Chromium runs on the same machine).
  */
 import { janusRoomsOptions } from '../media/room-service';
-import { execSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Page } from 'playwright-core';
 import { createJanusRooms } from '../media/janus-rooms';
@@ -32,6 +29,7 @@ import {
   videoStats,
 } from '../testkit/meeting';
 import { startTestWorker } from '../testkit/worker';
+import { cpuSeconds, janusPid } from './video/proc-cpu';
 
 const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -39,16 +37,7 @@ const ROUNDS = Number(process.env.BENCH_VIDEO_ROUNDS ?? 3);
 const MAX_ROOMS = Number(process.env.BENCH_VIDEO_MAX_ROOMS ?? 8);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** This run's own Janus (scripts/with-services.ts: .data/test, or .data/test-<offset> on offset ports). */
-const OFFSET = Number(process.env.VARDMOTE_TEST_PORT_OFFSET ?? 0);
-const JANUS_DIR = path.resolve(__dirname, '..', '.data', OFFSET ? `test-${OFFSET}` : 'test', 'janus');
-
-/** CPU seconds Janus has used so far (utime + stime from /proc). */
-function janusCpuSeconds(): number {
-  const pid = execSync(`pgrep -f 'janus -F ${JANUS_DIR} ' | head -1`).toString().trim();
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const janusCpuSeconds = () => cpuSeconds(janusPid());
 
 /** Every page's remote video and Janus's CPU over 3 s: stats before and after, the seconds, Janus's % of one core. */
 async function sample(pages: Page[]) {
