@@ -3,7 +3,21 @@
  * connections (real ICE, DTLS and SRTP) publishing synthetic VP8 and Opus and subscribing to each other.
  */
 import { randomUUID } from 'node:crypto';
-import { RTCPeerConnection, RtpHeader, RtpPacket, useOPUS, useVP8, type RTCRtpSender } from 'werift';
+import {
+  RTCPeerConnection,
+  RtpHeader,
+  RtpPacket,
+  useAbsSendTime,
+  useNACK,
+  useOPUS,
+  usePLI,
+  useREMB,
+  useSdesMid,
+  useTransportWideCC,
+  useTWCC,
+  useVP8,
+  type RTCRtpSender,
+} from 'werift';
 import { JanusSocket, type JanusHandle, type JanusSession, type Jsep } from './janus-ws';
 import {
   AUDIO_PACKET_MS,
@@ -46,7 +60,13 @@ const CONNECT_TIMEOUT_MS = 20_000;
 // gathers a socket for each bundled-away m-line and never closes it, so a closed client kept its process alive.
 const peer = () =>
   new RTCPeerConnection({
-    codecs: { audio: [useOPUS()], video: [useVP8()] },
+    // Chrome's feedback and header extensions, so that Janus does the per-packet work it does for a browser
+    // (transport-wide congestion control feedback to each publisher above all).
+    codecs: { audio: [useOPUS()], video: [useVP8({ rtcpFeedback: [useNACK(), usePLI(), useREMB(), useTWCC()] })] },
+    headerExtensions: {
+      audio: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+      video: [useSdesMid(), useAbsSendTime(), useTransportWideCC()],
+    },
     bundlePolicy: 'max-bundle',
     iceUseIpv6: false,
     iceUseTcp: false,
