@@ -210,7 +210,7 @@ async function light(): Promise<void> {
   const minReceived = Number(env.BENCH_VIDEO_MIN_RECEIVED ?? 0.95);
   const maxRooms = Number(env.BENCH_VIDEO_LIGHT_MAX_ROOMS ?? 60);
   console.log(
-    `light client (werift, synthetic 640×480 VP8 ~700 kbit/s at 30 fps + Opus 20 ms ~40 kbit/s): two-party rooms until a subscriber gets < ${minReceived * 100} % of the frames sent in a window or p95 latency > ${maxP95Ms} ms, at most ${maxRooms} (load average at start: ${os
+    `light client (werift, synthetic 640×480 VP8 ~700 kbit/s at 30 fps + Opus 20 ms ~40 kbit/s): two-party rooms until a subscriber gets < ${minReceived * 100} % of the frames sent in a window, p95 latency > ${maxP95Ms} ms or the client sends < 27 fps, at most ${maxRooms} (load average at start: ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(', ')})`,
@@ -228,6 +228,7 @@ async function light(): Promise<void> {
     windowMs: Number(env.BENCH_VIDEO_WINDOW_MS ?? 4000),
     minReceived,
     maxP95Ms,
+    minSentShare: 0.9,
     log: (line) => console.log(line),
   });
   const at = steps.find((s) => s.rooms === carried);

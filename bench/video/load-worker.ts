@@ -46,3 +46,6 @@ process.on('message', (req: WorkerRequest) => {
     if (req.type === 'close') process.disconnect();
   });
 });
+
+// A parent that died without asking to close (Ctrl-C, a crash) must not leave this process sending media.
+process.on('disconnect', () => process.exit(0));

@@ -22,8 +22,10 @@ export interface RampOptions {
   windowMs: number;
   /** A window fails when some subscriber received less than this share of the frames sent to it… */
   minReceived: number;
-  /** …or when the 95th percentile of send → receive latency is above this, ms. */
+  /** …or when the 95th percentile of send → receive latency is above this, ms… */
   maxP95Ms: number;
+  /** …or when the client sent less than this share of 30 fps: the rooms were not carrying their load. */
+  minSentShare: number;
   log: (line: string) => void;
 }
 
@@ -119,7 +121,13 @@ export async function rampRooms(opts: RampOptions): Promise<{ carried: number; s
       ),
       load1: os.loadavg()[0],
     };
-    return { ...step, ok: step.minReceived >= opts.minReceived && step.p95Ms <= opts.maxP95Ms };
+    return {
+      ...step,
+      ok:
+        step.minReceived >= opts.minReceived &&
+        step.p95Ms <= opts.maxP95Ms &&
+        step.sentFps >= opts.minSentShare * VIDEO_FPS,
+    };
   };
 
   const pct = (x: number) => `${(x * 100).toFixed(1)}`;
