@@ -238,11 +238,11 @@ async function light(): Promise<void> {
   );
   if (at)
     console.log(
-      `  at ${carried} rooms: Janus ${at.janusCpu.toFixed(0)} % of one core (${(at.janusCpu / carried).toFixed(2)} % per room), the client ${at.clientCpu.toFixed(0)} %, of the machine's ${os.availableParallelism() * 100} %; p95 ${at.p95Ms.toFixed(1)} ms; load average ${at.load1.toFixed(2)}`,
+      `  at ${carried} rooms: Janus ${at.janusCpu.toFixed(0)} % of one core (${(at.janusCpu / carried).toFixed(2)} % per room), the client ${at.clientCpu.toFixed(0)} %, of the machine's ${os.availableParallelism() * 100} %; p95 ${at.p95Ms.toFixed(1)} ms; load average ${at.load1.toFixed(2)}, CPU wait ${at.cpuWait.toFixed(0)} %`,
     );
   if (end && !end.ok)
     console.log(
-      `  the step that missed a bound: Janus ${end.janusCpu.toFixed(0)} %, client ${end.clientCpu.toFixed(0)} % (sending ${end.sentFps.toFixed(1)} of 30 fps), load average ${end.load1.toFixed(2)}: ${end.clientCpu > end.janusCpu ? 'the client, not Janus, used most of the CPU' : 'Janus used more CPU than the client'}`,
+      `  the step that missed a bound: Janus ${end.janusCpu.toFixed(0)} %, client ${end.clientCpu.toFixed(0)} % (sending ${end.sentFps.toFixed(1)} of 30 fps), load average ${end.load1.toFixed(2)}, CPU wait ${end.cpuWait.toFixed(0)} %: ${end.clientCpu > end.janusCpu ? 'the client, not Janus, used most of the CPU' : 'Janus used more CPU than the client'}`,
     );
   console.log(`  ${PUBLISHED}`);
 }

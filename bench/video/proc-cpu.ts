@@ -21,3 +21,17 @@ export function janusPid(): number {
   const dir = path.resolve(__dirname, '..', '..', '.data', offset ? `test-${offset}` : 'test', 'janus');
   return Number(execSync(`pgrep -f 'janus -F ${dir} ' | head -1`).toString().trim());
 }
+
+/**
+ * The share of the last 10 s in which some runnable task waited for a CPU (Linux pressure stall
+ * information), in %: a contended machine shows here even when the load average looks modest. NaN
+ * where the kernel does not expose it.
+ */
+export function cpuPressure(): number {
+  try {
+    const m = /some avg10=([\d.]+)/.exec(fs.readFileSync('/proc/pressure/cpu', 'utf8'));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}

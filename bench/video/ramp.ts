@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FlowSample, LoadClientOptions } from './load-client';
 import type { WorkerReply, WorkerRequest } from './load-worker';
-import { cpuSeconds } from './proc-cpu';
+import { cpuPressure, cpuSeconds } from './proc-cpu';
 import { VIDEO_FPS } from './synthetic-media';
 
 export interface RampOptions {
@@ -40,6 +40,8 @@ export interface RampStep {
   minAudio: number;
   p95Ms: number;
   load1: number;
+  /** % of the window's last 10 s in which some task waited for a CPU (other work on the machine shows here). */
+  cpuWait: number;
   ok: boolean;
 }
 
@@ -120,6 +122,7 @@ export async function rampRooms(opts: RampOptions): Promise<{ carried: number; s
         0.95,
       ),
       load1: os.loadavg()[0],
+      cpuWait: cpuPressure(),
     };
     return {
       ...step,
@@ -133,7 +136,7 @@ export async function rampRooms(opts: RampOptions): Promise<{ carried: number; s
   const pct = (x: number) => `${(x * 100).toFixed(1)}`;
   const line = (s: RampStep, note = '') =>
     opts.log(
-      `${String(s.rooms).padStart(5)}  ${s.janusCpu.toFixed(0).padStart(8)} %  ${(s.janusCpu / s.rooms).toFixed(1).padStart(7)} %  ${s.clientCpu.toFixed(0).padStart(9)} %  ${s.sentFps.toFixed(1).padStart(7)}  ${pct(s.minReceived).padStart(7)} / ${pct(s.allReceived).padEnd(5)}  ${pct(s.minAudio).padStart(7)}  ${s.p95Ms.toFixed(1).padStart(8)}  ${s.load1.toFixed(2).padStart(6)}${note}`,
+      `${String(s.rooms).padStart(5)}  ${s.janusCpu.toFixed(0).padStart(8)} %  ${(s.janusCpu / s.rooms).toFixed(1).padStart(7)} %  ${s.clientCpu.toFixed(0).padStart(9)} %  ${s.sentFps.toFixed(1).padStart(7)}  ${pct(s.minReceived).padStart(7)} / ${pct(s.allReceived).padEnd(5)}  ${pct(s.minAudio).padStart(7)}  ${s.p95Ms.toFixed(1).padStart(8)}  ${s.load1.toFixed(2).padStart(6)}  ${s.cpuWait.toFixed(0).padStart(6)} %${note}`,
     );
 
   const steps: RampStep[] = [];
@@ -141,7 +144,7 @@ export async function rampRooms(opts: RampOptions): Promise<{ carried: number; s
   try {
     await Promise.all(workers.map((w) => w.ask({ type: 'connect', opts: opts.client })));
     opts.log(
-      `rooms  janus CPU  per room  client CPU  sent fps  video recv % (min/all)  audio %  p95 ms  load1   (${opts.procs} client processes, ${opts.windowMs / 1000} s windows)`,
+      `rooms  janus CPU  per room  client CPU  sent fps  video recv % (min/all)  audio %  p95 ms  load1  CPU wait   (${opts.procs} client processes, ${opts.windowMs / 1000} s windows)`,
     );
     for (let n = 1; n <= opts.maxRooms; n++) {
       const t0 = Date.now();
