@@ -5,8 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   RTCPeerConnection,
-  RtpHeader,
-  RtpPacket,
   useAbsSendTime,
   useNACK,
   useOPUS,
@@ -16,19 +14,10 @@ import {
   useTransportWideCC,
   useTWCC,
   useVP8,
-  type RTCRtpSender,
 } from 'werift';
 import { JanusSocket, type JanusHandle, type JanusSession, type Jsep } from './janus-ws';
-import {
-  AUDIO_PACKET_MS,
-  FrameCounter,
-  KEYFRAME_EVERY,
-  nowMs,
-  opusPacket,
-  VIDEO_FPS,
-  vp8Frame,
-  type MediaPacket,
-} from './synthetic-media';
+import { SyntheticSource } from './media-source';
+import { FrameCounter, nowMs } from './synthetic-media';
 
 export interface LoadClientOptions {
   /** ws://host:port of the Janus WebSocket API. */
@@ -49,11 +38,8 @@ export interface FlowSample {
   audioReceived: number;
 }
 
-const VIDEO_FRAME_MS = 1000 / VIDEO_FPS;
 /** The pacer's tick; each tick sends whatever frames and audio packets are due. */
 const TICK_MS = 5;
-/** Behind by more than this (the process was starved), a source skips ahead instead of bursting. */
-const MAX_CATCH_UP_MS = 100;
 const CONNECT_TIMEOUT_MS = 20_000;
 
 // max-bundle: one transport per peer connection, as Chrome's with Janus; under werift's default it also
@@ -105,63 +91,12 @@ const localJsep = (pc: RTCPeerConnection): Jsep => {
   return { type: d.type as Jsep['type'], sdp: d.sdp };
 };
 
-/** One synthetic camera and microphone, paced at 30 fps and 50 packets/s. */
-class MediaSource {
-  framesSent = 0;
-  audioSent = 0;
-  stopped = false;
-  private keyframeWanted = true;
-  private frame = 0;
-  private audioSeq = 0;
-  private videoSeqNo = Math.floor(Math.random() * 0xffff);
-  private audioSeqNo = Math.floor(Math.random() * 0xffff);
-  private nextVideoAt: number;
-  private nextAudioAt: number;
-
-  constructor(
-    private readonly video: RTCRtpSender,
-    private readonly audio: RTCRtpSender,
-  ) {
-    // Sources start at random phases, as real cameras do, so their bursts do not line up.
-    const now = performance.now();
-    this.nextVideoAt = now + Math.random() * VIDEO_FRAME_MS;
-    this.nextAudioAt = now + Math.random() * AUDIO_PACKET_MS;
-    video.onPictureLossIndication.subscribe(() => (this.keyframeWanted = true));
-  }
-
-  tick(now: number): void {
-    if (this.stopped) return;
-    if (now - this.nextVideoAt > MAX_CATCH_UP_MS) this.nextVideoAt = now;
-    if (now - this.nextAudioAt > MAX_CATCH_UP_MS) this.nextAudioAt = now;
-    while (this.nextVideoAt <= now) {
-      const key = this.keyframeWanted || this.frame % KEYFRAME_EVERY === 0;
-      this.keyframeWanted = false;
-      const timestamp = (this.frame * (90_000 / VIDEO_FPS)) >>> 0;
-      for (const p of vp8Frame(this.frame, key, nowMs())) this.send(this.video, p, this.videoSeqNo++, timestamp);
-      this.frame++;
-      this.framesSent++;
-      this.nextVideoAt += VIDEO_FRAME_MS;
-    }
-    while (this.nextAudioAt <= now) {
-      const timestamp = (this.audioSeq * 48 * AUDIO_PACKET_MS) >>> 0;
-      this.send(this.audio, opusPacket(this.audioSeq++, nowMs()), this.audioSeqNo++, timestamp);
-      this.audioSent++;
-      this.nextAudioAt += AUDIO_PACKET_MS;
-    }
-  }
-
-  private send(sender: RTCRtpSender, p: MediaPacket, seq: number, timestamp: number): void {
-    const header = new RtpHeader({ sequenceNumber: seq & 0xffff, timestamp, marker: p.marker });
-    sender.sendRtp(new RtpPacket(header, p.payload)).catch(() => undefined);
-  }
-}
-
 /** One party of a room: a publisher handle and peer connection, and a subscription to the other party. */
 export class Participant {
   readonly id = `load-${randomUUID()}`;
   readonly video = new FrameCounter();
   readonly audio = new FrameCounter();
-  private source?: MediaSource;
+  private source?: SyntheticSource;
   private sentTaken = { frames: 0, audio: 0 };
   private readonly pcs: RTCPeerConnection[] = [];
   private readonly handles: JanusHandle[] = [];
@@ -185,7 +120,7 @@ export class Participant {
     await pc.setRemoteDescription(jsep);
     await connected(pc);
     await within(up, "Janus's webrtcup");
-    this.source = new MediaSource(video.sender, audio.sender);
+    this.source = new SyntheticSource(video.sender, audio.sender);
   }
 
   /** Subscribes to another participant's feed and counts what arrives. */
