@@ -3,14 +3,14 @@
  * Janus subscribe → first frame inside the page; (1b) rooms of 3 and 4 (patient, clinician, an
  * interpreter and a colleague of another unit; issue 26): admit → every page plays every other's
  * video, and Janus's CPU per participant; (2) how many concurrent two-party rooms with fake
- * media this machine's one Janus process carries before frames drop.
- * Run: npm run bench:video (fresh embedded services on the test ports; Chromium runs on the same machine).
+ * media this machine's one Janus process carries before frames drop; (3) the same without browsers:
+ * the light load client's two-party rooms (bench/video/) until frames drop or latency passes its bound.
+ * Run: npm run bench:video (fresh embedded services on the test ports; Chromium runs on the same machine);
+ * BENCH_VIDEO_ONLY=light npm run bench:video runs (3) alone.
  */
 import { janusRoomsOptions } from '../media/room-service';
-import { execSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Server } from 'node:http';
+import os from 'node:os';
 import type { Page } from 'playwright-core';
 import { createJanusRooms } from '../media/janus-rooms';
 import { testApp } from '../testkit/app';
@@ -18,7 +18,7 @@ import { launchChromium } from '../testkit/browser';
 import { waitForState, waitForStatus } from '../testkit/drive';
 import { makeFixture, randomPersonnummer } from '../testkit/fixtures';
 import { login } from '../testkit/login';
-import { connect } from '../testkit/env';
+import { connect, testConfig } from '../testkit/env';
 import { testPorts } from '../scripts/ports';
 import {
   admitParticipant,
@@ -32,6 +32,8 @@ import {
   videoStats,
 } from '../testkit/meeting';
 import { startTestWorker } from '../testkit/worker';
+import { cpuSeconds, janusPid } from './video/proc-cpu';
+import { rampRooms } from './video/ramp';
 
 const PORT = Number(process.env.TEST_WEB_PORT ?? testPorts().web);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -39,16 +41,7 @@ const ROUNDS = Number(process.env.BENCH_VIDEO_ROUNDS ?? 3);
 const MAX_ROOMS = Number(process.env.BENCH_VIDEO_MAX_ROOMS ?? 8);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** This run's own Janus (scripts/with-services.ts: .data/test, or .data/test-<offset> on offset ports). */
-const OFFSET = Number(process.env.VARDMOTE_TEST_PORT_OFFSET ?? 0);
-const JANUS_DIR = path.resolve(__dirname, '..', '.data', OFFSET ? `test-${OFFSET}` : 'test', 'janus');
-
-/** CPU seconds Janus has used so far (utime + stime from /proc). */
-function janusCpuSeconds(): number {
-  const pid = execSync(`pgrep -f 'janus -F ${JANUS_DIR} ' | head -1`).toString().trim();
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+const janusCpuSeconds = () => cpuSeconds(janusPid());
 
 /** Every page's remote video and Janus's CPU over 3 s: stats before and after, the seconds, Janus's % of one core. */
 async function sample(pages: Page[]) {
@@ -61,7 +54,8 @@ async function sample(pages: Page[]) {
   return { before, after, secs, cpu: ((janusCpuSeconds() - cpu0) / secs) * 100 };
 }
 
-async function main(): Promise<void> {
+/** (1), (1b) and (2): the meeting pages in Chromium. */
+async function inBrowsers(): Promise<void> {
   const ctx = await connect({ PORT: String(PORT), PUBLIC_URL: BASE });
   const rooms = createJanusRooms(janusRoomsOptions(ctx.config));
   const worker = await startTestWorker(ctx, { rooms });
@@ -197,6 +191,65 @@ async function main(): Promise<void> {
   await app.close();
   await worker.stop();
   await ctx.close();
+}
+
+/**
+ * Meetecho's own performance papers (Amirante et al., "Performance analysis of the Janus WebRTC gateway",
+ * AWeb 2015, and "Jattack: a WebRTC load testing tool", IPTComm 2016) measure other scenarios on 2015
+ * hardware (by their abstracts: three representative use cases and multi-point audio conferencing), and
+ * Meetecho publishes no rooms-per-core figure for Janus 1.x.
+ */
+const PUBLISHED =
+  "no comparable published figure: Meetecho's own measurements (AWeb 2015, IPTComm 2016, Janus 0.x on 2015 hardware) cover other scenarios, and no rooms-per-core figure for two-party VideoRoom rooms exists, so no ratio is printed";
+
+/** (3) Janus without browsers: the light load client's rooms, one at a time, until a bound is missed. */
+async function light(): Promise<void> {
+  const config = testConfig();
+  const env = process.env;
+  const maxP95Ms = Number(env.BENCH_VIDEO_MAX_P95_MS ?? 150);
+  const minReceived = Number(env.BENCH_VIDEO_MIN_RECEIVED ?? 0.95);
+  const maxRooms = Number(env.BENCH_VIDEO_LIGHT_MAX_ROOMS ?? 60);
+  console.log(
+    `light client (werift, synthetic 640×480 VP8 ~700 kbit/s at 30 fps + Opus 20 ms ~40 kbit/s): two-party rooms until a subscriber gets < ${minReceived * 100} % of the frames sent in a window, p95 latency > ${maxP95Ms} ms or the client sends < 27 fps, at most ${maxRooms} (load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ')})`,
+  );
+  const { carried, steps } = await rampRooms({
+    client: {
+      wsUrl: config.janus.servers[0].wsUrl,
+      apiSecret: config.janus.apiSecret,
+      roomAdminKey: config.janus.roomAdminKey,
+    },
+    janusPid: janusPid(),
+    maxRooms,
+    // The client shares the machine's cores with Janus: one process per core.
+    procs: Number(env.BENCH_VIDEO_CLIENT_PROCS ?? os.availableParallelism()),
+    windowMs: Number(env.BENCH_VIDEO_WINDOW_MS ?? 4000),
+    minReceived,
+    maxP95Ms,
+    minSentShare: 0.9,
+    log: (line) => console.log(line),
+  });
+  const at = steps.find((s) => s.rooms === carried);
+  const end = steps.at(-1);
+  console.log(
+    `two-party rooms carried by Janus with the light client: ${carried}${carried === maxRooms ? ' (the most tried; BENCH_VIDEO_LIGHT_MAX_ROOMS raises it)' : ''}`,
+  );
+  if (at)
+    console.log(
+      `  at ${carried} rooms: Janus ${at.janusCpu.toFixed(0)} % of one core (${(at.janusCpu / carried).toFixed(2)} % per room), the client ${at.clientCpu.toFixed(0)} %, of the machine's ${os.availableParallelism() * 100} %; p95 ${at.p95Ms.toFixed(1)} ms; load average ${at.load1.toFixed(2)}, CPU wait ${at.cpuWait.toFixed(0)} %`,
+    );
+  if (end && !end.ok)
+    console.log(
+      `  the step that missed a bound: Janus ${end.janusCpu.toFixed(0)} %, client ${end.clientCpu.toFixed(0)} % (sending ${end.sentFps.toFixed(1)} of 30 fps), load average ${end.load1.toFixed(2)}, CPU wait ${end.cpuWait.toFixed(0)} %: ${end.clientCpu > end.janusCpu ? 'the client, not Janus, used most of the CPU' : 'Janus used more CPU than the client'}`,
+    );
+  console.log(`  ${PUBLISHED}`);
+}
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_VIDEO_ONLY !== 'light') await inBrowsers();
+  await light();
 }
 
 main().catch((err) => {
