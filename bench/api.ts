@@ -24,7 +24,7 @@ import { startTestWorker } from '../testkit/worker';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
-/** Set: every case but bare Express runs under the CPU profiler, and where its time went is printed (a path ending in .cpuprofile: kept there too, as <path>-<case>.cpuprofile). */
+/** Set: every case runs under the CPU profiler, and where its time went is printed (a path ending in .cpuprofile: kept there too, as <path>-<case>.cpuprofile). */
 const PROFILE = process.env.BENCH_PROFILE ?? '';
 /** Besides the two floors, only the cases whose name contains this ("none": the floors alone, to profile the chain). */
 const ONLY = process.env.BENCH_ONLY;
@@ -129,10 +129,12 @@ async function main(): Promise<void> {
   const rows: Array<{ name: string; rps: number; p50: number; p99: number; errors: number; non2xx: number }> = [];
   for (const [i, [name, requests, path]] of cases.entries()) {
     if (ONLY && i >= 2 && !name.includes(ONLY)) continue;
-    const profiler = PROFILE && i >= 1 ? new Session() : null;
+    const profiler = PROFILE ? new Session() : null;
     if (profiler) {
       profiler.connect();
       await profiler.post('Profiler.enable');
+      // A sample every 100 µs (the default is 1 ms): a request of the chain takes about that long.
+      await profiler.post('Profiler.setSamplingInterval', { interval: 100 });
       await profiler.post('Profiler.start');
     }
     const cpu = cpuMeter();

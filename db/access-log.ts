@@ -45,6 +45,8 @@ export async function writeAccessLog(
       entry.requestId ?? null,
       entry.clientAddress ?? null,
     ]),
+    // One row (a read of one encounter) is the common text; a list's many rows run unprepared.
+    { prepare: rows.length === 1 },
   );
 }
 

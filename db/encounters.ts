@@ -43,7 +43,7 @@ const ROW_SQL = `select e.id, e.workflow_id as "workflowId", e.patient_id as "pa
   from encounter e join patient p on p.id = e.patient_id join care_unit u on u.id = e.care_unit_id left join clinician c on c.id = e.clinician_id`;
 
 export async function getEncounterRow(em: EntityManager, id: string): Promise<EncounterRow | null> {
-  const [row] = await sql<EncounterRow>(em, `${ROW_SQL} where e.id = ?`, [id]);
+  const [row] = await sql<EncounterRow>(em, `${ROW_SQL} where e.id = ?`, [id], { prepare: true });
   return row ?? null;
 }
 
@@ -248,7 +248,9 @@ export async function projectEncounterState(
 
 /** The state the last projection wrote, or null (an encounter not projected since issue 29). */
 export async function findEncounterState<T>(em: EntityManager, encounterId: string): Promise<T | null> {
-  const [row] = await sql<{ state: T }>(em, 'select state from encounter_state where encounter_id = ?', [encounterId]);
+  const [row] = await sql<{ state: T }>(em, 'select state from encounter_state where encounter_id = ?', [encounterId], {
+    prepare: true,
+  });
   return row?.state ?? null;
 }
 

@@ -19,28 +19,42 @@ interface KnexClient {
 }
 
 /**
- * Each statement text as PostgreSQL gets it, and the name it is prepared under: a connection parses and
- * plans a statement once, not on every call. Texts past the bound (a list's many filter shapes) run unnamed.
+ * The statements asked to be prepared (one fixed text each): the name a connection parses and plans
+ * it under once, instead of on every call. A name PostgreSQL refuses later (a migration changed a
+ * column it returns while this process ran) is dropped, and the statement runs unnamed from then on.
  */
-const prepared = new Map<string, { name?: string; text: string }>();
-const MAX_PREPARED = 200;
+const names = new Map<string, string | null>();
+const positioned = new Map<string, string>();
+/** Cached plan must not change result type; prepared statement does not exist. */
+const STALE_PLAN = new Set(['0A000', '26000']);
 
 /**
  * The rows of a statement with `?` placeholders, as `em.execute()` would answer them.
  * @param em - the request's or the transaction's entity manager
+ * @param opts.prepare - a statement of one fixed text run often (not one built per call): prepared once per connection
  */
-export async function sql<T>(em: EntityManager, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T>(
+  em: EntityManager,
+  text: string,
+  params: unknown[] = [],
+  opts: { prepare?: boolean } = {},
+): Promise<T[]> {
   if (em.isInTransaction()) return em.execute<T[]>(text, params);
   const client = em.getConnection().getKnex().client as unknown as KnexClient;
-  let statement = prepared.get(text);
-  if (!statement) {
-    const name = prepared.size < MAX_PREPARED ? `vardmote_${prepared.size + 1}` : undefined;
-    statement = { name, text: client.positionBindings(text) };
-    if (name) prepared.set(text, statement);
+  let statement = positioned.get(text);
+  if (statement === undefined) {
+    statement = client.positionBindings(text);
+    if (opts.prepare) positioned.set(text, statement);
   }
+  if (opts.prepare && !names.has(text)) names.set(text, `vardmote_${names.size + 1}`);
+  const name = opts.prepare ? (names.get(text) ?? undefined) : undefined;
   const connection = await client.acquireConnection();
   try {
-    return (await connection.query({ ...statement, values: params })).rows as T[];
+    return (await connection.query({ name, text: statement, values: params })).rows as T[];
+  } catch (err) {
+    if (!name || !STALE_PLAN.has((err as { code?: string }).code ?? '')) throw err;
+    names.set(text, null);
+    return (await connection.query({ text: statement, values: params })).rows as T[];
   } finally {
     await client.releaseConnection(connection);
   }

@@ -125,9 +125,10 @@ export const REMINDERS_PATCH = 'reminders';
 export const PARTICIPANTS_PATCH = 'participants';
 
 /**
- * What a signal changes (presence from Janus, a participant's waiting room, media up or down) is
- * projected too, by a loop of its own (issue 29): the encounter page and the API then read the
- * projection instead of asking the workflow every 2 s. Earlier encounters project at their steps only.
+ * Every change is projected (issue 29): what a signal changes too (presence from Janus, a participant's
+ * waiting room, media, a video problem), by a loop of its own, one projection at a time and each state
+ * once. The encounter page and the API then read the projection instead of asking the workflow every
+ * 2 s. Earlier encounters project at their steps only.
  */
 export const SIGNALS_PROJECTED_PATCH = 'signals-projected';
 
@@ -175,11 +176,12 @@ export class EncounterMachine {
   #journalExport = false;
   /** Whether reminders run (REMINDERS_PATCH and a reminder policy in the input). */
   #reminders = false;
-  /** Timeline changes made by signals, and how many of them #projectSignalled has projected (SIGNALS_PROJECTED_PATCH). */
-  #signalled = 0;
+  /** Whether every change is projected, one projection at a time (SIGNALS_PROJECTED_PATCH). */
   #signalsProjected = false;
-  /** The projection under way (SIGNALS_PROJECTED_PATCH: one at a time). */
+  /** The projection under way, the timeline's length and the state (JSON) the last one took. */
   #projection: Promise<void> = Promise.resolve();
+  #projectedTimeline = 0;
+  #projectedState = '';
   /** The participants beyond patient and clinician (PARTICIPANTS_PATCH); null in earlier encounters. */
   #roster: ParticipantRoster | null = null;
   /** Why the journal export ended without a receipt, when it did. */
@@ -279,7 +281,7 @@ export class EncounterMachine {
     if (patched(SIGNALS_PROJECTED_PATCH)) {
       this.#signalsProjected = true;
       this.#st.signalsProjected = true;
-      void this.#projectSignalled();
+      void this.#projectChanges();
     }
     const invitation = this.#invitations ? this.#input.invitation : undefined;
     if (invitation) {
@@ -462,19 +464,18 @@ export class EncounterMachine {
     return this.result();
   }
 
-  /** Runs a signal's effect; a change it recorded on the timeline is for #projectSignalled to project. */
-  #bySignal(effect: () => void): void {
-    const before = this.#st.timeline.length;
-    effect();
-    if (this.#signalsProjected && this.#st.timeline.length !== before) this.#signalled++;
-  }
-
-  /** Projects what signals changed, one projection at a time; changes during one are taken by the next. */
-  async #projectSignalled(): Promise<void> {
-    for (let projected = 0; ;) {
-      await condition(() => this.#signalled !== projected);
-      projected = this.#signalled;
-      await this.project();
+  /**
+   * Projects what changed without a step projecting it (SIGNALS_PROJECTED_PATCH): presence, waiting
+   * rooms, media, a video problem, a participant's code — every change records on the timeline.
+   */
+  async #projectChanges(): Promise<void> {
+    for (;;) {
+      await condition(() => this.#st.timeline.length !== this.#projectedTimeline);
+      try {
+        await this.project();
+      } catch {
+        // The activity retries by its own policy; a projection that still failed is taken by the next change.
+      }
     }
   }
 
@@ -482,17 +483,24 @@ export class EncounterMachine {
   project(): Promise<void> {
     if (!this.#signalsProjected) return this.#projectNow();
     // One at a time (SIGNALS_PROJECTED_PATCH): each takes its state and version when its turn comes, so
-    // the signals' loop and a step projecting in the same activation never send one version twice (the
-    // store keeps the first of equal versions, which may be the older state).
-    const next = this.#projection.then(() => this.#projectNow());
+    // the loop and a step projecting in the same activation never send one version twice (the store
+    // keeps the first of equal versions, which may be the older state), and the same state only once.
+    const next = this.#projection.then(async () => {
+      this.#projectedTimeline = this.#st.timeline.length;
+      const state = this.view();
+      const json = JSON.stringify(state);
+      if (json === this.#projectedState) return;
+      await this.#projectNow(state);
+      this.#projectedState = json;
+    });
     this.#projection = next.catch(() => undefined);
     return next;
   }
 
-  #projectNow(): Promise<void> {
+  #projectNow(state: EncounterState = this.view()): Promise<void> {
     const { patientId, careUnitId } = this.#input;
     const version = workflowInfo().historyLength;
-    return this.#acts.projectEncounter({ state: this.view(), version, patientId, careUnitId });
+    return this.#acts.projectEncounter({ state, version, patientId, careUnitId });
   }
 
   // ── Updates: `assertCan…` is the validator (and runs again under the lock), the method acts ──
@@ -871,11 +879,7 @@ export class EncounterMachine {
 
   // ── Signals from Janus (media/janus-events.ts): repeated or reordered events change nothing ──
 
-  participantJoined(presence: Presence): void {
-    this.#bySignal(() => this.#joined(presence));
-  }
-
-  #joined({ role, source }: Presence): void {
+  participantJoined({ role, source }: Presence): void {
     const st = this.#st;
     if (st.status !== 'video' || st.sessionEndedAt || this.#present(role)) return;
     this.#setPresent(role, true);
@@ -887,11 +891,7 @@ export class EncounterMachine {
     this.#record('patient-joined', { id: source, role: 'system' }, where);
   }
 
-  participantLeft(presence: Presence): void {
-    this.#bySignal(() => this.#left(presence));
-  }
-
-  #left({ role, source }: Presence): void {
+  participantLeft({ role, source }: Presence): void {
     if (this.#st.status !== 'video' || !this.#present(role)) return;
     this.#setPresent(role, false);
     this.#record(`${role}-left`, { id: source, role: 'system' });
@@ -907,7 +907,7 @@ export class EncounterMachine {
     // Only during the admitted session; only changes count (Janus repeats itself).
     if (st.status !== 'video' || !st.sessionStartedAt || st.sessionEndedAt || this.#mediaDown[role] === !up) return;
     this.#mediaDown[role] = !up;
-    this.#bySignal(() => this.#record(up ? 'media-up' : 'media-down', { id: source, role: 'system' }, role));
+    this.#record(up ? 'media-up' : 'media-down', { id: source, role: 'system' }, role);
     if (up) return;
     // A short drop is normal network weather; only one that lasts is a video failure.
     const grace = this.#input.policy.mediaDownGraceSeconds ?? 20;
@@ -921,12 +921,12 @@ export class EncounterMachine {
   /** A participant's page entered its waiting room: only while the room is open. */
   participantWaiting({ participantId, source }: { participantId: string; source: string }): void {
     if (!this.#roster || this.#st.status !== 'video' || this.#st.sessionEndedAt) return;
-    this.#bySignal(() => this.#roster!.joined(participantId, source));
+    this.#roster.joined(participantId, source);
   }
 
   participantGone({ participantId, source }: { participantId: string; source: string }): void {
     if (!this.#roster || this.#st.status !== 'video') return;
-    this.#bySignal(() => this.#roster!.left(participantId, source));
+    this.#roster.left(participantId, source);
   }
 
   /**

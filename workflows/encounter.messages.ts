@@ -156,8 +156,8 @@ export interface EncounterState {
    */
   participants?: Participant[];
   /**
-   * Set when the workflow also projects what its signals change (presence, waiting rooms, media;
-   * patched('signals-projected')): the projection is then as fresh as a live query (issue 29).
+   * Set when the workflow projects every change, what its signals change too (presence, waiting rooms,
+   * media; patched('signals-projected')): the projection is then as fresh as a live query (issue 29).
    */
   signalsProjected?: boolean;
   /** The patient entered the waiting room (`since`); `alertedAt`: the clinician and unit were sent an SMS about the wait. */

@@ -17,7 +17,9 @@ import { loggedWithin } from '../../db/access-log';
 import { findEncounterState } from '../../db/encounters';
 import { statusLabel } from '../../domain/labels';
 import { titlePrefix, waitingAlert } from '../../domain/waiting-room';
-import type { EncounterState } from '../../workflows/encounter.messages';
+import { isTerminal, type EncounterState, type EncounterStatus } from '../../workflows/encounter.messages';
+
+const ended = (status: string) => isTerminal(status as EncounterStatus);
 
 /** Watching one page is one access: logged once a minute, however often it reads or reconnects. */
 async function logWatch(req: Request, { row, principal }: EncounterScope) {
@@ -32,8 +34,8 @@ async function logWatch(req: Request, { row, principal }: EncounterScope) {
  */
 async function summary(temporal: Client, em: EntityManager, { row }: EncounterScope) {
   const projected = await findEncounterState<EncounterState>(em, row.id);
-  const polled = !projected?.signalsProjected;
-  const state = polled ? ((await liveState(temporal, row.workflowId)) ?? projected) : projected;
+  const live = !projected?.signalsProjected && !ended(projected?.status ?? row.status);
+  const state = live ? ((await liveState(temporal, row.workflowId)) ?? projected) : projected;
   const waiting = state ? waitingAlert(state) : null;
   const body = {
     status: state?.status ?? row.status,
@@ -42,7 +44,7 @@ async function summary(temporal: Client, em: EntityManager, { row }: EncounterSc
     waiting: waiting ? [{ id: row.id, ...waiting }] : [],
     titlePrefix: titlePrefix(waiting ? 1 : 0),
   };
-  return { body, polled, dueAt: waiting?.dueAt ?? null };
+  return { body, polled: live && !ended(body.status), dueAt: waiting?.dueAt ?? null };
 }
 
 export async function watchEncounter(temporal: Client, req: Request, scope: EncounterScope) {
@@ -95,8 +97,13 @@ export async function streamEncounter(
         const { body, polled, dueAt } = await summary(deps.temporal, deps.orm.em.fork(), scope);
         if (res.destroyed || res.writableEnded) return;
         write(`data: ${JSON.stringify(body)}\n\n`);
-        // Presence of an encounter without projected signals is looked at every 2 s (as before issue 29).
+        // Presence of an encounter without projected signals is looked at every 2 s (as before issue 29),
+        // until it ends (or, for one not projected yet, its first projection says it projects them).
         if (polled && !presence) presence = setInterval(push, PRESENCE_MS);
+        if (!polled && presence) {
+          clearInterval(presence);
+          presence = undefined;
+        }
         // The waiting banner says 'börjar 14:00' until then and 'skulle börja' after: told again at the start.
         clearTimeout(turn);
         if (dueAt && Date.parse(dueAt) > Date.now()) turn = setTimeout(push, Date.parse(dueAt) - Date.now() + 1000);

@@ -33,6 +33,14 @@ describe('onceForAll', () => {
     expect(replayed.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('refuses, at start, a middleware whose headers could depend on the request', () => {
+    const perRequest: express.RequestHandler = (req, res, next) => {
+      res.setHeader('x-host', req.hostname);
+      next();
+    };
+    expect(() => onceForAll(perRequest)).toThrow(/read req.hostname/);
+  });
+
   it('refuses, at start, a middleware that does not answer at once', () => {
     expect(() => onceForAll((_req, _res, next) => void setTimeout(next, 1))).toThrow(/did not call next at once/);
   });

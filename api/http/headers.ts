@@ -13,14 +13,26 @@ export function onceForAll(middleware: RequestHandler): RequestHandler {
   const set: Array<[string, string | string[]]> = [];
   const removed: string[] = [];
   let called = false;
-  const standIn = {
+  const writes: Record<string, unknown> = {
     setHeader: (name: string, value: string | string[]) => void set.push([name, value]),
     removeHeader: (name: string) => void removed.push(name),
   };
-  void middleware({} as Request, standIn as unknown as Response, (err?: unknown) => {
-    if (err) throw err;
-    called = true;
-  });
+  // A middleware that reads anything of the request or response might set other headers on another one.
+  const refuse = (what: string, allowed: Record<string, unknown> = {}) =>
+    new Proxy(allowed, {
+      get: (target, prop) => {
+        if (Object.hasOwn(target, prop)) return target[prop as string];
+        throw new Error(`onceForAll: the middleware read ${what}.${String(prop)}; its headers may differ per request`);
+      },
+    });
+  void middleware(
+    refuse('req') as unknown as Request,
+    refuse('res', writes) as unknown as Response,
+    (err?: unknown) => {
+      if (err) throw err;
+      called = true;
+    },
+  );
   // A middleware that reads the request or answers later cannot be replayed: refuse it at start.
   if (!called) throw new Error('onceForAll: the middleware did not call next at once');
   return (_req, res, next) => {

@@ -1,7 +1,7 @@
 /**
  * Declared routes. Each area of api/ lists its routes in one table, one line each: method, path, the
  * guard (who may call it and what scope the call gets), and a thin handler. `mount()` turns a table
- * into an Express router: the route class's rate limit, then the guard, then (only for an admitted
+ * into Express routers (one per first path segment): the route class's rate limit, then the guard, then (only for an admitted
  * caller) the body parser the route asks for, then the handler with the scope the guard decided.
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
@@ -72,7 +72,7 @@ export function mount(table: readonly RouteDef[], limiters: Limiters): RequestHa
   const routers = new Map<string, Router>();
   for (const r of table) {
     const segment = firstSegment(r.path);
-    if (/[:*?(]/.test(segment)) throw new Error(`${r.path}: a route's first segment must be literal`);
+    if (/[:*?(){}\\]/.test(segment)) throw new Error(`${r.path}: a route's first segment must be literal`);
     let router = routers.get(segment);
     if (!router) routers.set(segment, (router = Router()));
     const decide: RequestHandler = async (req, _res, next) => {
