@@ -126,8 +126,8 @@ export const PARTICIPANTS_PATCH = 'participants';
 
 /**
  * Every change is projected (issue 29): what a signal changes too (presence from Janus, a participant's
- * waiting room, media, a video problem), by a loop of its own, one projection at a time and each state
- * once. The encounter page and the API then read the projection instead of asking the workflow every
+ * waiting room, media, a video problem), by a loop of its own, each state once, with versions that
+ * always rise. The encounter page and the API then read the projection instead of asking the workflow every
  * 2 s. Earlier encounters project at their steps only.
  */
 export const SIGNALS_PROJECTED_PATCH = 'signals-projected';
@@ -176,12 +176,12 @@ export class EncounterMachine {
   #journalExport = false;
   /** Whether reminders run (REMINDERS_PATCH and a reminder policy in the input). */
   #reminders = false;
-  /** Whether every change is projected, one projection at a time (SIGNALS_PROJECTED_PATCH). */
+  /** Whether every change is projected (SIGNALS_PROJECTED_PATCH). */
   #signalsProjected = false;
-  /** The projection under way, the timeline's length and the state (JSON) the last one took. */
-  #projection: Promise<void> = Promise.resolve();
+  /** The timeline's length, the state (JSON) and the version of the last projection. */
   #projectedTimeline = 0;
   #projectedState = '';
+  #projectedVersion = 0;
   /** The participants beyond patient and clinician (PARTICIPANTS_PATCH); null in earlier encounters. */
   #roster: ParticipantRoster | null = null;
   /** Why the journal export ended without a receipt, when it did. */
@@ -481,25 +481,21 @@ export class EncounterMachine {
 
   /** Mirrors the state into the encounter table; the history length orders the writes. */
   project(): Promise<void> {
-    if (!this.#signalsProjected) return this.#projectNow();
-    // One at a time (SIGNALS_PROJECTED_PATCH): each takes its state and version when its turn comes, so
-    // the loop and a step projecting in the same activation never send one version twice (the store
-    // keeps the first of equal versions, which may be the older state), and the same state only once.
-    const next = this.#projection.then(async () => {
-      this.#projectedTimeline = this.#st.timeline.length;
-      const state = this.view();
-      const json = JSON.stringify(state);
-      if (json === this.#projectedState) return;
-      await this.#projectNow(state);
-      this.#projectedState = json;
-    });
-    this.#projection = next.catch(() => undefined);
-    return next;
+    if (!this.#signalsProjected) return this.#projectNow(this.view(), workflowInfo().historyLength);
+    // SIGNALS_PROJECTED_PATCH: each state once, and versions that always rise: the loop and a step may
+    // both project in one activation, at one history length, and the store keeps the first of equal
+    // versions (which may be the older state); a later activation's history length is larger still.
+    this.#projectedTimeline = this.#st.timeline.length;
+    const state = this.view();
+    const json = JSON.stringify(state);
+    if (json === this.#projectedState) return Promise.resolve();
+    this.#projectedState = json;
+    this.#projectedVersion = Math.max(workflowInfo().historyLength, this.#projectedVersion + 1);
+    return this.#projectNow(state, this.#projectedVersion);
   }
 
-  #projectNow(state: EncounterState = this.view()): Promise<void> {
+  #projectNow(state: EncounterState, version: number): Promise<void> {
     const { patientId, careUnitId } = this.#input;
-    const version = workflowInfo().historyLength;
     return this.#acts.projectEncounter({ state, version, patientId, careUnitId });
   }
 
