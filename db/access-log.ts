@@ -29,24 +29,24 @@ export async function writeAccessLog(
     x !== null && typeof x === 'object' ? x : { patientId: x, careUnitId },
   );
   // Plain SQL (db/sql.ts): this row is written on every read of patient data, the API's hottest path.
-  const values = rows.map(() => '(?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?)').join(', ');
+  // One text for any number of rows (the patients and units as two arrays), so it is prepared once.
   await sql(
     em,
-    `insert into audit_log (actor, role, patient_id, care_unit_id, action, target, detail, outcome, request_id, client_address) values ${values}`,
-    rows.flatMap(({ patientId, careUnitId }) => [
+    `insert into audit_log (actor, role, patient_id, care_unit_id, action, target, detail, outcome, request_id, client_address)
+     select ?, ?, r.patient_id, r.care_unit_id, ?, ?, ?::jsonb, ?, ?, ? from unnest(?::uuid[], ?::uuid[]) as r(patient_id, care_unit_id)`,
+    [
       entry.actor,
       entry.role,
-      patientId,
-      careUnitId,
       entry.action,
       entry.target,
       entry.detail ? JSON.stringify(entry.detail) : null,
       entry.outcome ?? 'ok',
       entry.requestId ?? null,
       entry.clientAddress ?? null,
-    ]),
-    // One row (a read of one encounter) is the common text; a list's many rows run unprepared.
-    { prepare: rows.length === 1 },
+      rows.map((r) => r.patientId),
+      rows.map((r) => r.careUnitId),
+    ],
+    { prepare: true },
   );
 }
 

@@ -85,8 +85,9 @@ export async function listEncounters(
   if (f.patientId) add('e.patient_id = ?', f.patientId);
   const anyOf = (column: string, ids: string[]) => {
     if (ids.length === 0) return void where.push('false');
-    where.push(`${column} in (${ids.map(() => '?').join(', ')})`);
-    params.push(...ids);
+    // One placeholder for the whole list: the statement's text stays the same, so it is prepared once.
+    where.push(`${column} = any(?::uuid[])`);
+    params.push(ids);
   };
   if (f.careUnitIds) anyOf('e.care_unit_id', f.careUnitIds);
   if (f.patientIds) anyOf('e.patient_id', f.patientIds);
@@ -108,6 +109,7 @@ export async function listEncounters(
     `${ROW_SQL.replace(' from encounter e', `, coalesce(e.scheduled_start, e.created_at) as at, (${counted}) as total from encounter e`)}${clause}
      order by coalesce(e.scheduled_start, e.created_at) ${dir}, e.id ${dir} limit ? offset ?`,
     [...filterParams, ...params, f.pageSize, f.after ? 0 : (f.page - 1) * f.pageSize],
+    { prepare: true },
   );
   const total = items.length ? items[0].total : (await sql<{ count: string }>(em, counted, filterParams))[0].count;
   return {

@@ -4,9 +4,9 @@
  * read): there MikroORM's `execute()` cost three to five times the query itself, 250 µs of CPU
  * against 60 µs for the same statement on the connection (bench:api). The connection is one of the
  * ORM's, with the type parsers the ORM sets on each, so rows read exactly as `em.execute()` gives them.
- * Inside a transaction the entity manager's own connection is used, so the statement commits with it.
+ * Inside a transaction the transaction's own connection is used, so the statement commits with it.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
 interface PgConnection {
   query(q: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
@@ -25,13 +25,15 @@ interface KnexClient {
  */
 const names = new Map<string, string | null>();
 const positioned = new Map<string, string>();
+/** A bound on the names (each connection keeps its statements): past it, statements run unnamed. */
+const MAX_NAMES = 100;
 /** Cached plan must not change result type; prepared statement does not exist. */
 const STALE_PLAN = new Set(['0A000', '26000']);
 
 /**
  * The rows of a statement with `?` placeholders, as `em.execute()` would answer them.
  * @param em - the request's or the transaction's entity manager
- * @param opts.prepare - a statement of one fixed text run often (not one built per call): prepared once per connection
+ * @param opts.prepare - a statement of few texts run often (not one built per call): prepared once per connection
  */
 export async function sql<T>(
   em: EntityManager,
@@ -39,14 +41,16 @@ export async function sql<T>(
   params: unknown[] = [],
   opts: { prepare?: boolean } = {},
 ): Promise<T[]> {
-  if (em.isInTransaction()) return em.execute<T[]>(text, params);
+  // In a transaction, on its connection through knex (which, unlike em.execute(), keeps an array one value).
+  const trx = em.getTransactionContext<Knex.Transaction>();
+  if (trx) return ((await trx.raw(text, params as Knex.RawBinding[])) as { rows: T[] }).rows;
   const client = em.getConnection().getKnex().client as unknown as KnexClient;
   let statement = positioned.get(text);
   if (statement === undefined) {
     statement = client.positionBindings(text);
     if (opts.prepare) positioned.set(text, statement);
   }
-  if (opts.prepare && !names.has(text)) names.set(text, `vardmote_${names.size + 1}`);
+  if (opts.prepare && !names.has(text)) names.set(text, names.size < MAX_NAMES ? `vardmote_${names.size + 1}` : null);
   const name = opts.prepare ? (names.get(text) ?? undefined) : undefined;
   const connection = await client.acquireConnection();
   try {
