@@ -66,7 +66,7 @@ export async function logAccess(req: Request, e: AccessEvent, em: EntityManager 
       action: e.action,
       target: e.target,
       outcome: e.outcome ?? 'ok',
-      requestId: String(req.res?.getHeader('x-request-id') ?? '') || null,
+      requestId: req.id ?? null,
       clientAddress: req.ip ?? null,
       detail: e.detail,
     },
